@@ -1,0 +1,39 @@
+# The two commands a newcomer needs:  `make drill`  and  `make test`.
+# Both set everything up on a fresh Debian/Ubuntu machine first (system packages, .venv).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install system-deps drill test test-all bench lint fixtures clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@bash scripts/system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+# A real drill. With no microphone on this machine, the bundled sample answer stands in for you.
+drill: install
+	$(BIN)/voicepractice drill --fallback-answer audio_fixtures/sample_answer.flac
+
+# The default suite: real model, real TTS, a real PulseAudio server for the end-to-end test.
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/checker.py
+	$(BIN)/python bench/wer.py
+	$(BIN)/python bench/latency.py
+
+fixtures: install
+	$(BIN)/python scripts/make_fixtures.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build dist

@@ -1,0 +1,144 @@
+"""Audio files in and out: decoding any recording to 16 kHz mono, writing WAVs, measuring level.
+
+Decoding goes through faster-whisper's PyAV decoder, so wav, flac, mp3, m4a,
+ogg and whatever else FFmpeg reads all work, at any sample rate or channel
+count. Every failure becomes an ``AudioFileError`` whose message says what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import AudioFileError
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16_000
+"""Whisper and Silero VAD both work on 16 kHz mono."""
+
+SILENT_RMS_DBFS = -65.0
+"""Below this the capture is taken as a muted or missing microphone.
+
+A quiet room through a real microphone sits around -60..-50 dBFS; an input
+that is muted, or denied by the OS, delivers zeros or a few LSBs of dither.
+"""
+
+
+def load_audio(path: str | os.PathLike[str]) -> np.ndarray:
+    """Decode ``path`` to float32 mono samples at 16 kHz.
+
+    Raises AudioFileError with a one-line, actionable message for a missing,
+    unreadable, empty or non-audio file.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise AudioFileError(f"no such file: {p}")
+    if p.is_dir():
+        raise AudioFileError(f"{p} is a directory, not an audio file")
+    if not os.access(p, os.R_OK):
+        raise AudioFileError(f"cannot read {p}: permission denied (check the file's permissions)")
+    if p.stat().st_size == 0:
+        raise AudioFileError(f"{p} is empty (0 bytes): record the answer again")
+    try:
+        import av  # noqa: F401  (PyAV comes with faster-whisper)
+        from faster_whisper.audio import decode_audio
+    except ImportError as exc:  # pragma: no cover - broken install
+        raise AudioFileError(
+            "decoding audio needs faster-whisper and PyAV: run `make install`"
+        ) from exc
+    try:
+        audio = decode_audio(str(p), sampling_rate=SAMPLE_RATE)
+    except Exception as exc:  # PyAV raises many kinds: InvalidDataError, EOFError, ...
+        log.debug("decode failed for %s", p, exc_info=True)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise AudioFileError(
+            f"{p} is not a readable audio file ({reason}); use wav, flac, mp3, m4a or ogg"
+        ) from exc
+    if not isinstance(audio, np.ndarray) or audio.size == 0:
+        raise AudioFileError(f"{p} holds no audio samples: record the answer again")
+    return audio.astype(np.float32, copy=False)
+
+
+@dataclass(frozen=True)
+class Level:
+    """How loud a stretch of audio is."""
+
+    rms_dbfs: float
+    """Root-mean-square level in dB relative to full scale (-inf for digital zero)."""
+    peak: float
+    """Largest absolute sample, 0..1."""
+    clipped_fraction: float
+    """Fraction of samples at or above 0.99 of full scale."""
+
+    @property
+    def silent(self) -> bool:
+        """True for a capture too quiet to hold speech (muted, no permission, unplugged)."""
+        return self.rms_dbfs < SILENT_RMS_DBFS
+
+    @property
+    def clipping(self) -> bool:
+        """True when more than 0.1 % of samples hit full scale: the input gain is too high."""
+        return self.clipped_fraction > 0.001
+
+
+def level(audio: np.ndarray) -> Level:
+    """Measure ``audio`` (float32, -1..1)."""
+    if audio.size == 0:
+        return Level(rms_dbfs=float("-inf"), peak=0.0, clipped_fraction=0.0)
+    a = np.abs(audio.astype(np.float32, copy=False))
+    rms = float(np.sqrt(np.mean(np.square(a, dtype=np.float64))))
+    return Level(
+        rms_dbfs=20.0 * np.log10(rms) if rms > 0 else float("-inf"),
+        peak=float(a.max()),
+        clipped_fraction=float(np.count_nonzero(a >= 0.99)) / a.size,
+    )
+
+
+def write_wav(path: Path, audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Path:
+    """Write 16-bit PCM mono WAV atomically, readable by the user only."""
+    import soundfile as sf
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            sf.write(f, np.clip(audio, -1.0, 1.0), sample_rate, subtype="PCM_16", format="WAV")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """Read a WAV/FLAC the project wrote itself, as float32 mono, with its sample rate."""
+    import soundfile as sf
+
+    data, sr = sf.read(str(path), dtype="float32", always_2d=True)
+    return data.mean(axis=1), int(sr)
+
+
+def resample(audio: np.ndarray, src_rate: int, dst_rate: int) -> np.ndarray:
+    """Linear-interpolation resampling: good enough for playback and for TTS into Whisper."""
+    if src_rate == dst_rate or audio.size == 0:
+        return audio.astype(np.float32, copy=False)
+    n = int(round(audio.size * dst_rate / src_rate))
+    x_old = np.arange(audio.size, dtype=np.float64) / src_rate
+    x_new = np.arange(n, dtype=np.float64) / dst_rate
+    return np.interp(x_new, x_old, audio).astype(np.float32)
+
+
+def tone(freq: float = 880.0, seconds: float = 0.12, sample_rate: int = 22_050) -> np.ndarray:
+    """A short cue tone with soft edges (no click), at about -12 dBFS."""
+    t = np.arange(int(seconds * sample_rate)) / sample_rate
+    envelope = np.minimum(1.0, np.minimum(t, t[::-1]) / 0.01)
+    return (0.25 * np.sin(2 * np.pi * freq * t) * envelope).astype(np.float32)

@@ -1,0 +1,331 @@
+"""Command line: parse, call into the package, render. Nothing else lives here.
+
+Exit codes: 0 success; 1 a problem you can fix (the ``Error:`` line says how);
+2 a usage error (unknown option, missing argument); 130 interrupted before
+anything was recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import VoicePracticeError
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _device(value: str | None) -> int | str | None:
+    if value is None or value == "":
+        return None
+    return int(value) if value.isdigit() else value
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout (see README).")(f)
+
+
+def model_options(f: F) -> F:
+    f = click.option(
+        "--download",
+        is_flag=True,
+        help="Allow fetching a model that is not installed from the Hugging Face hub (uses the network).",
+    )(f)
+    f = click.option(
+        "-m",
+        "--model",
+        envvar="VOICEPRACTICE_MODEL",
+        default="tiny.en",
+        show_default=True,
+        help="Whisper model: tiny.en, base, small, or a folder with a CTranslate2 model. [env: VOICEPRACTICE_MODEL]",
+    )(f)
+    return f
+
+
+def profile_options(f: F) -> F:
+    f = click.option("--profile", type=click.Path(dir_okay=False, path_type=Path), help="A TOML file with role, company and strengths.")(f)
+    f = click.option("--strength", "strengths", multiple=True, help="A point you want to get across (repeatable).")(f)
+    f = click.option("--company", help="The company you are interviewing with.")(f)
+    f = click.option("--role", help="The role you are interviewing for.")(f)
+    return f
+
+
+def _profile(role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None) -> Any:
+    from .check import Profile, load_profile
+
+    base = load_profile(profile) if profile else Profile()
+    return Profile(
+        role=role or base.role,
+        company=company or base.company,
+        strengths=tuple(strengths) or base.strengths,
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="voicepractice")
+@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+def cli(debug: bool, verbose: int, quiet: bool) -> None:
+    """Rehearse the end of a phone interview out loud.
+
+    A text-to-speech interviewer winds the call down, you answer aloud, a local
+    Whisper model transcribes you, and a coach checks your close for interest,
+    a recap of your qualifications, a next-steps question and thanks.
+    Nothing leaves your machine.
+    """
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@cli.command()
+@click.option("-s", "--scenario", default="phone_screen", show_default=True, help="Interviewer script: a name from `voicepractice scenarios` or a .toml file.")
+@click.option("-a", "--answer", "answers", multiple=True, type=click.Path(path_type=Path), help="A recording that stands in for the microphone (repeat for several turns).")
+@click.option("--fallback-answer", type=click.Path(path_type=Path), help="Use this recording if no microphone is found.")
+@click.option("--fast", is_flag=True, help="Feed --answer recordings as fast as possible instead of at real-time pace.")
+@model_options
+@click.option("-i", "--input", "input_device", envvar="VOICEPRACTICE_INPUT", help="Microphone: index or name from `voicepractice devices`. [env: VOICEPRACTICE_INPUT]")
+@click.option("-o", "--output", "output_device", envvar="VOICEPRACTICE_OUTPUT", help="Speaker/headphones: index or name. [env: VOICEPRACTICE_OUTPUT]")
+@click.option("--voice", help="Interviewer voice id or name from `voicepractice voices`.")
+@click.option("--rate", type=click.IntRange(80, 400), default=165, show_default=True, help="Interviewer speaking rate, words per minute.")
+@click.option("--interviewer", help="The interviewer's name, spoken in the script.")
+@profile_options
+@click.option("--silence", type=click.FloatRange(0.5, 10.0), default=2.5, show_default=True, help="Seconds of silence that end your answer (a thinking pause is shorter).")
+@click.option("--max-seconds", type=click.FloatRange(5, 900), default=180, show_default=True, help="Longest answer, seconds.")
+@click.option("--no-cue", is_flag=True, help="No tone when listening starts.")
+@click.option("--seed", type=int, help="Choose the same phrasings every time.")
+@json_option
+def drill(
+    scenario: str, answers: tuple[Path, ...], fallback_answer: Path | None, fast: bool, model: str, download: bool,
+    input_device: str | None, output_device: str | None, voice: str | None, rate: int, interviewer: str | None,
+    role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None,
+    silence: float, max_seconds: float, no_cue: bool, seed: int | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Run a drill: the interviewer winds down, you answer, you get a report card."""
+    from .drill import DrillOptions, run_drill
+    from .listen import ListenOptions
+    from .scenarios import Details
+    from .show import LiveMeter, out, report_card
+    from .speak import VoiceOptions
+    from .store import Store
+    from .transcribe import TranscribeOptions
+
+    if not answers and fallback_answer is not None and not _has_microphone(_device(input_device)):
+        click.echo(f"No microphone found: answering with the recording {fallback_answer} instead.", err=True)
+        answers = (fallback_answer,)
+    options = DrillOptions(
+        scenario=scenario,
+        details=Details(interviewer=interviewer, company=company, role=role),
+        profile=_profile(role, company, strengths, profile),
+        voice=VoiceOptions(voice=voice, rate=rate),
+        listen=ListenOptions(end_silence_s=silence, max_seconds=max_seconds),
+        transcribe=TranscribeOptions(model=model, download=download),
+        input_device=_device(input_device),
+        output_device=_device(output_device),
+        answers=answers,
+        paced=not fast,
+        cue=not no_cue,
+        seed=seed,
+    )
+    result = run_drill(options, Store(), LiveMeter())
+    if as_json:
+        s = result.session
+        _emit_json({
+            "session": s.id,
+            "created_at": s.created_at,
+            "scenario": s.scenario,
+            "status": s.status,
+            "folder": str(s.folder),
+            "turns": [t.to_dict() for t in s.turns],
+            "report": result.report.to_dict(),
+            "timings": {k: round(v, 4) for k, v in result.timings.items()},
+            "notes": list(result.notes),
+        })  # fmt: skip
+        return
+    names = [t.turn_id for t in result.session.turns]
+    out.print(report_card(result.report, result.transcripts, turn_names=names, notes=result.notes))
+    out.print(f"[dim]Saved as session {result.session.id} in {result.session.folder}[/dim]")
+
+
+def _has_microphone(device: int | str | None) -> bool:
+    try:
+        import sounddevice as sd
+
+        sd.query_devices(device, kind="input")
+        return True
+    except Exception:  # no PortAudio, no device: either way, no microphone
+        return False
+
+
+@cli.command()
+@click.argument("recording", required=False, type=click.Path(path_type=Path))
+@click.option("-t", "--text", help="Check typed text instead of a recording.")
+@model_options
+@profile_options
+@json_option
+def check(
+    recording: Path | None, text: str | None, model: str, download: bool,
+    role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Score a recording (wav, flac, mp3, m4a...) or typed text (--text)."""
+    from .check import check as run_check
+    from .errors import SilentInputError
+    from .records import Transcript
+    from .show import out, report_card, spinner
+
+    if (recording is None) == (text is None):
+        raise click.UsageError("give either a RECORDING or --text, not both")
+    prof = _profile(role, company, strengths, profile)
+    if text is not None:
+        transcript = Transcript.from_text(text)
+    else:
+        from .audio import level, load_audio
+        from .transcribe import TranscribeOptions, Transcriber
+
+        audio = load_audio(recording)  # type: ignore[arg-type]
+        lv = level(audio)
+        if lv.silent:
+            raise SilentInputError(
+                f"{recording} is silent ({lv.rms_dbfs:.0f} dBFS): nothing to transcribe; was the microphone muted?"
+            )
+        with spinner("Transcribing..."):
+            transcript = Transcriber(TranscribeOptions(model=model, download=download)).transcript(audio)
+    report = run_check(transcript, prof)
+    if as_json:
+        _emit_json({"source": str(recording) if recording else "text", "transcript": transcript.to_dict(), "report": report.to_dict()})
+        return
+    out.print(report_card(report, [transcript]))
+
+
+@cli.command()
+@click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True, help="How many sessions to show.")
+@json_option
+def history(limit: int, as_json: bool) -> None:
+    """List past sessions, newest first."""
+    from rich.table import Table
+
+    from .show import out
+    from .store import Store
+
+    rows = Store().list(limit=limit)
+    if as_json:
+        _emit_json({"sessions": rows})
+        return
+    if not rows:
+        out.print("No sessions yet: run `voicepractice drill`.")
+        return
+    table = Table(box=None, header_style="bold")
+    for col in ("session", "date", "scenario", "interest", "qualif.", "next steps", "thanks", "score", "length", "wpm", "fillers"):
+        table.add_column(col)
+    for r in rows:
+        el = r["elements"]
+        marks = ["[green]✓[/]" if el.get(k) else "[red]✗[/]" for k in ("interest", "qualifications", "next_steps", "thanks")]
+        table.add_row(
+            r["id"], r["created_at"][:16].replace("T", " "), r["scenario"], *marks,
+            "damaged" if r["damaged"] else f"{r['score']}/4" if r["score"] is not None else r["status"],
+            f"{r['duration_s']:.0f}s" if r["duration_s"] else "",
+            f"{r['words_per_minute']:.0f}" if r["words_per_minute"] else "",
+            str(r["filler_count"] if r["filler_count"] is not None else ""),
+        )  # fmt: skip
+    out.print(table)
+
+
+@cli.command()
+@json_option
+def devices(as_json: bool) -> None:
+    """List microphones and speakers."""
+    from .show import out
+
+    try:
+        import sounddevice as sd
+    except OSError as exc:
+        raise VoicePracticeError("the audio library PortAudio is missing: install libportaudio2 (apt) or portaudio (brew)") from exc
+    devs = [
+        {
+            "index": i, "name": d["name"], "inputs": d["max_input_channels"], "outputs": d["max_output_channels"],
+            "default_samplerate": d["default_samplerate"],
+        }
+        for i, d in enumerate(sd.query_devices())
+    ]  # fmt: skip
+    if as_json:
+        _emit_json({"devices": devs})
+        return
+    if not devs:
+        out.print("No audio devices found.")
+    for d in devs:
+        kinds = ", ".join(k for k, n in (("input", d["inputs"]), ("output", d["outputs"])) if n)
+        out.print(f"{d['index']:>3}  {d['name']}  [dim]({kinds})[/dim]")
+
+
+@cli.command()
+@json_option
+def scenarios(as_json: bool) -> None:
+    """List the interviewer scripts."""
+    from .scenarios import list_scenarios
+    from .show import out
+
+    found = list_scenarios()
+    if as_json:
+        _emit_json({"scenarios": [{"name": s.name, "title": s.title, "description": s.description, "turns": [t.id for t in s.turns]} for s in found]})
+        return
+    for s in found:
+        out.print(f"[bold]{s.name}[/bold]  {s.title}: {s.description}")
+
+
+@cli.command()
+@click.option("--all", "show_all", is_flag=True, help="Every language, not just English.")
+@json_option
+def voices(show_all: bool, as_json: bool) -> None:
+    """List the interviewer voices the text-to-speech engine offers."""
+    from .show import out
+    from .speak import voices as list_voices
+
+    found = [v for v in list_voices() if show_all or any(lang.lower().startswith("en") for lang in v[2]) or "english" in v[1].lower()]
+    if as_json:
+        _emit_json({"voices": [{"id": i, "name": n, "languages": list(langs)} for i, n, langs in found]})
+        return
+    for i, n, _ in found:
+        out.print(f"{i:<28} {n}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one error boundary for the whole command line."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or bool(os.environ.get("VOICEPRACTICE_DEBUG"))
+    os.umask(0o077)  # recordings are personal: everything we create is user-only
+    try:
+        cli.main(args=args, prog_name="voicepractice", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except VoicePracticeError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for the details and please report it)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

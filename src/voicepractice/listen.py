@@ -1,0 +1,334 @@
+"""Capture the answer: microphone (or a recording standing in for it) until the person is done.
+
+The answer ends when the person has stopped talking for ``end_silence_s`` (a
+thinking pause is shorter), when they press Enter, at ``max_seconds``, or on
+Ctrl-C, which keeps everything recorded so far. While they speak, each stretch
+of speech that ends in a short pause is handed to ``on_chunk`` so it can be
+transcribed before the answer is over. Every block is also appended to a spool
+file on disk, so not even a killed process loses the recording.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import select
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from .audio import SAMPLE_RATE, Level, level, resample
+from .errors import AudioDeviceError
+from .vad import WINDOW, StreamingVad, VadOptions
+
+log = logging.getLogger(__name__)
+
+EndReason = Literal[
+    "silence", "enter", "max_length", "interrupted", "end_of_recording", "no_speech", "device_lost"
+]
+BLOCK = 1600
+"""Samples per block handed around (100 ms at 16 kHz)."""
+
+
+@dataclass(frozen=True)
+class ListenOptions:
+    """When an answer ends and how it is chunked."""
+
+    end_silence_s: float = 2.5
+    """Silence after speech that ends the answer. Long enough for a thinking pause."""
+    max_seconds: float = 180.0
+    """Hard cap on an answer's length."""
+    no_speech_timeout_s: float = 20.0
+    """Give up when nobody has said anything for this long."""
+    chunk_gap_s: float = 0.5
+    """A pause this long closes a chunk that can be transcribed while the person goes on."""
+    max_chunk_s: float = 20.0
+    """Cut a chunk even without a pause once it is this long (Whisper's window is 30 s)."""
+    enter_ends: bool = True
+    """Pressing Enter ends the answer (when standard input is a terminal)."""
+    vad: VadOptions = VadOptions()
+    """Speech-detection thresholds."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A stretch of the answer ready to be transcribed."""
+
+    audio: np.ndarray
+    """16 kHz float32 samples."""
+    offset: float
+    """Seconds from the start of the answer to the chunk's first sample."""
+
+
+@dataclass(frozen=True)
+class Capture:
+    """What the microphone heard for one answer."""
+
+    audio: np.ndarray
+    """The whole answer, 16 kHz mono float32."""
+    ended_by: EndReason
+    """Why the answer ended."""
+    speech: tuple[tuple[float, float], ...]
+    """Spans (seconds) the VAD heard as speech."""
+    level: Level
+    """Loudness of the whole capture."""
+    speech_end: float | None
+    """Seconds into the capture where the last speech ended (None: no speech)."""
+    ended_at: float
+    """``time.monotonic()`` when the end was decided."""
+
+    @property
+    def duration(self) -> float:
+        return self.audio.size / SAMPLE_RATE
+
+    @property
+    def heard_speech(self) -> bool:
+        return bool(self.speech)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot for the live meter."""
+
+    elapsed: float
+    level_dbfs: float
+    speaking: bool
+    silent_input: bool
+    clipping: bool
+
+
+class _DeviceLost(Exception):
+    pass
+
+
+def microphone_blocks(device: int | str | None) -> Iterator[np.ndarray]:
+    """Yield 100 ms blocks of 16 kHz mono from an input device.
+
+    Opens at 16 kHz when the device allows it, otherwise at its own rate and
+    resamples. A device that vanishes mid-answer ends the stream with _DeviceLost.
+    """
+    try:
+        import sounddevice as sd
+    except OSError as exc:  # PortAudio missing
+        raise AudioDeviceError(
+            "the audio library PortAudio is missing: install libportaudio2 (apt) or portaudio (brew)"
+        ) from exc
+    try:
+        info = sd.query_devices(device, kind="input")
+    except (ValueError, sd.PortAudioError) as exc:
+        raise AudioDeviceError(
+            "no microphone found"
+            + (f" matching {device!r}" if device is not None else "")
+            + ": plug one in, pick one with --input (see `voicepractice devices`), "
+            "or answer from a recording with --answer FILE"
+        ) from exc
+    blocks: queue.Queue[np.ndarray | None] = queue.Queue()
+    status_errors: list[str] = []
+
+    def callback(indata: np.ndarray, frames: int, t: object, status: sd.CallbackFlags) -> None:
+        if status.input_overflow:
+            status_errors.append("overflow")
+        blocks.put(indata[:, 0].copy())
+
+    def finished() -> None:
+        blocks.put(None)
+
+    stream = None
+    rate = SAMPLE_RATE
+    for rate in (SAMPLE_RATE, int(info["default_samplerate"])):
+        try:
+            stream = sd.InputStream(
+                samplerate=rate,
+                channels=1,
+                dtype="float32",
+                blocksize=int(rate * BLOCK / SAMPLE_RATE),
+                device=device,
+                callback=callback,
+                finished_callback=finished,
+            )
+            break
+        except sd.PortAudioError as exc:
+            log.debug("cannot open input at %d Hz: %s", rate, exc)
+    if stream is None:
+        raise AudioDeviceError(f"cannot open the microphone {info['name']!r}: try another with --input")
+    with stream:
+        while True:
+            try:
+                block = blocks.get(timeout=2.0)
+            except queue.Empty:
+                raise _DeviceLost() from None
+            if block is None:
+                raise _DeviceLost()
+            yield resample(block, rate, SAMPLE_RATE)
+
+
+def recording_blocks(audio: np.ndarray, paced: bool) -> Iterator[np.ndarray]:
+    """Yield a recording in 100 ms blocks, at real-time pace when ``paced``."""
+    start = time.monotonic()
+    for i in range(0, audio.size, BLOCK):
+        if paced:
+            due = start + i / SAMPLE_RATE
+            delay = due - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+        yield audio[i : i + BLOCK]
+
+
+class _EnterKey:
+    """Notices a press of Enter on an interactive terminal, without blocking."""
+
+    def __init__(self) -> None:
+        self.pressed = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        if sys.stdin is not None and sys.stdin.isatty():
+            self._thread = threading.Thread(target=self._watch, daemon=True)
+            self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            try:
+                ready, _, _ = select.select([sys.stdin], [], [], 0.1)
+            except (OSError, ValueError):
+                return
+            if ready:
+                sys.stdin.readline()
+                self.pressed.set()
+                return
+
+    def close(self) -> None:
+        self._stop.set()
+
+
+def listen(
+    blocks: Iterator[np.ndarray],
+    options: ListenOptions | None = None,
+    on_chunk: Callable[[Chunk], None] | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    spool: Path | None = None,
+) -> Capture:
+    """Consume ``blocks`` until the answer ends; return everything captured.
+
+    ``on_chunk`` receives each stretch of speech as soon as a pause closes it,
+    and the last stretch when the answer ends. ``spool`` receives the raw 16-bit
+    samples as they arrive (flushed per block) so a killed process loses nothing.
+    """
+    o = options or ListenOptions()
+    vad = StreamingVad(o.vad)
+    enter = _EnterKey() if o.enter_ends else None
+    parts: list[np.ndarray] = []
+    total = 0  # samples captured
+    vad_pos = 0  # samples judged by the VAD
+    speech: list[list[float]] = []  # [start, end] in samples
+    in_speech = False
+    last_speech_end: int | None = None
+    chunk_start = 0  # first sample of the chunk being built
+    chunk_has_speech = False
+    ended_by: EndReason = "end_of_recording"
+    pad = int(0.3 * SAMPLE_RATE)
+    spool_file = open(spool, "ab") if spool else None  # noqa: SIM115 - closed in finally
+    if spool_file:
+        os.chmod(spool, 0o600)  # type: ignore[arg-type]
+
+    def audio_between(a: int, b: int) -> np.ndarray:
+        return np.concatenate(parts)[a:b] if parts else np.zeros(0, np.float32)
+
+    def emit_chunk(end: int) -> None:
+        nonlocal chunk_start, chunk_has_speech
+        if on_chunk and chunk_has_speech and end > chunk_start:
+            on_chunk(Chunk(audio=audio_between(chunk_start, end), offset=chunk_start / SAMPLE_RATE))
+        chunk_start = end
+        chunk_has_speech = False
+
+    try:
+        for block in _guarded(blocks):
+            parts.append(block)
+            total += block.size
+            if spool_file:
+                spool_file.write((np.clip(block, -1, 1) * 32767).astype("<i2").tobytes())
+                spool_file.flush()
+            for _prob, is_speech in vad.feed(block):
+                if is_speech and not in_speech:
+                    speech.append([vad_pos, vad_pos + WINDOW])
+                    if not chunk_has_speech:
+                        # Start the chunk a little before the speech, not at the last cut.
+                        chunk_start = max(chunk_start, vad_pos - pad)
+                    chunk_has_speech = True
+                if is_speech:
+                    speech[-1][1] = vad_pos + WINDOW
+                    last_speech_end = vad_pos + WINDOW
+                in_speech = is_speech
+                vad_pos += WINDOW
+                if chunk_has_speech and not in_speech and last_speech_end is not None:
+                    gap = vad_pos - last_speech_end
+                    if gap >= o.chunk_gap_s * SAMPLE_RATE:
+                        emit_chunk(last_speech_end + gap // 2)
+                    elif vad_pos - chunk_start >= o.max_chunk_s * SAMPLE_RATE:
+                        emit_chunk(vad_pos)
+                elif chunk_has_speech and vad_pos - chunk_start >= o.max_chunk_s * SAMPLE_RATE:
+                    emit_chunk(vad_pos)
+            if on_progress:
+                lv = level(block)
+                on_progress(
+                    Progress(
+                        elapsed=total / SAMPLE_RATE,
+                        level_dbfs=lv.rms_dbfs,
+                        speaking=in_speech,
+                        silent_input=lv.silent,
+                        clipping=lv.clipping,
+                    )
+                )
+            if last_speech_end is not None and not in_speech:
+                if vad_pos - last_speech_end >= o.end_silence_s * SAMPLE_RATE:
+                    ended_by = "silence"
+                    break
+            if enter and enter.pressed.is_set():
+                ended_by = "enter"
+                break
+            if total >= o.max_seconds * SAMPLE_RATE:
+                ended_by = "max_length"
+                break
+            if last_speech_end is None and total >= o.no_speech_timeout_s * SAMPLE_RATE:
+                ended_by = "no_speech"
+                break
+    except KeyboardInterrupt:
+        ended_by = "interrupted"
+    except _DeviceLost:
+        ended_by = "device_lost"
+    finally:
+        if enter:
+            enter.close()
+        if spool_file:
+            spool_file.close()
+    ended_at = time.monotonic()
+    audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    if chunk_has_speech:
+        emit_chunk(audio.size)
+    return Capture(
+        audio=audio,
+        ended_by=ended_by,
+        speech=tuple((a / SAMPLE_RATE, b / SAMPLE_RATE) for a, b in speech),
+        level=level(audio),
+        speech_end=None if last_speech_end is None else last_speech_end / SAMPLE_RATE,
+        ended_at=ended_at,
+    )
+
+
+def _guarded(blocks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+    """Pass blocks through; a device error mid-stream becomes _DeviceLost."""
+    try:
+        yield from blocks
+    except _DeviceLost:
+        raise
+    except Exception as exc:
+        if type(exc).__name__ == "PortAudioError":
+            log.warning("input device failed: %s", exc)
+            raise _DeviceLost() from exc
+        raise

@@ -1,0 +1,230 @@
+"""The report card and the live feedback, drawn with rich.
+
+The report goes to stdout; everything transient (spinners, the input meter,
+warnings) goes to stderr and is drawn only when stderr is a terminal. rich
+honours ``NO_COLOR``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from typing import Any
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .listen import Capture, Progress
+from .records import Delivery, Evidence, Finding, Report, Transcript
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+
+def clock(seconds: float | None) -> str:
+    """``1:04.2`` style time in a recording."""
+    if seconds is None:
+        return ""
+    m, s = divmod(max(0.0, seconds), 60)
+    return f"{int(m)}:{s:04.1f}"
+
+
+def _quote(e: Evidence, turn_names: Sequence[str] | None) -> Text:
+    t = Text(f"“{e.quote}”", style="italic")
+    where = []
+    if turn_names and len(turn_names) > 1 and e.turn < len(turn_names):
+        where.append(turn_names[e.turn])
+    if e.start is not None:
+        where.append(clock(e.start))
+    if where:
+        t.append(f"  {' · '.join(where)}", style="dim")
+    return t
+
+
+def _finding_row(f: Finding, turn_names: Sequence[str] | None) -> tuple[Text, Text, Text]:
+    if f.kind == "pitfall":
+        mark = Text("⚠", style="bold yellow") if f.found else Text("·", style="dim")
+    elif f.found and f.weak:
+        mark = Text("~", style="bold yellow")
+    else:
+        mark = Text("✓", style="bold green") if f.found else Text("✗", style="bold red")
+    body = Text()
+    if f.evidence and (f.found or f.kind == "pitfall"):
+        for i, e in enumerate(f.evidence[:2]):
+            if i:
+                body.append("\n")
+            body.append_text(_quote(e, turn_names))
+    show_coaching = (not f.found and f.kind != "pitfall") or (f.found and (f.weak or f.kind == "pitfall"))
+    if show_coaching and f.coaching:
+        if body:
+            body.append("\n")
+        body.append(f.coaching, style="cyan")
+        if f.example:
+            body.append(f"\nTry: “{f.example}”", style="green")
+    details = f.details or {}
+    if details.get("strengths_mentioned") or details.get("strengths_missed"):
+        body.append("\n")
+        if details.get("strengths_mentioned"):
+            body.append("Your points made: " + ", ".join(details["strengths_mentioned"]), style="green")
+        if details.get("strengths_missed"):
+            if details.get("strengths_mentioned"):
+                body.append("\n")
+            body.append("Forgot: " + ", ".join(details["strengths_missed"]), style="yellow")
+    return mark, Text(f.label or f.element.replace("_", " ")), body
+
+
+def delivery_lines(d: Delivery) -> Text:
+    norms: dict[str, Any] = {}
+    try:
+        from .delivery import DELIVERY_NORMS
+
+        norms = dict(DELIVERY_NORMS)
+    except ImportError:  # pragma: no cover - older checker
+        pass
+
+    def norm(key: str) -> str:
+        n = norms.get(key)
+        if not n:
+            return ""
+        text = n.get("text") if isinstance(n, dict) else str(n)
+        return f"  (norm: {text})" if text else ""
+
+    t = Text()
+    if d.duration_s is not None:
+        t.append(f"Length {d.duration_s:.1f} s")
+        if d.speaking_s is not None:
+            t.append(f", speaking {d.speaking_s:.1f} s")
+        t.append(norm("duration_s") + "\n", style="dim")
+    t.append(f"{d.word_count} words")
+    if d.words_per_minute is not None:
+        t.append(f" at {d.words_per_minute:.0f} words/min")
+        t.append(norm("words_per_minute"), style="dim")
+    t.append("\n")
+    t.append(f"Fillers: {d.filler_count}")
+    if d.fillers:
+        t.append(f" ({', '.join(dict.fromkeys(f.lower() for f in d.fillers))})")
+    if d.fillers_per_minute is not None:
+        t.append(f", {d.fillers_per_minute:.1f}/min")
+    t.append(f", {d.fillers_per_100_words:.1f} per 100 words")
+    t.append(norm("fillers_per_100_words"), style="dim")
+    if d.longest_pause_s is not None:
+        t.append(f"\nLongest pause {d.longest_pause_s:.1f} s")
+        t.append(norm("longest_pause_s"), style="dim")
+    return t
+
+
+def report_card(
+    report: Report,
+    transcripts: Sequence[Transcript],
+    title: str = "Your close",
+    turn_names: Sequence[str] | None = None,
+    notes: Sequence[str] = (),
+) -> Group:
+    """The whole report card as one renderable."""
+    core = Table.grid(padding=(0, 1))
+    core.add_column(width=1)
+    core.add_column(style="bold", no_wrap=True)
+    core.add_column()
+    for f in report.core:
+        core.add_row(*_finding_row(f, turn_names))
+    parts: list[Any] = [
+        Text(f"{title}: {report.score}/4 core elements", style="bold"),
+        core,
+    ]
+    extras = [f for f in report.extras]
+    if extras:
+        t = Table.grid(padding=(0, 1))
+        t.add_column(width=1)
+        t.add_column(no_wrap=True)
+        t.add_column()
+        for f in extras:
+            mark, label, body = _finding_row(f, turn_names)
+            if not f.found:
+                body = Text(f.coaching or "", style="dim")
+            t.add_row(mark, label, body)
+        parts += [Text("\nAlso worth doing", style="bold"), t]
+    hit = [f for f in report.pitfalls if f.found]
+    if hit:
+        t = Table.grid(padding=(0, 1))
+        t.add_column(width=1)
+        t.add_column(no_wrap=True)
+        t.add_column()
+        for f in hit:
+            t.add_row(*_finding_row(f, turn_names))
+        parts += [Text("\nPitfalls", style="bold"), t]
+    parts += [Text("\nDelivery", style="bold"), delivery_lines(report.delivery)]
+    said = [tr for tr in transcripts if tr.text.strip()]
+    if said:
+        body = Text()
+        for i, tr in enumerate(said):
+            if i:
+                body.append("\n")
+            if turn_names and len(transcripts) > 1 and tr.turn < len(turn_names):
+                body.append(f"[{turn_names[tr.turn]}] ", style="dim")
+            body.append(tr.text)
+        parts += [Text(""), Panel(body, title="What you said", title_align="left", border_style="dim")]
+    else:
+        parts += [Text("\nNothing was heard in the answer.", style="yellow")]
+    for n in notes:
+        parts.append(Text(f"Note: {n}", style="yellow"))
+    return Group(*parts)
+
+
+class LiveMeter:
+    """The drill's stderr feedback: the interviewer's line, a live input meter, warnings."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or err
+        self.live = self.console.is_terminal
+        self._last = 0.0
+
+    def interviewer(self, line: str) -> None:
+        self.console.print(Text.assemble(("Interviewer: ", "bold magenta"), (line, "")))
+
+    def listening(self, turn_id: str, source: str) -> None:
+        how = "speak now; pause for a few seconds or press Enter when done" if source == "microphone" else f"playing {source}"
+        self.console.print(Text(f"● Listening ({how}) — Ctrl-C keeps what you said", style="bold green"))
+
+    def progress(self, p: Progress) -> None:
+        if not self.live or p.elapsed - self._last < 0.1:
+            return
+        self._last = p.elapsed
+        bars = 0 if p.level_dbfs == float("-inf") else int(max(0, min(20, (p.level_dbfs + 60) / 3)))
+        meter = "█" * bars + "·" * (20 - bars)
+        warn = "  no sound from the microphone!" if p.silent_input and p.elapsed > 2 else ""
+        warn = "  too loud: clipping!" if p.clipping else warn
+        state = "speaking" if p.speaking else "        "
+        sys.stderr.write(f"\r  {clock(p.elapsed):>7}  {meter}  {state}{warn:<32}")
+        sys.stderr.flush()
+
+    def done_listening(self, capture: Capture) -> None:
+        if self.live:
+            sys.stderr.write("\r" + " " * 80 + "\r")
+        why = {
+            "silence": "you stopped talking",
+            "enter": "Enter pressed",
+            "max_length": "maximum length reached",
+            "interrupted": "Ctrl-C",
+            "end_of_recording": "end of the recording",
+            "no_speech": "nothing was said",
+            "device_lost": "the microphone went away",
+        }.get(capture.ended_by, capture.ended_by)
+        self.console.print(Text(f"  Answer ended after {capture.duration:.1f} s ({why}).", style="dim"))
+
+    def status(self, message: str) -> None:
+        self.console.print(Text(message, style="dim"))
+
+    def warn(self, message: str) -> None:
+        self.console.print(Text(f"Warning: {message}", style="yellow"))
+
+
+@contextmanager
+def spinner(message: str) -> Iterator[None]:
+    """A stderr spinner, only on a terminal."""
+    ctx = err.status(escape(message)) if err.is_terminal else nullcontext()
+    with ctx:
+        yield

@@ -1,0 +1,169 @@
+"""The interviewer's voice: pyttsx3 renders a line to a WAV, sounddevice plays it.
+
+pyttsx3's ``save_to_file`` has two traps on Linux (espeak driver):
+
+* it can return from ``runAndWait`` before the file is written (reported in
+  nateshmbhat/pyttsx3 issues #7 and #235): we wait for the engine's
+  ``finished-utterance`` notification *and* for a complete, parseable WAV, and
+  render once more if it still is not there;
+* the espeak driver prints "Audio saved to ..." on stdout, which would corrupt
+  ``--json`` output: stdout is redirected while it runs.
+
+espeak can be initialised only once per process, so the engine is cached.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import tempfile
+import threading
+import time
+import wave
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .audio import read_wav
+from .errors import AudioDeviceError, SpeechError
+
+log = logging.getLogger(__name__)
+
+_engine_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class VoiceOptions:
+    """How the interviewer sounds."""
+
+    voice: str | None = None
+    """A voice id or name from ``voicepractice voices`` (None: an English default)."""
+    rate: int = 165
+    """Words per minute: a calm phone voice."""
+
+
+@lru_cache(maxsize=1)
+def _engine() -> Any:
+    try:
+        import pyttsx3
+    except ImportError as exc:
+        raise SpeechError("pyttsx3 is not installed: run `make install`") from exc
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return pyttsx3.init()
+    except Exception as exc:  # espeak-ng missing: OSError / RuntimeError from the driver
+        raise SpeechError(
+            f"the text-to-speech engine did not start ({exc}): install espeak-ng (apt) "
+            "or use macOS/Windows, which ship a voice"
+        ) from exc
+
+
+def voices() -> list[tuple[str, str, tuple[str, ...]]]:
+    """``(id, name, languages)`` of every voice the engine offers."""
+    with _engine_lock:
+        engine = _engine()
+        return [
+            (v.id, v.name, tuple(str(lang) for lang in (v.languages or ())))
+            for v in engine.getProperty("voices")
+        ]
+
+
+def _pick_voice(engine: Any, wanted: str | None) -> str | None:
+    all_voices = engine.getProperty("voices")
+    if wanted:
+        for v in all_voices:
+            if wanted in (v.id, v.name) or wanted.lower() == str(v.name).lower():
+                return str(v.id)
+        raise SpeechError(f"no voice {wanted!r}: see `voicepractice voices`")
+    for preferred in ("gmw/en-US", "gmw/en-us", "en-us", "gmw/en"):
+        for v in all_voices:
+            if v.id == preferred:
+                return str(v.id)
+    return None
+
+
+def _complete_wav(path: Path) -> bool:
+    """True when ``path`` is a WAV whose header and data are all there."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            return w.getnframes() > 0 and path.stat().st_size >= 44 + w.getnframes() * w.getsampwidth()
+    except (OSError, EOFError, wave.Error):
+        return False
+
+
+def render(text: str, path: Path, options: VoiceOptions | None = None, timeout_s: float = 30.0) -> Path:
+    """Speak ``text`` into the WAV file ``path`` and return it once it is complete."""
+    o = options or VoiceOptions()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _engine_lock:
+        engine = _engine()
+        voice = _pick_voice(engine, o.voice)
+        for attempt in (1, 2):
+            fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tts-", suffix=".wav")
+            os.close(fd)
+            tmp = Path(tmp_name)
+            tmp.unlink()  # the engine creates it; its absence is how we see it has not
+            done = threading.Event()
+            token = engine.connect("finished-utterance", lambda name, completed: done.set())
+            try:
+                if voice:
+                    engine.setProperty("voice", voice)
+                engine.setProperty("rate", o.rate)
+                # The driver may finish (and print) after runAndWait returns: keep stdout
+                # redirected until the file is complete.
+                with contextlib.redirect_stdout(io.StringIO()):
+                    engine.save_to_file(text, str(tmp))
+                    engine.runAndWait()
+                    deadline = time.monotonic() + timeout_s
+                    while time.monotonic() < deadline and not (done.is_set() and _complete_wav(tmp)):
+                        time.sleep(0.01)
+            except Exception as exc:
+                tmp.unlink(missing_ok=True)
+                raise SpeechError(f"the text-to-speech engine failed: {exc}") from exc
+            finally:
+                engine.disconnect(token)
+                _reset_save_target(engine)
+            if _complete_wav(tmp):
+                os.chmod(tmp, 0o600)
+                os.replace(tmp, path)
+                return path
+            tmp.unlink(missing_ok=True)
+            log.warning("TTS returned without writing %s (attempt %d)", path.name, attempt)
+    raise SpeechError("the text-to-speech engine returned no audio twice: check `voicepractice doctor`")
+
+
+def _reset_save_target(engine: Any) -> None:
+    # The espeak driver keeps the last save_to_file target and would overwrite it
+    # on the next say(); clear it so every render starts clean.
+    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    if driver is not None and hasattr(driver, "_save_file"):
+        driver._save_file = None
+
+
+def play(path: Path, device: int | str | None = None) -> None:
+    """Play a WAV through the output device and wait until it has been heard."""
+    audio, rate = read_wav(path)
+    play_samples(audio, rate, device)
+
+
+def play_samples(audio: np.ndarray, rate: int, device: int | str | None = None) -> None:
+    try:
+        import sounddevice as sd
+    except OSError as exc:
+        raise AudioDeviceError(
+            "the audio library PortAudio is missing: install libportaudio2 (apt) or portaudio (brew)"
+        ) from exc
+    try:
+        sd.query_devices(device, kind="output")
+        sd.play(audio, rate, device=device, blocking=True)
+    except (ValueError, sd.PortAudioError) as exc:
+        raise AudioDeviceError(
+            "no speaker or headphones found"
+            + (f" matching {device!r}" if device is not None else "")
+            + ": pick one with --output (see `voicepractice devices`)"
+        ) from exc

