@@ -256,11 +256,15 @@ class Transcriber:
         if use_vad:
             kwargs["vad_parameters"] = {"min_silence_duration_ms": 500, "speech_pad_ms": 300}
         segments, _info = self.model.transcribe(audio, **kwargs)
+        spans = _speech_spans(audio) if use_vad else None
         out: list[Word] = []
         for seg in segments:
+            if _invented(seg):
+                log.debug("dropped a segment Whisper made up from room tone: %r", seg.text)
+                continue
             for w in seg.words or ():
                 text = w.word.strip()
-                if text:
+                if text and (spans is None or _overlaps(w.start, w.end, spans)):
                     out.append(
                         Word(
                             text=text,
@@ -275,6 +279,35 @@ class Transcriber:
         """Recognise a whole recording in one go."""
         words = self.words(audio)
         return make_transcript(words, duration=audio.size / SAMPLE_RATE, model=self.options.model, turn=turn)
+
+
+HEARD_MARGIN_S = 0.2
+"""A word counts as heard when it lies within this margin of speech Silero detected."""
+
+
+def _speech_spans(audio: np.ndarray) -> list[tuple[float, float]]:
+    """Where Silero hears speech, unpadded, in seconds."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    spans = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=100, speech_pad_ms=0))
+    return [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in spans]
+
+
+def _overlaps(start: float, end: float, spans: list[tuple[float, float]]) -> bool:
+    return any(start < b + HEARD_MARGIN_S and end > a - HEARD_MARGIN_S for a, b in spans)
+
+
+def _invented(segment: Any) -> bool:
+    """A short, unsure segment that Whisper is unsure holds speech at all.
+
+    faster-whisper's VAD pads each speech chunk with room tone, and tiny.en
+    likes to "hear" a closing "Thank you." or "All right." in it, which would
+    earn the thanks element for words nobody said. Such tails are short, with a
+    low average log-probability and a high no-speech probability.
+    """
+    return bool(
+        segment.end - segment.start < 1.5 and segment.avg_logprob < -0.8 and segment.no_speech_prob > 0.3
+    )
 
 
 def make_transcript(words: list[Word], duration: float, model: str, turn: int = 0) -> Transcript:
