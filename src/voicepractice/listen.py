@@ -148,7 +148,10 @@ def microphone_blocks(device: int | str | None) -> Iterator[np.ndarray]:
                 samplerate=rate,
                 channels=1,
                 dtype="float32",
-                blocksize=int(rate * BLOCK / SAMPLE_RATE),
+                # Let PortAudio choose the block size: a fixed 100 ms block through
+                # ALSA's pulse plugin arrived in bursts, or stalled for seconds.
+                blocksize=0,
+                latency="low",
                 device=device,
                 callback=callback,
                 finished_callback=finished,
@@ -158,15 +161,21 @@ def microphone_blocks(device: int | str | None) -> Iterator[np.ndarray]:
             log.debug("cannot open input at %d Hz: %s", rate, exc)
     if stream is None:
         raise AudioDeviceError(f"cannot open the microphone {info['name']!r}: try another with --input")
+    pending = np.zeros(0, np.float32)
     with stream:
+        timeout = 5.0  # the first block may take a moment while the device starts
         while True:
             try:
-                block = blocks.get(timeout=2.0)
+                block = blocks.get(timeout=timeout)
             except queue.Empty:
                 raise _DeviceLost() from None
             if block is None:
                 raise _DeviceLost()
-            yield resample(block, rate, SAMPLE_RATE)
+            timeout = 2.0
+            pending = np.concatenate([pending, resample(block, rate, SAMPLE_RATE)])
+            while pending.size >= BLOCK:
+                yield pending[:BLOCK]
+                pending = pending[BLOCK:]
 
 
 def recording_blocks(audio: np.ndarray, paced: bool) -> Iterator[np.ndarray]:

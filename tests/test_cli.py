@@ -1,0 +1,134 @@
+"""The command line as people use it: real model, real TTS, fixtures standing in for the microphone."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+import pytest
+
+from conftest import FIXTURES
+from voicepractice.cli import cli
+
+CORE = ("interest", "qualifications", "next_steps", "thanks")
+
+
+def drill_json(vp, *args: str) -> dict:
+    r = vp("drill", "--fast", "--no-cue", "--json", *args)
+    assert r.code == 0, r.err
+    return json.loads(r.out)
+
+
+def test_strong_close_drill_finds_all_four_with_quotes(vp, fixture_manifest) -> None:
+    d = drill_json(vp, "--answer", str(FIXTURES / "strong_close.flac"))
+    elements = d["report"]["elements"]
+    transcript = d["turns"][-1]["transcript"]
+    assert set(elements) == set(CORE)
+    for name in CORE:
+        assert elements[name]["found"], name
+        ev = elements[name]["evidence"][0]
+        assert ev["quote"] and ev["quote"].split()[0].strip(",.") in transcript["text"]
+        assert 0 <= ev["start"] < ev["end"] <= transcript["duration"]
+    assert d["status"] == "complete"
+    assert d["timings"]["answer_end_to_report_s"] < 30  # sanity; the figure itself is benchmarked
+
+
+def test_drill_is_stored_and_listed(vp, private_home: Path) -> None:
+    d = drill_json(vp, "--answer", str(FIXTURES / "missing_next_steps.flac"))
+    folder = Path(d["folder"])
+    assert folder.parent == private_home / "sessions"
+    assert {p.name for p in folder.iterdir()} >= {"session.json", "answer-1.wav", "interviewer-1.wav"}
+    stored = json.loads((folder / "session.json").read_text())
+    assert stored["turns"][0]["transcript"]["words"][0]["start"] is not None
+    assert stored["report"]["elements"]["next_steps"]["found"] is False
+    h = json.loads(vp("history", "--json").out)
+    assert h["sessions"][0]["id"] == d["session"]
+    assert h["sessions"][0]["elements"]["next_steps"] is False
+
+
+def test_silence_drill_transcribes_nothing_and_finds_nothing(vp) -> None:
+    d = drill_json(vp, "--answer", str(FIXTURES / "silence.flac"))
+    assert d["turns"][-1]["transcript"]["words"] == []
+    assert not any(e["found"] for e in d["report"]["elements"].values())
+    for e in d["report"]["elements"].values():
+        assert e["coaching"] and e["example"]
+
+
+def test_muted_microphone_is_reported_not_transcribed(vp) -> None:
+    r = vp("drill", "--fast", "--json", "--answer", str(FIXTURES / "digital_zero.wav"))
+    assert r.code == 1
+    assert r.err.strip().splitlines()[-1].startswith("Error: the answer was silent")
+    assert r.out == ""
+
+
+def test_check_recording_and_text(vp) -> None:
+    r = vp("check", str(FIXTURES / "weak_thanks_only.flac"), "--json")
+    assert r.code == 0, r.err
+    rep = json.loads(r.out)["report"]
+    assert rep["elements"]["thanks"]["found"] and not rep["elements"]["interest"]["found"]
+    r = vp("check", "--text", "Thanks so much for your time, what are the next steps?", "--json")
+    rep = json.loads(r.out)["report"]
+    assert rep["elements"]["thanks"]["found"] and rep["elements"]["next_steps"]["found"]
+    assert rep["elements"]["thanks"]["evidence"][0]["start"] is None  # typed text has no timings
+
+
+def test_report_card_on_the_terminal(vp) -> None:
+    r = vp("check", "--text", "Thank you for your time. What are the next steps?")
+    assert r.code == 0
+    assert "2/4" in r.out and "Try:" in r.out
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.wav", "no such file"),
+        (lambda d: (d / "empty.wav").touch() or d / "empty.wav", "empty"),
+        (lambda d: (d / "dir.wav").mkdir() or d / "dir.wav", "directory"),
+        (lambda d: (d / "notes.wav").write_text("just some text, not audio\n" * 20) and d / "notes.wav", "not a readable audio file"),
+        (lambda d: (d / "trunc.flac").write_bytes((FIXTURES / "strong_close.flac").read_bytes()[:60]) and d / "trunc.flac", "audio"),
+        (lambda d: (d / "rand.wav").write_bytes(os.urandom(4096)) and d / "rand.wav", "not a readable audio file"),
+    ],
+)
+def test_bad_recordings_give_one_error_line(vp, tmp_path: Path, make, message: str) -> None:
+    path = make(tmp_path)
+    for args in (("check", str(path)), ("drill", "--fast", "--answer", str(path))):
+        r = vp(*args)
+        assert r.code == 1, (args, r)
+        lines = r.err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], r.err
+        assert "Traceback" not in r.err
+
+
+def test_unknown_model_is_an_error_line(vp) -> None:
+    r = vp("check", str(FIXTURES / "strong_close.flac"), "--model", "huge.xx")
+    assert r.code == 1 and r.err.startswith("Error: unknown model")
+
+
+def test_no_input_device_is_an_error_line(vp, monkeypatch: pytest.MonkeyPatch) -> None:
+    # This machine has no sound card; name a microphone that cannot exist anywhere.
+    r = vp("drill", "--input", "no-such-microphone-xyz", "--no-cue")
+    assert r.code == 1, r
+    assert r.err.strip().splitlines()[-1].startswith("Error: no microphone found")
+
+
+def test_fallback_answer_when_there_is_no_microphone(vp) -> None:
+    r = vp("drill", "--input", "no-such-microphone-xyz", "--fast", "--json", "--fallback-answer", str(FIXTURES / "sample_answer.flac"))
+    assert r.code == 0, r.err
+    assert "No microphone found" in r.err
+    assert json.loads(r.out)["report"]["elements"]["thanks"]["found"]
+
+
+def test_usage_errors_exit_2(vp) -> None:
+    assert vp("check").code == 2
+    assert vp("drill", "--no-such-option").code == 2
+
+
+def test_every_command_has_help(vp) -> None:
+    for name, command in cli.commands.items():
+        r = vp(name, "--help")
+        assert r.code == 0 and command.help and "Usage:" in r.out, name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{name} --{param.name} has no help"

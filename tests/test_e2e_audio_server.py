@@ -1,0 +1,133 @@
+"""The whole drill through a real PulseAudio server: speaker -> null sink, null-sink monitor -> microphone.
+
+The test starts its own server in a private runtime folder with two null sinks:
+``vp_speaker`` (what the drill plays into; we record its monitor) and ``vp_mic``
+(whose monitor the drill records as its microphone; ``paplay`` speaks a fixture
+answer into it, as a person would into a microphone).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+
+pytestmark = pytest.mark.audio_server
+
+NEEDED = ("pulseaudio", "pactl", "paplay", "parecord")
+
+
+@pytest.fixture
+def pulse(tmp_path: Path) -> Iterator[dict[str, str]]:
+    missing = [t for t in NEEDED if not shutil.which(t)]
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)} (apt-get install pulseaudio pulseaudio-utils)")
+    runtime = tmp_path / "pulse-runtime"
+    runtime.mkdir(mode=0o700)
+    env = {
+        **os.environ,
+        "XDG_RUNTIME_DIR": str(runtime),
+        "PULSE_RUNTIME_PATH": str(runtime / "pulse"),
+        "PULSE_SERVER": f"unix:{runtime / 'pulse' / 'native'}",
+        "HOME": str(tmp_path),  # the server's cookie and state stay in the test's folder
+    }
+    server = subprocess.Popen(
+        [
+            "pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit",
+            "--use-pid-file=no", "--log-target=stderr",
+            "-L", "module-native-protocol-unix",
+            "-L", "module-null-sink sink_name=vp_speaker",
+            "-L", "module-null-sink sink_name=vp_mic",
+        ],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
+                break
+            if server.poll() is not None:
+                pytest.fail(f"pulseaudio did not start: {server.stderr.read().decode()[-500:]}")  # type: ignore[union-attr]
+            time.sleep(0.1)
+        else:
+            pytest.fail("pulseaudio did not answer within 10 s")
+        env["PULSE_SINK"] = "vp_speaker"
+        env["PULSE_SOURCE"] = "vp_mic.monitor"
+        yield env
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path, private_home: Path) -> None:
+    env = {**pulse, "VOICEPRACTICE_HOME": str(private_home)}
+    speaker_rec = tmp_path / "speaker.wav"
+    recorder = subprocess.Popen(
+        ["parecord", "--device=vp_speaker.monitor", "--channels=1", "--rate=16000", "--file-format=wav", str(speaker_rec)],
+        env=env,
+    )
+    time.sleep(0.3)
+    drill = subprocess.Popen(
+        [sys.executable, "-m", "voicepractice.cli", "drill", "--json", "--silence", "2.0", "--seed", "3"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    stderr_lines: list[str] = []
+    listening = threading.Event()
+
+    def read_stderr() -> None:
+        assert drill.stderr is not None
+        for line in drill.stderr:
+            stderr_lines.append(line)
+            if "Listening" in line:
+                listening.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        assert listening.wait(60), "the drill never started listening:\n" + "".join(stderr_lines)
+        time.sleep(0.5)
+        subprocess.run(["paplay", "--device=vp_mic", str(FIXTURES / "strong_close.flac")], env=env, check=True, timeout=60)
+        out, _ = drill.communicate(timeout=60)
+    finally:
+        if drill.poll() is None:
+            drill.kill()
+        recorder.terminate()
+        recorder.wait(timeout=5)
+    reader.join(timeout=5)
+    assert drill.returncode == 0, "".join(stderr_lines)
+    result = json.loads(out)
+
+    # The interviewer's line reached the speaker: transcribe what the sink played.
+    from rapidfuzz import fuzz
+
+    from voicepractice.audio import load_audio
+    from voicepractice.transcribe import Transcriber
+
+    line = result["turns"][0]["line"]
+    heard = Transcriber().transcript(load_audio(speaker_rec)).text
+    assert fuzz.partial_ratio(line.lower(), heard.lower()) > 70, (line, heard)
+
+    # The answer was captured from the microphone, ended on its own, transcribed and scored.
+    turn = result["turns"][-1]
+    assert turn["ended_by"] == "silence"
+    assert "interested" in turn["transcript"]["text"].lower()
+    assert all(e["found"] for e in result["report"]["elements"].values()), result["report"]["elements"]
+
+    # ...and stored.
+    folder = Path(result["folder"])
+    assert (folder / "session.json").is_file() and (folder / "answer-1.wav").is_file()
+    answer = load_audio(folder / "answer-1.wav")
+    assert answer.size / 16000 > 15  # the whole ~20 s answer, not a fragment
+    assert not any("Warning" in ln for ln in stderr_lines), "".join(stderr_lines)

@@ -1,0 +1,93 @@
+"""Ending the answer: silence after speech, a thinking pause, Enter, the cap, Ctrl-C, a lost device."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import FIXTURES
+from voicepractice.audio import SAMPLE_RATE, load_audio
+from voicepractice.listen import BLOCK, Chunk, ListenOptions, _DeviceLost, listen, recording_blocks
+
+
+def room_tone(seconds: float) -> np.ndarray:
+    rng = np.random.default_rng(1)
+    return (rng.standard_normal(int(seconds * SAMPLE_RATE)) * 0.001).astype(np.float32)
+
+
+def test_ends_after_silence_and_keeps_a_thinking_pause(fixture_manifest) -> None:
+    meta = fixture_manifest["thinking_pause"]
+    audio = np.concatenate([load_audio(FIXTURES / meta["file"]), room_tone(5)])
+    chunks: list[Chunk] = []
+    cap = listen(recording_blocks(audio, paced=False), ListenOptions(end_silence_s=2.5), on_chunk=chunks.append)
+    assert cap.ended_by == "silence"
+    pause_start, pause_end = meta["pauses"][0]
+    # Both sides of the 2 s pause are in the answer: speech after the pause was heard.
+    assert any(a > pause_end - 0.2 for a, _ in cap.speech)
+    assert cap.speech_end == pytest.approx(meta["speech_end"], abs=0.4)
+    assert cap.duration == pytest.approx(cap.speech_end + 2.5, abs=0.2)
+    # The pause closed a chunk, so the first half was transcribable before the end.
+    assert len(chunks) >= 2 and chunks[1].offset > pause_start
+
+
+def test_shorter_silence_window_cuts_at_the_pause(fixture_manifest) -> None:
+    meta = fixture_manifest["thinking_pause"]
+    cap = listen(recording_blocks(load_audio(FIXTURES / meta["file"]), paced=False), ListenOptions(end_silence_s=1.0))
+    assert cap.ended_by == "silence"
+    assert cap.duration < meta["pauses"][0][1]
+
+
+def test_max_length() -> None:
+    speech = load_audio(FIXTURES / "long_answer_60s.flac")
+    cap = listen(recording_blocks(speech, paced=False), ListenOptions(max_seconds=10))
+    assert cap.ended_by == "max_length"
+    assert cap.duration == pytest.approx(10, abs=0.11)
+
+
+def test_nothing_said_times_out() -> None:
+    cap = listen(recording_blocks(room_tone(12), paced=False), ListenOptions(no_speech_timeout_s=5))
+    assert cap.ended_by == "no_speech"
+    assert not cap.heard_speech
+
+
+def test_ctrl_c_keeps_what_was_recorded(tmp_path: Path) -> None:
+    speech = load_audio(FIXTURES / "strong_close.flac")
+
+    def blocks() -> Iterator[np.ndarray]:
+        for i, block in enumerate(recording_blocks(speech, paced=False)):
+            if i == 50:
+                raise KeyboardInterrupt
+            yield block
+
+    spool = tmp_path / "answer.pcm"
+    cap = listen(blocks(), spool=spool)
+    assert cap.ended_by == "interrupted"
+    assert cap.audio.size == 50 * BLOCK
+    on_disk = np.frombuffer(spool.read_bytes(), dtype="<i2")
+    assert on_disk.size == cap.audio.size
+    assert np.allclose(on_disk / 32767, cap.audio, atol=1e-3)
+    assert spool.stat().st_mode & 0o777 == 0o600
+
+
+def test_device_lost_mid_answer_keeps_audio() -> None:
+    speech = load_audio(FIXTURES / "strong_close.flac")
+
+    def blocks() -> Iterator[np.ndarray]:
+        for i, block in enumerate(recording_blocks(speech, paced=False)):
+            if i == 30:
+                raise _DeviceLost()
+            yield block
+
+    cap = listen(blocks())
+    assert cap.ended_by == "device_lost"
+    assert cap.audio.size == 30 * BLOCK
+
+
+def test_silent_capture_is_flagged() -> None:
+    cap = listen(recording_blocks(load_audio(FIXTURES / "digital_zero.wav"), paced=False))
+    assert cap.level.silent and not cap.heard_speech
+    cap = listen(recording_blocks(load_audio(FIXTURES / "strong_close.flac"), paced=False))
+    assert not cap.level.silent

