@@ -80,7 +80,7 @@ def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path
     )
     time.sleep(0.3)
     drill = subprocess.Popen(
-        [sys.executable, "-m", "voicepractice.cli", "drill", "--json", "--silence", "2.0", "--seed", "3"],
+        [sys.executable, "-m", "voicepractice", "drill", "--json", "--silence", "2.0", "--seed", "3"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     stderr_lines: list[str] = []

@@ -11,67 +11,15 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from . import __version__
+from .cli_common import device_arg, emit_json, json_option, model_options, profile_from, profile_options
 from .errors import VoicePracticeError
 
 log = logging.getLogger(__name__)
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def _device(value: str | None) -> int | str | None:
-    if value is None or value == "":
-        return None
-    return int(value) if value.isdigit() else value
-
-
-def json_option(f: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout (see README).")(f)
-
-
-def model_options(f: F) -> F:
-    f = click.option(
-        "--download",
-        is_flag=True,
-        help="Allow fetching a model that is not installed from the Hugging Face hub (uses the network).",
-    )(f)
-    f = click.option(
-        "-m",
-        "--model",
-        envvar="VOICEPRACTICE_MODEL",
-        default="tiny.en",
-        show_default=True,
-        help="Whisper model: tiny.en, base, small, or a folder with a CTranslate2 model. [env: VOICEPRACTICE_MODEL]",
-    )(f)
-    return f
-
-
-def profile_options(f: F) -> F:
-    f = click.option("--profile", type=click.Path(dir_okay=False, path_type=Path), help="A TOML file with role, company and strengths.")(f)
-    f = click.option("--strength", "strengths", multiple=True, help="A point you want to get across (repeatable).")(f)
-    f = click.option("--company", help="The company you are interviewing with.")(f)
-    f = click.option("--role", help="The role you are interviewing for.")(f)
-    return f
-
-
-def _profile(role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None) -> Any:
-    from .check import Profile, load_profile
-
-    base = load_profile(profile) if profile else Profile()
-    return Profile(
-        role=role or base.role,
-        company=company or base.company,
-        strengths=tuple(strengths) or base.strengths,
-    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -123,18 +71,18 @@ def drill(
     from .store import Store
     from .transcribe import TranscribeOptions
 
-    if not answers and fallback_answer is not None and not _has_microphone(_device(input_device)):
+    if not answers and fallback_answer is not None and not _has_microphone(device_arg(input_device)):
         click.echo(f"No microphone found: answering with the recording {fallback_answer} instead.", err=True)
         answers = (fallback_answer,)
     options = DrillOptions(
         scenario=scenario,
         details=Details(interviewer=interviewer, company=company, role=role),
-        profile=_profile(role, company, strengths, profile),
+        profile=profile_from(role, company, strengths, profile),
         voice=VoiceOptions(voice=voice, rate=rate),
         listen=ListenOptions(end_silence_s=silence, max_seconds=max_seconds),
         transcribe=TranscribeOptions(model=model, download=download),
-        input_device=_device(input_device),
-        output_device=_device(output_device),
+        input_device=device_arg(input_device),
+        output_device=device_arg(output_device),
         answers=answers,
         paced=not fast,
         cue=not no_cue,
@@ -143,7 +91,7 @@ def drill(
     result = run_drill(options, Store(), LiveMeter())
     if as_json:
         s = result.session
-        _emit_json({
+        emit_json({
             "session": s.id,
             "created_at": s.created_at,
             "scenario": s.scenario,
@@ -188,7 +136,7 @@ def check(
 
     if (recording is None) == (text is None):
         raise click.UsageError("give either a RECORDING or --text, not both")
-    prof = _profile(role, company, strengths, profile)
+    prof = profile_from(role, company, strengths, profile)
     if text is not None:
         transcript = Transcript.from_text(text)
     else:
@@ -205,42 +153,9 @@ def check(
             transcript = Transcriber(TranscribeOptions(model=model, download=download)).transcript(audio)
     report = run_check(transcript, prof)
     if as_json:
-        _emit_json({"source": str(recording) if recording else "text", "transcript": transcript.to_dict(), "report": report.to_dict()})
+        emit_json({"source": str(recording) if recording else "text", "transcript": transcript.to_dict(), "report": report.to_dict()})
         return
     out.print(report_card(report, [transcript]))
-
-
-@cli.command()
-@click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True, help="How many sessions to show.")
-@json_option
-def history(limit: int, as_json: bool) -> None:
-    """List past sessions, newest first."""
-    from rich.table import Table
-
-    from .show import out
-    from .store import Store
-
-    rows = Store().list(limit=limit)
-    if as_json:
-        _emit_json({"sessions": rows})
-        return
-    if not rows:
-        out.print("No sessions yet: run `voicepractice drill`.")
-        return
-    table = Table(box=None, header_style="bold")
-    for col in ("session", "date", "scenario", "interest", "qualif.", "next steps", "thanks", "score", "length", "wpm", "fillers"):
-        table.add_column(col)
-    for r in rows:
-        el = r["elements"]
-        marks = ["[green]✓[/]" if el.get(k) else "[red]✗[/]" for k in ("interest", "qualifications", "next_steps", "thanks")]
-        table.add_row(
-            r["id"], r["created_at"][:16].replace("T", " "), r["scenario"], *marks,
-            "damaged" if r["damaged"] else f"{r['score']}/4" if r["score"] is not None else r["status"],
-            f"{r['duration_s']:.0f}s" if r["duration_s"] else "",
-            f"{r['words_per_minute']:.0f}" if r["words_per_minute"] else "",
-            str(r["filler_count"] if r["filler_count"] is not None else ""),
-        )  # fmt: skip
-    out.print(table)
 
 
 @cli.command()
@@ -261,7 +176,7 @@ def devices(as_json: bool) -> None:
         for i, d in enumerate(sd.query_devices())
     ]  # fmt: skip
     if as_json:
-        _emit_json({"devices": devs})
+        emit_json({"devices": devs})
         return
     if not devs:
         out.print("No audio devices found.")
@@ -279,7 +194,7 @@ def scenarios(as_json: bool) -> None:
 
     found = list_scenarios()
     if as_json:
-        _emit_json({"scenarios": [{"name": s.name, "title": s.title, "description": s.description, "turns": [t.id for t in s.turns]} for s in found]})
+        emit_json({"scenarios": [{"name": s.name, "title": s.title, "description": s.description, "turns": [t.id for t in s.turns]} for s in found]})
         return
     for s in found:
         out.print(f"[bold]{s.name}[/bold]  {s.title}: {s.description}")
@@ -295,7 +210,7 @@ def voices(show_all: bool, as_json: bool) -> None:
 
     found = [v for v in list_voices() if show_all or any(lang.lower().startswith("en") for lang in v[2]) or "english" in v[1].lower()]
     if as_json:
-        _emit_json({"voices": [{"id": i, "name": n, "languages": list(langs)} for i, n, langs in found]})
+        emit_json({"voices": [{"id": i, "name": n, "languages": list(langs)} for i, n, langs in found]})
         return
     for i, n, _ in found:
         out.print(f"{i:<28} {n}")
@@ -326,6 +241,15 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for the details and please report it)", err=True)
         sys.exit(1)
 
+
+def _register() -> None:
+    # Command modules kept apart so cli.py stays small; each holds one area's commands.
+    from .cli_sessions import history
+
+    cli.add_command(history)
+
+
+_register()
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,5 @@
+"""``python -m voicepractice``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,62 @@
+"""Options and helpers shared by the command modules."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def device_arg(value: str | None) -> int | str | None:
+    if value is None or value == "":
+        return None
+    return int(value) if value.isdigit() else value
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout (see README).")(f)
+
+
+def model_options(f: F) -> F:
+    f = click.option(
+        "--download",
+        is_flag=True,
+        help="Allow fetching a model that is not installed from the Hugging Face hub (uses the network).",
+    )(f)
+    f = click.option(
+        "-m",
+        "--model",
+        envvar="VOICEPRACTICE_MODEL",
+        default="tiny.en",
+        show_default=True,
+        help="Whisper model: tiny.en, base, small, or a folder with a CTranslate2 model. [env: VOICEPRACTICE_MODEL]",
+    )(f)
+    return f
+
+
+def profile_options(f: F) -> F:
+    f = click.option("--profile", type=click.Path(dir_okay=False, path_type=Path), help="A TOML file with role, company and strengths.")(f)
+    f = click.option("--strength", "strengths", multiple=True, help="A point you want to get across (repeatable).")(f)
+    f = click.option("--company", help="The company you are interviewing with.")(f)
+    f = click.option("--role", help="The role you are interviewing for.")(f)
+    return f
+
+
+def profile_from(role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None) -> Any:
+    from .check import Profile, load_profile
+
+    base = load_profile(profile) if profile else Profile()
+    return Profile(
+        role=role or base.role,
+        company=company or base.company,
+        strengths=tuple(strengths) or base.strengths,
+    )
