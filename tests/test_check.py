@@ -1,0 +1,355 @@
+"""The checker: verdicts on tricky closes, evidence, profiles, the rubric, the labelled set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from voicepractice.check import CheckOptions, Profile, check, load_profile
+from voicepractice.check_rubric import compile_pattern, compile_rubric, rubric_data
+from voicepractice.errors import ProfileError
+from voicepractice.records import CORE_ELEMENTS, Report, Transcript, Word
+
+DATA = Path(__file__).parent / "data"
+EXTRAS = ("role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact")
+PITFALLS = ("rambling", "negativity", "too_casual", "salary_first", "apologising")
+
+
+def verdict(text: str, element: str, **kw: object) -> bool:
+    return check(Transcript.from_text(text), **kw).finding(element).found  # type: ignore[arg-type]
+
+
+def timed(text: str, turn: int = 0, step: float = 0.5) -> Transcript:
+    words = tuple(Word(w, start=i * step, end=i * step + 0.4) for i, w in enumerate(text.split()))
+    return Transcript(text=text, words=words, duration=len(words) * step + 1, turn=turn)
+
+
+# --- core verdicts on the hard cases named in the issue ----------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'm very interested", True),
+        ("this made me even more excited about the job", True),
+        ("I'd love to join the team", True),
+        ("I'm excited about this opportunity", True),
+        ("I'd really love to be part of this", True),
+        ("I'm not only interested, I'm thrilled", True),
+        ("I couldn't be more excited", True),
+        ("im realy exited about this oportunity", True),
+        ("I'm interested in machine learning in general", False),
+        ("I'm not sure it's the right fit", False),
+        ("I'll let you know if I'm still interested", False),
+        ("I'm really looking forward to hearing from you", False),
+        ("I'm not really interested in management", False),
+        ("my interest in data started in high school", False),
+        ("I'm no longer sure I'm interested", False),
+        ("I was excited when I got my certification last year", False),
+    ],
+)
+def test_interest(text: str, expected: bool) -> None:
+    assert verdict(text, "interest") is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What are the next steps?", True),
+        ("When should I expect to hear back?", True),
+        ("Will there be a second round?", True),
+        ("what does the timeline look like", True),
+        ("when will you be making a decision", True),
+        ("what are the, what are the next steps", True),
+        ("thank you for you're time what the next steps", True),
+        ("so um what kind of timeline are we looking at", True),
+        ("The next steps of my old project were to migrate to Postgres", False),
+        ("The next step in my career is product management", False),
+        ("what were the next steps after you joined", False),
+        ("The timeline for that project slipped by six months", False),
+        ("I'm looking forward to hearing about next steps", False),
+    ],
+)
+def test_next_steps(text: str, expected: bool) -> None:
+    assert verdict(text, "next_steps") is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("thank you for your time", True),
+        ("thanks, bye", True),
+        ("Thank you for having me.", True),
+        ("I appreciate your time", True),
+        ("thank you for you're time", True),
+        ("tank you so much", True),
+        ("Thanks to my mentor I learned to write clean code", False),
+        ("I was thankful my manager gave me a chance", False),
+        ("I really enjoyed our conversation", False),
+        ("I'll send a thank you note later", False),
+        ("we thanked the client and closed the deal", False),
+        ("I'm thankful for my time at Google", False),
+    ],
+)
+def test_thanks(text: str, expected: bool) -> None:
+    assert verdict(text, "thanks") is expected
+
+
+def test_qualifications_concrete_and_weak() -> None:
+    strong = check(Transcript.from_text(
+        "With my background in Kubernetes and the migration I led at Acme, "
+        "I can hit the ground running."
+    )).finding("qualifications")
+    assert strong.found and not strong.weak and strong.coaching is None
+
+    weak = check(Transcript.from_text("I think I'd be a good fit.")).finding("qualifications")
+    assert weak.found and weak.weak
+    assert weak.coaching and "concrete" in weak.coaching
+    assert weak.example
+
+    assert not verdict("I have no experience with kubernetes at all", "qualifications")
+    assert verdict("I've managed budgets up to two million", "qualifications")
+
+
+def test_negation_can_be_switched_off() -> None:
+    text = "I'm not interested in relocating"
+    assert not verdict(text, "interest")
+    assert verdict("i'm no longer sure i'm interested", "interest",
+                   options=CheckOptions(negation=False))
+
+
+def test_fuzzy_spelling_earns_its_keep() -> None:
+    text = "thnaks for your time, im really intrested in the position"
+    assert verdict(text, "interest")
+    assert not verdict(text, "interest", options=CheckOptions(fuzzy=False))
+
+
+def test_question_from_wording_without_punctuation() -> None:
+    text = "thanks um how big is the team"
+    assert verdict(text, "role_question")
+    assert not verdict(text, "role_question", options=CheckOptions(questions="punctuation"))
+    # A statement about the team is not a question about it.
+    assert not verdict("I really like the team and the product", "role_question")
+
+
+# --- extras and pitfalls --------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "element"),
+    [
+        ("Can you tell me more about the team I'd be working with?", "role_question"),
+        ("I'm happy to send references or work samples.", "offer_more_info"),
+        ("Is there anything else you need from me?", "offer_more_info"),
+        ("Is there anything about my background that gives you pause?", "invite_concerns"),
+        ("I hope you'll consider me for the role.", "ask_for_job"),
+        ("What's the best way to follow up with you?", "follow_up_contact"),
+        ("My last manager was a complete nightmare.", "negativity"),
+        ("cool, bye", "too_casual"),
+        ("thanks, catch you later", "too_casual"),
+        ("So what's the salary, and how much vacation do I get?", "salary_first"),
+        ("Sorry, I probably rambled.", "apologising"),
+    ],
+)
+def test_extras_and_pitfalls_found(text: str, element: str) -> None:
+    assert verdict(text, element)
+
+
+def test_ask_for_job_implies_interest() -> None:
+    report = check(Transcript.from_text("I hope you'll consider me."))
+    assert report.finding("ask_for_job").found
+    assert report.finding("interest").found
+
+
+def test_rambling_by_length() -> None:
+    short = "Thank you for your time. What are the next steps?"
+    assert not verdict(short, "rambling")
+    long = " ".join(["I worked on many different projects over the years at my old job"] * 12)
+    finding = check(Transcript.from_text(long)).finding("rambling")
+    assert finding.found and finding.evidence and finding.coaching
+    assert finding.details["word_count"] > finding.details["max_words"]
+
+
+# --- the report's shape and evidence -------------------------------------------------------
+
+def test_report_order_and_coaching() -> None:
+    report = check(Transcript.from_text("Sorry, I rambled. Cool, bye."))
+    names = [f.element for f in report.findings]
+    assert tuple(names[:4]) == CORE_ELEMENTS
+    assert tuple(names[4:9]) == EXTRAS
+    assert tuple(names[9:]) == PITFALLS
+    for f in report.findings:
+        assert f.label
+        if f.kind != "pitfall" and not f.found:
+            assert f.coaching and f.example and not f.evidence
+        if f.kind == "pitfall" and f.found:
+            assert f.evidence and f.coaching and f.example
+        if f.kind == "pitfall" and not f.found:
+            assert f.coaching is None
+    assert report.finding("apologising").evidence[0].quote == "Sorry, I rambled."
+
+
+def test_evidence_quotes_and_timings_from_words() -> None:
+    t = timed("Um, thank you so much for your time today. What are the next steps?")
+    report = check(t)
+    thanks = report.finding("thanks").evidence[0]
+    # The clause as transcribed (original casing, the filler before it not quoted).
+    assert thanks.quote == "thank you so much for your time today."
+    assert thanks.start == pytest.approx(0.5)
+    assert thanks.end == pytest.approx(8 * 0.5 + 0.4)  # "today." is word 8
+    nxt = report.finding("next_steps").evidence[0]
+    assert nxt.quote == "What are the next steps?"
+    assert nxt.start == pytest.approx(9 * 0.5)
+    assert nxt.turn == 0
+
+
+def test_typed_text_has_no_timings() -> None:
+    ev = check(Transcript.from_text("well thank you so much")).finding("thanks").evidence[0]
+    assert ev.quote == "thank you"  # no punctuation: the matched words, not a guessed clause
+    assert ev.start is None and ev.end is None
+
+
+def test_multi_turn_close() -> None:
+    first = timed("what are the next steps", turn=0)
+    second = timed("great thanks bye", turn=1)
+    report = check([first, second])
+    assert report.finding("next_steps").evidence[0].turn == 0
+    assert report.finding("thanks").evidence[0].turn == 1
+    assert report.score == 2
+
+
+def test_to_dict_shape() -> None:
+    data = check(Transcript.from_text("Thanks! What are the next steps?")).to_dict()
+    assert set(data["elements"]) == set(CORE_ELEMENTS)
+    thanks = data["elements"]["thanks"]
+    assert thanks["found"] is True
+    assert set(thanks["evidence"][0]) == {"quote", "start", "end", "turn"}
+    assert data["elements"]["interest"]["coaching"]
+    assert Report.from_dict(json.loads(json.dumps(data))).score == data["score"]
+
+
+# --- profiles ---------------------------------------------------------------------------------
+
+def test_profile_strengths_mentioned_and_missed() -> None:
+    profile = Profile(role="data engineer", company="Acme",
+                      strengths=("data pipelines", "stakeholder management", "Spark"))
+    text = ("Thank you. I built pipelines for our data team, mostly in spark. "
+            "What are the next steps?")
+    q = check(Transcript.from_text(text), profile).finding("qualifications")
+    assert q.details["strengths_mentioned"] == ["data pipelines", "Spark"]
+    assert q.details["strengths_missed"] == ["stakeholder management"]
+    assert q.found and not q.weak
+    assert q.coaching and "stakeholder management" in q.coaching
+
+
+def test_profile_company_counts_as_the_role() -> None:
+    profile = Profile(company="Globex")
+    assert verdict("I'm really excited about Globex", "interest", profile=profile)
+    assert not verdict("I'm really excited about Globex", "interest")
+
+
+def test_profile_fills_examples() -> None:
+    report = check(Transcript.from_text("ok"), Profile(role="nurse", company="Mercy"))
+    assert "the nurse role" in (report.finding("interest").example or "")
+
+
+def test_load_profile(tmp_path: Path) -> None:
+    p = tmp_path / "me.toml"
+    p.write_text('role = "analyst"\ncompany = "Initech"\nstrengths = ["SQL", "dashboards"]\n')
+    assert load_profile(p) == Profile("analyst", "Initech", ("SQL", "dashboards"))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("role = ", "not valid TOML"),
+        ("role = 3", "role must be a string"),
+        ('strengths = "SQL"\ncolour = "red"', "unknown key 'colour'"),
+        ("strengths = [1, 2]", "strengths must be a list of strings"),
+    ],
+)
+def test_load_profile_errors(tmp_path: Path, content: str, message: str) -> None:
+    p = tmp_path / "bad.toml"
+    p.write_text(content)
+    with pytest.raises(ProfileError) as err:
+        load_profile(p)
+    assert message in str(err.value)
+    assert str(p) in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_load_profile_missing(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match="not found"):
+        load_profile(tmp_path / "nope.toml")
+
+
+# --- the rubric ---------------------------------------------------------------------------------
+
+def test_rubric_is_complete() -> None:
+    data = rubric_data()
+    assert tuple(data["core"]) == CORE_ELEMENTS
+    assert set(data["extra"]) == set(EXTRAS)
+    assert set(data["pitfall"]) == set(PITFALLS)
+    for kind in ("core", "extra", "pitfall"):
+        for name, spec in data[kind].items():
+            assert spec["label"] and spec["coaching"] and spec["example"], name
+            assert "\n" not in spec["coaching"], name
+
+
+def test_pattern_language() -> None:
+    import re
+
+    rx = re.compile("(?<= )(?:" + compile_pattern("thank (you|u)? ~2 for !(nothing)", {}) + ")")
+    assert rx.search(" thank you so much for your time ")
+    assert rx.search(" thank u for coming ")
+    assert not rx.search(" thank you for nothing ")
+    assert not rx.search(" thanks you for it ")
+
+
+def test_a_coach_can_extend_the_rubric(tmp_path: Path) -> None:
+    import tomllib
+
+    data = tomllib.loads((Path(__file__).parents[1] / "src/voicepractice/rubric.toml").read_text())
+    data["core"]["thanks"]["cues"].append({"name": "kiwi", "patterns": ["cheers heaps"]})
+    compiled = compile_rubric(data)
+    assert "kiwi" in [c.name for c in compiled.element("thanks").cues]
+    data["core"]["thanks"]["cues"].append({"name": "bad", "patterns": ["{nosuchmacro}"]})
+    with pytest.raises(ProfileError, match="unknown macro"):
+        compile_rubric(data)
+
+
+# --- the labelled set -------------------------------------------------------------------
+
+def _f1(rows: list[dict], element: str) -> float:
+    tp = fp = fn = 0
+    for row in rows:
+        got = check(Transcript.from_text(row["text"])).finding(element).found
+        gold = row["labels"][element]
+        tp += got and gold
+        fp += got and not gold
+        fn += gold and not got
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+@pytest.mark.parametrize("element", CORE_ELEMENTS)
+def test_dev_set_core_f1(element: str) -> None:
+    rows = [json.loads(line) for line in (DATA / "closes_dev.jsonl").read_text().splitlines()]
+    assert len(rows) >= 200
+    assert _f1(rows, element) >= 0.95
+
+
+def test_options_rubric_file(tmp_path: Path) -> None:
+    src = (Path(__file__).parents[1] / "src/voicepractice/rubric.toml").read_text()
+    custom = tmp_path / "coach.toml"
+    custom.write_text(src.replace('"(many|big|huge|', '"kia ora|(many|big|huge|'))
+    text = "kia ora"
+    assert not verdict(text, "thanks")
+    assert verdict(text, "thanks", options=CheckOptions(rubric=custom))
+    with pytest.raises(ProfileError, match="cannot read"):
+        check(Transcript.from_text(text), options=CheckOptions(rubric=tmp_path / "missing.toml"))
+
+
+@pytest.mark.parametrize("element", CORE_ELEMENTS)
+def test_heldout_set_core_f1(element: str) -> None:
+    rows = [json.loads(line) for line in (DATA / "closes_heldout.jsonl").read_text().splitlines()]
+    assert _f1(rows, element) >= 0.9
