@@ -12,7 +12,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -20,10 +20,10 @@ import numpy as np
 
 from . import audio as audio_mod
 from .check import Profile, check
-from .errors import AudioDeviceError, SilentInputError, SpeechError, VoicePracticeError
+from .errors import AudioDeviceError, ScenarioError, SilentInputError, SpeechError
 from .listen import Capture, Chunk, ListenOptions, Progress, listen, microphone_blocks, recording_blocks
-from .records import Report, Transcript
-from .scenarios import DEFAULT_SCENARIO, Details, Scenario, choose_line, fill, load_scenario
+from .records import Report, Transcript, Word
+from .scenarios import DEFAULT_SCENARIO, Details, Scenario, Turn, choose_line, fill, load_scenario, reply_to
 from .speak import VoiceOptions, play, play_samples, render
 from .store import Session, Store, TurnRecord, new_session_id, now_iso, write_json
 from .transcribe import LiveTranscription, TranscribeOptions, Transcriber, make_transcript
@@ -55,6 +55,8 @@ class DrillOptions:
     """Play a short tone when listening starts."""
     seed: int | None = None
     """Seed for choosing phrasings (None: different each time)."""
+    round: int = 0
+    """Which round of a warm-up this is: each round shifts to the next phrasing of every line."""
 
 
 class DrillUI(Protocol):
@@ -114,11 +116,49 @@ class _ModelLoader:
             raise self.error
 
 
+def plan_turns(scenario: Scenario, recordings: int) -> tuple[list[Turn], list[str]]:
+    """The turns a drill runs, and the ids of answer turns it skips.
+
+    With the microphone every turn runs. One recording answers the scenario's
+    close turn only. Several answer the first answer turns in order.
+    """
+    answer_turns = scenario.answer_turns
+    if recordings == 0:
+        return list(scenario.turns), []
+    if recordings > len(answer_turns):
+        raise ScenarioError(
+            f"{recordings} recordings, but scenario {scenario.name} has only {len(answer_turns)} turns "
+            f"that take an answer ({', '.join(t.id for t in answer_turns)})"
+        )
+    if recordings == 1 and len(answer_turns) > 1:
+        close = scenario.close_turn
+        return [close], [t.id for t in answer_turns if t is not close]
+    last = answer_turns[recordings - 1]
+    run = list(scenario.turns[: scenario.turns.index(last) + 1])
+    return run, [t.id for t in answer_turns[recordings:]]
+
+
+@dataclass
+class _Answer:
+    """One answered turn while the drill runs."""
+
+    index: int
+    capture: Capture
+    live: LiveTranscription
+    words: list[Word] | None = None
+
+    def finish(self) -> list[Word]:
+        if self.words is None:
+            self.words = [] if self.capture.level.silent else self.live.finish()
+        return self.words
+
+
 def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) -> DrillResult:
     """Run one drill end to end and store it. Raises VoicePracticeError on user-fixable problems."""
     ui = ui or QuietUI()
     scenario = load_scenario(options.scenario)
     answers = [audio_mod.load_audio(p) for p in options.answers]  # fail early on a bad file
+    run_turns, skipped = plan_turns(scenario, len(answers))
     store.tidy(recover=recover_session)
     transcriber = Transcriber(options.transcribe)
     loader = _ModelLoader(transcriber)
@@ -127,36 +167,37 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     staging = store.begin(session_id)
     rng = random.Random(options.seed)
     created_at = now_iso()
-    answer_turns = scenario.answer_turns
     notes: list[str] = []
-    if answers and len(answers) < len(answer_turns):
-        skipped = [t.id for t in answer_turns[: len(answer_turns) - len(answers)]]
-        notes.append(f"{len(answers)} recording(s) for {len(answer_turns)} turns: skipped turn(s) {', '.join(skipped)}")
-    lines = [fill(choose_line(t, rng), scenario, options.details) for t in scenario.turns]
+    if skipped:
+        notes.append(
+            f"{len(answers)} recording(s) for {len(scenario.answer_turns)} turns: "
+            f"skipped turn(s) {', '.join(skipped)}"
+        )
+    lines = [fill(choose_line(t, rng, options.round), scenario, options.details) for t in run_turns]
     write_json(staging / "meta.json", {
         "id": session_id, "created_at": created_at, "scenario": scenario.name,
-        "lines": lines, "turn_ids": [t.id for t in scenario.turns],
+        "lines": lines, "turn_ids": [t.id for t in run_turns],
     })  # fmt: skip
     speaker = _Speaker(options, staging, ui, notes)
+    speaker.prepare([(f"interviewer-{n}.wav", line) for n, line in enumerate(lines, 1)])
     turns: list[TurnRecord] = []
-    transcripts: list[Transcript] = []
-    captures: list[Capture] = []
-    live_results: list[tuple[LiveTranscription, Capture]] = []
+    answered: list[_Answer] = []
     interrupted = False
-    answer_index = len(answers) - len(answer_turns)  # negative: leading turns are skipped
+    reply = ""
+    recordings = iter(zip(answers, options.answers, strict=True))
     try:
-        for n, (turn, line) in enumerate(zip(scenario.turns, lines, strict=True), 1):
-            wav = speaker.say(line, f"interviewer-{n}.wav")
+        for n, (turn, line) in enumerate(zip(run_turns, lines, strict=True), 1):
+            if reply:
+                line = f"{reply} {line}"
+            wav = speaker.say(line, f"interviewer-{n}.wav", fresh=bool(reply))
+            reply = ""
             if not turn.listen:
                 turns.append(TurnRecord(turn.id, line, interviewer_audio=wav))
                 continue
             if answers:
-                answer_index += 1
-                if answer_index - 1 < 0:
-                    turns.append(TurnRecord(turn.id, line, interviewer_audio=wav, ended_by="skipped"))
-                    continue
-                blocks: Iterator[np.ndarray] = recording_blocks(answers[answer_index - 1], options.paced)
-                source = str(options.answers[answer_index - 1])
+                recording, path = next(recordings)
+                blocks: Iterator[np.ndarray] = recording_blocks(recording, options.paced)
+                source = str(path)
             else:
                 blocks = microphone_blocks(options.input_device)
                 source = "microphone"
@@ -173,52 +214,50 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             answer_name = f"answer-{n}.wav"
             audio_mod.write_wav(staging / answer_name, capture.audio)
             (staging / f"answer-{n}.pcm").unlink(missing_ok=True)
-            captures.append(capture)
-            live_results.append((live, capture))
+            answer = _Answer(len(turns), capture, live)
+            answered.append(answer)
             turns.append(TurnRecord(turn.id, line, interviewer_audio=wav, answer_audio=answer_name, ended_by=capture.ended_by))
-            if capture.ended_by == "interrupted":
+            if capture.ended_by in ("interrupted", "device_lost"):
                 interrupted = True
-                notes.append("interrupted with Ctrl-C: the answer so far is saved")
+                notes.append(
+                    "interrupted with Ctrl-C: the answer so far is saved"
+                    if capture.ended_by == "interrupted"
+                    else "the microphone stopped delivering sound mid-answer; what was captured is saved"
+                )
                 break
-            if capture.ended_by == "device_lost":
-                interrupted = True
-                notes.append("the microphone stopped delivering sound mid-answer; what was captured is saved")
-                break
+            if turn.respond and n < len(run_turns):
+                loader.wait()
+                question = " ".join(w.text for w in answer.finish())
+                topic, said = reply_to(question, scenario, rng)
+                reply = fill(said, scenario, options.details)
+                log.info("the person asked about %s", topic)
     except KeyboardInterrupt:
         interrupted = True
         notes.append("interrupted with Ctrl-C")
     except BaseException:
-        if not captures:
+        if not answered:
             store.discard(staging)  # nothing recorded yet: leave no trace
         raise
 
     # Everything after the last answer ends counts toward the wait the person feels.
-    t_end = captures[-1].ended_at if captures else time.monotonic()
+    last = answered[-1].capture if answered else None
+    t_end = last.ended_at if last else time.monotonic()
     timings: dict[str, float] = {}
     t0 = time.monotonic()
     loader.wait()
-    answered = [tr for tr in turns if tr.answer_audio]
-    transcribed: list[TurnRecord] = []
-    silent_turns = 0
-    for (live, capture), record in zip(live_results, answered, strict=True):
-        turn_no = turns.index(record)
-        if capture.level.silent:
-            live.finish()
-            silent_turns += 1
-            transcript = make_transcript([], capture.duration, options.transcribe.model, turn_no)
-        else:
-            transcript = make_transcript(live.finish(), capture.duration, options.transcribe.model, turn_no)
+    transcripts: list[Transcript] = []
+    for answer in answered:
+        transcript = make_transcript(answer.finish(), answer.capture.duration, options.transcribe.model, answer.index)
         transcripts.append(transcript)
-        transcribed.append(_with_transcript(record, transcript))
+        turns[answer.index] = replace(turns[answer.index], transcript=transcript)
     timings["final_decode_s"] = time.monotonic() - t0
-    turns = [next((t for t in transcribed if t.turn_id == r.turn_id), r) for r in turns]
 
     t1 = time.monotonic()
     report = check(transcripts or [Transcript(text="")], options.profile)
     timings["check_s"] = time.monotonic() - t1
     timings["model_load_s"] = loader.seconds
-    if captures and captures[-1].speech_end is not None:
-        timings["endpoint_wait_s"] = max(0.0, captures[-1].duration - captures[-1].speech_end)
+    if last is not None and last.speech_end is not None:
+        timings["endpoint_wait_s"] = max(0.0, last.duration - last.speech_end)
     (staging / "meta.json").unlink(missing_ok=True)
     t2 = time.monotonic()
     stored = store.commit(
@@ -236,18 +275,12 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     )
     timings["store_s"] = time.monotonic() - t2
     timings["answer_end_to_report_s"] = time.monotonic() - t_end
-    if silent_turns and silent_turns == len(answered):
+    if answered and all(a.capture.level.silent for a in answered):
         raise SilentInputError(
-            f"the answer was silent ({captures[-1].level.rms_dbfs:.0f} dBFS): the microphone may be muted "
+            f"the answer was silent ({answered[-1].capture.level.rms_dbfs:.0f} dBFS): the microphone may be muted "
             f"or blocked; check `voicepractice doctor` (session {session_id} kept)"
         )
     return DrillResult(stored, report, tuple(transcripts), tuple(notes), timings)
-
-
-def _with_transcript(record: TurnRecord, transcript: Transcript) -> TurnRecord:
-    return TurnRecord(
-        record.turn_id, record.line, record.interviewer_audio, record.answer_audio, transcript, record.ended_by
-    )
 
 
 def _details(options: DrillOptions, scenario: Scenario) -> dict[str, object]:
@@ -273,16 +306,28 @@ class _Speaker:
         self.available = True
         self.tts = True
 
-    def say(self, line: str, name: str) -> str | None:
+    def prepare(self, lines: list[tuple[str, str]]) -> None:
+        """Render every known line up front, so the call flows without gaps."""
+        for name, line in lines:
+            if not self._render(line, name):
+                return
+
+    def _render(self, line: str, name: str) -> bool:
+        if not self.tts:
+            return False
+        try:
+            render(line, self.staging / name, self.options.voice)
+            return True
+        except SpeechError as exc:
+            self.tts = False
+            self._note(f"text-to-speech failed ({exc}); the interviewer's lines are shown as text")
+            return False
+
+    def say(self, line: str, name: str, fresh: bool = False) -> str | None:
+        """Show and play a line; ``fresh`` renders it again (it changed since prepare)."""
         self.ui.interviewer(line)
-        wav: str | None = None
-        if self.tts:
-            try:
-                render(line, self.staging / name, self.options.voice)
-                wav = name
-            except SpeechError as exc:
-                self.tts = False
-                self._note(f"text-to-speech failed ({exc}); the interviewer's lines are shown as text")
+        ready = (self.staging / name).is_file() and not fresh
+        wav = name if ready or self._render(line, name) else None
         if wav and self.available:
             try:
                 play(self.staging / wav, self.options.output_device)

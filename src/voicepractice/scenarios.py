@@ -9,9 +9,11 @@ a ``ScenarioError`` naming the file and the problem.
 from __future__ import annotations
 
 import random
+import re
 import string
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -33,6 +35,20 @@ class Turn:
     """Several phrasings of the line, with {interviewer}/{company}/{role} placeholders."""
     listen: bool = True
     """The person answers after this line."""
+    respond: bool = False
+    """After the person's answer the interviewer replies from the answer bank."""
+    close: bool = False
+    """The turn a single ``--answer`` recording answers (the main "anything else?")."""
+
+
+@dataclass(frozen=True)
+class Replies:
+    """The interviewer's replies on one topic."""
+
+    topic: str
+    cues: tuple[str, ...]
+    """Lower-case words or phrases that show the person asked about this topic."""
+    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -47,10 +63,17 @@ class Scenario:
     """Placeholder values used when the person gave none."""
     source: str = ""
     """Where the scenario was read from (for error messages)."""
+    answers: dict[str, Replies] = field(default_factory=dict)
+    """The scenario's own replies by topic; the shared bank fills the rest."""
 
     @property
     def answer_turns(self) -> tuple[Turn, ...]:
         return tuple(t for t in self.turns if t.listen)
+
+    @property
+    def close_turn(self) -> Turn:
+        """The turn a single recording answers: the one marked ``close``, else the last that listens."""
+        return next((t for t in self.turns if t.close), self.answer_turns[-1])
 
 
 @dataclass(frozen=True)
@@ -74,8 +97,23 @@ def prompts_dir() -> Traversable:
 def list_scenarios() -> list[Scenario]:
     """Every shipped scenario, by name."""
     folder = prompts_dir()
-    found = [parse(f.read_text(encoding="utf-8"), f.name) for f in folder.iterdir() if f.name.endswith(".toml")]
+    found = [
+        parse(f.read_text(encoding="utf-8"), f.name)
+        for f in folder.iterdir()
+        if f.name.endswith(".toml") and not f.name.startswith("_")
+    ]
     return sorted(found, key=lambda s: s.name)
+
+
+@lru_cache(maxsize=1)
+def shared_replies() -> dict[str, Replies]:
+    """The answer bank every scenario shares (prompts/_answers.toml)."""
+    f = prompts_dir() / "_answers.toml"
+    try:
+        data = tomllib.loads(f.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ScenarioError(f"answer bank _answers.toml: {exc}") from exc
+    return _parse_answers(data.get("answers", {}), lambda problem: ScenarioError(f"answer bank _answers.toml: {problem}"))
 
 
 def load_scenario(name_or_path: str) -> Scenario:
@@ -122,6 +160,11 @@ def parse(text: str, source: str) -> Scenario:
     ids = [t.id for t in turns]
     if len(set(ids)) != len(ids):
         raise fail(f"turn ids must be unique, got {ids}")
+    closes = [t.id for t in turns if t.close]
+    if len(closes) > 1:
+        raise fail(f"only one turn may be marked close = true, got {closes}")
+    if any(t.close and not t.listen for t in turns):
+        raise fail("the close turn must let the person answer (listen = true)")
     return Scenario(
         name=data["name"].strip(),
         title=data["title"].strip(),
@@ -129,7 +172,36 @@ def parse(text: str, source: str) -> Scenario:
         turns=turns,
         defaults=dict(defaults),
         source=source,
+        answers=_parse_answers(data.get("answers", {}), fail),
     )
+
+
+def _parse_answers(raw: Any, fail: Any) -> dict[str, Replies]:
+    if not isinstance(raw, dict):
+        raise fail("[answers] must hold one table per topic")
+    out: dict[str, Replies] = {}
+    for topic, table in raw.items():
+        if not isinstance(table, dict):
+            raise fail(f"[answers.{topic}] must be a table with cues and lines")
+        cues, lines = table.get("cues", []), table.get("lines")
+        if not isinstance(cues, list) or not all(isinstance(c, str) for c in cues):
+            raise fail(f"[answers.{topic}] cues must be a list of strings")
+        if not isinstance(lines, list) or not lines or not all(isinstance(x, str) and x.strip() for x in lines):
+            raise fail(f"[answers.{topic}] needs 'lines', a list of one or more non-empty strings")
+        for line in lines:
+            _check_placeholders(line, f"[answers.{topic}]", fail)
+        out[topic] = Replies(topic, tuple(c.lower() for c in cues), tuple(x.strip() for x in lines))
+    return out
+
+
+def _check_placeholders(line: str, where: str, fail: Any) -> None:
+    try:
+        fields = {f for _, f, _, _ in string.Formatter().parse(line) if f is not None}
+    except ValueError as exc:
+        raise fail(f"{where} has a broken placeholder in {line!r} ({exc})") from exc
+    bad = fields - PLACEHOLDERS
+    if bad:
+        raise fail(f"{where} uses unknown placeholders {sorted(bad)} in {line!r}")
 
 
 def _parse_turn(raw: Any, index: int, fail: Any) -> Turn:
@@ -142,17 +214,16 @@ def _parse_turn(raw: Any, index: int, fail: Any) -> Turn:
     if not isinstance(lines, list) or not lines or not all(isinstance(x, str) and x.strip() for x in lines):
         raise fail(f"turn {tid!r} needs 'lines', a list of one or more non-empty strings")
     for line in lines:
-        try:
-            fields = {f for _, f, _, _ in string.Formatter().parse(line) if f is not None}
-        except ValueError as exc:
-            raise fail(f"turn {tid!r} has a broken placeholder in {line!r} ({exc})") from exc
-        bad = fields - PLACEHOLDERS
-        if bad:
-            raise fail(f"turn {tid!r} uses unknown placeholders {sorted(bad)} in {line!r}")
-    listen = raw.get("listen", True)
-    if not isinstance(listen, bool):
-        raise fail(f"turn {tid!r}: 'listen' must be true or false")
-    return Turn(id=tid.strip(), lines=tuple(x.strip() for x in lines), listen=listen)
+        _check_placeholders(line, f"turn {tid!r}", fail)
+    flags = {}
+    for key, default in (("listen", True), ("respond", False), ("close", False)):
+        flags[key] = raw.get(key, default)
+        if not isinstance(flags[key], bool):
+            raise fail(f"turn {tid!r}: {key!r} must be true or false")
+    unknown = set(raw) - {"id", "lines", "listen", "respond", "close"}
+    if unknown:
+        raise fail(f"turn {tid!r} has unknown keys {sorted(unknown)}")
+    return Turn(id=tid.strip(), lines=tuple(x.strip() for x in lines), **flags)
 
 
 def fill(line: str, scenario: Scenario, details: Details | None = None) -> str:
@@ -165,6 +236,29 @@ def fill(line: str, scenario: Scenario, details: Details | None = None) -> str:
     return line.format(**values)
 
 
-def choose_line(turn: Turn, rng: random.Random) -> str:
-    """One phrasing of ``turn``'s line."""
-    return rng.choice(turn.lines)
+def choose_line(turn: Turn, rng: random.Random, round_index: int = 0) -> str:
+    """One phrasing of ``turn``'s line; each round of a warm-up moves to the next phrasing."""
+    return turn.lines[(rng.randrange(len(turn.lines)) + round_index) % len(turn.lines)]
+
+
+def topic_of(question: str, bank: dict[str, Replies]) -> str:
+    """What the person asked about: the topic whose cues appear most (earliest wins a tie)."""
+    text = " " + " ".join(re.findall(r"[a-z0-9']+", question.lower())) + " "
+    if not text.strip():
+        return "none"
+    best, best_hits, best_pos = "default", 0, len(text)
+    for topic, replies in bank.items():
+        positions = [text.find(f" {cue} ") for cue in replies.cues if f" {cue} " in text]
+        if positions and (len(positions), -min(positions)) > (best_hits, -best_pos):
+            best, best_hits, best_pos = topic, len(positions), min(positions)
+    return best
+
+
+def reply_to(question: str, scenario: Scenario, rng: random.Random) -> tuple[str, str]:
+    """``(topic, line)``: the interviewer's reply to what the person asked."""
+    bank = {**shared_replies(), **scenario.answers}
+    topic = topic_of(question, {k: v for k, v in bank.items() if k != "default"})
+    replies = bank.get(topic) or bank.get("default")
+    if replies is None:
+        return topic, ""
+    return topic, rng.choice(replies.lines)

@@ -77,43 +77,49 @@ def _finding_row(f: Finding, turn_names: Sequence[str] | None) -> tuple[Text, Te
     return mark, Text(f.label or f.element.replace("_", " ")), body
 
 
-def delivery_lines(d: Delivery) -> Text:
-    norms: dict[str, Any] = {}
-    try:
-        from .delivery import DELIVERY_NORMS
+def _norm_text(name: str) -> str:
+    from .delivery import DELIVERY_NORMS
 
-        norms = dict(DELIVERY_NORMS)
-    except ImportError:  # pragma: no cover - older checker
-        pass
+    n = DELIVERY_NORMS.get(name)
+    if not n:
+        return ""
+    low, high, unit = n.get("low"), n.get("high"), n.get("unit") or ""
+    if low is not None and high is not None:
+        return f"norm {low:g}–{high:g} {unit}"
+    if high is not None:
+        return f"norm ≤ {high:g} {unit}"
+    return f"norm ≥ {low:g} {unit}" if low is not None else ""
 
-    def norm(key: str) -> str:
-        n = norms.get(key)
-        if not n:
-            return ""
-        text = n.get("text") if isinstance(n, dict) else str(n)
-        return f"  (norm: {text})" if text else ""
 
-    t = Text()
-    if d.duration_s is not None:
-        t.append(f"Length {d.duration_s:.1f} s")
-        if d.speaking_s is not None:
-            t.append(f", speaking {d.speaking_s:.1f} s")
-        t.append(norm("duration_s") + "\n", style="dim")
-    t.append(f"{d.word_count} words")
-    if d.words_per_minute is not None:
-        t.append(f" at {d.words_per_minute:.0f} words/min")
-        t.append(norm("words_per_minute"), style="dim")
-    t.append("\n")
-    t.append(f"Fillers: {d.filler_count}")
+def delivery_table(d: Delivery) -> Table:
+    """Each delivery figure with its norm beside it; figures outside the norm in yellow."""
+    from .delivery import compare_to_norms
+
+    verdicts = compare_to_norms(d)
+    t = Table.grid(padding=(0, 2))
+    t.add_column(no_wrap=True)
+    t.add_column(justify="right", no_wrap=True)
+    t.add_column(style="dim")
+
+    def row(label: str, name: str, value: str | None) -> None:
+        if value is None:
+            return
+        verdict = verdicts.get(name)
+        style = "yellow" if verdict in ("low", "high") else ""
+        flag = {"low": " (slow)" if name == "words_per_minute" else " (low)", "high": " (high)"}.get(verdict or "", "")
+        t.add_row(label, Text(value + flag, style=style), _norm_text(name))
+
+    fmt = lambda v, spec: None if v is None else format(v, spec)  # noqa: E731
+    row("Length", "duration_s", fmt(d.duration_s, ".1f") and f"{d.duration_s:.1f} s")
+    row("Words", "word_count", str(d.word_count))
+    row("Speaking rate", "words_per_minute", fmt(d.words_per_minute, ".0f") and f"{d.words_per_minute:.0f} wpm")
+    fillers = f"{d.filler_count}"
     if d.fillers:
-        t.append(f" ({', '.join(dict.fromkeys(f.lower() for f in d.fillers))})")
-    if d.fillers_per_minute is not None:
-        t.append(f", {d.fillers_per_minute:.1f}/min")
-    t.append(f", {d.fillers_per_100_words:.1f} per 100 words")
-    t.append(norm("fillers_per_100_words"), style="dim")
-    if d.longest_pause_s is not None:
-        t.append(f"\nLongest pause {d.longest_pause_s:.1f} s")
-        t.append(norm("longest_pause_s"), style="dim")
+        fillers += f" ({', '.join(dict.fromkeys(f.lower() for f in d.fillers))})"
+    t.add_row("Fillers", fillers, "")
+    row("  per minute", "fillers_per_minute", fmt(d.fillers_per_minute, ".1f"))
+    row("  per 100 words", "fillers_per_100_words", f"{d.fillers_per_100_words:.1f}")
+    row("Longest pause", "longest_pause_s", fmt(d.longest_pause_s, ".1f") and f"{d.longest_pause_s:.1f} s")
     return t
 
 
@@ -143,8 +149,8 @@ def report_card(
         t.add_column()
         for f in extras:
             mark, label, body = _finding_row(f, turn_names)
-            if not f.found:
-                body = Text(f.coaching or "", style="dim")
+            if not f.found:  # optional: a hint, not a failure
+                mark, body = Text("·", style="dim"), Text(f.coaching or "", style="dim")
             t.add_row(mark, label, body)
         parts += [Text("\nAlso worth doing", style="bold"), t]
     hit = [f for f in report.pitfalls if f.found]
@@ -156,7 +162,7 @@ def report_card(
         for f in hit:
             t.add_row(*_finding_row(f, turn_names))
         parts += [Text("\nPitfalls", style="bold"), t]
-    parts += [Text("\nDelivery", style="bold"), delivery_lines(report.delivery)]
+    parts += [Text("\nDelivery", style="bold"), delivery_table(report.delivery)]
     said = [tr for tr in transcripts if tr.text.strip()]
     if said:
         body = Text()
