@@ -132,3 +132,57 @@ def test_every_command_has_help(vp) -> None:
         for param in command.params:
             if isinstance(param, click.Option):
                 assert param.help, f"{name} --{param.name} has no help"
+
+
+def test_warm_up_rounds_use_different_phrasings_and_summarise(vp) -> None:
+    r = vp("drill", "--fast", "--no-cue", "--json", "--rounds", "2", "--answer", str(FIXTURES / "sample_answer.flac"))
+    assert r.code == 0, r.err
+    d = json.loads(r.out)
+    lines = [rd["turns"][0]["line"] for rd in d["rounds"]]
+    assert len(lines) == 2 and lines[0] != lines[1]
+    s = d["summary"]
+    assert s["rounds"] == 2 and set(s["hits"]) == set(CORE)
+    assert s["still_missing"] == [e for e in CORE if not d["rounds"][-1]["report"]["elements"][e]["found"]]
+    assert s["remember"]
+
+
+def test_single_answer_on_a_multi_turn_scenario_says_what_it_skipped(vp) -> None:
+    d = drill_json(vp, "--scenario", "hiring_manager", "--answer", str(FIXTURES / "strong_close.flac"))
+    assert [t["turn_id"] for t in d["turns"]] == ["close"]
+    assert any("skipped" in n and "questions" in n and "goodbye" in n for n in d["notes"])
+
+
+def test_config_file_supplies_defaults(vp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('company = "Acme"\nrole = "the data engineer role"\ninterviewer = "Dana"\n')
+    monkeypatch.setenv("VOICEPRACTICE_CONFIG", str(cfg))
+    d = drill_json(vp, "--scenario", "phone_screen", "--seed", "1",
+                   "--answer", str(FIXTURES / "turn1_question.flac"), "--answer", str(FIXTURES / "turn2_close.flac"))  # fmt: skip
+    assert d["turns"][0]["turn_id"] == "questions"
+    stored = json.loads((Path(d["folder"]) / "session.json").read_text())
+    assert stored["details"]["company"] == "Acme" and stored["details"]["interviewer"] == "Dana"
+    cfg.write_text("colour = 'blue'\n")
+    r = vp("check", "--text", "thanks")
+    assert r.code == 1 and "unknown setting 'colour'" in r.err
+
+
+def test_devices_remembers_a_choice(vp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tomllib
+
+    cfg = tmp_path / "c" / "config.toml"
+    monkeypatch.setenv("VOICEPRACTICE_CONFIG", str(cfg))
+    assert vp("devices", "--set-input", "3", "--set-output", "USB Headset").code == 0
+    assert tomllib.loads(cfg.read_text()) == {"input": 3, "output": "USB Headset"}
+    assert cfg.stat().st_mode & 0o777 == 0o600
+
+
+def test_doctor_says_what_to_fix(vp) -> None:
+    r = vp("doctor", "--json", "--input", "no-such-microphone-xyz", "--seconds", "1", "--no-sound")
+    assert r.code == 1
+    d = json.loads(r.out)
+    by_name = {c["name"]: c for c in d["checks"]}
+    assert by_name["speech model"]["status"] == "ok"
+    assert by_name["text-to-speech"]["status"] == "ok"
+    assert by_name["data directory"]["status"] == "ok"
+    assert by_name["microphone"]["status"] == "fail" and by_name["microphone"]["fix"]
+    assert r.err.startswith("Error: ")

@@ -71,6 +71,38 @@ def pulse(tmp_path: Path) -> Iterator[dict[str, str]]:
             server.kill()
 
 
+def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -> tuple[int, dict, list[str]]:
+    """Run `voicepractice drill` against the server; speak each answer when it starts listening."""
+    drill = subprocess.Popen(
+        [sys.executable, "-m", "voicepractice", "drill", "--json", "--silence", "2.0", "--seed", "3", *args],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    stderr_lines: list[str] = []
+    listening = threading.Semaphore(0)
+
+    def read_stderr() -> None:
+        assert drill.stderr is not None
+        for line in drill.stderr:
+            stderr_lines.append(line)
+            if "Listening" in line:
+                listening.release()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        for answer in answers:
+            assert listening.acquire(timeout=90), "the drill never started listening:\n" + "".join(stderr_lines)
+            time.sleep(0.5)
+            subprocess.run(["paplay", "--device=vp_mic", str(answer)], env=env, check=True, timeout=90)
+        out, _ = drill.communicate(timeout=90)
+    finally:
+        if drill.poll() is None:
+            drill.kill()
+    reader.join(timeout=5)
+    assert drill.returncode == 0, "".join(stderr_lines)
+    return drill.returncode, json.loads(out), stderr_lines
+
+
 def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path, private_home: Path) -> None:
     env = {**pulse, "VOICEPRACTICE_HOME": str(private_home)}
     speaker_rec = tmp_path / "speaker.wav"
@@ -79,35 +111,14 @@ def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path
         env=env,
     )
     time.sleep(0.3)
-    drill = subprocess.Popen(
-        [sys.executable, "-m", "voicepractice", "drill", "--json", "--silence", "2.0", "--seed", "3"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    stderr_lines: list[str] = []
-    listening = threading.Event()
-
-    def read_stderr() -> None:
-        assert drill.stderr is not None
-        for line in drill.stderr:
-            stderr_lines.append(line)
-            if "Listening" in line:
-                listening.set()
-
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
     try:
-        assert listening.wait(60), "the drill never started listening:\n" + "".join(stderr_lines)
-        time.sleep(0.5)
-        subprocess.run(["paplay", "--device=vp_mic", str(FIXTURES / "strong_close.flac")], env=env, check=True, timeout=60)
-        out, _ = drill.communicate(timeout=60)
+        # The one-turn drill: the phone screen's close turn only.
+        _, result, stderr_lines = drill_through_server(
+            env, [FIXTURES / "strong_close.flac"], "--scenario", str(ONE_TURN)
+        )
     finally:
-        if drill.poll() is None:
-            drill.kill()
         recorder.terminate()
         recorder.wait(timeout=5)
-    reader.join(timeout=5)
-    assert drill.returncode == 0, "".join(stderr_lines)
-    result = json.loads(out)
 
     # The interviewer's line reached the speaker: transcribe what the sink played.
     from rapidfuzz import fuzz
@@ -131,3 +142,29 @@ def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path
     answer = load_audio(folder / "answer-1.wav")
     assert answer.size / 16000 > 15  # the whole ~20 s answer, not a fragment
     assert not any("Warning" in ln for ln in stderr_lines), "".join(stderr_lines)
+
+
+def test_multi_turn_drill_judges_the_close_across_turns(pulse: dict[str, str], private_home: Path) -> None:
+    env = {**pulse, "VOICEPRACTICE_HOME": str(private_home)}
+    answers = [FIXTURES / f for f in ("turn1_question.flac", "turn2_close.flac", "turn3_goodbye.flac")]
+    _, result, _ = drill_through_server(env, answers, "--company", "Acme", "--role", "the data engineer role")
+    turns = result["turns"]
+    assert [t["turn_id"] for t in turns] == ["questions", "close", "goodbye"]
+    assert all(t["ended_by"] == "silence" for t in turns)
+    # The interviewer answered the question before asking for anything else.
+    assert len(turns[1]["line"]) > max(len(x) for x in _close_lines())
+    elements = result["report"]["elements"]
+    assert all(e["found"] for e in elements.values()), elements
+    by_turn = {name: {ev["turn"] for ev in e["evidence"]} for name, e in elements.items()}
+    assert by_turn["thanks"] == {2}  # thanks only in the goodbye still counts
+    assert 0 in by_turn["next_steps"]  # asked in the first turn
+    assert 1 in by_turn["interest"] and 1 in by_turn["qualifications"]
+
+
+def _close_lines() -> tuple[str, ...]:
+    from voicepractice.scenarios import load_scenario
+
+    return load_scenario("phone_screen").close_turn.lines
+
+
+ONE_TURN = Path(__file__).parent / "data" / "one_turn.toml"

@@ -62,3 +62,67 @@ def test_phrasings_vary() -> None:
     s = load_scenario("phone_screen")
     picks = {random.Random(seed).choice(s.turns[-1].lines) for seed in range(30)}
     assert len(picks) >= 3
+
+
+def test_every_shipped_scenario_has_three_phrasings_per_turn_and_renders(tmp_path) -> None:
+    from voicepractice.audio import load_audio
+    from voicepractice.speak import render
+
+    scenarios = list_scenarios()
+    assert len(scenarios) >= 6
+    for s in scenarios:
+        assert s.close_turn.listen
+        for t in s.turns:
+            assert len(t.lines) >= 3, (s.name, t.id)
+            for i, line in enumerate(t.lines):
+                wav = render(fill(line, s, Details("Dana", "Acme", "the data engineer role")), tmp_path / f"{s.name}-{t.id}-{i}.wav")
+                assert load_audio(wav).size > 16000 * 0.5
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What does a typical day look like?", "day_to_day"),
+        ("um what are the next steps in the process", "next_steps"),
+        ("When can I expect to hear back?", "timeline"),
+        ("How would you describe the culture?", "culture"),
+        ("No, I think you've covered everything.", "none"),
+        ("", "none"),
+        ("Do you like jazz?", "default"),
+    ],
+)
+def test_the_reply_answers_what_was_asked(question: str, topic: str) -> None:
+    from voicepractice.scenarios import reply_to
+
+    got, line = reply_to(question, load_scenario("phone_screen"), random.Random(0))
+    assert got == topic and line
+
+
+def test_a_scenario_can_replace_a_topic_of_the_shared_bank() -> None:
+    from voicepractice.scenarios import reply_to
+
+    s = load_scenario("technical_screen")
+    _, line = reply_to("What's the tech stack?", s, random.Random(0))
+    assert line in s.answers["day_to_day"].lines
+
+
+def test_turn_plans_for_recordings() -> None:
+    from voicepractice.drill import plan_turns
+
+    s = load_scenario("phone_screen")
+    turns, skipped = plan_turns(s, 0)
+    assert [t.id for t in turns] == ["questions", "close", "goodbye"] and skipped == []
+    turns, skipped = plan_turns(s, 1)
+    assert [t.id for t in turns] == ["close"] and skipped == ["questions", "goodbye"]
+    turns, skipped = plan_turns(s, 2)
+    assert [t.id for t in turns] == ["questions", "close"] and skipped == ["goodbye"]
+    with pytest.raises(ScenarioError, match="4 recordings"):
+        plan_turns(s, 4)
+
+
+def test_malformed_file_given_by_path(tmp_path, vp) -> None:
+    bad = tmp_path / "mine.toml"
+    bad.write_text(GOOD.replace("[[turns]]", "[[turns]]\nclose = 3"))
+    r = vp("drill", "--scenario", str(bad), "--answer", "x.wav")
+    assert r.code == 1
+    assert r.err.startswith("Error: ") and "mine.toml" in r.err and "'close' must be true or false" in r.err

@@ -7,11 +7,12 @@ anything was recorded.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -27,7 +28,8 @@ log = logging.getLogger(__name__)
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
-def cli(debug: bool, verbose: int, quiet: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
     """Rehearse the end of a phone interview out loud.
 
     A text-to-speech interviewer winds the call down, you answer aloud, a local
@@ -37,6 +39,9 @@ def cli(debug: bool, verbose: int, quiet: bool) -> None:
     """
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    from .config import default_map, load_config
+
+    ctx.default_map = default_map(load_config())
 
 
 @cli.command()
@@ -55,18 +60,19 @@ def cli(debug: bool, verbose: int, quiet: bool) -> None:
 @click.option("--max-seconds", type=click.FloatRange(5, 900), default=180, show_default=True, help="Longest answer, seconds.")
 @click.option("--no-cue", is_flag=True, help="No tone when listening starts.")
 @click.option("--seed", type=int, help="Choose the same phrasings every time.")
+@click.option("--rounds", type=click.IntRange(1, 10), default=1, show_default=True, help="Morning warm-up: several drills back to back on different phrasings, then a summary.")
 @json_option
 def drill(
     scenario: str, answers: tuple[Path, ...], fallback_answer: Path | None, fast: bool, model: str, download: bool,
     input_device: str | None, output_device: str | None, voice: str | None, rate: int, interviewer: str | None,
     role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None,
-    silence: float, max_seconds: float, no_cue: bool, seed: int | None, as_json: bool,
+    silence: float, max_seconds: float, no_cue: bool, seed: int | None, rounds: int, as_json: bool,
 ) -> None:  # fmt: skip
     """Run a drill: the interviewer winds down, you answer, you get a report card."""
-    from .drill import DrillOptions, run_drill
+    from .drill import DrillOptions, run_drill, summarize_rounds
     from .listen import ListenOptions
     from .scenarios import Details
-    from .show import LiveMeter, out, report_card
+    from .show import LiveMeter, out, report_card, warmup_panel
     from .speak import VoiceOptions
     from .store import Store
     from .transcribe import TranscribeOptions
@@ -88,24 +94,45 @@ def drill(
         cue=not no_cue,
         seed=seed,
     )
-    result = run_drill(options, Store(), LiveMeter())
+    if rounds > 1 and seed is None:
+        import random
+
+        options = replace(options, seed=random.randrange(1 << 30))  # one seed: rounds rotate phrasings
+    store, meter = Store(), LiveMeter()
+    results = []
+    for r in range(rounds):
+        if rounds > 1:
+            click.echo(click.style(f"\nRound {r + 1} of {rounds}", bold=True), err=True)
+        result = run_drill(replace(options, round=r), store, meter)
+        results.append(result)
+        if not as_json:
+            names = [t.turn_id for t in result.session.turns]
+            out.print(report_card(result.report, result.transcripts, turn_names=names, notes=result.notes))
+            out.print(f"[dim]Saved as session {result.session.id} in {result.session.folder}[/dim]")
+    summary = summarize_rounds([r.report for r in results]) if rounds > 1 else None
     if as_json:
-        s = result.session
-        emit_json({
-            "session": s.id,
-            "created_at": s.created_at,
-            "scenario": s.scenario,
-            "status": s.status,
-            "folder": str(s.folder),
-            "turns": [t.to_dict() for t in s.turns],
-            "report": result.report.to_dict(),
-            "timings": {k: round(v, 4) for k, v in result.timings.items()},
-            "notes": list(result.notes),
-        })  # fmt: skip
-        return
-    names = [t.turn_id for t in result.session.turns]
-    out.print(report_card(result.report, result.transcripts, turn_names=names, notes=result.notes))
-    out.print(f"[dim]Saved as session {result.session.id} in {result.session.folder}[/dim]")
+        objects = [_drill_json(r) for r in results]
+        if summary is None:
+            emit_json(objects[0])
+        else:
+            emit_json({"rounds": objects, "summary": summary.to_dict()})
+    elif summary is not None:
+        out.print(warmup_panel(summary))
+
+
+def _drill_json(result: Any) -> dict[str, Any]:
+    s = result.session
+    return {
+        "session": s.id,
+        "created_at": s.created_at,
+        "scenario": s.scenario,
+        "status": s.status,
+        "folder": str(s.folder),
+        "turns": [t.to_dict() for t in s.turns],
+        "report": result.report.to_dict(),
+        "timings": {k: round(v, 4) for k, v in result.timings.items()},
+        "notes": list(result.notes),
+    }
 
 
 def _has_microphone(device: int | str | None) -> bool:
@@ -158,64 +185,6 @@ def check(
     out.print(report_card(report, [transcript]))
 
 
-@cli.command()
-@json_option
-def devices(as_json: bool) -> None:
-    """List microphones and speakers."""
-    from .show import out
-
-    try:
-        import sounddevice as sd
-    except OSError as exc:
-        raise VoicePracticeError("the audio library PortAudio is missing: install libportaudio2 (apt) or portaudio (brew)") from exc
-    devs = [
-        {
-            "index": i, "name": d["name"], "inputs": d["max_input_channels"], "outputs": d["max_output_channels"],
-            "default_samplerate": d["default_samplerate"],
-        }
-        for i, d in enumerate(sd.query_devices())
-    ]  # fmt: skip
-    if as_json:
-        emit_json({"devices": devs})
-        return
-    if not devs:
-        out.print("No audio devices found.")
-    for d in devs:
-        kinds = ", ".join(k for k, n in (("input", d["inputs"]), ("output", d["outputs"])) if n)
-        out.print(f"{d['index']:>3}  {d['name']}  [dim]({kinds})[/dim]")
-
-
-@cli.command()
-@json_option
-def scenarios(as_json: bool) -> None:
-    """List the interviewer scripts."""
-    from .scenarios import list_scenarios
-    from .show import out
-
-    found = list_scenarios()
-    if as_json:
-        emit_json({"scenarios": [{"name": s.name, "title": s.title, "description": s.description, "turns": [t.id for t in s.turns]} for s in found]})
-        return
-    for s in found:
-        out.print(f"[bold]{s.name}[/bold]  {s.title}: {s.description}")
-
-
-@cli.command()
-@click.option("--all", "show_all", is_flag=True, help="Every language, not just English.")
-@json_option
-def voices(show_all: bool, as_json: bool) -> None:
-    """List the interviewer voices the text-to-speech engine offers."""
-    from .show import out
-    from .speak import voices as list_voices
-
-    found = [v for v in list_voices() if show_all or any(lang.lower().startswith("en") for lang in v[2]) or "english" in v[1].lower()]
-    if as_json:
-        emit_json({"voices": [{"id": i, "name": n, "languages": list(langs)} for i, n, langs in found]})
-        return
-    for i, n, _ in found:
-        out.print(f"{i:<28} {n}")
-
-
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one error boundary for the whole command line."""
     args = sys.argv[1:] if argv is None else argv
@@ -244,9 +213,13 @@ def main(argv: list[str] | None = None) -> None:
 
 def _register() -> None:
     # Command modules kept apart so cli.py stays small; each holds one area's commands.
-    from .cli_sessions import history
+    from .cli_followup import followup
+    from .cli_sessions import export, forget, history, replay, review
+    from .cli_setup import devices, doctor, scenarios, voices
 
-    cli.add_command(history)
+    for command in (history, replay, review, export, forget, devices, doctor, scenarios, voices):
+        cli.add_command(command)
+    cli.add_command(followup)
 
 
 _register()

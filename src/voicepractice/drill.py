@@ -386,3 +386,60 @@ def recover_session(staging: Path) -> Session | None:
         turns=tuple(turns),
         report=None,
     )
+
+
+@dataclass(frozen=True)
+class WarmupSummary:
+    """What changed over the rounds of a morning warm-up."""
+
+    rounds: int
+    hits: dict[str, list[bool]]
+    """Each core element: found in round 1, 2, ..."""
+    improved: tuple[str, ...]
+    """Missing in the first round, there in the last."""
+    slipped: tuple[str, ...]
+    """There in the first round, missing in the last."""
+    still_missing: tuple[str, ...]
+    """Missing in the last round."""
+    remember: str
+    """The one thing to remember for the real call."""
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rounds": self.rounds,
+            "hits": self.hits,
+            "improved": list(self.improved),
+            "slipped": list(self.slipped),
+            "still_missing": list(self.still_missing),
+            "remember": self.remember,
+        }
+
+
+def summarize_rounds(reports: list[Report]) -> WarmupSummary:
+    """Compare the rounds of a warm-up and pick the one thing to remember."""
+    first, last = reports[0], reports[-1]
+    hits = {f.element: [r.finding(f.element).found for r in reports] for f in first.core}
+    improved = tuple(e for e, h in hits.items() if not h[0] and h[-1])
+    slipped = tuple(e for e, h in hits.items() if h[0] and not h[-1])
+    missing = [f for f in last.core if not f.found]
+    pitfalls = [f for f in last.pitfalls if f.found]
+    if missing:
+        f = missing[0]
+        remember = f"{f.label or f.element}: {f.coaching or ''} Say something like: “{f.example}”".strip()
+    elif pitfalls:
+        f = pitfalls[0]
+        remember = f"Avoid {f.label.lower() or f.element}: {f.coaching}"
+    else:
+        weak = [f for f in last.core if f.weak]
+        remember = (
+            f"{weak[0].label}: {weak[0].coaching}" if weak and weak[0].coaching
+            else "Close exactly like your last round: thanks, interest, a concrete recap, and ask about next steps."
+        )  # fmt: skip
+    return WarmupSummary(
+        rounds=len(reports),
+        hits=hits,
+        improved=improved,
+        slipped=slipped,
+        still_missing=tuple(f.element for f in missing),
+        remember=remember,
+    )

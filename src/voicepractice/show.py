@@ -234,3 +234,22 @@ def spinner(message: str) -> Iterator[None]:
     ctx = err.status(escape(message)) if err.is_terminal else nullcontext()
     with ctx:
         yield
+
+
+def warmup_panel(summary: Any) -> Panel:
+    """The end of a morning warm-up: what improved, what is missing, one thing to remember."""
+    t = Text()
+    for element, hits in summary.hits.items():
+        t.append(f"{element.replace('_', ' '):<16}")
+        for h in hits:
+            t.append(" ✓" if h else " ✗", style="green" if h else "red")
+        t.append("\n")
+    if summary.improved:
+        t.append(f"\nImproved: {', '.join(e.replace('_', ' ') for e in summary.improved)}", style="green")
+    if summary.slipped:
+        t.append(f"\nSlipped: {', '.join(e.replace('_', ' ') for e in summary.slipped)}", style="yellow")
+    if summary.still_missing:
+        t.append(f"\nStill missing: {', '.join(e.replace('_', ' ') for e in summary.still_missing)}", style="red")
+    t.append("\n\nRemember for the real call: ", style="bold")
+    t.append(summary.remember)
+    return Panel(t, title=f"Warm-up: {summary.rounds} rounds", title_align="left")

@@ -1,0 +1,112 @@
+"""Commands that set things up: devices, voices, scenarios, doctor."""
+
+from __future__ import annotations
+
+import click
+
+from .cli_common import device_arg, emit_json, json_option
+from .errors import VoicePracticeError
+
+
+@click.command()
+@click.option("--set-input", help="Remember this microphone (index or name) for future drills.")
+@click.option("--set-output", help="Remember this speaker/headphones (index or name) for future drills.")
+@json_option
+def devices(set_input: str | None, set_output: str | None, as_json: bool) -> None:
+    """List microphones and speakers; --set-input/--set-output remember a choice."""
+    from .config import save_settings
+    from .show import out
+
+    if set_input is not None or set_output is not None:
+        path = save_settings({"input": device_arg(set_input), "output": device_arg(set_output)})
+        click.echo(f"Saved in {path}.", err=True)
+
+    try:
+        import sounddevice as sd
+    except OSError as exc:
+        raise VoicePracticeError("the audio library PortAudio is missing: install libportaudio2 (apt) or portaudio (brew)") from exc
+    devs = [
+        {
+            "index": i, "name": d["name"], "inputs": d["max_input_channels"], "outputs": d["max_output_channels"],
+            "default_samplerate": d["default_samplerate"],
+        }
+        for i, d in enumerate(sd.query_devices())
+    ]  # fmt: skip
+    if as_json:
+        emit_json({"devices": devs})
+        return
+    if not devs:
+        out.print("No audio devices found.")
+    for d in devs:
+        kinds = ", ".join(k for k, n in (("input", d["inputs"]), ("output", d["outputs"])) if n)
+        out.print(f"{d['index']:>3}  {d['name']}  [dim]({kinds})[/dim]")
+
+
+@click.command()
+@json_option
+def scenarios(as_json: bool) -> None:
+    """List the interviewer scripts."""
+    from .scenarios import list_scenarios
+    from .show import out
+
+    found = list_scenarios()
+    if as_json:
+        emit_json({"scenarios": [{"name": s.name, "title": s.title, "description": s.description, "turns": [t.id for t in s.turns]} for s in found]})
+        return
+    for s in found:
+        out.print(f"[bold]{s.name}[/bold]  {s.title}: {s.description}")
+
+
+@click.command()
+@click.option("--all", "show_all", is_flag=True, help="Every language, not just English.")
+@json_option
+def voices(show_all: bool, as_json: bool) -> None:
+    """List the interviewer voices the text-to-speech engine offers."""
+    from .show import out
+    from .speak import voices as list_voices
+
+    found = [v for v in list_voices() if show_all or any(lang.lower().startswith("en") for lang in v[2]) or "english" in v[1].lower()]
+    if as_json:
+        emit_json({"voices": [{"id": i, "name": n, "languages": list(langs)} for i, n, langs in found]})
+        return
+    for i, n, _ in found:
+        out.print(f"{i:<28} {n}")
+
+
+@click.command()
+@click.option("-i", "--input", "input_device", help="Microphone to check (index or name).")
+@click.option("-o", "--output", "output_device", help="Speaker/headphones to check (index or name).")
+@click.option("-m", "--model", default="tiny.en", show_default=True, help="Speech model to check.")
+@click.option("--voice", help="Interviewer voice to check.")
+@click.option("--seconds", type=click.FloatRange(1, 30), default=3.0, show_default=True, help="How long to listen to the microphone.")
+@click.option("--no-sound", is_flag=True, help="Don't play a test tone.")
+@json_option
+def doctor(
+    input_device: str | None, output_device: str | None, model: str, voice: str | None,
+    seconds: float, no_sound: bool, as_json: bool,
+) -> None:  # fmt: skip
+    """Check the whole chain (data folder, model, voice, speaker, microphone) and say what to fix."""
+    from rich.text import Text
+
+    from .doctor import Check, run_checks
+    from .show import out
+
+    def show(c: Check) -> None:
+        if as_json:
+            return
+        mark = {"ok": ("✓", "green"), "warn": ("!", "yellow"), "fail": ("✗", "red")}[c.status]
+        line = Text.assemble((f"{mark[0]} ", f"bold {mark[1]}"), (f"{c.name}: ", "bold"), c.detail)
+        if c.fix:
+            line.append(f"\n    fix: {c.fix}", style="cyan")
+        out.print(line)
+
+    if not as_json:
+        out.print(f"Speak normally for {seconds:.0f} s when the microphone check starts.", style="dim")
+    results = run_checks(
+        device_arg(input_device), device_arg(output_device), model, voice, seconds, not no_sound, show
+    )
+    failed = [c for c in results if c.status == "fail"]
+    if as_json:
+        emit_json({"ok": not failed, "checks": [c.to_dict() for c in results]})
+    if failed:
+        raise VoicePracticeError(f"{len(failed)} check(s) failed: {', '.join(c.name for c in failed)} (see the fixes above)")

@@ -1,0 +1,119 @@
+"""The user's settings: a small TOML file in the platform's config directory.
+
+Command-line options override it; it overrides the built-in defaults. Every
+key is optional::
+
+    input = "USB Headset"        # microphone, name or index (voicepractice devices)
+    output = 3                   # speaker/headphones
+    voice = "gmw/en-us"
+    rate = 160
+    model = "tiny.en"
+    scenario = "phone_screen"
+    silence = 2.5
+    interviewer = "Dana"
+    company = "Acme"
+    role = "data engineer"
+    strengths = ["five years of data pipelines", "led the cloud migration"]
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .errors import ProfileError
+
+KEYS: dict[str, type | tuple[type, ...]] = {
+    "input": (str, int),
+    "output": (str, int),
+    "voice": str,
+    "rate": int,
+    "model": str,
+    "scenario": str,
+    "silence": (int, float),
+    "interviewer": str,
+    "company": str,
+    "role": str,
+    "strengths": list,
+}
+# Which commands each key is a default for (click's default_map).
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "drill": tuple(KEYS),
+    "check": ("model", "company", "role", "strengths"),
+    "doctor": ("input", "output", "model", "voice"),
+    "replay": ("output",),
+}
+
+
+def config_path() -> Path:
+    """``VOICEPRACTICE_CONFIG``, else ``config.toml`` in the user's config directory."""
+    env = os.environ.get("VOICEPRACTICE_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("voicepractice", appauthor=False)) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> dict[str, Any]:
+    """The settings in the config file ({} when there is none); ProfileError when it is malformed."""
+    p = path or config_path()
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"config file {p}: {exc}; fix or delete it") from exc
+    for key, value in data.items():
+        if key not in KEYS:
+            raise ProfileError(f"config file {p}: unknown setting {key!r}; known: {', '.join(KEYS)}")
+        if not isinstance(value, KEYS[key]) or isinstance(value, bool):
+            raise ProfileError(f"config file {p}: {key!r} has the wrong type ({type(value).__name__})")
+    if not all(isinstance(s, str) for s in data.get("strengths", [])):
+        raise ProfileError(f"config file {p}: 'strengths' must be a list of text")
+    return data
+
+
+def default_map(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Config values as click defaults, per command."""
+    rename = {"input": "input_device", "output": "output_device", "strengths": "strengths"}
+    out: dict[str, dict[str, Any]] = {}
+    for command, keys in COMMANDS.items():
+        values = {rename.get(k, k): config[k] for k in keys if k in config}
+        if "input_device" in values:
+            values["input_device"] = str(values["input_device"])
+        if "output_device" in values:
+            values["output_device"] = str(values["output_device"])
+        if values:
+            out[command] = values
+    return out
+
+
+def save_settings(updates: dict[str, Any], path: Path | None = None) -> Path:
+    """Merge ``updates`` into the config file (written atomically, user-only)."""
+    p = path or config_path()
+    current = load_config(p)
+    current.update({k: v for k, v in updates.items() if v is not None})
+    p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    text = "".join(f"{k} = {_toml_value(v)}\n" for k, v in current.items())
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".config.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, p)
+    return p
+
+
+def _toml_value(v: Any) -> str:
+    import json
+
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return json.dumps(str(v), ensure_ascii=False)  # a JSON string is a valid TOML basic string
