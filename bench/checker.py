@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/checker.py            # dev + held-out, ablations, timing
     .venv/bin/python bench/checker.py --errors   # also list every disagreement (dev only)
+    .venv/bin/python bench/checker.py --errors-in blind   # disagreements on another set
 
 Writes bench/results/checker.md (markdown tables) and bench/results/checker.json.
 The held-out file was written before the phrase bank was tuned and is only
-scored here, never used to tune.
+scored here, never used to tune. The blind sets (closes_blind*.jsonl) were
+written by a different person, without looking at the checker or the dev data,
+to estimate how the checker does on phrasing nobody tuned it on.
 """
 
 from __future__ import annotations
@@ -159,16 +162,25 @@ def table(scores: dict[str, Score], names: tuple[str, ...]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list disagreements on the dev set")
+    parser.add_argument("--errors-in", action="append", default=[], metavar="SET",
+                        help="list disagreements on this set (dev, heldout, blind, blind2)")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
 
-    sets = {"dev": load("closes_dev.jsonl"), "heldout": load("closes_heldout.jsonl")}
+    sets = {"dev": load("closes_dev.jsonl"), "heldout": load("closes_heldout.jsonl"),
+            "blind": load("closes_blind.jsonl"), "blind2": load("closes_blind2.jsonl")}
+    sets = {k: v for k, v in sets.items() if v}
     results: dict[str, Any] = {"sets": {k: len(v) for k, v in sets.items()}}
     md: list[str] = ["# Checker benchmark", "", "Produced by `bench/checker.py`.", ""]
+    all_scores = {name: score(rows, ABLATIONS["full"]) for name, rows in sets.items()}
+    md += ["## Core F1 across sets", "",
+           "| element | " + " | ".join(f"{k} ({len(v)})" for k, v in sets.items()) + " |",
+           "|---|" + "---:|" * len(sets)]
+    for e in CORE_ELEMENTS + ("qualifications_weak",) + EXTRAS + PITFALLS:
+        md.append(f"| {e} | " + " | ".join(f"{all_scores[k][0][e].f1:.3f}" for k in sets) + " |")
+    md.append("")
     for name, rows in sets.items():
-        if not rows:
-            continue
-        scores, errors = score(rows, ABLATIONS["full"])
+        scores, errors = all_scores[name]
         results[name] = {e: {**asdict(s), "precision": s.precision, "recall": s.recall,
                              "f1": s.f1} for e, s in scores.items()}
         md += [f"## {name} ({len(rows)} closes)", ""]
@@ -177,8 +189,10 @@ def main() -> None:
             md += [f"### {title}", ""] + table(scores, names) + [""]
         if args.errors and name == "dev":
             print("\n".join(errors))
-        if args.errors and name == "heldout":
-            print(f"(held-out: {len(errors)} disagreements, not listed)")
+        if name in args.errors_in and not (args.errors and name == "dev"):
+            print(f"## disagreements on {name}\n" + "\n".join(errors))
+        elif args.errors and name != "dev":
+            print(f"({name}: {len(errors)} disagreements, not listed)")
 
     # Ablations: core-element F1 (and macro-F1 over all elements) with one step switched off.
     md += ["## Ablations (F1, dev + held-out together)", "",

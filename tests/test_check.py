@@ -205,8 +205,37 @@ def test_evidence_quotes_and_timings_from_words() -> None:
 
 def test_typed_text_has_no_timings() -> None:
     ev = check(Transcript.from_text("well thank you so much")).finding("thanks").evidence[0]
-    assert ev.quote == "thank you"  # no punctuation: the matched words, not a guessed clause
+    # No punctuation: the match grows to a readable clause ("so much" is not a new clause).
+    assert ev.quote == "well thank you so much"
     assert ev.start is None and ev.end is None
+
+
+def test_unpunctuated_quotes_grow_to_their_clause_with_word_timings() -> None:
+    t = timed(
+        "um yeah so thanks for taking the time to speak with me today i am very "
+        "interested in the position and uh when can i expect to hear from you"
+    )
+    report = check(t)
+    thanks = report.finding("thanks").evidence[0]
+    # To the end of the clause, not into the next one ("i am very interested").
+    assert thanks.quote == "thanks for taking the time to speak with me today"
+    assert thanks.start == pytest.approx(3 * 0.5)  # "thanks" is word 3
+    assert thanks.end == pytest.approx(12 * 0.5 + 0.4)  # "today" is word 12
+    nxt = report.finding("next_steps").evidence[0]
+    assert nxt.quote == "when can i expect to hear from you"
+    assert len(nxt.quote.split()) <= 15
+    for f in report.findings:
+        for ev in f.evidence:
+            words = ev.quote.split()
+            assert 1 <= len(words) <= 15
+            assert ev.quote in t.text  # exact transcript words
+
+
+def test_unpunctuated_quote_does_not_swallow_the_previous_clause() -> None:
+    text = "i passed all four cpa exams what's the next stage"
+    report = check(Transcript.from_text(text))
+    assert report.finding("next_steps").evidence[0].quote == "what's the next stage"
+    assert report.finding("qualifications").evidence[0].quote.startswith("i passed")
 
 
 def test_multi_turn_close() -> None:
@@ -353,3 +382,41 @@ def test_options_rubric_file(tmp_path: Path) -> None:
 def test_heldout_set_core_f1(element: str) -> None:
     rows = [json.loads(line) for line in (DATA / "closes_heldout.jsonl").read_text().splitlines()]
     assert _f1(rows, element) >= 0.9
+
+
+# --- general rules added after the blind sets (tests/data/closes_blind*.jsonl) ------------
+
+@pytest.mark.parametrize(
+    ("text", "element", "expected"),
+    [
+        # Real words are never "corrected" into bank words ("seven" is not "seen").
+        ("I was a nurse for seven years in ICU.", "qualifications", True),
+        # ASR homophones of real words, rewritten as phrases.
+        ("so yeah when will i here back", "next_steps", True),
+        ("weather you need anything else from me just let me know", "offer_more_info", True),
+        # A past report, closed by "were" after the match, is not a question.
+        ("I asked my manager what the next steps were.", "next_steps", False),
+        # "I will find out", "I can share": statements, not embedded questions.
+        ("I'll find out the timeline for my visa renewal next month.", "next_steps", False),
+        ("What are the next steps in onboarding for a new hire?", "next_steps", False),
+        ("What is the further procedure?", "next_steps", True),
+        ("What comes after this?", "next_steps", True),
+        ("Will I be hearing from you or from the agency?", "next_steps", True),
+        ("Ta very much for your time.", "thanks", True),
+        ("It was kind of you to see me at such short notice.", "thanks", True),
+        ("I owe you one for fitting me in.", "thanks", True),
+        ("I'm thankful the project got cancelled.", "thanks", False),
+        ("I'd be lying if I said I wasn't excited.", "interest", True),
+        ("This ticks every box for me.", "interest", True),
+        ("I want very much this job.", "interest", True),
+        ("I would like to know what is the next process.", "interest", False),
+        ("Thanks for looking at it.", "interest", False),
+        ("Smashed my quota five quarters straight.", "qualifications", True),
+        ("I cut the month-end close from ten days to four.", "qualifications", True),
+        ("I've been working flat out lately.", "qualifications", False),
+        ("My old boss never said thank you to anyone.", "negativity", True),
+        ("My previous manager always said thank you to the team.", "negativity", False),
+    ],
+)
+def test_general_rules_from_blind_sets(text: str, element: str, expected: bool) -> None:
+    assert check(Transcript.from_text(text)).finding(element).found is expected

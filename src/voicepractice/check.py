@@ -149,7 +149,19 @@ def _negated(tt: TurnText, first: int, last: int, cue: Cue, ctx: _Ctx) -> bool:
         scope = scope.replace(f" {exc} ", " _ ")
     if cue.negatable and any(f" {n} " in scope for n in rubric.negators):
         return True
-    return any(f" {b} " in scope for b in cue.blockers)
+    if any(f" {b} " in scope for b in cue.blockers):
+        return True
+    if cue.blockers_after and not tt.tokens[last - 1].punct:
+        # "what the next steps were", "the role i wanted back then": a few
+        # words after the match, up to the end of its clause.
+        end = last
+        while end < len(tt.tokens) and end - last < 3:
+            end += 1
+            if tt.tokens[end - 1].punct or tt.tokens[end - 1].text in rubric.boundaries:
+                break
+        after = " " + " ".join(t.text for t in tt.tokens[last:end]) + " "
+        return any(f" {b} " in after for b in cue.blockers_after)
+    return False
 
 
 def _is_question(tt: TurnText, first: int, last: int, ctx: _Ctx) -> bool:
@@ -209,7 +221,22 @@ def _is_question(tt: TurnText, first: int, last: int, ctx: _Ctx) -> bool:
             if k == 0 or window[k - 1] not in rubric.subjects | {"that", "this", "which", "what"}:
                 return True
     joined = " " + " ".join(window) + " "
-    return any(f" {e} " in joined for e in rubric.embedded)
+    for e in rubric.embedded:
+        at = joined.find(f" {e} ")
+        while at >= 0:
+            # "could you share", "i was wondering": a request; but "i can share",
+            # "i will find out", "we will confirm": a statement about oneself.
+            before = joined[:at].split()[-2:]
+            if e in _SELF_OK or not (before and (before[-1] in _SELF or (
+                    len(before) == 2 and before[0] in _SELF and before[1] in _MODALS))):
+                return True
+            at = joined.find(f" {e} ", at + 1)
+    return False
+
+
+_SELF = frozenset({"i", "we"})
+_SELF_OK = frozenset({"wonder", "wondering", "curious"})  # "i wonder when ..." asks
+_MODALS = frozenset({"can", "could", "will", "would", "shall", "should", "may", "might", "did"})
 
 
 _RELATIVE = frozenset({"where", "which", "who", "whom", "when"})
@@ -256,12 +283,24 @@ def _element_hits(element: Element, ctx: _Ctx) -> list[_Hit]:
 # --- Evidence ----------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8)
+def _stops_for(boundaries: frozenset[str]) -> frozenset[str]:
+    # Clause words where a quote of an unpunctuated transcript stops growing;
+    # "thank"/"thanks" open a clause of their own, "to"/"for" never end one.
+    return boundaries | {"thank", "thanks", "um", "uh"}
+
+
+def _stops(rubric: Rubric) -> frozenset[str]:
+    return _stops_for(rubric.boundaries)
+
+
 def _evidence(hits: list[_Hit], ctx: _Ctx) -> tuple[Evidence, ...]:
     by_turn = {tt.turn: tt for tt in ctx.turns}
     spans: list[tuple[int, int, int]] = []
     for h in sorted(hits, key=lambda h: (h.weak, h.turn, h.first)):
         tt = by_turn[h.turn]
-        a, b = quote_span(tt, h.first, h.last)
+        a, b = quote_span(tt, h.first, h.last, stops=_stops(ctx.rubric),
+                          openers=ctx.rubric.wh_words)
         if any(t == h.turn and not (b < x or a > y) for t, x, y in spans):
             continue  # overlaps a quote already taken
         spans.append((h.turn, a, b))
@@ -413,7 +452,9 @@ def check(
     correct = _corrector(rubric) if options.fuzzy else None
     ctx = _Ctx(rubric, options)
     ctx.turns = [
-        tokenize(t, rubric.aliases, correct, options.fillers, options.repeats) for t in seq
+        tokenize(t, rubric.aliases, correct, options.fillers, options.repeats,
+                 rubric.phrase_aliases)
+        for t in seq
     ]
     delivery = measure(seq)
 

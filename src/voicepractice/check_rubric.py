@@ -46,6 +46,9 @@ class Cue:
     """Counts, but thin (qualifications without anything concrete)."""
     blockers: tuple[str, ...]
     """Extra words that cancel the match when in scope (past tense, "project"...)."""
+    blockers_after: tuple[str, ...] = ()
+    """Words that cancel the match when they follow it closely in the same clause
+    ("what the next steps were": a report of the past, not a question)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class Rubric:
     subjects: frozenset[str]
     embedded: tuple[str, ...]
     aliases: dict[str, str]
+    phrase_aliases: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
     vocabulary: frozenset[str]
     known_words: frozenset[str]
     fuzzy_cutoff: float
@@ -248,6 +252,7 @@ def _compile(data: dict[str, Any], role: str | None, company: str | None) -> Rub
                         question="required" if cue.get("question", False) else "any",
                         weak=bool(cue.get("weak", False)),
                         blockers=tuple(str(b) for b in cue.get("blockers", ())),
+                        blockers_after=tuple(str(b) for b in cue.get("blockers_after", ())),
                     )
                 )
             elements.append(
@@ -277,8 +282,14 @@ def _compile(data: dict[str, Any], role: str | None, company: str | None) -> Rub
         subjects=frozenset(q["subjects"]),
         embedded=tuple(q["embedded"]),
         aliases={str(k): str(v) for k, v in norm.get("aliases", {}).items()},
+        phrase_aliases=tuple(
+            (tuple(str(k).split()), tuple(str(v).split()))
+            for k, v in norm.get("phrase_aliases", {}).items()
+        ),
         vocabulary=frozenset(vocabulary),
-        known_words=frozenset(str(norm.get("known_words", "")).split()),
+        known_words=frozenset(
+            str(norm.get("known_words", "")).split() + str(norm.get("real_words", "")).split()
+        ),
         fuzzy_cutoff=float(norm.get("fuzzy_cutoff", 80)),
         rambling=dict(data.get("rambling", {})),
         strengths=dict(data.get("strengths", {})),

@@ -161,8 +161,13 @@ def tokenize(
     correct: Callable[[str], str] | None = None,
     drop_fillers: bool = True,
     drop_repeats: bool = True,
+    phrases: Sequence[tuple[tuple[str, ...], tuple[str, ...]]] = (),
 ) -> TurnText:
-    """Normalise one turn into tokens (see the module docstring)."""
+    """Normalise one turn into tokens (see the module docstring).
+
+    ``phrases`` rewrites multi-word slips ASR makes with real words, which
+    spelling correction cannot see: ("here", "back") -> ("hear", "back").
+    """
     words = transcript.words or Transcript.from_text(transcript.text, transcript.turn).words
     texts = [w.text for w in words]
     skip: set[int] = set()
@@ -211,6 +216,8 @@ def tokenize(
             tokens.append(Token(sub, i, punct if k == len(subtokens) - 1 else ""))
     if drop_repeats:
         tokens = _drop_repeats(tokens)
+    if phrases:
+        tokens = _rewrite_phrases(tokens, phrases)
     text_parts: list[str] = []
     offsets: list[int] = []
     pos = 1
@@ -226,6 +233,38 @@ def tokenize(
         offsets=tuple(offsets),
         punctuated=punctuated,
     )
+
+
+def _rewrite_phrases(
+    tokens: list[Token], phrases: Sequence[tuple[tuple[str, ...], tuple[str, ...]]]
+) -> list[Token]:
+    """Replace token runs by their intended words, keeping each token's source word."""
+    firsts = {src[0] for src, _ in phrases}
+    out: list[Token] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        if tokens[i].text in firsts:
+            for src, dst in phrases:
+                k = len(src)
+                if (
+                    i + k <= n
+                    and tuple(t.text for t in tokens[i : i + k]) == src
+                    and not any(t.punct in (".", "?") for t in tokens[i : i + k - 1])
+                ):
+                    for j, word in enumerate(dst):
+                        orig = tokens[i + min(j, k - 1)]
+                        punct = tokens[i + k - 1].punct if j == len(dst) - 1 else ""
+                        out.append(Token(word, orig.word, punct))
+                    i += k
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
 
 
 def _drop_repeats(tokens: list[Token], longest: int = 4) -> list[Token]:
@@ -251,22 +290,95 @@ def _drop_repeats(tokens: list[Token], longest: int = 4) -> list[Token]:
     return out
 
 
-def quote_span(tt: TurnText, first: int, last: int, extend: bool = True) -> tuple[int, int]:
+def quote_span(
+    tt: TurnText,
+    first: int,
+    last: int,
+    extend: bool = True,
+    stops: frozenset[str] = frozenset(),
+    openers: frozenset[str] = frozenset(),
+    min_words: int = 5,
+    max_words: int = 15,
+) -> tuple[int, int]:
     """Word range ``[a, b]`` (inclusive) to quote for tokens ``[first, last)``.
 
     With punctuation, the span grows to the enclosing clause (commas and full
-    stops) when that is near; without punctuation the matched words are quoted
-    as they are, since guessing a clause would quote half the answer.
+    stops) when that is near. Without punctuation (raw ASR), a short match
+    ("thanks", "when can i expect") grows to the end of its clause, and
+    leftwards while shorter than ``min_words``: never across a clause word in
+    ``stops`` ("and", "so", "but", "thanks"...), nor rightwards into a new
+    question (``openers``: "what", "when"...), and never past ``max_words``.
     """
     a = tt.tokens[first].word
     b = tt.tokens[last - 1].word
-    if not (extend and tt.punctuated):
+    if not extend:
         return a, b
+    if not tt.punctuated:
+        return _grow_clause(tt, first, last, stops, openers, min_words, max_words)
     a2, b2 = _grow(tt.words, a, b, (".", "?", ","))
     if b2 - a2 < 2:
         # "Sorry," alone says little: quote its sentence ("Sorry, I rambled.").
         a2, b2 = _grow(tt.words, a, b, (".", "?"))
     return a2, b2
+
+
+_NEW_SUBJECT = frozenset({"i", "we"})
+_INVERTS = frozenset(
+    "can could will would should shall may might do did does am have has is are was were".split()
+)
+_INTENSIFIED = frozenset(
+    "much many very excited keen glad happy grateful thankful interested eager pleased".split()
+)
+
+
+def _ends_clause(
+    toks: Sequence[Token], k: int, stops: frozenset[str], openers: frozenset[str]
+) -> bool:
+    """Whether token ``k`` opens a new clause ("and", "so", "what"...), not "so much"."""
+    text = toks[k].text
+    if text == "so" and k + 1 < len(toks) and toks[k + 1].text in _INTENSIFIED:
+        return False
+    if text in _NEW_SUBJECT and k > 0 and toks[k - 1].text not in _INVERTS:
+        return True  # "... for your time today | i am very interested"
+    return text in stops or text in openers
+
+
+def _grow_clause(
+    tt: TurnText,
+    first: int,
+    last: int,
+    stops: frozenset[str],
+    openers: frozenset[str],
+    min_words: int,
+    max_words: int,
+) -> tuple[int, int]:
+    toks = tt.tokens
+    n = len(toks)
+
+    def width(f: int, l: int) -> int:
+        return toks[l - 1].word - toks[f].word + 1
+
+    # Rightwards to the end of the clause: the words after a cue usually say
+    # what it is about ("thanks" -> "thanks for taking the time to speak with me").
+    while (
+        last < n
+        and width(first, last + 1) <= max_words
+        and not _ends_clause(toks, last, stops, openers)
+    ):
+        last += 1
+    # Leftwards only while the quote is still too short to read on its own.
+    while (
+        first > 0
+        and width(first, last) < min_words
+        and width(first - 1, last) <= max_words
+        and toks[first - 1].text not in stops
+        and toks[first].text not in openers  # "what is next" starts its clause
+        and toks[first].text not in _NEW_SUBJECT
+    ):
+        first -= 1
+    if first > 0 and toks[first - 1].text in _NEW_SUBJECT and width(first - 1, last) <= max_words:
+        first -= 1  # "passed all four cpa exams" -> "i passed all four cpa exams"
+    return toks[first].word, toks[last - 1].word
 
 
 def _grow(words: Sequence[Word], a: int, b: int, stops: tuple[str, ...]) -> tuple[int, int]:
