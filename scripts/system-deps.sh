@@ -4,6 +4,7 @@
 #   libportaudio2        microphone and speaker access (sounddevice)
 #   pulseaudio, pulseaudio-utils, libasound2-plugins
 #                        a real audio server with virtual devices, for the end-to-end test
+#   chromium             a real browser for the review page's test (driven by Playwright, offline)
 set -euo pipefail
 
 case "$(uname -s)" in
@@ -20,7 +21,7 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
     exit 0
 fi
 
-packages=(espeak-ng libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins)
+packages=(espeak-ng libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins chromium)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,7 +13,7 @@ from voicepractice.audio import write_wav
 from voicepractice.drill import recover_session
 from voicepractice.errors import StoreError
 from voicepractice.records import Delivery, Finding, Report, Transcript, Word
-from voicepractice.store import SESSION_ID, Session, Store, TurnRecord, new_session_id, now_iso, write_json
+from voicepractice.store import MIGRATIONS, SESSION_ID, Session, Store, TurnRecord, new_session_id, now_iso, write_json
 
 
 def make_session(sid: str) -> Session:
@@ -123,7 +123,7 @@ def test_migrations_apply_once(private_home: Path) -> None:
     store_one(store)
     store_one(store)
     conn = sqlite3.connect(private_home / "sessions.db")
-    assert [r[0] for r in conn.execute("SELECT name FROM migrations")] == ["0001_sessions"]
+    assert [r[0] for r in conn.execute("SELECT name FROM migrations")] == [name for name, _ in MIGRATIONS]
 
 
 def test_session_json_is_plain_json() -> None:

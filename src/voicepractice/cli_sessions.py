@@ -1,40 +1,321 @@
-"""Commands that look back at stored sessions: history (and later replay, review, export, forget)."""
+"""Commands that look back at stored sessions: history, replay, review, export, forget.
+
+SESSION is a full id (``261123-091502-k4x``), a unique prefix of one, or
+``latest``; anything else (``../../etc/passwd``) is an ``Error:`` line.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Any
+
 import click
 
-from .cli_common import emit_json, json_option
+from .cli_common import device_arg, emit_json, json_option
+
+CORE = ("interest", "qualifications", "next_steps", "thanks")
 
 
 @click.command()
-@click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True, help="How many sessions to show.")
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(1),
+    default=20,
+    show_default=True,
+    help="How many sessions to show (the trend covers these).",
+)
+@click.option(
+    "--since",
+    metavar="WHEN",
+    help="Only sessions since a date (2026-11-01, 2026-11-01T09:00) or a span back from now (7d, 12h, 2w, today).",
+)
+@click.option("-s", "--scenario", help="Only sessions of this scenario.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a chart of score, pace and fillers to this PNG (needs matplotlib).",
+)
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Rebuild the session index from the session folders first (after moving a damaged sessions.db aside).",
+)
 @json_option
-def history(limit: int, as_json: bool) -> None:
-    """List past sessions, newest first."""
-    from rich.table import Table
+def history(
+    limit: int,
+    since: str | None,
+    scenario: str | None,
+    plot: Path | None,
+    rebuild: bool,
+    as_json: bool,
+) -> None:
+    """List past sessions, newest first, with the trend underneath.
 
+    The table shows each session's core elements (✓ found, ✗ missing, · not
+    checked), score, length, pace and fillers; `damaged` marks a session whose
+    files are gone. Below it: how often each element was hit, and pace and
+    fillers per minute over time (oldest to newest).
+
+    --json prints {"sessions": [index rows], "trend": {"sessions": N,
+    "elements": {name: {"hit", "of"}}, "series": [{"id", "created_at", "score",
+    "words_per_minute", "fillers_per_minute"}]}}.
+    """
+    from .show import out
+    from .store import Store
+    from .trend import parse_since, trend
+    from .trend import plot as plot_trend
+
+    store = Store()
+    if rebuild:
+        n = store.rebuild_index()
+        click.echo(f"Rebuilt the index: {n} session(s) found.", err=True)
+    rows = store.list(limit=limit, since=parse_since(since) if since else None, scenario=scenario)
+    t = trend(rows)
+    if plot is not None:
+        written = plot_trend(t, plot)
+        click.echo(f"Chart written to {written}", err=True)
+    if as_json:
+        emit_json({"sessions": rows, "trend": t.to_dict()})
+        return
+    if not rows:
+        filtered = since or scenario
+        out.print(
+            "No sessions match those filters."
+            if filtered
+            else "No sessions yet: run `voicepractice drill`."
+        )
+        return
+    out.print(_history_table(rows))
+    out.print(_trend_text(t))
+
+
+def _when(created_at: str) -> str:
+    from datetime import datetime
+
+    try:
+        t = datetime.fromisoformat(created_at)
+    except ValueError:
+        return created_at[:16]
+    return t.strftime("%b %d %H:%M") if t.year == datetime.now().year else t.strftime("%Y-%m-%d")
+
+
+def _history_table(rows: list[dict[str, Any]]) -> Any:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 1, 0, 0))
+    table.add_column("session", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("scenario", overflow="ellipsis", no_wrap=True, max_width=16)
+    table.add_column("elements", no_wrap=True)
+    for col in ("score", "length", "wpm", "fillers"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for r in rows:
+        el = r["elements"]
+        if r["damaged"] or not el:
+            marks = "[dim]· · · ·[/]"
+        else:
+            marks = " ".join("[green]✓[/]" if el.get(k) else "[red]✗[/]" for k in CORE)
+        if r["damaged"]:
+            score = "[yellow]damaged[/]"
+        elif r["score"] is not None:
+            score = f"{r['score']}/4"
+        else:
+            score = f"[yellow]{r['status']}[/]"
+        table.add_row(
+            r["id"], _when(r["created_at"]), r["scenario"], marks, score,
+            f"{r['duration_s']:.0f}s" if r["duration_s"] else "",
+            f"{r['words_per_minute']:.0f}" if r["words_per_minute"] else "",
+            "" if r["filler_count"] is None else str(r["filler_count"]),
+        )  # fmt: skip
+    legend = Text(
+        "elements: interest · why you fit · next steps · thanks   (✓ found, ✗ missing, · not checked)",
+        style="dim",
+    )
+    return Group(table, legend)
+
+
+def _trend_text(t: Any) -> Any:
+    from rich.text import Text
+
+    from .trend import sparkline
+
+    if t.sessions == 0:
+        return Text("\nNo checked sessions yet, so no trend.", style="dim")
+    lines = Text(
+        f"\nTrend over the last {t.sessions} checked session(s), oldest → newest\n", style="bold"
+    )
+    labels = {
+        "interest": "Interest",
+        "qualifications": "Why you fit",
+        "next_steps": "Next steps",
+        "thanks": "Thanks",
+    }
+    for k in CORE:
+        hit = t.hits[k]
+        bar = "█" * round(10 * hit / t.sessions) + "░" * (10 - round(10 * hit / t.sessions))
+        style = "green" if hit == t.sessions else ("red" if hit * 2 < t.sessions else "yellow")
+        lines.append(f"  {labels[k]:<12} ")
+        lines.append(bar, style=style)
+        lines.append(f" {hit}/{t.sessions}\n")
+    for name, series, fmt in (
+        ("Words/min", t.words_per_minute, "{:.0f}"),
+        ("Fillers/min", t.fillers_per_minute, "{:.1f}"),
+    ):
+        known = [v for v in series if v is not None]
+        if not known:
+            continue
+        lines.append(f"  {name:<12} ")
+        lines.append(sparkline(series), style="cyan")
+        lines.append(f"  {fmt.format(known[0])} → {fmt.format(known[-1])}\n")
+    return lines
+
+
+@click.command()
+@click.argument("session", required=False)
+@click.option(
+    "--no-audio",
+    is_flag=True,
+    help="Print the timed transcript with the findings instead of playing it.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_device",
+    envvar="VOICEPRACTICE_OUTPUT",
+    help="Speaker/headphones: index or name. [env: VOICEPRACTICE_OUTPUT]",
+)
+def replay(session: str | None, no_audio: bool, output_device: str | None) -> None:
+    """Play a session back with its transcript scrolling, the current word highlighted.
+
+    The interviewer's line and your answer play through the output device;
+    words that earned an element are green, weak ones yellow, pitfalls red,
+    fillers magenta. On a terminal: space pauses, ←/→ skip 5 s, ↑/↓ jump a
+    line, q quits. --no-audio prints the timed transcript instead.
+
+    SESSION: an id from `voicepractice history`, a unique prefix, or latest (the default).
+    """
+    from .replay import AudioOut, build_timeline, play, render_text
     from .show import out
     from .store import Store
 
-    rows = Store().list(limit=limit)
+    s = Store().get(session)
+    timeline = build_timeline(s)
+    if no_audio:
+        out.print(render_text(timeline))
+        return
+    player = AudioOut(device_arg(output_device))
+    play(timeline, player, interactive=sys.stdin.isatty() and sys.stdout.isatty())
+
+
+@click.command()
+@click.argument("session", required=False)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    help="Write the page here instead of review.html in the session's folder.",
+)
+@click.option("--open", "open_page", is_flag=True, help="Open the page in your web browser.")
+def review(session: str | None, out_path: Path | None, open_page: bool) -> None:
+    """Write a review page: one self-contained HTML file that works offline, on a phone too.
+
+    It holds the audio, the transcript (tap a word to hear it; words light up
+    as it plays), the findings with their coaching lines, the delivery figures
+    and your previous attempt at the same scenario side by side. Prints the
+    page's path.
+
+    SESSION: an id from `voicepractice history`, a unique prefix, or latest (the default).
+    """
+    from .review import previous_attempt, write_page
+    from .store import Store
+
+    store = Store()
+    s = store.get(session)
+    path = write_page(s, out_path, previous_attempt(store, s))
+    click.echo(str(path))
+    if open_page:
+        import webbrowser
+
+        if not webbrowser.open(path.resolve().as_uri()):
+            click.echo(f"No web browser found: open {path} yourself.", err=True)
+
+
+@click.command()
+@click.argument("session")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json", "srt", "vtt"]),
+    default="md",
+    show_default=True,
+    help="Markdown report, the full session as JSON, or subtitles (SRT/WebVTT, times on the replay timeline).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (readable by you only) instead of stdout.",
+)
+def export(session: str, fmt: str, out_path: Path | None) -> None:
+    """Export a session as Markdown, JSON, SRT or WebVTT."""
+    from .errors import VoicePracticeError
+    from .export import export as export_session
+    from .store import Store
+
+    text = export_session(Store().get(session), fmt)
+    if out_path is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out_path.write_text(text, encoding="utf-8")
+        out_path.chmod(0o600)
+    except OSError as exc:
+        raise VoicePracticeError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
+    click.echo(f"Written to {out_path}", err=True)
+
+
+@click.command()
+@click.argument("session", required=False)
+@click.option("--all", "forget_all", is_flag=True, help="Delete every session.")
+@click.option(
+    "-y",
+    "--yes",
+    is_flag=True,
+    help="Do not ask for confirmation (needed for --all when not on a terminal).",
+)
+@json_option
+def forget(session: str | None, forget_all: bool, yes: bool, as_json: bool) -> None:
+    """Delete a session (or --all) for good: its audio, transcript and index row.
+
+    A review page written with --out outside the session's folder is not
+    touched. --json prints {"forgotten": [ids]} or {"forgotten": N} for --all.
+    """
+    from .errors import VoicePracticeError
+    from .store import Store
+
+    if (session is None) == (not forget_all):
+        raise click.UsageError("give either a SESSION or --all")
+    store = Store()
+    if forget_all:
+        if not yes:
+            if not sys.stdin.isatty():
+                raise VoicePracticeError("forget --all deletes every session: add --yes to confirm")
+            click.confirm("Delete every session, with its audio, for good?", abort=True, err=True)
+        n = store.forget_all()
+        if as_json:
+            emit_json({"forgotten": n})
+        else:
+            click.echo(f"Forgot {n} session(s).")
+        return
+    sid = store.resolve_id(session)
+    store.forget(sid)
     if as_json:
-        emit_json({"sessions": rows})
-        return
-    if not rows:
-        out.print("No sessions yet: run `voicepractice drill`.")
-        return
-    table = Table(box=None, header_style="bold")
-    for col in ("session", "date", "scenario", "interest", "qualif.", "next steps", "thanks", "score", "length", "wpm", "fillers"):
-        table.add_column(col)
-    for r in rows:
-        el = r["elements"]
-        marks = ["[green]✓[/]" if el.get(k) else "[red]✗[/]" for k in ("interest", "qualifications", "next_steps", "thanks")]
-        table.add_row(
-            r["id"], r["created_at"][:16].replace("T", " "), r["scenario"], *marks,
-            "damaged" if r["damaged"] else f"{r['score']}/4" if r["score"] is not None else r["status"],
-            f"{r['duration_s']:.0f}s" if r["duration_s"] else "",
-            f"{r['words_per_minute']:.0f}" if r["words_per_minute"] else "",
-            str(r["filler_count"] if r["filler_count"] is not None else ""),
-        )  # fmt: skip
-    out.print(table)
+        emit_json({"forgotten": [sid]})
+    else:
+        click.echo(f"Forgot session {sid}.")

@@ -156,7 +156,20 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX sessions_created ON sessions(created_at);
         """,
     ),
+    (
+        # History's trend wants fillers per minute; the columns are filled in for
+        # existing sessions from their session.json (see ``_backfill``).
+        "0002_trend_columns",
+        """
+        ALTER TABLE sessions ADD COLUMN fillers_per_minute REAL;
+        ALTER TABLE sessions ADD COLUMN turn_count INTEGER;
+        CREATE INDEX sessions_scenario ON sessions(scenario, created_at);
+        """,
+    ),
 ]
+
+# Migrations after which every indexed session is re-read from its folder to fill new columns.
+_BACKFILL_AFTER = {"0002_trend_columns"}
 
 
 def new_session_id(now: datetime | None = None) -> str:
@@ -218,11 +231,62 @@ class Store:
     def _migrate(self, conn: sqlite3.Connection) -> None:
         conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
         done = {r[0] for r in conn.execute("SELECT name FROM migrations")}
+        applied: list[str] = []
         for name, sql in MIGRATIONS:
             if name not in done:
                 log.info("applying migration %s", name)
                 with conn:
                     conn.executescript(f"BEGIN;\n{sql}\nINSERT INTO migrations VALUES ('{name}', '{now_iso()}');\nCOMMIT;")
+                applied.append(name)
+        if _BACKFILL_AFTER.intersection(applied):
+            self._backfill(conn)
+
+    def _backfill(self, conn: sqlite3.Connection) -> None:
+        """Re-index the sessions already in the index from their folders (after a migration)."""
+        for (sid,) in conn.execute("SELECT id FROM sessions").fetchall():
+            session = self._read(sid)
+            if session is not None:
+                self._index(conn, session)
+        conn.commit()
+
+    def _read(self, session_id: str) -> Session | None:
+        """A session from its folder, or None when its files are missing or unreadable."""
+        folder = self.sessions_dir / session_id
+        try:
+            data = json.loads((folder / "session.json").read_text(encoding="utf-8"))
+            return Session.from_dict(data, folder=folder)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _session_folders(self) -> list[Path]:
+        if not self.sessions_dir.is_dir():
+            return []
+        return sorted(p for p in self.sessions_dir.iterdir() if SESSION_ID.match(p.name) and p.is_dir())
+
+    def _index_orphans(self, conn: sqlite3.Connection) -> None:
+        # A kill between the folder's rename and the row's insert leaves a complete
+        # session with no row: index it rather than lose it.
+        known = {r[0] for r in conn.execute("SELECT id FROM sessions")}
+        for folder in self._session_folders():
+            if folder.name not in known:
+                session = self._read(folder.name)
+                if session is not None:
+                    log.info("indexing session %s found without a row", folder.name)
+                    self._index(conn, session)
+
+    def rebuild_index(self) -> int:
+        """Re-create every row from the session folders; returns how many sessions were indexed.
+
+        Rows whose folder is gone are kept (they show as damaged until forgotten).
+        """
+        count = 0
+        with self._db() as conn:
+            for folder in self._session_folders():
+                session = self._read(folder.name)
+                if session is not None:
+                    self._index(conn, session)
+                    count += 1
+        return count
 
     # -- writing ----------------------------------------------------------------
 
@@ -256,7 +320,9 @@ class Store:
     def _index(self, conn: sqlite3.Connection, s: Session) -> None:
         d = s.report.delivery if s.report else None
         conn.execute(
-            "INSERT OR REPLACE INTO sessions VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO sessions (id, created_at, scenario, status, score, duration_s,"
+            " words_per_minute, filler_count, elements, fillers_per_minute, turn_count)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 s.id,
                 s.created_at,
@@ -267,6 +333,8 @@ class Store:
                 d.words_per_minute if d else None,
                 d.filler_count if d else None,
                 json.dumps({f.element: f.found for f in s.report.core} if s.report else {}),
+                d.fillers_per_minute if d else None,
+                len(s.turns),
             ),
         )
 
@@ -329,6 +397,7 @@ class Store:
             sql += " LIMIT ?"
             args.append(limit)
         with self._db() as conn:
+            self._index_orphans(conn)
             rows = [dict(r) for r in conn.execute(sql, args)]
         for r in rows:
             r["elements"] = json.loads(r["elements"] or "{}")
@@ -337,10 +406,27 @@ class Store:
 
     def forget(self, session_id: str) -> None:
         """Delete a session's files and row for good."""
+        if not SESSION_ID.match(session_id):
+            raise StoreError(f"{session_id!r} is not a session id (ids look like 261123-091502-k4x)")
         folder = self.sessions_dir / session_id
         shutil.rmtree(folder, ignore_errors=True)
+        if folder.exists():
+            raise StoreError(f"could not delete {folder}: check its permissions and try again")
         with self._db() as conn:
+            # secure_delete overwrites the freed pages, so the transcript is really gone.
+            conn.execute("PRAGMA secure_delete=ON")
             conn.execute("DELETE FROM sessions WHERE id=?", (session_id,))
+
+    def forget_all(self) -> int:
+        """Delete every session (files and rows); returns how many were deleted."""
+        with self._db() as conn:
+            ids = {r[0] for r in conn.execute("SELECT id FROM sessions")}
+        ids |= {p.name for p in self._session_folders()}
+        for sid in sorted(ids):
+            self.forget(sid)
+        with self._db() as conn:
+            conn.execute("VACUUM")
+        return len(ids)
 
     # -- housekeeping -----------------------------------------------------------
 

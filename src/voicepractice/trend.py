@@ -1,0 +1,159 @@
+"""How the person is doing over time: element hit rates, pace and fillers across sessions.
+
+Works on the store's index rows (``Store.list``), so ``history`` never has to
+open a session's files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .errors import VoicePracticeError
+from .records import CORE_ELEMENTS
+
+SPARKS = "▁▂▃▄▅▆▇█"
+_RELATIVE = re.compile(r"^(\d{1,4})\s*([hdwm])$")
+_UNITS = {
+    "h": timedelta(hours=1),
+    "d": timedelta(days=1),
+    "w": timedelta(weeks=1),
+    "m": timedelta(days=30),
+}
+
+
+def parse_since(text: str, now: datetime | None = None) -> str:
+    """``--since`` as an ISO timestamp: ``2026-11-01``, ``2026-11-01T09:00``, ``7d``, ``12h``, ``2w``, ``today``."""
+    now = (now or datetime.now().astimezone()).astimezone()
+    t = text.strip().lower()
+    if t in ("today", "yesterday"):
+        day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        return (day - timedelta(days=1 if t == "yesterday" else 0)).isoformat(timespec="seconds")
+    m = _RELATIVE.match(t)
+    if m:
+        return (now - int(m.group(1)) * _UNITS[m.group(2)]).isoformat(timespec="seconds")
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise VoicePracticeError(
+            f"--since {text!r} is not a date: use 2026-11-01, 2026-11-01T09:00, or 7d / 12h / 2w"
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=now.tzinfo)
+    return when.isoformat(timespec="seconds")
+
+
+def sparkline(values: Sequence[float | None]) -> str:
+    """A one-line chart; a gap (space) where a value is unknown."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return ""
+    lo, hi = min(known), max(known)
+    span = hi - lo
+    out = []
+    for v in values:
+        if v is None:
+            out.append(" ")
+        elif span == 0:
+            out.append(SPARKS[len(SPARKS) // 2])
+        else:
+            out.append(SPARKS[round((v - lo) / span * (len(SPARKS) - 1))])
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The trend over some sessions, oldest first."""
+
+    sessions: int
+    """Sessions with a report (damaged and recovered ones are left out)."""
+    hits: dict[str, int]
+    """Per core element: in how many of those sessions it was found."""
+    ids: tuple[str, ...]
+    dates: tuple[str, ...]
+    words_per_minute: tuple[float | None, ...]
+    fillers_per_minute: tuple[float | None, ...]
+    scores: tuple[int | None, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sessions": self.sessions,
+            "elements": {k: {"hit": v, "of": self.sessions} for k, v in self.hits.items()},
+            "series": [
+                {"id": i, "created_at": d, "score": s, "words_per_minute": w, "fillers_per_minute": f}
+                for i, d, s, w, f in zip(self.ids, self.dates, self.scores, self.words_per_minute, self.fillers_per_minute, strict=True)
+            ],
+        }  # fmt: skip
+
+
+def fillers_per_minute(row: dict[str, Any]) -> float | None:
+    """From the index row; older rows without the column fall back to fillers over the whole length."""
+    if row.get("fillers_per_minute") is not None:
+        return float(row["fillers_per_minute"])
+    if row.get("filler_count") is not None and row.get("duration_s"):
+        return round(60.0 * row["filler_count"] / row["duration_s"], 2)
+    return None
+
+
+def trend(rows: Sequence[dict[str, Any]]) -> Trend:
+    """The trend over index rows (as ``Store.list`` returns them, newest first)."""
+    usable = [r for r in reversed(rows) if not r.get("damaged") and r.get("score") is not None]
+    hits = {k: sum(1 for r in usable if r["elements"].get(k)) for k in CORE_ELEMENTS}
+    return Trend(
+        sessions=len(usable),
+        hits=hits,
+        ids=tuple(r["id"] for r in usable),
+        dates=tuple(r["created_at"] for r in usable),
+        words_per_minute=tuple(r.get("words_per_minute") for r in usable),
+        fillers_per_minute=tuple(fillers_per_minute(r) for r in usable),
+        scores=tuple(r.get("score") for r in usable),
+    )
+
+
+def plot(t: Trend, path: Path) -> Path:
+    """A PNG chart of score, pace and fillers over time (needs matplotlib)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise VoicePracticeError(
+            "--plot needs matplotlib: run `pip install matplotlib` (or leave --plot out)"
+        ) from None
+    if not t.sessions:
+        raise VoicePracticeError("no checked sessions to plot: run `voicepractice drill` first")
+    x = list(range(1, t.sessions + 1))
+    labels = [d[5:16].replace("T", " ") for d in t.dates]
+    fig, axes = plt.subplots(3, 1, figsize=(8, 7), sharex=True)
+    axes[0].plot(
+        x, [s if s is not None else float("nan") for s in t.scores], marker="o", color="tab:green"
+    )
+    axes[0].set_ylim(-0.2, 4.2)
+    axes[0].set_ylabel("core elements (of 4)")
+    axes[1].plot(x, [v if v is not None else float("nan") for v in t.words_per_minute], marker="o")
+    try:
+        from .delivery import WPM_HIGH, WPM_LOW
+    except ImportError:  # pragma: no cover - older checker
+        WPM_LOW, WPM_HIGH = 120.0, 165.0
+    axes[1].axhspan(WPM_LOW, WPM_HIGH, color="tab:blue", alpha=0.1, label="comfortable pace")
+    axes[1].set_ylabel("words / min")
+    axes[1].legend(loc="upper left", fontsize="small")
+    axes[2].plot(
+        x,
+        [v if v is not None else float("nan") for v in t.fillers_per_minute],
+        marker="o",
+        color="tab:purple",
+    )
+    axes[2].set_ylabel("fillers / min")
+    axes[2].set_xticks(x, labels, rotation=45, ha="right", fontsize="small")
+    fig.suptitle(f"voicepractice: your last {t.sessions} sessions")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
