@@ -217,9 +217,8 @@ def _register() -> None:
     from .cli_sessions import export, forget, history, replay, review
     from .cli_setup import devices, doctor, scenarios, voices
 
-    for command in (history, replay, review, export, forget, devices, doctor, scenarios, voices):
+    for command in (history, replay, review, export, forget, followup, devices, doctor, scenarios, voices):
         cli.add_command(command)
-    cli.add_command(followup)
 
 
 _register()

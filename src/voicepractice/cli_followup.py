@@ -1,0 +1,80 @@
+"""The ``followup`` command: a thank-you email, check-ins and a dated plan from a session."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from .cli_common import emit_json, json_option
+
+
+def _heard_back_in(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
+    if value is None:
+        return None
+    from .followup_plan import parse_heard_back_in
+
+    try:
+        return parse_heard_back_in(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+@click.command()
+@click.argument("session", required=False)
+@click.option("-w", "--heard-back-in", callback=_heard_back_in, metavar="WHEN",
+              help="The time frame the interviewer gave: 3d, 2w, 10bd (business days), 1m, or their words "
+                   "(\"within two weeks\"). Default: read from the interviewer's lines, else none.")
+@click.option("--call-date", type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]), metavar="DATE",
+              help="When your real call ended (YYYY-MM-DD [HH:MM]; noon if no time). Default: when the drill was recorded.")
+@click.option("--interviewer", help="The interviewer's name, if the drill did not have it.")
+@click.option("--company", help="The company, if the drill did not have it.")
+@click.option("--role", help="The role, if the drill did not have it.")
+@click.option("-n", "--name", "sender", help="Your name, for the sign-off.")
+@click.option("--check-ins", type=click.IntRange(1, 2), default=2, show_default=True, help="How many check-ins to plan.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for followup.txt and followup.ics. Default: the session's folder.")
+@click.option("-p", "--print", "print_only", is_flag=True, help="Print every draft and the plan; write no files.")
+@json_option
+def followup(
+    session: str | None, heard_back_in: object, call_date: datetime | None, interviewer: str | None,
+    company: str | None, role: str | None, sender: str | None, check_ins: int, out_dir: Path | None,
+    print_only: bool, as_json: bool,
+) -> None:  # fmt: skip
+    """Draft the thank-you email and a follow-up plan from SESSION (default: the latest).
+
+    Writes followup.txt (the plan and every draft) and followup.ics (one
+    calendar reminder per step: thank-you, check-ins, last note) into the
+    session's folder, and prints the thank-you email and the plan.
+    """
+    from .followup import FollowUpOptions, follow_up, full_text, summary, write_files
+    from .followup_plan import PlanOptions, TimeFrame
+    from .store import Store
+
+    if call_date is not None and call_date.hour == call_date.minute == 0:
+        call_date = call_date.replace(hour=12)  # a date without a time: assume midday
+    stored = Store().get(session)
+    now = datetime.now().astimezone()
+    options = FollowUpOptions(
+        heard_back_in=heard_back_in if isinstance(heard_back_in, TimeFrame) else None,
+        call=call_date,
+        interviewer=interviewer,
+        company=company,
+        role=role,
+        sender=sender,
+        plan=PlanOptions(check_ins=check_ins),
+    )
+    result = follow_up(stored, options, now)
+    files = None if print_only else write_files(result, out_dir or stored.folder or Path.cwd(), now)
+    if as_json:
+        emit_json({**result.to_dict(), "files": {k: str(v) for k, v in files.items()} if files else None})
+        return
+    # Plain click.echo: the drafts hold [brackets] that rich would read as markup.
+    if print_only:
+        click.echo(full_text(result), nl=False)
+        return
+    click.echo(result.draft("thank_you").text)
+    click.echo(summary(result), nl=False)
+    assert files is not None
+    click.echo(f"\nWrote {files['text']} (every draft) and {files['ics']} (import it into your calendar).")

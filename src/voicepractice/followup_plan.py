@@ -1,0 +1,397 @@
+"""The follow-up plan: when to send the thank-you, the check-ins and the last note.
+
+Three jobs, all free of I/O and of the clock (``now`` is always passed in):
+
+1. Read a time frame ("we'll decide within two weeks", "by the end of next
+   week", "10 business days") from what the interviewer said, or from
+   ``--heard-back-in 2w``.
+2. Turn the call's date and that time frame into dated steps, on weekdays only.
+3. Write the steps as an iCalendar file (RFC 5545) that calendar apps import:
+   one event with a reminder per step.
+
+The rules, from the usual career advice:
+
+- thank-you: a few hours after the call, the same day; when that falls in the
+  evening or on a weekend, the next business morning instead;
+- first check-in: the business day after the time frame ends, or seven
+  business days after the call when no time frame was given;
+- second check-in (at most one): a week (five business days) later;
+- last note: about three weeks after the call, and never sooner than a week
+  after the last check-in.
+
+Public holidays are not known here: only Saturdays and Sundays are skipped.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+
+FrameKind = Literal[
+    "days", "business_days", "weeks", "months", "week_end", "weekday", "month_end", "month_mid", "month_early"
+]
+StepKind = Literal["thank_you", "check_in", "check_in_2", "last_note"]
+
+
+# --- Time frames -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimeFrame:
+    """When the interviewer said the person would hear back."""
+
+    kind: FrameKind
+    """``days``/``business_days``/``weeks``/``months`` after the call; ``week_end`` (the
+    Friday of the call's week plus ``offset`` weeks); ``weekday`` (the next such day, or the
+    one ``offset`` weeks on); ``month_end``/``month_mid``/``month_early`` (the last, the 15th,
+    the 10th day of the month ``offset`` months on)."""
+    amount: int
+    """How many days/weeks/months, or the weekday (0 is Monday) for ``weekday``."""
+    phrase: str
+    """The words as heard ("within two weeks"), for the drafts."""
+    offset: int = 0
+    """Weeks or months on, for the anchored kinds."""
+
+    def end(self, call: date) -> date:
+        """The last day of the time frame for a call on ``call``."""
+        if self.kind == "days":
+            return call + timedelta(days=self.amount)
+        if self.kind == "business_days":
+            return add_business_days(call, self.amount)
+        if self.kind == "weeks":
+            return call + timedelta(weeks=self.amount)
+        if self.kind == "months":
+            return add_months(call, self.amount)
+        if self.kind == "week_end":
+            return call + timedelta(days=4 - call.weekday() + 7 * self.offset)
+        if self.kind == "weekday":
+            if self.offset:
+                return call - timedelta(days=call.weekday()) + timedelta(weeks=self.offset, days=self.amount)
+            return call + timedelta(days=(self.amount - call.weekday() - 1) % 7 + 1)
+        first = add_months(call.replace(day=1), self.offset)
+        if self.kind == "month_end":
+            return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        return first.replace(day=15 if self.kind == "month_mid" else 10)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "amount": self.amount, "offset": self.offset, "phrase": self.phrase}
+
+
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "couple": 2, "couple of": 2, "a couple of": 2,
+    "a couple": 2, "few": 3, "a few": 3,
+}  # fmt: skip
+_NUMBER_WORDS = {v: k for k, v in _NUMBERS.items() if k.isalpha() and len(k) > 2 and k not in ("few", "couple")}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+_NUM = r"(?:\d{1,3}|a couple of|a couple|couple of|a few|few|" + "|".join(
+    k for k in sorted(_NUMBERS, key=len, reverse=True) if " " not in k and k not in ("few", "couple")
+) + ")"
+_UNIT = r"(?:(?P<bd>business|working) )?(?P<unit>day|week|month)s?"
+_LEAD = (
+    r"(?:(?:within|in|inside of|inside|over|after|by|around|about|roughly|approximately|up to|"
+    r"takes?|taking|need|needs)\s+)+(?:the\s+)?(?:next\s+)?"
+)
+# A lead word is required ("have a great day" is no time frame), except before business days.
+_RELATIVE = re.compile(
+    rf"\b{_LEAD}(?:a|one) (?P<unit2>day|week|month) or two\b"
+    rf"|\b{_LEAD}(?P<n>{_NUM})(?:\s*(?:-|to|or)\s*(?P<n2>{_NUM}))?\s+{_UNIT}\b"
+    rf"|\b(?:a|one) (?P<unit3>day|week|month) or two\b"
+    rf"|\b(?P<r1>{_NUM})\s*(?:-|to|or)\s*(?P<r2>{_NUM})\s+(?P<unit4>day|week|month)s\b"
+    rf"|\b(?P<nb>{_NUM})(?:\s*(?:-|to|or)\s*(?P<nb2>{_NUM}))?\s+(?:business|working) days?\b"
+)
+_ANCHOR_TABLE: tuple[tuple[str, FrameKind, int, int], ...] = (
+    (r"\b(?:by |before )?(?:the )?end of (?:this|the) week\b|\blater this week\b", "week_end", 0, 0),
+    (r"\b(?:by |before )?(?:the )?end of next week\b", "week_end", 0, 1),
+    (r"\b(?:by |before )?(?:early|the beginning of|the start of) next week\b", "weekday", 1, 1),
+    (r"\b(?:by |before |sometime )?next week\b", "week_end", 0, 1),
+    (r"\b(?:by |before )?(?:the )?end of (?:this|the) month\b|\blater this month\b", "month_end", 0, 0),
+    (r"\b(?:by |before )?(?:the )?end of next month\b", "month_end", 0, 1),
+    (r"\b(?:by |before |in )?(?:the )?(?:middle of|mid) next month\b|\bmid-next month\b", "month_mid", 0, 1),
+    (r"\b(?:by |before |in )?(?:early|the beginning of|the start of) next month\b", "month_early", 0, 1),
+    (r"\b(?:by |before |sometime )?next month\b", "month_end", 0, 1),
+    (r"\b(?:by |before )?tomorrow\b", "days", 1, 0),
+)
+_ANCHORS = tuple((re.compile(p), kind, amount, offset) for p, kind, amount, offset in _ANCHOR_TABLE)
+_BY_WEEKDAY = re.compile(r"\b(?:by|before|on|until) (?:next |this )?(?P<day>" + "|".join(_WEEKDAYS) + r")\b")
+_SHORT = re.compile(r"^\s*(\d{1,3})\s*(bd|d|w|m)\s*$")
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else _NUMBERS[text]
+
+
+_PREPOSITIONS = ("within", "in", "inside", "over", "after", "by", "before", "on", "until", "around", "about",
+                 "roughly", "approximately", "up", "early", "next", "later", "the", "sometime", "tomorrow")
+
+
+def _phrase(matched: str) -> str:
+    """The matched words as the drafts can use them: "...hear from you within ten working days"."""
+    words = matched.strip().split()
+    while words and words[0] in ("takes", "take", "taking", "need", "needs"):
+        words = words[1:]
+    if words and words[0] in ("about", "around", "roughly", "approximately"):
+        words.insert(0, "in")
+    elif words and words[0] not in _PREPOSITIONS:
+        words.insert(0, "within")
+    return " ".join(w.capitalize() if w in _WEEKDAYS else w for w in words)
+
+
+def parse_time_frame(text: str) -> TimeFrame | None:
+    """The first time frame stated in ``text``, or None.
+
+    Reads "within two weeks", "in the next few days", "10 business days",
+    "a week or two", "by the end of next week", "early next month", "by
+    Friday"... A range ("one to two weeks") counts to its far end.
+    """
+    low = " ".join(text.lower().replace("’", "'").split())
+    found: list[tuple[int, int, TimeFrame]] = []
+    for m in _RELATIVE.finditer(low):
+        if m.group("unit2") or m.group("unit3"):
+            unit, amount, bd = m.group("unit2") or m.group("unit3"), 2, False
+        elif m.group("r2"):
+            unit, amount, bd = m.group("unit4"), _number(m.group("r2")), False
+        elif m.group("nb"):
+            unit, amount, bd = "day", _number(m.group("nb2") or m.group("nb")), True
+        else:
+            unit = m.group("unit")
+            amount = _number(m.group("n2") or m.group("n"))
+            bd = bool(m.group("bd"))
+        if amount <= 0 or amount > 400:
+            continue
+        kind: FrameKind = "business_days" if bd and unit == "day" else f"{unit}s"  # type: ignore[assignment]
+        found.append((m.start(), -len(m.group(0)), TimeFrame(kind, amount, _phrase(m.group(0)))))
+    for pattern, kind, amount, offset in _ANCHORS:
+        for m in pattern.finditer(low):
+            found.append((m.start(), -len(m.group(0)), TimeFrame(kind, amount, _phrase(m.group(0)), offset)))
+    for m in _BY_WEEKDAY.finditer(low):
+        found.append((m.start(), -len(m.group(0)), TimeFrame("weekday", _WEEKDAYS.index(m.group("day")), _phrase(m.group(0)))))
+    if not found:
+        return None
+    return min(found, key=lambda f: (f[0], f[1]))[2]
+
+
+def parse_heard_back_in(value: str) -> TimeFrame:
+    """``3d``, ``2w``, ``10bd`` (business days), ``1m``, or words ("within two weeks").
+
+    Raises ValueError with a message saying what is accepted.
+    """
+    m = _SHORT.match(value.lower())
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        if n <= 0:
+            raise ValueError(f"{value!r}: the time frame must be at least one day")
+        kind, noun = {"d": ("days", "day"), "bd": ("business_days", "business day"), "w": ("weeks", "week"), "m": ("months", "month")}[unit]
+        count = _NUMBER_WORDS.get(n, str(n)) if n <= 20 else str(n)
+        return TimeFrame(kind, n, f"within {count} {noun}{'s' if n > 1 else ''}")  # type: ignore[arg-type]
+    frame = parse_time_frame(value)
+    if frame is None:
+        raise ValueError(f"{value!r}: use a number and a unit such as 3d, 2w, 10bd (business days) or 1m")
+    return frame
+
+
+def frame_from_lines(lines: Sequence[str]) -> TimeFrame | None:
+    """The time frame in the interviewer's lines, the latest line first (it is the answer)."""
+    for line in reversed(lines):
+        frame = parse_time_frame(line)
+        if frame is not None:
+            return frame
+    return None
+
+
+# --- Dates -------------------------------------------------------------------------------
+
+
+def is_business_day(d: date) -> bool:
+    return d.weekday() < 5
+
+
+def next_business_day(d: date) -> date:
+    """``d`` itself when it is a weekday, else the Monday after."""
+    while not is_business_day(d):
+        d += timedelta(days=1)
+    return d
+
+
+def add_business_days(d: date, n: int) -> date:
+    """The ``n``-th weekday after ``d`` (``d`` itself need not be a weekday)."""
+    while n > 0:
+        d += timedelta(days=1)
+        if is_business_day(d):
+            n -= 1
+    return d
+
+
+def add_months(d: date, n: int) -> date:
+    """Same day ``n`` months on, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month0 = d.month - 1 + n
+    year, month = d.year + month0 // 12, month0 % 12 + 1
+    return d.replace(year=year, month=month, day=min(d.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """The plan's rules; the defaults follow the usual career advice."""
+
+    thank_you_after_h: float = 3.0
+    """Hours between the end of the call and the thank-you."""
+    latest_send: time = time(18, 0)
+    """A thank-you that would go out after this is sent the next business morning."""
+    morning: time = time(9, 0)
+    """Time of day for the reminders of later steps."""
+    no_frame_business_days: int = 7
+    """First check-in after this many business days when no time frame was given."""
+    check_ins: int = 2
+    """How many check-ins: 1 or 2 (never more)."""
+    between_check_ins_business_days: int = 5
+    """Gap between the first and the second check-in."""
+    last_note_days: int = 21
+    """The last note goes about this many days after the call..."""
+    last_note_gap_business_days: int = 5
+    """...and at least this many business days after the last check-in."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One dated step of the plan."""
+
+    kind: StepKind
+    when: datetime
+    """Local wall-clock time (naive): reminders are "floating" in the calendar."""
+    overdue: bool = False
+    """The time has already passed (the plan was made late, or for an old call)."""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"step": self.kind, "when": self.when.isoformat(timespec="minutes"), "overdue": self.overdue}
+
+
+@dataclass(frozen=True)
+class Plan:
+    call: datetime
+    """When the call ended, local wall-clock time (naive)."""
+    frame: TimeFrame | None
+    frame_source: Literal["interviewer", "option"] | None
+    steps: tuple[Step, ...]
+
+    def step(self, kind: StepKind) -> Step:
+        return next(s for s in self.steps if s.kind == kind)
+
+
+def _morning(d: date, options: PlanOptions) -> datetime:
+    return datetime.combine(d, options.morning)
+
+
+def thank_you_time(call: datetime, options: PlanOptions) -> datetime:
+    """A few hours after the call, rounded up to the quarter hour; else the next business morning."""
+    t = call + timedelta(hours=options.thank_you_after_h)
+    t = t.replace(second=0, microsecond=0)
+    if t.minute % 15:
+        t += timedelta(minutes=15 - t.minute % 15)
+    if t.date() == call.date() and is_business_day(t.date()) and t.time() <= options.latest_send:
+        return max(t, _morning(t.date(), options))
+    return _morning(add_business_days(call.date(), 1), options)
+
+
+def make_plan(
+    call: datetime,
+    frame: TimeFrame | None,
+    now: datetime,
+    options: PlanOptions | None = None,
+    frame_source: Literal["interviewer", "option"] | None = None,
+) -> Plan:
+    """The dated steps for a call that ended at ``call`` (naive local time)."""
+    o = options or PlanOptions()
+    if o.check_ins not in (1, 2):
+        raise ValueError("check_ins must be 1 or 2")
+    day = call.date()
+    thank = thank_you_time(call, o)
+    if frame is not None:
+        # Never on or before the thank-you, even for a frame already over ("by the end of
+        # the week" said on a Saturday).
+        first = max(add_business_days(frame.end(day), 1), add_business_days(thank.date(), 1))
+    else:
+        first = add_business_days(day, o.no_frame_business_days)
+    checks = [first]
+    if o.check_ins == 2:
+        checks.append(add_business_days(first, o.between_check_ins_business_days))
+    last = max(
+        next_business_day(day + timedelta(days=o.last_note_days)),
+        add_business_days(checks[-1], o.last_note_gap_business_days),
+    )
+    kinds: tuple[StepKind, ...] = ("check_in", "check_in_2")
+    dated: list[tuple[StepKind, datetime]] = [("thank_you", thank)]
+    dated += [(k, _morning(d, o)) for k, d in zip(kinds, checks, strict=False)]
+    dated.append(("last_note", _morning(last, o)))
+    steps = tuple(Step(kind, when, overdue=when < now) for kind, when in dated)
+    return Plan(call=call, frame=frame, frame_source=frame_source if frame else None, steps=steps)
+
+
+# --- iCalendar ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    start: datetime
+    """Floating local time: the reminder fires at this wall-clock time wherever the person is."""
+    summary: str
+    description: str
+    minutes: int = 15
+
+
+def ics_escape(text: str) -> str:
+    """TEXT value escaping (RFC 5545 3.3.11)."""
+    return (
+        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    )  # fmt: skip
+
+
+def ics_fold(line: str, limit: int = 75) -> str:
+    """Fold a content line into chunks of at most ``limit`` octets (RFC 5545 3.1), never inside a character."""
+    out: list[str] = []
+    chunk, size = "", 0
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if size + n > limit:
+            out.append(chunk)
+            chunk, size = " ", 1  # the continuation's leading space counts toward the limit
+        chunk += ch
+        size += n
+    out.append(chunk)
+    return "\r\n".join(out)
+
+
+def _stamp(t: datetime) -> str:
+    return t.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def to_ics(events: Sequence[CalendarEvent], now: datetime, prodid: str) -> str:
+    """A VCALENDAR with one VEVENT (and one VALARM at its start) per event; CRLF line ends."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{prodid}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    stamp = _stamp(now)
+    for e in events:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{e.uid}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{e.start.strftime('%Y%m%dT%H%M%S')}",
+            f"DURATION:PT{e.minutes}M",
+            f"SUMMARY:{ics_escape(e.summary)}",
+            f"DESCRIPTION:{ics_escape(e.description)}",
+            "TRANSP:TRANSPARENT",  # a reminder, not a meeting: it does not make the person busy
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            f"DESCRIPTION:{ics_escape(e.summary)}",
+            "TRIGGER:PT0S",
+            "END:VALARM",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(ics_fold(line) + "\r\n" for line in lines)
