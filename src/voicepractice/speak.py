@@ -14,6 +14,7 @@ espeak can be initialised only once per process, so the engine is cached.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import logging
@@ -55,7 +56,11 @@ def _engine() -> Any:
         raise SpeechError("pyttsx3 is not installed: run `make install`") from exc
     try:
         with contextlib.redirect_stdout(io.StringIO()):
-            return pyttsx3.init()
+            engine = pyttsx3.init()
+        # Let the engine go while Python is still whole: its __del__ at interpreter
+        # shutdown finds its modules gone and prints an ignored exception.
+        atexit.register(_engine.cache_clear)
+        return engine
     except Exception as exc:  # espeak-ng missing: OSError / RuntimeError from the driver
         raise SpeechError(
             f"the text-to-speech engine did not start ({exc}): install espeak-ng (apt) "
