@@ -116,9 +116,10 @@ def render(text: str, path: Path, options: VoiceOptions | None = None, timeout_s
             done = threading.Event()
             token = engine.connect("finished-utterance", lambda name, completed: done.set())
             try:
-                if voice:
-                    engine.setProperty("voice", voice)
-                engine.setProperty("rate", o.rate)
+                _settle(engine)
+                _set(engine, "voice", voice)
+                _set(engine, "rate", o.rate)
+                _settle(engine)
                 # The driver may finish (and print) after runAndWait returns: keep stdout
                 # redirected until the file is complete.
                 with contextlib.redirect_stdout(io.StringIO()):
@@ -140,6 +141,36 @@ def render(text: str, path: Path, options: VoiceOptions | None = None, timeout_s
             tmp.unlink(missing_ok=True)
             log.warning("TTS returned without writing %s (attempt %d)", path.name, attempt)
     raise SpeechError("the text-to-speech engine returned no audio twice: check `voicepractice doctor`")
+
+
+def _settle(engine: Any) -> None:
+    """Wait until espeak has finished every earlier command.
+
+    pyttsx3 runs espeak in its asynchronous retrieval mode: the previous
+    utterance's tail can still be in espeak's queue when we set the next rate,
+    and the rate then landed on the wrong utterance (seen as a flaky test).
+    """
+    module = getattr(getattr(getattr(engine, "proxy", None), "_driver", None), "__module__", "")
+    if module.endswith(".espeak"):
+        from pyttsx3.drivers import _espeak
+
+        _espeak.Synchronize()
+
+
+def _set(engine: Any, name: str, value: object) -> None:
+    """Set a voice property now, not through pyttsx3's command queue.
+
+    While the previous utterance's late finish notification is still pending
+    the engine counts as busy and queues setProperty behind the next
+    save_to_file, so a render could come out at the previous rate.
+    """
+    if value is None:
+        return
+    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    if driver is not None and hasattr(driver, "setProperty"):
+        driver.setProperty(name, value)
+    else:
+        engine.setProperty(name, value)
 
 
 def _reset_save_target(engine: Any) -> None:
