@@ -78,7 +78,7 @@ def streaming_words(transcriber, audio) -> list:  # type: ignore[no-untyped-def]
     listen(
         recording_blocks(audio, paced=False),
         ListenOptions(end_silence_s=30, max_seconds=900, no_speech_timeout_s=900, enter_ends=False),
-        on_chunk=lambda c: live.submit(c.audio, c.offset),
+        on_chunk=live.submit_chunk,
     )
     return live.finish()
 

@@ -30,7 +30,8 @@ def test_ends_after_silence_and_keeps_a_thinking_pause(fixture_manifest) -> None
     assert cap.speech_end == pytest.approx(meta["speech_end"], abs=0.4)
     assert cap.duration == pytest.approx(cap.speech_end + 2.5, abs=0.2)
     # The pause closed a chunk, so the first half was transcribable before the end.
-    assert len(chunks) >= 2 and chunks[1].offset > pause_start
+    committed = [c for c in chunks if not c.tentative]
+    assert len(committed) >= 2 and committed[1].offset > pause_start
 
 
 def test_shorter_silence_window_cuts_at_the_pause(fixture_manifest) -> None:
@@ -91,3 +92,23 @@ def test_silent_capture_is_flagged() -> None:
     assert cap.level.silent and not cap.heard_speech
     cap = listen(recording_blocks(load_audio(FIXTURES / "strong_close.flac"), paced=False))
     assert not cap.level.silent
+
+
+def test_a_short_pause_sends_a_snapshot_that_the_end_can_reuse() -> None:
+    from voicepractice.transcribe import LiveTranscription, Transcriber
+
+    speech = load_audio(FIXTURES / "weak_thanks_only.flac")  # one short sentence, under 4 s
+    audio = np.concatenate([speech[: int(4.5 * SAMPLE_RATE)], room_tone(0.8)])  # then Enter
+    chunks: list[Chunk] = []
+    live = LiveTranscription(Transcriber())
+
+    def on_chunk(c: Chunk) -> None:
+        chunks.append(c)
+        live.submit_chunk(c)
+
+    cap = listen(recording_blocks(audio, paced=False), on_chunk=on_chunk)
+    assert cap.ended_by == "end_of_recording"
+    assert [c.tentative for c in chunks][-2:] == [True, False]
+    words = live.finish()
+    assert live.reused_snapshots == 1
+    assert "thanks" in " ".join(w.text.lower() for w in words)

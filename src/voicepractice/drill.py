@@ -93,7 +93,7 @@ class DrillResult:
 
 
 class _ModelLoader:
-    """Loads and warms the model in a thread so it is ready when the answer starts."""
+    """Loads and warms the model (and the checker) in a thread so both are ready when the answer ends."""
 
     def __init__(self, transcriber: Transcriber) -> None:
         self.transcriber = transcriber
@@ -106,6 +106,9 @@ class _ModelLoader:
         t0 = time.perf_counter()
         try:
             self.transcriber.warm_up()
+            # Compiling the rubric takes a moment once per process: do it now, not
+            # after the answer, where the person would wait for it.
+            check(Transcript.from_text("Thank you."))
         except BaseException as exc:
             self.error = exc
         self.seconds = time.perf_counter() - t0
@@ -205,7 +208,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 speaker.cue()
             ui.listening(turn.id, source)
             live = LiveTranscription(transcriber)
-            chunk_cb: Callable[[Chunk], None] = lambda c, live=live: live.submit(c.audio, c.offset)  # noqa: E731
+            chunk_cb: Callable[[Chunk], None] = live.submit_chunk
             capture = listen(
                 blocks, options.listen, on_chunk=chunk_cb, on_progress=ui.progress,
                 spool=staging / f"answer-{n}.pcm",

@@ -70,6 +70,11 @@ class Chunk:
     """16 kHz float32 samples."""
     offset: float
     """Seconds from the start of the answer to the chunk's first sample."""
+    speech_until: float | None = None
+    """Seconds into the answer where the chunk's last speech ends."""
+    tentative: bool = False
+    """A snapshot at a short pause: the person may go on, so decode it but commit nothing yet.
+    If the answer then ends with no more speech, the final chunk is the same speech."""
 
 
 @dataclass(frozen=True)
@@ -254,12 +259,22 @@ def listen(
     def audio_between(a: int, b: int) -> np.ndarray:
         return np.concatenate(parts)[a:b] if parts else np.zeros(0, np.float32)
 
+    def make_chunk(end: int, tentative: bool = False) -> Chunk:
+        return Chunk(
+            audio=audio_between(chunk_start, end),
+            offset=chunk_start / SAMPLE_RATE,
+            speech_until=None if last_speech_end is None else last_speech_end / SAMPLE_RATE,
+            tentative=tentative,
+        )
+
     def emit_chunk(end: int) -> None:
         nonlocal chunk_start, chunk_has_speech
         if on_chunk and chunk_has_speech and end > chunk_start:
-            on_chunk(Chunk(audio=audio_between(chunk_start, end), offset=chunk_start / SAMPLE_RATE))
+            on_chunk(make_chunk(end))
         chunk_start = end
         chunk_has_speech = False
+
+    snapshot_for: int | None = None  # the speech end a tentative snapshot was sent for
 
     try:
         for block in _guarded(blocks):
@@ -285,6 +300,11 @@ def listen(
                     long_enough = last_speech_end - chunk_start >= o.min_chunk_s * SAMPLE_RATE
                     if gap >= o.long_gap_s * SAMPLE_RATE or (gap >= o.chunk_gap_s * SAMPLE_RATE and long_enough):
                         emit_chunk(last_speech_end + gap // 2)
+                    elif gap >= o.chunk_gap_s * SAMPLE_RATE and snapshot_for != last_speech_end and on_chunk:
+                        # Too short to commit, but if this is the end (Enter), its
+                        # words will be ready: decode a snapshot while we wait.
+                        snapshot_for = last_speech_end
+                        on_chunk(make_chunk(vad_pos, tentative=True))
                     elif vad_pos - chunk_start >= o.max_chunk_s * SAMPLE_RATE:
                         emit_chunk(vad_pos)
                 elif chunk_has_speech and vad_pos - chunk_start >= o.max_chunk_s * SAMPLE_RATE:

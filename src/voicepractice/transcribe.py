@@ -237,9 +237,20 @@ class Transcriber:
         offset: float = 0.0,
         context: Callable[[], str] = lambda: "",
         vad: bool | None = None,
+        skip_if: Callable[[], bool] | None = None,
     ) -> Future[list[Word]]:
-        """Queue ``audio`` for recognition; ``context`` is asked for when its turn comes."""
-        return _MODEL_THREAD.submit(lambda: self._words(audio, offset, context(), vad))
+        """Queue ``audio`` for recognition; ``context`` is asked for when its turn comes.
+
+        ``skip_if`` is asked just before the work starts: when it says so the job
+        returns no words (a snapshot that has been superseded).
+        """
+
+        def job() -> list[Word]:
+            if skip_if is not None and skip_if():
+                return []
+            return self._words(audio, offset, context(), vad)
+
+        return _MODEL_THREAD.submit(job)
 
     def _words(self, audio: np.ndarray, offset: float, context: str, vad: bool | None) -> list[Word]:
         o = self.options
@@ -330,29 +341,54 @@ class LiveTranscription:
     """Transcribes chunks on the model thread while the person is still talking.
 
     ``submit`` returns at once; ``finish`` waits for the chunks still queued
-    (normally just the last one) and returns every word in order.
+    (normally just the last one) and returns every word in order. A tentative
+    chunk (a snapshot at a short pause) is decoded but committed only if the
+    answer then ends with the same speech, so pressing Enter right after the
+    last word finds its words already decoded.
     """
 
     def __init__(self, transcriber: Transcriber) -> None:
         self.transcriber = transcriber
         self._words: list[Word] = []
         self._pending: list[Future[list[Word]]] = []
+        self._snapshot: tuple[float, float | None, Future[list[Word]]] | None = None
         self._lock = threading.Lock()  # _collect runs on the model thread and in finish()
+        self.reused_snapshots = 0
 
-    def submit(self, audio: np.ndarray, offset: float) -> None:
-        # The model thread runs jobs in order, so by the time this one starts
-        # every earlier chunk's words are in: they become its context.
-        def context() -> str:
-            self._collect()
-            return " ".join(w.text for w in self._words)
-
+    def submit(self, audio: np.ndarray, offset: float, speech_until: float | None = None, tentative: bool = False) -> None:
         with self._lock:
-            self._pending.append(self.transcriber.submit(audio, offset, context))
+            snap = self._snapshot
+            if tentative:
+                key = (offset, speech_until)
+                fut = self.transcriber.submit(audio, offset, self._context, skip_if=lambda: self._stale(key))
+                self._snapshot = (offset, speech_until, fut)
+                return
+            self._snapshot = None
+            if snap and (snap[0], snap[1]) == (offset, speech_until) and not snap[2].cancelled():
+                self.reused_snapshots += 1
+                self._pending.append(snap[2])  # same speech: the snapshot's words are this chunk's
+                return
+            self._pending.append(self.transcriber.submit(audio, offset, self._context))
+
+    def submit_chunk(self, chunk: Any) -> None:
+        """Submit a ``listen.Chunk``."""
+        self.submit(chunk.audio, chunk.offset, chunk.speech_until, chunk.tentative)
+
+    def _stale(self, key: tuple[float, float | None]) -> bool:
+        # A snapshot superseded before its turn on the model thread is skipped.
+        with self._lock:
+            return self._snapshot is None or (self._snapshot[0], self._snapshot[1]) != key
+
+    def _context(self) -> str:
+        # The model thread runs jobs in order, so by the time a job starts every
+        # earlier chunk's words are in: they become its context.
+        self._collect()
+        return " ".join(w.text for w in self._words)
 
     def _collect(self) -> None:
         with self._lock:
             while self._pending and self._pending[0].done():
-                self._words.extend(self._pending.pop(0).result())
+                self._words.extend(self._pending.pop(0).result() or [])
 
     def finish(self) -> list[Word]:
         with self._lock:
