@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import FIXTURES
+
 from voicepractice.audio import SAMPLE_RATE, load_audio
 from voicepractice.errors import ModelError
 from voicepractice.transcribe import FILLER_PROMPT, LiveTranscription, Transcriber, resolve_model
@@ -89,3 +89,33 @@ def test_live_chunks_match_one_batch(transcriber: Transcriber) -> None:
     # Chunk edges can change a contraction ("what's" / "what is"), not the content.
     assert fuzz.ratio(norm(words), norm(batch)) >= 90
     assert words[-1].start > 3.0  # offsets applied
+
+
+def test_snapshot_adopted_before_it_ran_still_gives_its_words(transcriber: Transcriber) -> None:
+    import time
+
+    from voicepractice import transcribe
+
+    audio = load_audio(FIXTURES / "weak_thanks_only.flac")
+    transcribe._MODEL_THREAD.submit(time.sleep, 0.5)  # keep the model thread busy meanwhile
+    live = LiveTranscription(transcriber)
+    live.submit(audio, 0.0, speech_until=3.0, tentative=True)
+    live.submit(audio, 0.0, speech_until=3.0)  # the answer ended: same speech
+    words = live.finish()
+    assert live.reused_snapshots == 1
+    assert "thanks" in " ".join(w.text.lower() for w in words)
+
+
+def test_superseded_snapshot_is_skipped(transcriber: Transcriber) -> None:
+    import time
+
+    from voicepractice import transcribe
+
+    audio = load_audio(FIXTURES / "weak_thanks_only.flac")
+    transcribe._MODEL_THREAD.submit(time.sleep, 0.5)
+    live = LiveTranscription(transcriber)
+    live.submit(audio[: 16000 * 2], 0.0, speech_until=1.5, tentative=True)
+    live.submit(audio, 0.0, speech_until=3.0)  # speech went on: a different chunk
+    words = live.finish()
+    assert live.reused_snapshots == 0
+    assert "bye" in " ".join(w.text.lower() for w in words)

@@ -21,8 +21,8 @@ import logging
 import os
 import shutil
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -353,6 +353,7 @@ class LiveTranscription:
         self._pending: list[Future[list[Word]]] = []
         self._snapshot: tuple[float, float | None, Future[list[Word]]] | None = None
         self._lock = threading.Lock()  # _collect runs on the model thread and in finish()
+        self._adopted: set[tuple[float, float | None]] = set()
         self.reused_snapshots = 0
 
     def submit(self, audio: np.ndarray, offset: float, speech_until: float | None = None, tentative: bool = False) -> None:
@@ -364,8 +365,9 @@ class LiveTranscription:
                 self._snapshot = (offset, speech_until, fut)
                 return
             self._snapshot = None
-            if snap and (snap[0], snap[1]) == (offset, speech_until) and not snap[2].cancelled():
+            if snap and (snap[0], snap[1]) == (offset, speech_until):
                 self.reused_snapshots += 1
+                self._adopted.add((offset, speech_until))  # so its job no longer counts as stale
                 self._pending.append(snap[2])  # same speech: the snapshot's words are this chunk's
                 return
             self._pending.append(self.transcriber.submit(audio, offset, self._context))
@@ -375,8 +377,11 @@ class LiveTranscription:
         self.submit(chunk.audio, chunk.offset, chunk.speech_until, chunk.tentative)
 
     def _stale(self, key: tuple[float, float | None]) -> bool:
-        # A snapshot superseded before its turn on the model thread is skipped.
+        # A snapshot superseded before its turn on the model thread is skipped;
+        # one adopted as the final chunk is not.
         with self._lock:
+            if key in self._adopted:
+                return False
             return self._snapshot is None or (self._snapshot[0], self._snapshot[1]) != key
 
     def _context(self) -> str:
