@@ -355,8 +355,8 @@ def _grow_clause(
     toks = tt.tokens
     n = len(toks)
 
-    def width(f: int, l: int) -> int:
-        return toks[l - 1].word - toks[f].word + 1
+    def width(f: int, last: int) -> int:
+        return toks[last - 1].word - toks[f].word + 1
 
     # Rightwards to the end of the clause: the words after a cue usually say
     # what it is about ("thanks" -> "thanks for taking the time to speak with me").

@@ -17,7 +17,14 @@ from typing import Any
 import click
 
 from . import __version__
-from .cli_common import device_arg, emit_json, json_option, model_options, profile_from, profile_options
+from .cli_common import (
+    device_arg,
+    emit_json,
+    json_option,
+    model_options,
+    profile_from,
+    profile_options,
+)
 from .errors import VoicePracticeError
 
 log = logging.getLogger(__name__)

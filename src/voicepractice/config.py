@@ -19,12 +19,12 @@ key is optional::
 from __future__ import annotations
 
 import os
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from .errors import ProfileError
+from .files import write_private
 
 KEYS: dict[str, type | tuple[type, ...]] = {
     "input": (str, int),
@@ -99,12 +99,7 @@ def save_settings(updates: dict[str, Any], path: Path | None = None) -> Path:
     current.update({k: v for k, v in updates.items() if v is not None})
     p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     text = "".join(f"{k} = {_toml_value(v)}\n" for k, v in current.items())
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".config.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, p)
-    return p
+    return write_private(p, text.encode("utf-8"))
 
 
 def _toml_value(v: Any) -> str:

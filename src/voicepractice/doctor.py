@@ -67,10 +67,10 @@ def check_output(device: int | str | None, play: bool) -> Check:
 
 
 def check_microphone(device: int | str | None, seconds: float) -> Check:
+    import numpy as np
+
     from .audio import level
     from .listen import microphone_blocks
-
-    import numpy as np
 
     try:
         blocks = []
@@ -93,7 +93,7 @@ def check_microphone(device: int | str | None, seconds: float) -> Check:
 
 
 def check_model(name: str) -> Check:
-    from .transcribe import Transcriber, TranscribeOptions, resolve_model
+    from .transcribe import TranscribeOptions, Transcriber, resolve_model
 
     try:
         where = resolve_model(name)

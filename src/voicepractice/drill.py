@@ -21,9 +21,26 @@ import numpy as np
 from . import audio as audio_mod
 from .check import Profile, check
 from .errors import AudioDeviceError, ScenarioError, SilentInputError, SpeechError
-from .listen import Capture, Chunk, ListenOptions, Progress, listen, microphone_blocks, recording_blocks
+from .listen import (
+    Capture,
+    Chunk,
+    ListenOptions,
+    Progress,
+    listen,
+    microphone_blocks,
+    recording_blocks,
+)
 from .records import Report, Transcript, Word
-from .scenarios import DEFAULT_SCENARIO, Details, Scenario, Turn, choose_line, fill, load_scenario, reply_to
+from .scenarios import (
+    DEFAULT_SCENARIO,
+    Details,
+    Scenario,
+    Turn,
+    choose_line,
+    fill,
+    load_scenario,
+    reply_to,
+)
 from .speak import VoiceOptions, play, play_samples, render
 from .store import Session, Store, TurnRecord, new_session_id, now_iso, write_json
 from .transcribe import LiveTranscription, TranscribeOptions, Transcriber, make_transcript

@@ -22,9 +22,7 @@ person to fill in, never an invented detail.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -37,6 +35,7 @@ from typing import Any, Literal
 from . import __version__
 from .delivery import find_fillers
 from .errors import VoicePracticeError
+from .files import write_private
 from .followup_plan import (
     CalendarEvent,
     Plan,
@@ -605,28 +604,13 @@ def calendar(f: FollowUp, now: datetime) -> str:
     return to_ics(events, now, f"-//voicepractice//followup {__version__}//EN")
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Write atomically, readable by the user only: drafts are personal."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_files(f: FollowUp, folder: Path, now: datetime) -> dict[str, Path]:
     """``followup.txt`` and ``followup.ics`` in ``folder`` (created 0700 if needed)."""
     paths = {"text": folder / "followup.txt", "ics": folder / "followup.ics"}
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _write_private(paths["text"], full_text(f).encode("utf-8"))
-        _write_private(paths["ics"], calendar(f, now).encode("utf-8"))
+        write_private(paths["text"], full_text(f).encode("utf-8"))
+        write_private(paths["ics"], calendar(f, now).encode("utf-8"))
     except OSError as exc:
         raise FollowUpError(f"cannot write the follow-up to {folder}: {exc.strerror or exc}; choose another folder with --out") from exc
     return paths

@@ -218,7 +218,7 @@ def _evidence_words(
     return []
 
 
-def _style(marks: Sequence[str], report: Report | None) -> str | None:
+def word_style(marks: Sequence[str], report: Report | None) -> str | None:
     best: str | None = None
     for m in marks:
         if m == "filler":
@@ -299,14 +299,14 @@ def _answer_lines(
                 offset + (w.start or 0.0),
                 offset + (w.end or w.start or 0.0),
                 m,
-                _style(m, report),
+                word_style(m, report),
             )
             for w, m in zip(tr.words, marks, strict=True)
         ]
     else:
         spread = _spread(" ".join(w.text for w in tr.words), offset, max(secs, 0.3 * len(tr.words)))
         timed = [
-            TimedWord(s.text, s.start, s.end, m, _style(m, report))
+            TimedWord(s.text, s.start, s.end, m, word_style(m, report))
             for s, m in zip(spread, marks, strict=True)
         ]
     lines: list[Line] = []

@@ -13,16 +13,14 @@ this one.
 from __future__ import annotations
 
 import base64
-import os
-import tempfile
-from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from .errors import StoreError
+from .files import write_private
 from .records import Delivery, Finding, Report, Transcript
-from .replay import word_marks
+from .replay import word_marks, word_style
 from .store import Session, Store
 
 CSP = (
@@ -58,15 +56,7 @@ def write_page(session: Session, out: Path | None = None, previous: Session | No
         out = out / f"review-{session.id}.html"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(render(session, previous))
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private(out, render(session, previous).encode("utf-8"))
     except OSError as exc:
         raise StoreError(
             f"cannot write the review page to {out}: {exc.strerror or exc}; choose another place with --out"
@@ -103,25 +93,6 @@ def _mark(f: Finding) -> tuple[str, str]:
     return ("✓", "hit") if f.found else ("✗", "missing")
 
 
-def _style_of(marks: Sequence[str], report: Report | None) -> str:
-    order = {"filler": 1, "hit": 2, "weak": 3, "pitfall": 4}
-    best = ""
-    for m in marks:
-        if m == "filler":
-            kind = "filler"
-        elif report is None:
-            continue
-        else:
-            try:
-                f = report.finding(m)
-            except KeyError:
-                continue
-            kind = "pitfall" if f.kind == "pitfall" else ("weak" if f.weak else "hit")
-        if not best or order[kind] > order[best]:
-            best = kind
-    return best
-
-
 def _transcript_html(tr: Transcript, report: Report | None, turn: int, audio_id: str | None) -> str:
     if not tr.words:
         return '<p class="empty">Nothing was heard in this answer.</p>'
@@ -130,7 +101,7 @@ def _transcript_html(tr: Transcript, report: Report | None, turn: int, audio_id:
     spans: list[str] = []
     for i, (w, m) in enumerate(zip(tr.words, marks, strict=True)):
         cls = ["w"]
-        style = _style_of(m, report)
+        style = word_style(m, report) or ""
         if style:
             cls.append(style)
         attrs = [f'class="{" ".join(cls)}"', f'data-i="{i}"']

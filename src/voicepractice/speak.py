@@ -114,7 +114,7 @@ def render(text: str, path: Path, options: VoiceOptions | None = None, timeout_s
             tmp = Path(tmp_name)
             tmp.unlink()  # the engine creates it; its absence is how we see it has not
             done = threading.Event()
-            token = engine.connect("finished-utterance", lambda name, completed: done.set())
+            token = engine.connect("finished-utterance", lambda name, completed, done=done: done.set())
             try:
                 _settle(engine)
                 _set(engine, "voice", voice)

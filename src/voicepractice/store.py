@@ -16,6 +16,7 @@ created readable by the user only (0700 folders, 0600 files).
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 import os
@@ -23,16 +24,16 @@ import re
 import secrets
 import shutil
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .errors import StoreError
+from .files import write_private
 from .records import Report, Transcript
 
 log = logging.getLogger(__name__)
@@ -180,7 +181,7 @@ def new_session_id(now: datetime | None = None) -> str:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
 class Store:
@@ -430,7 +431,7 @@ class Store:
 
     # -- housekeeping -----------------------------------------------------------
 
-    def tidy(self, recover: Callable[[Path], Session | None] | None = None, min_age_s: float = 5.0) -> list[str]:
+    def tidy(self, recover: Callable[[Path], Session | None] | None = None, min_age_s: float = 5.0) -> builtins.list[str]:
         """Deal with sessions left half-written by a crash or kill.
 
         A staging folder that holds recorded audio is handed to ``recover``
@@ -457,18 +458,7 @@ class Store:
 
 def write_json(path: Path, data: Any) -> None:
     """Write JSON atomically (temp file, fsync, rename), readable by the user only."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, ensure_ascii=False)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_private(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def _fsync_dir(path: Path) -> None:
