@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 import pytest
-
 from conftest import FIXTURES
+
 from voicepractice.cli import cli
 
 CORE = ("interest", "qualifications", "next_steps", "thanks")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import FIXTURES
+
 from voicepractice.audio import SAMPLE_RATE, load_audio
 from voicepractice.listen import BLOCK, Chunk, ListenOptions, _DeviceLost, listen, recording_blocks
 
