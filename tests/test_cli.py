@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import FIXTURES
 
 from voicepractice.cli import cli
+
+from conftest import FIXTURES
 
 CORE = ("interest", "qualifications", "next_steps", "thanks")
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from conftest import FIXTURES
 
 pytestmark = pytest.mark.audio_server

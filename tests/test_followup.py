@@ -13,7 +13,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -32,6 +31,8 @@ from voicepractice.followup_plan import (
 )
 from voicepractice.records import Transcript
 from voicepractice.store import Session, Store, TurnRecord
+
+from conftest import FIXTURES
 
 icalendar = pytest.importorskip("icalendar")
 

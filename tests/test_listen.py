@@ -7,10 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FIXTURES
 
 from voicepractice.audio import SAMPLE_RATE, load_audio
 from voicepractice.listen import BLOCK, Chunk, ListenOptions, _DeviceLost, listen, recording_blocks
+
+from conftest import FIXTURES
 
 
 def room_tone(seconds: float) -> np.ndarray:

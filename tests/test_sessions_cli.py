@@ -21,12 +21,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import FIXTURES
 
 from voicepractice.records import Delivery, Evidence, Finding, Report, Transcript, Word
 from voicepractice.replay import PlayerState, build_timeline
 from voicepractice.store import Session, Store, TurnRecord, new_session_id, now_iso, write_json
 from voicepractice.trend import parse_since, sparkline
+
+from conftest import FIXTURES
 
 CORE = ("interest", "qualifications", "next_steps", "thanks")
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import FIXTURES
 
 from voicepractice.audio import SAMPLE_RATE, load_audio
 from voicepractice.errors import ModelError
 from voicepractice.transcribe import FILLER_PROMPT, LiveTranscription, Transcriber, resolve_model
+
+from conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")
