@@ -32,6 +32,12 @@ bench: install
 	$(BIN)/python bench/wer.py
 	$(BIN)/python bench/latency.py
 
+# ruff and mypy are not project dependencies: pip installs them into .venv on first use.
+lint: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check ruff mypy
+	$(BIN)/ruff check .
+	$(BIN)/mypy src
+
 fixtures: install
 	$(BIN)/python scripts/make_fixtures.py
 
