@@ -25,9 +25,9 @@ def test_fifty_renders_in_a_row_all_complete(tmp_path: Path) -> None:
 def test_render_says_the_line(tmp_path: Path) -> None:
     from voicepractice.transcribe import Transcriber
 
-    path = render("Do you have any questions for me about the role?", tmp_path / "q.wav")
+    path = render("Do you have any questions for me about the team?", tmp_path / "q.wav")
     text = Transcriber().transcript(load_audio(path)).text.lower()
-    assert "questions" in text and "role" in text
+    assert "questions" in text and "team" in text
 
 
 def test_render_does_not_print_on_stdout(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:

@@ -448,6 +448,10 @@ def check(
     profile = profile or Profile()
     options = options or CheckOptions()
     seq = [turns] if isinstance(turns, Transcript) else list(turns)
+    # A turn that did not sound like English earns nothing: an English-only model
+    # "translates" what it cannot follow, often into a "Thank you."
+    seq = [t if t.language == "en" else Transcript(text="", duration=t.duration, language=t.language, turn=t.turn)
+           for t in seq]  # fmt: skip
     rubric = _load(options, profile)
     correct = _corrector(rubric) if options.fuzzy else None
     ctx = _Ctx(rubric, options)

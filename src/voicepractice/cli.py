@@ -185,6 +185,13 @@ def check(
             )
         with spinner("Transcribing..."):
             transcript = Transcriber(TranscribeOptions(model=model, download=download)).transcript(audio)
+        if transcript.language != "en":
+            from .errors import LanguageError
+
+            raise LanguageError(
+                f"{recording} doesn't sound like English (the recogniser was unsure of nearly every word): "
+                "the coach checks English closes; record your answer in English and check it again"
+            )
     report = run_check(transcript, prof)
     if as_json:
         emit_json({"source": str(recording) if recording else "text", "transcript": transcript.to_dict(), "report": report.to_dict()})

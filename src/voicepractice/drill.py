@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ import numpy as np
 
 from . import audio as audio_mod
 from .check import Profile, check
-from .errors import AudioDeviceError, ScenarioError, SilentInputError, SpeechError
+from .errors import AudioDeviceError, ScenarioError, SilentInputError, SpeechError, StoreError
 from .listen import (
     Capture,
     Chunk,
@@ -179,6 +180,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     scenario = load_scenario(options.scenario)
     answers = [audio_mod.load_audio(p) for p in options.answers]  # fail early on a bad file
     run_turns, skipped = plan_turns(scenario, len(answers))
+    store.open()  # a damaged index is reported before the person speaks, not after
     store.tidy(recover=recover_session)
     transcriber = Transcriber(options.transcribe)
     loader = _ModelLoader(transcriber)
@@ -194,10 +196,14 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             f"skipped turn(s) {', '.join(skipped)}"
         )
     lines = [fill(choose_line(t, rng, options.round), scenario, options.details) for t in run_turns]
-    write_json(staging / "meta.json", {
-        "id": session_id, "created_at": created_at, "scenario": scenario.name,
-        "lines": lines, "turn_ids": [t.id for t in run_turns],
-    })  # fmt: skip
+    captured: list[np.ndarray] = []  # every answer heard so far, to rescue if the disk fails
+    try:
+        write_json(staging / "meta.json", {
+            "id": session_id, "created_at": created_at, "scenario": scenario.name,
+            "lines": lines, "turn_ids": [t.id for t in run_turns],
+        })  # fmt: skip
+    except OSError as exc:
+        raise _cannot_save(store, staging, captured, exc) from exc
     speaker = _Speaker(options, staging, ui, notes)
     speaker.prepare([(f"interviewer-{n}.wav", line) for n, line in enumerate(lines, 1)])
     turns: list[TurnRecord] = []
@@ -231,6 +237,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 spool=staging / f"answer-{n}.pcm",
             )  # fmt: skip
             ui.done_listening(capture)
+            captured.append(capture.audio)
             answer_name = f"answer-{n}.wav"
             audio_mod.write_wav(staging / answer_name, capture.audio)
             (staging / f"answer-{n}.pcm").unlink(missing_ok=True)
@@ -254,6 +261,8 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     except KeyboardInterrupt:
         interrupted = True
         notes.append("interrupted with Ctrl-C")
+    except OSError as exc:  # the disk filled up or went read-only mid-drill
+        raise _cannot_save(store, staging, captured, exc) from exc
     except BaseException:
         if not answered:
             store.discard(staging)  # nothing recorded yet: leave no trace
@@ -270,6 +279,11 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
         transcript = make_transcript(answer.finish(), answer.capture.duration, options.transcribe.model, answer.index)
         transcripts.append(transcript)
         turns[answer.index] = replace(turns[answer.index], transcript=transcript)
+        if transcript.language != "en":
+            notes.append(
+                f"your answer to turn {turns[answer.index].turn_id} doesn't sound like English, so it earned "
+                "nothing: the coach checks English closes; answer in English next time"
+            )
     timings["final_decode_s"] = time.monotonic() - t0
 
     t1 = time.monotonic()
@@ -301,6 +315,29 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             f"or blocked; check `voicepractice doctor` (session {session_id} kept)"
         )
     return DrillResult(stored, report, tuple(transcripts), tuple(notes), timings)
+
+
+def _cannot_save(store: Store, staging: Path, captured: list[np.ndarray], exc: OSError) -> StoreError:
+    """The error for a data directory that cannot be written mid-drill, after keeping the answers.
+
+    The answers go to a private folder in the temporary directory (usually another
+    disk); only when that fails too are they left in the staging folder, for the
+    next drill to recover.
+    """
+    reason = exc.strerror or str(exc)
+    fix = "free some space or set VOICEPRACTICE_HOME to a writable folder, then drill again"
+    if not captured:
+        store.discard(staging)
+        return StoreError(f"cannot save the session in {store.root} ({reason}): nothing was recorded yet; {fix}")
+    try:
+        rescue = Path(tempfile.mkdtemp(prefix="voicepractice-rescue-"))  # 0700
+        for n, audio in enumerate(captured, 1):
+            audio_mod.write_wav(rescue / f"answer-{n}.wav", audio)
+    except OSError:
+        log.warning("could not copy the answers out of %s", staging, exc_info=True)
+        return StoreError(f"cannot save the session in {store.root} ({reason}): what was recorded is in {staging}; {fix}")
+    store.discard(staging)
+    return StoreError(f"cannot save the session in {store.root} ({reason}): your answer is kept in {rescue}; {fix}")
 
 
 def _details(options: DrillOptions, scenario: Scenario) -> dict[str, object]:

@@ -42,3 +42,7 @@ class StoreError(VoicePracticeError):
 
 class SilentInputError(VoicePracticeError):
     """The capture holds no usable sound (muted or missing microphone)."""
+
+
+class LanguageError(VoicePracticeError):
+    """The answer does not sound like English, the language the coach checks."""

@@ -10,6 +10,7 @@ file on disk, so not even a killed process loses the recording.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import queue
@@ -252,9 +253,13 @@ def listen(
     chunk_has_speech = False
     ended_by: EndReason = "end_of_recording"
     pad = int(0.3 * SAMPLE_RATE)
-    spool_file = open(spool, "ab") if spool else None  # noqa: SIM115 - closed in finally
-    if spool_file:
-        os.chmod(spool, 0o600)  # type: ignore[arg-type]
+    spool_file = None
+    if spool:
+        try:
+            spool_file = open(spool, "ab")  # noqa: SIM115 - closed in finally
+            os.chmod(spool, 0o600)
+        except OSError as exc:  # a full or read-only disk must not stop the answer
+            log.warning("cannot spool the answer to %s (%s); keeping it in memory", spool, exc)
 
     def audio_between(a: int, b: int) -> np.ndarray:
         return np.concatenate(parts)[a:b] if parts else np.zeros(0, np.float32)
@@ -281,8 +286,14 @@ def listen(
             parts.append(block)
             total += block.size
             if spool_file:
-                spool_file.write((np.clip(block, -1, 1) * 32767).astype("<i2").tobytes())
-                spool_file.flush()
+                try:
+                    spool_file.write((np.clip(block, -1, 1) * 32767).astype("<i2").tobytes())
+                    spool_file.flush()
+                except OSError as exc:  # disk full: keep listening, the answer is still in memory
+                    log.warning("cannot spool the answer to %s (%s); keeping it in memory", spool, exc)
+                    with contextlib.suppress(OSError):
+                        spool_file.close()
+                    spool_file = None
             for _prob, is_speech in vad.feed(block):
                 if is_speech and not in_speech:
                     speech.append([vad_pos, vad_pos + WINDOW])
@@ -341,7 +352,8 @@ def listen(
         if enter:
             enter.close()
         if spool_file:
-            spool_file.close()
+            with contextlib.suppress(OSError):
+                spool_file.close()
     ended_at = time.monotonic()
     audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
     if chunk_has_speech:

@@ -26,9 +26,15 @@ class Word:
     """Seconds from the start of the turn's recording; None for typed text."""
     probability: float = 1.0
     """The recogniser's confidence in this word, 0..1 (1.0 for typed text)."""
+    logprob: float | None = None
+    """Average token log-probability of the segment the word was heard in (None for typed
+    text): low across an answer, with low word probabilities, means it was not English."""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        if self.logprob is None:
+            del d["logprob"]
+        return d
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Word:
@@ -37,6 +43,7 @@ class Word:
             start=data.get("start"),
             end=data.get("end"),
             probability=float(data.get("probability", 1.0)),
+            logprob=data.get("logprob"),
         )
 
 
@@ -51,7 +58,8 @@ class Transcript:
     duration: float | None = None
     """Length of the recording in seconds; None for typed text."""
     language: str = "en"
-    """Language the recogniser assumed or detected."""
+    """Language the recogniser assumed or detected: ``en``, or ``unknown`` when what it heard
+    did not sound like English (such a turn earns nothing; see ``transcribe.sounds_english``)."""
     model: str | None = None
     """The model that produced it (``tiny.en``...); None for typed text."""
     turn: int = 0

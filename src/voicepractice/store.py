@@ -198,7 +198,8 @@ class Store:
         try:
             for d in (self.root, self.sessions_dir):
                 d.mkdir(parents=True, exist_ok=True, mode=0o700)
-                os.chmod(d, 0o700)
+                if d.stat().st_mode & 0o777 != 0o700:  # only when needed: a read-only disk can still be read
+                    os.chmod(d, 0o700)
         except OSError as exc:
             raise StoreError(
                 f"cannot create the data directory {self.root}: {exc.strerror or exc}; "
@@ -220,6 +221,17 @@ class Store:
             self._migrate(conn)
             yield conn
             conn.commit()
+        except sqlite3.OperationalError as exc:
+            conn.rollback()
+            if _is_write_failure(exc):
+                raise StoreError(
+                    f"cannot write the session index {self.db_path} ({exc}): "
+                    "free some space on that disk, or set VOICEPRACTICE_HOME to a writable folder"
+                ) from exc
+            raise StoreError(
+                f"the session index {self.db_path} is damaged ({exc}); "
+                "move it aside and run `voicepractice history --rebuild` to rebuild it from the session folders"
+            ) from exc
         except sqlite3.DatabaseError as exc:
             conn.rollback()
             raise StoreError(
@@ -289,6 +301,14 @@ class Store:
                     count += 1
         return count
 
+    def open(self) -> None:
+        """Check the index can be read (and migrated) before anything is recorded.
+
+        A damaged index found only after the answer would make the person drill for nothing.
+        """
+        with self._db():
+            pass
+
     # -- writing ----------------------------------------------------------------
 
     def begin(self, session_id: str) -> Path:
@@ -298,7 +318,10 @@ class Store:
         try:
             staging.mkdir(mode=0o700)
         except OSError as exc:
-            raise StoreError(f"cannot write to {self.sessions_dir}: {exc.strerror or exc}") from exc
+            raise StoreError(
+                f"cannot write to {self.sessions_dir}: {exc.strerror or exc}; "
+                "free some space or set VOICEPRACTICE_HOME to a writable folder"
+            ) from exc
         return staging
 
     def commit(self, session: Session, staging: Path) -> Session:
@@ -311,8 +334,8 @@ class Store:
             _fsync_dir(self.sessions_dir)
         except OSError as exc:
             raise StoreError(
-                f"cannot save the session in {self.sessions_dir}: {exc.strerror or exc} "
-                f"(the recording is kept in {staging})"
+                f"cannot save the session in {self.sessions_dir}: {exc.strerror or exc}; "
+                f"your recording is kept in {staging}: free some space and the next drill recovers it"
             ) from exc
         with self._db() as conn:
             self._index(conn, session)
@@ -425,6 +448,9 @@ class Store:
         ids |= {p.name for p in self._session_folders()}
         for sid in sorted(ids):
             self.forget(sid)
+        # Half-written sessions (a killed drill's staging folders) hold audio too.
+        for staging in self.sessions_dir.glob(f"{INCOMING}*"):
+            shutil.rmtree(staging, ignore_errors=True)
         with self._db() as conn:
             conn.execute("VACUUM")
         return len(ids)
@@ -454,6 +480,12 @@ class Store:
             else:
                 self.discard(staging)
         return recovered
+
+
+def _is_write_failure(exc: sqlite3.Error) -> bool:
+    """SQLite's way of saying the disk is full or read-only (not that the file is damaged)."""
+    text = str(exc).lower()
+    return any(s in text for s in ("disk is full", "readonly", "read-only", "unable to open", "disk i/o"))
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -282,6 +282,7 @@ class Transcriber:
                             start=round(float(w.start) + offset, 3),
                             end=round(float(w.end) + offset, 3),
                             probability=round(float(w.probability), 3),
+                            logprob=round(float(seg.avg_logprob), 3),
                         )
                     )
         return out
@@ -321,12 +322,37 @@ def _invented(segment: Any) -> bool:
     )
 
 
+ENGLISH_MIN_LOGPROB = -0.6
+"""Below this average segment log-probability (per word) *and*..."""
+ENGLISH_MIN_PROBABILITY = 0.7
+"""...below this average word probability, an answer is taken as not English.
+
+An English-only model forced onto German or Spanish still writes English words
+("Danke schön, tschüss" became "Thank you. Thank you."), but it is unsure of
+them. Measured with tiny.en by bench/language.py: 23 of 25 decodes of espeak-ng
+closes in 7 languages fall below both (-0.55..-1.84; the two that do not, "Yeah,
+yes, yes, I'm yours", earned nothing); the 42 real English recordings of the
+speech corpus and 26 decodes of the fixtures all stay at or above -0.50.
+"""
+
+
+def sounds_english(words: list[Word] | tuple[Word, ...]) -> bool:
+    """False when the recogniser was unsure of nearly everything it heard: not English."""
+    heard = [w for w in words if w.logprob is not None]
+    if not heard:
+        return True  # typed text, or nothing said
+    logprob = sum(float(w.logprob or 0.0) for w in heard) / len(heard)
+    probability = sum(w.probability for w in heard) / len(heard)
+    return not (logprob < ENGLISH_MIN_LOGPROB and probability < ENGLISH_MIN_PROBABILITY)
+
+
 def make_transcript(words: list[Word], duration: float, model: str, turn: int = 0) -> Transcript:
     """Assemble a Transcript from words, joining them the way Whisper spaced them."""
     return Transcript(
         text=" ".join(w.text for w in words),
         words=tuple(words),
         duration=round(duration, 3),
+        language="en" if sounds_english(words) else "unknown",
         model=model,
         turn=turn,
     )
