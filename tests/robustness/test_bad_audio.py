@@ -1,0 +1,235 @@
+"""Bad recordings thrown at `check` and `drill --answer`: a one-line `Error:` that says
+what to do, or a correct report; never a traceback; the store stays consistent."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import hostile
+import numpy as np
+import pytest
+
+from conftest import FIXTURES
+
+STRONG = FIXTURES / "strong_close.flac"
+
+
+def _strong(tmp: Path) -> np.ndarray:
+    return hostile.read(STRONG)
+
+
+# name -> (make(tmp) -> path, words the Error line must hold)
+def _empty(tmp: Path) -> Path:
+    (tmp / "empty.wav").write_bytes(b"")
+    return tmp / "empty.wav"
+
+
+def _truncated_header(tmp: Path) -> Path:
+    data = hostile.write(tmp / "whole.wav", _strong(tmp)).read_bytes()
+    (tmp / "truncated.wav").write_bytes(data[:30])
+    return tmp / "truncated.wav"
+
+
+def _random_bytes(tmp: Path) -> Path:
+    (tmp / "random.wav").write_bytes(np.random.default_rng(7).bytes(64_000))
+    return tmp / "random.wav"
+
+
+def _random_riff(tmp: Path) -> Path:
+    # A valid-looking RIFF/WAVE header followed by garbage.
+    head = hostile.write(tmp / "whole.wav", _strong(tmp)).read_bytes()[:44]
+    (tmp / "riff.wav").write_bytes(head[:4] + (10**9).to_bytes(4, "little") + head[8:] + b"\xff" * 3)
+    return tmp / "riff.wav"
+
+
+def _text_file(tmp: Path) -> Path:
+    (tmp / "notes.wav").write_text("Thank you for your time, I'd love to hear about next steps.\n")
+    return tmp / "notes.wav"
+
+
+def _directory(tmp: Path) -> Path:
+    (tmp / "answer.wav").mkdir()
+    return tmp / "answer.wav"
+
+
+def _zero_length(tmp: Path) -> Path:
+    return hostile.write(tmp / "zero.wav", np.zeros(0, np.float32))
+
+
+def _missing(tmp: Path) -> Path:
+    return tmp / "nowhere.wav"
+
+
+ERRORS = {
+    "empty file": (_empty, ["empty", "record the answer again"]),
+    "truncated header": (_truncated_header, ["not a readable audio file", "use wav"]),
+    "random bytes": (_random_bytes, ["not a readable audio file", "use wav"]),
+    "text file named .wav": (_text_file, ["not a readable audio file", "use wav"]),
+    "directory named .wav": (_directory, ["is a directory"]),
+    "zero-length audio": (_zero_length, ["no audio samples", "record the answer again"]),
+    "missing file": (_missing, ["no such file"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ERRORS))
+def test_check_rejects_bad_file(case: str, tmp_path: Path, vp, private_home: Path) -> None:
+    make, words = ERRORS[case]
+    r = vp("check", str(make(tmp_path)))
+    assert r.code == 1, r
+    hostile.assert_one_error_line(r.err, *words)
+    assert r.out == ""
+    hostile.assert_store_consistent(private_home)
+
+
+@pytest.mark.parametrize("case", sorted(ERRORS))
+def test_drill_rejects_bad_answer_before_starting(case: str, tmp_path: Path, vp, private_home: Path) -> None:
+    make, words = ERRORS[case]
+    r = vp("drill", "--answer", str(make(tmp_path)), "--fast", "--json")
+    assert r.code == 1, r
+    hostile.assert_one_error_line(r.err, *words)
+    assert hostile.sessions_in(private_home) == []
+    hostile.assert_store_consistent(private_home)
+
+
+def test_truncated_recording_reports_what_is_there(tmp_path: Path, vp) -> None:
+    data = hostile.write(tmp_path / "whole.wav", _strong(tmp_path)).read_bytes()
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(data[: len(data) // 3])  # header says 22 s, a third of it is there
+    r = vp("check", str(cut), "--json")
+    assert r.code == 0, r.err
+    report = json.loads(r.out)["report"]
+    assert report["elements"]["thanks"]["found"]
+    assert not report["elements"]["next_steps"]["found"]  # said in the part that is gone
+
+
+def test_phone_audio_8k_ulaw(tmp_path: Path, vp) -> None:
+    from voicepractice.audio import resample
+
+    phone = hostile.write(tmp_path / "phone.wav", resample(_strong(tmp_path), 16_000, 8_000), 8_000, "ULAW")
+    r = vp("check", str(phone), "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["report"]["score"] == 4
+
+
+def test_96k_stereo(tmp_path: Path, vp) -> None:
+    from voicepractice.audio import resample
+
+    mono = resample(_strong(tmp_path), 16_000, 96_000)
+    stereo = np.stack([mono, 0.5 * mono], axis=1)
+    path = hostile.write(tmp_path / "studio.wav", stereo, 96_000, "PCM_24")
+    r = vp("check", str(path), "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["report"]["score"] == 4
+
+
+def test_clipping(tmp_path: Path, vp) -> None:
+    hot = hostile.write(tmp_path / "hot.wav", _strong(tmp_path) * 12.0)  # driven far past full scale
+    r = vp("check", str(hot), "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["report"]["score"] >= 3
+
+
+def test_silence(tmp_path: Path, vp) -> None:
+    r = vp("check", str(hostile.write(tmp_path / "silence.wav", np.zeros(16_000 * 3, np.float32))))
+    assert r.code == 1
+    hostile.assert_one_error_line(r.err, "silent", "microphone")
+
+
+def test_noise_gives_an_empty_report(tmp_path: Path, vp) -> None:
+    r = vp("check", str(hostile.write(tmp_path / "noise.wav", hostile.noise_clip(0, 4.0))), "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["report"]["score"] == 0
+
+
+def test_non_english_answer_is_named_not_credited(tmp_path: Path, vp) -> None:
+    r = vp("check", str(hostile.foreign_speech(tmp_path, "de-thanks")))
+    assert r.code == 1, r
+    hostile.assert_one_error_line(r.err, "doesn't sound like English", "record your answer in English")
+
+
+def test_unreadable_file_as_an_ordinary_user(tmp_path: Path) -> None:
+    """Root reads 0000 files, so run the CLI as `nobody` (skipped where that is not possible)."""
+    if os.geteuid() != 0:
+        pytest.skip("runs as an unprivileged user via setpriv: needs root to switch users")
+    folder = tmp_path / "x"
+    folder.mkdir()
+    secret = hostile.write(folder / "private.wav", _strong(tmp_path))
+    secret.chmod(0o000)
+    for p in (tmp_path, folder):
+        p.chmod(0o755)
+    env = {**os.environ, "VOICEPRACTICE_HOME": str(tmp_path / "nobody-home"), "HOME": str(tmp_path)}
+    r = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+         sys.executable, "-m", "voicepractice", "check", str(secret)],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    if "Operation not permitted" in r.stderr and "setpriv" in r.stderr:
+        pytest.skip(f"setpriv not permitted here: {r.stderr.strip()}")
+    assert r.returncode == 1, r.stderr
+    hostile.assert_one_error_line(r.stderr, "permission denied")
+
+
+def test_drill_answers_from_odd_formats(tmp_path: Path, vp, private_home: Path) -> None:
+    """µ-law phone audio and 96 kHz stereo go through the whole drill, and are stored."""
+    from voicepractice.audio import resample
+
+    strong = _strong(tmp_path)
+    phone = hostile.write(tmp_path / "phone.wav", resample(strong, 16_000, 8_000), 8_000, "ULAW")
+    hi = resample(strong, 16_000, 96_000)
+    studio = hostile.write(tmp_path / "studio.wav", np.stack([hi, hi], axis=1), 96_000)
+    for path in (phone, studio):
+        r = vp("drill", "--answer", str(path), "--fast", "--json", "--seed", "1")
+        assert r.code == 0, r.err
+        assert json.loads(r.out)["report"]["score"] == 4
+    hostile.assert_store_consistent(private_home)
+    assert len(hostile.sessions_in(private_home)) == 2
+
+
+def test_drill_non_english_answer_is_stored_without_credit(tmp_path: Path, vp, private_home: Path) -> None:
+    r = vp("drill", "--answer", str(hostile.foreign_speech(tmp_path, "it-thanks")), "--fast", "--json")
+    assert r.code == 0, r.err
+    out = json.loads(r.out)
+    assert out["report"]["score"] == 0
+    assert any("doesn't sound like English" in n for n in out["notes"])
+    assert out["turns"][-1]["transcript"]["language"] == "unknown"
+    hostile.assert_store_consistent(private_home)
+
+
+def test_drill_silent_answer_keeps_the_session(tmp_path: Path, vp, private_home: Path) -> None:
+    quiet = hostile.write(tmp_path / "muted.wav", np.zeros(16_000 * 4, np.float32))
+    r = vp("drill", "--answer", str(quiet), "--fast")
+    assert r.code == 1
+    hostile.assert_one_error_line(r.err, "silent", "doctor", "kept")
+    hostile.assert_store_consistent(private_home)
+    assert len(hostile.sessions_in(private_home)) == 1
+
+
+@pytest.mark.slow
+def test_ten_minute_recording(tmp_path: Path, vp) -> None:
+    """A 10-minute answer: no crash, bounded time and memory, reported as rambling."""
+    rng = np.random.default_rng(3)
+    parts: list[np.ndarray] = []
+    clips = [hostile.read(FIXTURES / f) for f in ("long_answer_60s.flac", "strong_close.flac", "sample_answer.flac")]
+    while sum(p.size for p in parts) < 600 * 16_000:
+        parts += [clips[len(parts) % 3], hostile.room_tone(rng.uniform(6, 14), rng)]  # about half speech
+    long = hostile.write(tmp_path / "ten_minutes.flac", np.concatenate(parts)[: 600 * 16_000])
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.monotonic()
+    r = vp("check", str(long), "--json")
+    seconds = time.monotonic() - t0
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert r.code == 0, r.err
+    report = json.loads(r.out)["report"]
+    assert report["pitfalls"]["rambling"]["found"]
+    assert report["score"] == 4
+    assert report["delivery"]["duration_s"] >= 599
+    assert seconds < 240, seconds
+    assert grown_mb < 1500, grown_mb
+    print(f"10-minute check: {seconds:.1f} s, peak RSS grew {grown_mb:.0f} MB")

@@ -1,0 +1,278 @@
+"""Faults during a drill: Ctrl-C, a kill at any moment, the microphone vanishing, the
+voice failing, the disk filling up or going read-only. Nothing recorded is lost."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import hostile
+import numpy as np
+import pytest
+
+from conftest import FIXTURES
+
+ANSWER = FIXTURES / "strong_close.flac"  # 22.75 s, paced in real time
+
+
+def _start_drill(home: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "VOICEPRACTICE_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "voicepractice", "drill", "--answer", str(ANSWER), "--json", "--seed", "2", *args],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+
+
+def _wait_for(predicate, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for the drill")
+
+
+def _staging(home: Path) -> list[Path]:
+    return list((home / "sessions").glob(".incoming-*")) if (home / "sessions").exists() else []
+
+
+def _spool_bytes(home: Path) -> int:
+    return sum(p.stat().st_size for s in _staging(home) for p in s.glob("answer-*.pcm"))
+
+
+def test_sigint_mid_answer_keeps_the_audio(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    drill = _start_drill(home)
+    _wait_for(lambda: _spool_bytes(home) > 16_000 * 2 * 4)  # 4 s of the answer heard
+    drill.send_signal(signal.SIGINT)
+    out, err = drill.communicate(timeout=120)
+    assert drill.returncode == 0, err  # an interrupted session that was saved is a success
+    assert "Traceback" not in err
+    result = json.loads(out)
+    assert result["status"] == "interrupted"
+    assert result["turns"][-1]["ended_by"] == "interrupted"
+    folder = Path(result["folder"])
+    audio = hostile.read(folder / result["turns"][-1]["answer_audio"])
+    assert 3.5 < audio.size / 16_000 < 20
+    assert _staging(home) == []
+    hostile.assert_store_consistent(home)
+
+
+def _history(home: Path) -> list[dict]:
+    env = {**os.environ, "VOICEPRACTICE_HOME": str(home)}
+    r = subprocess.run([sys.executable, "-m", "voicepractice", "history", "--json"],
+                       env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)["sessions"]
+
+
+@pytest.mark.parametrize("moment", ["during the interviewer's line", "mid-answer", "after the answer"])
+def test_sigkill_leaves_nothing_half_written(moment: str, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    drill = _start_drill(home, "--silence", "1.0")
+    if moment == "during the interviewer's line":
+        _wait_for(lambda: any(s.glob("meta.json") for s in _staging(home)))
+    elif moment == "mid-answer":
+        _wait_for(lambda: _spool_bytes(home) > 16_000 * 2 * 3)
+    else:
+        _wait_for(lambda: any(s.glob("answer-*.wav") for s in _staging(home)), timeout=90)
+    drill.kill()
+    drill.wait(timeout=30)
+    assert drill.returncode == -signal.SIGKILL
+    # Nothing half-written is visible...
+    assert _history(home) == []
+    staged = _staging(home)
+    assert len(staged) == 1
+    had_audio = any(staged[0].glob("answer-*"))
+    # ...and the next start tidies up (tidy leaves folders younger than 5 s alone).
+    old = time.time() - 60
+    os.utime(staged[0], (old, old))
+    from voicepractice.drill import recover_session
+    from voicepractice.store import Store
+
+    recovered = Store(home).tidy(recover=recover_session)
+    assert _staging(home) == []
+    rows = _history(home)
+    if had_audio:
+        assert len(recovered) == 1 and [r["status"] for r in rows] == ["recovered"]
+        session = hostile.sessions_in(home)[0]
+        audio = hostile.read(home / "sessions" / session["id"] / session["turns"][-1]["answer_audio"])
+        assert audio.size > 16_000 * 2
+    else:
+        assert recovered == [] and rows == []
+    hostile.assert_store_consistent(home)
+
+
+def _mic_then_gone(seconds: float, error: type[BaseException]) -> Iterator[np.ndarray]:
+    audio = hostile.read(ANSWER)
+    for i in range(0, int(seconds * 16_000), 1600):
+        yield audio[i : i + 1600]
+    raise error("Error querying device -1")
+
+
+def test_listen_ends_with_what_was_captured_when_the_device_goes() -> None:
+    import sounddevice as sd
+
+    from voicepractice.listen import ListenOptions, _DeviceLost, listen
+
+    for err in (_DeviceLost, sd.PortAudioError):
+        capture = listen(_mic_then_gone(6.0, err), ListenOptions(enter_ends=False))
+        assert capture.ended_by == "device_lost"
+        assert capture.audio.size == 60 * 1600
+
+
+def test_microphone_vanishing_mid_drill(vp, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sounddevice as sd
+
+    from voicepractice import drill as drill_mod
+
+    monkeypatch.setattr(drill_mod, "microphone_blocks", lambda device: _mic_then_gone(9.0, sd.PortAudioError))
+    r = vp("drill", "--json", "--seed", "2")
+    assert r.code == 0, r.err
+    out = json.loads(r.out)
+    assert out["status"] == "interrupted"
+    assert out["turns"][-1]["ended_by"] == "device_lost"
+    assert any("microphone stopped" in n for n in out["notes"])
+    audio = hostile.read(Path(out["folder"]) / out["turns"][-1]["answer_audio"])
+    assert audio.size == 90 * 1600
+    hostile.assert_store_consistent(private_home)
+
+
+def test_tts_failure_falls_back_to_text(vp, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from voicepractice import speak
+    from voicepractice.errors import SpeechError
+
+    def broken() -> None:
+        raise SpeechError("the text-to-speech engine did not start (libespeak-ng.so.1: cannot open)")
+
+    monkeypatch.setattr(speak, "_engine", broken)
+    r = vp("drill", "--answer", str(ANSWER), "--fast", "--json", "--seed", "2")
+    assert r.code == 0, r.err
+    out = json.loads(r.out)
+    assert any("text-to-speech failed" in n for n in out["notes"])
+    assert "text-to-speech failed" in r.err  # the warning, as it happens
+    assert out["turns"][-1]["line"] in r.err or out["turns"][-1]["line"][:40] in r.err.replace("\n", " ")
+    assert out["turns"][-1]["interviewer_audio"] is None
+    assert out["report"]["score"] == 4
+    hostile.assert_store_consistent(private_home)
+
+
+# -- the data directory on a full or read-only disk -------------------------------
+
+
+def _mount(args: list[str]) -> None:
+    r = subprocess.run(["mount", *args], capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({r.stderr.strip() or 'mount failed'}): needs root")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 300 KB tmpfs: room for the index and a little more, not for a session."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a size-limited tmpfs needs root")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    _mount(["-t", "tmpfs", "-o", "size=300k,mode=0700", "tmpfs", str(disk)])
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def _rescued(err: str) -> Path:
+    line = hostile.assert_one_error_line(err, "cannot save the session", "free some space")
+    assert "your answer is kept in " in line, line
+    return Path(line.split("your answer is kept in ")[1].split(";")[0])
+
+
+def test_full_disk_keeps_the_answer_and_says_where(small_disk: Path, vp, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = small_disk / "vp"
+    monkeypatch.setenv("VOICEPRACTICE_HOME", str(home))
+    r = vp("drill", "--answer", str(ANSWER), "--fast", "--json")
+    assert r.code == 1, r.err
+    rescue = _rescued(r.err)
+    try:
+        assert rescue.stat().st_mode & 0o777 == 0o700
+        kept = hostile.read(rescue / "answer-1.wav")
+        assert kept.size >= hostile.read(ANSWER).size - 16_000  # the whole answer (to the end-of-speech cut)
+    finally:
+        import shutil
+
+        shutil.rmtree(rescue, ignore_errors=True)
+    assert hostile.sessions_in(home) == []
+    assert list((home / "sessions").glob(".incoming-*")) == []  # the space is given back
+    r = vp("history", "--json")  # the store still works on the full disk
+    assert r.code == 0 and json.loads(r.out)["sessions"] == []
+
+
+def test_full_disk_in_process_enospc(vp, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same without a mount: every write of the answer fails with ENOSPC."""
+    from voicepractice import audio as audio_mod
+    from voicepractice import listen as listen_mod
+
+    real = audio_mod.write_wav
+
+    def full(path: Path, audio: np.ndarray, sample_rate: int = 16_000) -> Path:
+        if "voicepractice-rescue-" not in str(path):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real(path, audio, sample_rate)
+
+    monkeypatch.setattr(audio_mod, "write_wav", full)
+    real_open = open
+
+    def no_spool(file, mode="r", *a, **kw):  # type: ignore[no-untyped-def]
+        if str(file).endswith(".pcm"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(file))
+        return real_open(file, mode, *a, **kw)
+
+    monkeypatch.setattr(listen_mod, "open", no_spool, raising=False)
+    r = vp("drill", "--answer", str(ANSWER), "--fast")
+    assert r.code == 1
+    rescue = _rescued(r.err)
+    assert "No space left on device" in r.err
+    assert hostile.read(rescue / "answer-1.wav").size > 16_000 * 15
+    hostile.assert_store_consistent(private_home)
+
+
+@pytest.fixture
+def read_only_home(tmp_path: Path, vp, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A data directory holding one session, then remounted read-only."""
+    if os.geteuid() != 0:
+        pytest.skip("a read-only mount needs root (root ignores chmod 0500)")
+    disk = tmp_path / "ro"
+    disk.mkdir()
+    _mount(["-t", "tmpfs", "-o", "size=20m,mode=0700", "tmpfs", str(disk)])
+    try:
+        monkeypatch.setenv("VOICEPRACTICE_HOME", str(disk / "vp"))
+        r = vp("drill", "--answer", str(FIXTURES / "weak_thanks_only.flac"), "--fast", "--json")
+        assert r.code == 0, r.err
+        _mount(["-o", "remount,ro", str(disk)])
+        yield disk / "vp"
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_read_only_data_dir(read_only_home: Path, vp, tmp_path: Path) -> None:
+    r = vp("drill", "--answer", str(ANSWER), "--fast")
+    assert r.code == 1
+    hostile.assert_one_error_line(r.err, "read-only file system", "VOICEPRACTICE_HOME")
+    # Reading still works: history, replay, check.
+    r = vp("history", "--json")
+    assert r.code == 0, r.err
+    assert len(json.loads(r.out)["sessions"]) == 1
+    r = vp("replay", "--no-audio")
+    assert r.code == 0, r.err
+    r = vp("review", "--out", str(tmp_path / "page.html"))
+    assert r.code == 0, r.err
+    r = vp("review")  # into the session folder: cannot
+    assert r.code == 1
+    hostile.assert_one_error_line(r.err, "read-only", "--out")
+    hostile.assert_store_consistent(read_only_home)
