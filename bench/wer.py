@@ -8,7 +8,7 @@ installed) and two paths:
              chunks closed by pauses, decoded while "speaking"), unpaced.
 
 Text is normalised before scoring (lower case, punctuation removed, numbers
-spelled out, a few abbreviations expanded), then WER = word edits / reference
+spelled out, five or more digits read digit by digit, a few abbreviations expanded), then WER = word edits / reference
 words, summed per kind (read, spontaneous, telephone). Real-time factor =
 processing seconds / audio seconds (batch path).
 
@@ -53,6 +53,9 @@ def number_words(n: int) -> str:
 def normalise(text: str) -> list[str]:
     text = text.lower().replace("’", "'")
     text = re.sub(r"(\d),(\d)", r"\1\2", text)
+    # Five or more digits are read out digit by digit (a zip code, "10001"), so
+    # Whisper's "90210" matches a reference's "nine zero two one zero".
+    text = re.sub(r"\d{5,}", lambda m: " " + " ".join(_ONES[int(d)] for d in m.group()) + " ", text)
     text = re.sub(r"\d+", lambda m: " " + number_words(int(m.group())) + " ", text)
     text = re.sub(r"[-/]", " ", text)
     text = re.sub(r"[^a-z' ]", " ", text)
@@ -124,7 +127,8 @@ def main() -> int:
                 k["stream_s"] += stream_s
                 k["clips"] += 1
             clips.append({"file": row["file"], "kind": row["kind"], "wer_batch": edits(ref, batch) / max(1, len(ref)),
-                          "wer_stream": edits(ref, stream) / max(1, len(ref)), "hyp_batch": " ".join(batch)})  # fmt: skip
+                          "wer_stream": edits(ref, stream) / max(1, len(ref)), "hyp_batch": " ".join(batch),
+                          "hyp_stream": " ".join(stream)})  # fmt: skip
             print(f"{model:8} {row['file'][:48]:48} batch {clips[-1]['wer_batch']:6.1%} stream {clips[-1]['wer_stream']:6.1%}", file=sys.stderr)
         summary = {
             kind: {
@@ -143,7 +147,7 @@ def main() -> int:
         "# Word error rate and speed on ../shared/speech_corpus",
         "",
         "Command: `.venv/bin/python bench/wer.py` (2-core CPU, int8, beam 5, VAD on, filler prompt).",
-        "WER on normalised text (lower case, no punctuation, numbers spelled out); RTF = seconds of processing per second of audio.",
+        "WER on normalised text (lower case, no punctuation, numbers spelled out; five or more digits digit by digit); RTF = seconds of processing per second of audio.",
         "",
         "| model | kind | clips | audio s | WER batch | WER streaming | RTF batch | RTF streaming (unpaced) |",
         "|---|---|---:|---:|---:|---:|---:|---:|",

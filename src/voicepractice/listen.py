@@ -50,11 +50,11 @@ class ListenOptions:
     """Give up when nobody has said anything for this long."""
     chunk_gap_s: float = 0.5
     """A pause this long closes a chunk that can be transcribed while the person goes on."""
-    long_gap_s: float = 1.2
-    """A pause this long closes a chunk whatever its length (a thinking pause)."""
     min_chunk_s: float = 4.0
     """...but only once the chunk holds this much: Whisper reads short fragments worse
-    (on the speech corpus, 0.5 s chunks cost 0.5 WER points; 4 s chunks match batch)."""
+    (on the speech corpus, 0.5 s chunks cost 0.5 WER points, and a 1.5 s run of
+    narrowband digits came out as an invented sentence). Shorter stretches are
+    decoded as snapshots instead (see ``Chunk.tentative``)."""
     max_chunk_s: float = 20.0
     """Cut a chunk even without a pause once it is this long (Whisper's window is 30 s)."""
     enter_ends: bool = True
@@ -309,7 +309,7 @@ def listen(
                 if chunk_has_speech and not in_speech and last_speech_end is not None:
                     gap = vad_pos - last_speech_end
                     long_enough = last_speech_end - chunk_start >= o.min_chunk_s * SAMPLE_RATE
-                    if gap >= o.long_gap_s * SAMPLE_RATE or (gap >= o.chunk_gap_s * SAMPLE_RATE and long_enough):
+                    if gap >= o.chunk_gap_s * SAMPLE_RATE and long_enough:
                         emit_chunk(last_speech_end + gap // 2)
                     elif gap >= o.chunk_gap_s * SAMPLE_RATE and snapshot_for != last_speech_end and on_chunk:
                         # Too short to commit, but if this is the end (Enter), its
