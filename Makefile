@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install system-deps drill test test-all bench lint fixtures clean
+.PHONY: install system-deps drill test bench lint fixtures clean
 
 install: $(STAMP)
 
