@@ -12,10 +12,11 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from .errors import AudioFileError
+from .errors import AudioDeviceError, AudioFileError
 from .files import write_private
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,21 @@ SILENT_RMS_DBFS = -65.0
 A quiet room through a real microphone sits around -60..-50 dBFS; an input
 that is muted, or denied by the OS, delivers zeros or a few LSBs of dither.
 """
+
+
+def portaudio(alternative: str = "") -> Any:
+    """The sounddevice module; a one-line AudioDeviceError when PortAudio is missing.
+
+    ``alternative`` is what the person can do instead (", or ..." is appended).
+    """
+    try:
+        import sounddevice as sd
+    except OSError as exc:
+        raise AudioDeviceError(
+            "the audio library PortAudio is missing: install libportaudio2 (apt) or portaudio (brew)"
+            + (f", or {alternative}" if alternative else "")
+        ) from exc
+    return sd
 
 
 def load_audio(path: str | os.PathLike[str]) -> np.ndarray:

@@ -21,10 +21,9 @@ def devices(set_input: str | None, set_output: str | None, as_json: bool) -> Non
         path = save_settings({"input": device_arg(set_input), "output": device_arg(set_output)})
         click.echo(f"Saved in {path}.", err=True)
 
-    try:
-        import sounddevice as sd
-    except OSError as exc:
-        raise VoicePracticeError("the audio library PortAudio is missing: install libportaudio2 (apt) or portaudio (brew)") from exc
+    from .audio import portaudio
+
+    sd = portaudio()
     devs = [
         {
             "index": i, "name": d["name"], "inputs": d["max_input_channels"], "outputs": d["max_output_channels"],

@@ -21,11 +21,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, Level, level, resample
+from .audio import SAMPLE_RATE, Level, level, portaudio, resample
 from .errors import AudioDeviceError
 from .vad import WINDOW, StreamingVad, VadOptions
 
@@ -125,12 +125,7 @@ def microphone_blocks(device: int | str | None) -> Iterator[np.ndarray]:
     Opens at 16 kHz when the device allows it, otherwise at its own rate and
     resamples. A device that vanishes mid-answer ends the stream with _DeviceLost.
     """
-    try:
-        import sounddevice as sd
-    except OSError as exc:  # PortAudio missing
-        raise AudioDeviceError(
-            "the audio library PortAudio is missing: install libportaudio2 (apt) or portaudio (brew)"
-        ) from exc
+    sd = portaudio()
     try:
         info = sd.query_devices(device, kind="input")
     except (ValueError, sd.PortAudioError) as exc:
@@ -143,7 +138,7 @@ def microphone_blocks(device: int | str | None) -> Iterator[np.ndarray]:
     blocks: queue.Queue[np.ndarray | None] = queue.Queue()
     status_errors: list[str] = []
 
-    def callback(indata: np.ndarray, frames: int, t: object, status: sd.CallbackFlags) -> None:
+    def callback(indata: np.ndarray, frames: int, t: object, status: Any) -> None:
         if status.input_overflow:
             status_errors.append("overflow")
         blocks.put(indata[:, 0].copy())

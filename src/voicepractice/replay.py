@@ -31,8 +31,9 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from .errors import AudioDeviceError, StoreError
+from .errors import StoreError
 from .records import Finding, Report, Transcript
+from .speak import output_device
 from .store import Session
 
 log = logging.getLogger(__name__)
@@ -546,22 +547,8 @@ class AudioOut:
     """Plays a track from a position through sounddevice, non-blocking."""
 
     def __init__(self, device: int | str | None) -> None:
-        try:
-            import sounddevice as sd
-        except OSError as exc:
-            raise AudioDeviceError(
-                "the audio library PortAudio is missing: install libportaudio2, "
-                "or use `voicepractice replay --no-audio` to read the timed transcript"
-            ) from exc
-        try:
-            sd.query_devices(device, kind="output")
-        except (ValueError, sd.PortAudioError) as exc:
-            raise AudioDeviceError(
-                "no speaker or headphones found"
-                + (f" matching {device!r}" if device is not None else "")
-                + ": use `voicepractice replay --no-audio` to read the timed transcript, or pick a device with --output"
-            ) from exc
-        self._sd = sd
+        no_audio = "use `voicepractice replay --no-audio` to read the timed transcript"
+        self._sd = output_device(device, f"{no_audio}, or pick a device with --output", instead=no_audio)
         self.device = device
 
     def start(self, track: np.ndarray, rate: int, position: float) -> None:

@@ -123,6 +123,15 @@ def delivery_table(d: Delivery) -> Table:
     return t
 
 
+def _findings_grid(label_style: str = "") -> Table:
+    """Three columns: mark, label, quotes and coaching."""
+    t = Table.grid(padding=(0, 1))
+    t.add_column(width=1)
+    t.add_column(style=label_style, no_wrap=True)
+    t.add_column()
+    return t
+
+
 def report_card(
     report: Report,
     transcripts: Sequence[Transcript],
@@ -131,22 +140,16 @@ def report_card(
     notes: Sequence[str] = (),
 ) -> Group:
     """The whole report card as one renderable."""
-    core = Table.grid(padding=(0, 1))
-    core.add_column(width=1)
-    core.add_column(style="bold", no_wrap=True)
-    core.add_column()
+    core = _findings_grid(label_style="bold")
     for f in report.core:
         core.add_row(*_finding_row(f, turn_names))
     parts: list[Any] = [
         Text(f"{title}: {report.score}/4 core elements", style="bold"),
         core,
     ]
-    extras = [f for f in report.extras]
+    extras = list(report.extras)
     if extras:
-        t = Table.grid(padding=(0, 1))
-        t.add_column(width=1)
-        t.add_column(no_wrap=True)
-        t.add_column()
+        t = _findings_grid()
         for f in extras:
             mark, label, body = _finding_row(f, turn_names)
             if not f.found:  # optional: a hint, not a failure
@@ -155,10 +158,7 @@ def report_card(
         parts += [Text("\nAlso worth doing", style="bold"), t]
     hit = [f for f in report.pitfalls if f.found]
     if hit:
-        t = Table.grid(padding=(0, 1))
-        t.add_column(width=1)
-        t.add_column(no_wrap=True)
-        t.add_column()
+        t = _findings_grid()
         for f in hit:
             t.add_row(*_finding_row(f, turn_names))
         parts += [Text("\nPitfalls", style="bold"), t]

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .audio import read_wav
+from .audio import portaudio, read_wav
 from .errors import AudioDeviceError, SpeechError
 
 log = logging.getLogger(__name__)
@@ -187,19 +187,32 @@ def play(path: Path, device: int | str | None = None) -> None:
     play_samples(audio, rate, device)
 
 
-def play_samples(audio: np.ndarray, rate: int, device: int | str | None = None) -> None:
-    try:
-        import sounddevice as sd
-    except OSError as exc:
-        raise AudioDeviceError(
-            "the audio library PortAudio is missing: install libportaudio2 (apt) or portaudio (brew)"
-        ) from exc
+PICK_OUTPUT = "pick one with --output (see `voicepractice devices`)"
+
+
+def output_device(device: int | str | None, what_to_do: str = PICK_OUTPUT, instead: str = "") -> Any:
+    """sounddevice, once ``device`` is known to be a usable output.
+
+    Otherwise a one-line AudioDeviceError ending in ``what_to_do`` (``instead`` is
+    offered when PortAudio itself is missing).
+    """
+    sd = portaudio(instead)
     try:
         sd.query_devices(device, kind="output")
+    except (ValueError, sd.PortAudioError) as exc:
+        raise _no_speaker(device, what_to_do) from exc
+    return sd
+
+
+def _no_speaker(device: int | str | None, what_to_do: str) -> AudioDeviceError:
+    return AudioDeviceError(
+        "no speaker or headphones found" + (f" matching {device!r}" if device is not None else "") + f": {what_to_do}"
+    )
+
+
+def play_samples(audio: np.ndarray, rate: int, device: int | str | None = None) -> None:
+    sd = output_device(device)
+    try:
         sd.play(audio, rate, device=device, blocking=True)
     except (ValueError, sd.PortAudioError) as exc:
-        raise AudioDeviceError(
-            "no speaker or headphones found"
-            + (f" matching {device!r}" if device is not None else "")
-            + ": pick one with --output (see `voicepractice devices`)"
-        ) from exc
+        raise _no_speaker(device, PICK_OUTPUT) from exc
