@@ -57,6 +57,8 @@ def parse_sentence(line: str, where: str) -> dict:
         turn, line = int(line[0]), line[2:].strip()
     labels: list[str] = []
     hard: list[str] = []
+    if line.endswith(" |"):  # a sentence marked with an empty label list
+        line = line[:-2]
     if " | " in line:
         line, codes = line.rsplit(" | ", 1)
         for code in codes.split():

@@ -28,7 +28,6 @@ import re
 import sys
 import tempfile
 import time
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -183,7 +182,7 @@ def main() -> int:
             source = f"{close['source']}-{voice}"
             derived[source] = close["source"]
             sentences = []
-            for i, (s, heard) in enumerate(zip(close["sentences"], texts)):
+            for i, (s, heard) in enumerate(zip(close["sentences"], texts, strict=True)):
                 key = (f"{close['id']}-{voice}", i)
                 labels, hard = s["labels"], s["hard_negative"]
                 if key in overrides:
