@@ -14,7 +14,7 @@ where scripts/coach_spoken_overrides.tsv says the transcript lost or changed the
 Writes labelled/spoken_tts_asr.jsonl (style tts_asr) and one `derived` source per parent
 source and voice in labelled/sources-coach-data-a.tsv, with the parent's split. Rerunning
 gives the same file: the selection, the voices' seeds and the beam search are deterministic.
-Needs `pip install hibari-tts` (its bundled voice "heart" only; other voices download from a
+Needs hibari-tts (`.venv/bin/pip install -e '.[spoken-data]'`; its bundled voice "heart" only: other voices download from a
 hub and are never asked for) and espeak-ng.
 """
 
@@ -156,7 +156,7 @@ def main() -> int:
     try:
         import hibari  # noqa: F401
     except ImportError:
-        print("Error: hibari-tts is not installed: .venv/bin/pip install hibari-tts", file=sys.stderr)
+        print("Error: hibari-tts is not installed: .venv/bin/pip install -e '.[spoken-data]'", file=sys.stderr)
         return 1
     from voicepractice.transcribe import TranscribeOptions, Transcriber
 
