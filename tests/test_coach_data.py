@@ -115,3 +115,16 @@ def test_the_real_folder_copied_then_broken_fails(tmp_path: Path) -> None:
     close["sentences"][0]["labels"] = ["next_step"]
     first.write_text("\n".join([json.dumps(close)] + lines[1:]) + "\n")
     assert any("unknown element 'next_step'" in p for p in check.load(folder).problems)
+
+
+def test_the_data_meets_the_contract_of_issue_11() -> None:
+    """COACH_DATA_SPEC.md: at least a third hard negatives; every element learnable and testable."""
+    data = check.load(LABELLED)
+    c = check.counts(data)
+    sentences = sum(c["sentences"].values())
+    assert sum(c["any_hard"].values()) >= sentences / 3
+    for e in check.ELEMENTS:
+        assert sum(c["pos"][(e, s)] for s in check.SPLITS) >= 60, e
+        assert sum(c["hard"][(e, s)] for s in check.SPLITS) >= 10, e
+        # the blind test split must hold every element, or its F1 is noise
+        assert c["pos"][(e, "test")] >= 10, e
