@@ -183,7 +183,8 @@ def load(folder: Path = LABELLED) -> Data:
 def counts(data: Data) -> dict[str, Counter]:
     """positives and hard negatives per element × split, sentences per style and split."""
     out: dict[str, Counter] = {"pos": Counter(), "hard": Counter(), "style": Counter(), "sentences": Counter(),
-                               "closes": Counter(), "sources": Counter(), "any_hard": Counter()}  # fmt: skip
+                               "closes": Counter(), "sources": Counter(), "any_hard": Counter(),
+                               "kind": Counter()}  # fmt: skip
     for close in data.closes:
         src = data.sources.get(close["source"])
         split = src.split if src else "?"
@@ -193,6 +194,7 @@ def counts(data: Data) -> dict[str, Counter]:
                 continue
             out["sentences"][split] += 1
             out["style"][(close["style"], split)] += 1
+            out["kind"][(src.kind if src else "?", split)] += 1
             if s.get("hard_negative"):
                 out["any_hard"][split] += 1
             for e in s.get("labels", []):
@@ -244,6 +246,11 @@ def table(data: Data) -> str:
     for st in STYLES:
         lines.append(f"| {st} | " + " | ".join(
             str(c["style"][(st, s)]) if s != "all" else str(sum(c["style"][(st, x)] for x in SPLITS)) for s in cols) + " |")  # fmt: skip
+    lines += ["", "Sentences per kind of source:", "", "| kind | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
+    for kind in KINDS:
+        if any(c["kind"][(kind, x)] for x in SPLITS):
+            lines.append(f"| {kind} | " + " | ".join(
+                str(c["kind"][(kind, s)]) if s != "all" else str(sum(c["kind"][(kind, x)] for x in SPLITS)) for s in cols) + " |")  # fmt: skip
     return "\n".join(lines)
 
 
