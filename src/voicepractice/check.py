@@ -370,14 +370,26 @@ def _strength_hit(strength: str, ctx: _Ctx) -> _Hit | None:
 # --- The report -------------------------------------------------------------------------
 
 
+def _and_list(items: tuple[str, ...]) -> str:
+    items = tuple(i.strip() for i in items if i.strip())
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _fill(text: str | None, profile: Profile) -> str | None:
     if text is None:
         return None
+    from voicepractice.names import company_name, role_phrase, role_title
+
     return text.format(
-        the_role=f"the {profile.role} role" if profile.role else "this role",
-        the_company=profile.company or "your company",
-        role=profile.role or "this role",
-        company=profile.company or "your company",
+        # The person's own talking points; with none, a template whose brackets show
+        # it is a shape to fill, never an invented background.
+        strengths=_and_list(profile.strengths) or "[your years] of [skill] and [a result you delivered]",
+        the_role=role_phrase(profile.role),
+        the_company=company_name(profile.company) or "your company",
+        role=role_title(profile.role) or "this role",
+        company=company_name(profile.company) or "your company",
     )
 
 
@@ -409,14 +421,16 @@ def _rambling(ctx: _Ctx, delivery: Delivery) -> tuple[bool, _Hit | None, dict[st
 
 
 def _load(options: CheckOptions, profile: Profile) -> Rubric:
+    from voicepractice.names import company_name, role_title
+
     if options.rubric is not None:
         path = Path(options.rubric)
         try:
             stamp = path.stat().st_mtime_ns
         except OSError as exc:
             raise ProfileError(f"{path}: cannot read the rubric ({exc.strerror})") from exc
-        return _custom_rubric(path, stamp, profile.role, profile.company)
-    return default_rubric(profile.role, profile.company)
+        return _custom_rubric(path, stamp, role_title(profile.role), company_name(profile.company))
+    return default_rubric(role_title(profile.role), company_name(profile.company))
 
 
 @lru_cache(maxsize=8)

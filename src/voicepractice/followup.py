@@ -379,6 +379,7 @@ _GENERIC = {"interviewer": {"the interviewer"}, "company": {"the company", "our 
 def _names(session: Session, options: FollowUpOptions) -> dict[str, str | None]:
     """Interviewer, company, role and sender, with a script's stand-in values treated as unknown."""
     from .errors import ScenarioError
+    from .names import company_name, role_title
     from .scenarios import load_scenario
 
     try:
@@ -391,6 +392,9 @@ def _names(session: Session, options: FollowUpOptions) -> dict[str, str | None]:
         if not getattr(options, key) and (value in _GENERIC[key] or (value and value == defaults.get(key))):
             value = None  # the script's stand-in ("Sam", "our company"), not the person's real call
         names[key] = str(value).strip() if value else None
+    # The templates say "the {role} position" and "at {company}": the bare title, whatever was typed.
+    names["role"] = role_title(names["role"])
+    names["company"] = company_name(names["company"])
     names["sender"] = options.sender
     return names
 
