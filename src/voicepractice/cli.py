@@ -168,8 +168,12 @@ def check(
     from .records import Transcript
     from .show import out, report_card, spinner
 
-    if (recording is None) == (text is None):
+    if recording is None and text is None:
+        raise click.UsageError('nothing to check: give a RECORDING (voicepractice check close.wav) or --text "..."')
+    if recording is not None and text is not None:
         raise click.UsageError("give either a RECORDING or --text, not both")
+    if text is not None and not any(ch.isalnum() for ch in text):
+        raise click.UsageError('--text has no words in it: type the close you want checked, e.g. --text "Thank you for your time..."')
     prof = profile_from(role, company, strengths, profile)
     if text is not None:
         transcript = Transcript.from_text(text)
