@@ -283,7 +283,7 @@ def review(session: str | None, out_path: Path | None, open_page: bool) -> None:
 
 
 @click.command()
-@click.argument("session")
+@click.argument("session", required=False)
 @click.option(
     "-f",
     "--format",
@@ -300,8 +300,11 @@ def review(session: str | None, out_path: Path | None, open_page: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (readable by you only) instead of stdout.",
 )
-def export(session: str, fmt: str, out_path: Path | None) -> None:
-    """Export a session as Markdown, JSON, SRT or WebVTT."""
+def export(session: str | None, fmt: str, out_path: Path | None) -> None:
+    """Export a session as Markdown, JSON, SRT or WebVTT.
+
+    SESSION: an id from `voicepractice history`, a unique prefix, or latest (the default).
+    """
     from .errors import VoicePracticeError
     from .export import export as export_session
     from .store import Store
