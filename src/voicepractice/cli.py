@@ -53,8 +53,8 @@ def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
 
 @cli.command()
 @click.option("-s", "--scenario", default="phone_screen", show_default=True, help="Interviewer script: a name from `voicepractice scenarios` or a .toml file.")
-@click.option("-a", "--answer", "answers", multiple=True, type=click.Path(path_type=Path), help="A recording that stands in for the microphone (repeat for several turns).")
-@click.option("--fallback-answer", type=click.Path(path_type=Path), help="Use this recording if no microphone is found.")
+@click.option("-a", "--answer", "answers", multiple=True, type=click.Path(path_type=Path, readable=False), help="A recording that stands in for the microphone (repeat for several turns).")
+@click.option("--fallback-answer", type=click.Path(path_type=Path, readable=False), help="Use this recording if no microphone is found.")
 @click.option("--fast", is_flag=True, help="Feed --answer recordings as fast as possible instead of at real-time pace.")
 @model_options
 @click.option("-i", "--input", "input_device", envvar="VOICEPRACTICE_INPUT", help="Microphone: index or name from `voicepractice devices`. [env: VOICEPRACTICE_INPUT]")
@@ -153,7 +153,7 @@ def _has_microphone(device: int | str | None) -> bool:
 
 
 @cli.command()
-@click.argument("recording", required=False, type=click.Path(path_type=Path))
+@click.argument("recording", required=False, type=click.Path(path_type=Path, readable=False))
 @click.option("-t", "--text", help="Check typed text instead of a recording.")
 @model_options
 @profile_options
