@@ -167,11 +167,17 @@ def _run_cli_as(uid: int | None, args: list[str]) -> tuple[int, str]:
     never needs to reach the clone: the suite passes in a clone only its owner can enter
     (a 0700 `mktemp -d`), where `nobody` could not even import voicepractice.
     """
-    import voicepractice.audio
-    import voicepractice.check
+    import importlib
+    import pkgutil
+
+    import voicepractice
     import voicepractice.cli
-    import voicepractice.show
-    import voicepractice.transcribe  # noqa: F401  (everything `check FILE` imports before it opens the file)
+
+    # Every module of the package (and what they import at the top), loaded before the fork:
+    # the child may not be able to read a single file of the clone or of Python itself.
+    for mod in pkgutil.walk_packages(voicepractice.__path__, "voicepractice."):
+        if not mod.name.endswith("__main__"):  # that one runs the command line
+            importlib.import_module(mod.name)
 
     read_fd, write_fd = os.pipe()
     pid = os.fork()
