@@ -142,14 +142,12 @@ class Timeline:
         if not self.lines:
             return 0.0
         cur = self.line_at(t)
-        if cur is None:
-            target = 0
-        elif step < 0 and t - self.lines[cur].start > 1.0:
-            target = cur  # like a music player: "back" first restarts the current line
-        else:
-            target = cur + step
-        target = max(0, min(len(self.lines) - 1, target))
-        return self.lines[target].start
+        # ↑ is always the line before (people read the transcript, not a playlist: a
+        # "restart this line first" rule made ↑ look broken); before the first line, the first.
+        target = (0 if step > 0 else -1) if cur is None else cur + step
+        if target >= len(self.lines):
+            return t  # ↓ on the last line: nowhere further, stay where we are
+        return self.lines[max(0, target)].start
 
 
 # --- building the timeline ------------------------------------------------------------
@@ -561,27 +559,73 @@ class AudioOut:
         self._sd.stop()
 
 
-KEYS = {"\x1b[D": "left", "\x1b[C": "right", "\x1b[A": "up", "\x1b[B": "down", "\x1b": "escape"}
+KEYS = {"\x1b[D": "left", "\x1b[C": "right", "\x1b[A": "up", "\x1b[B": "down",
+        "\x1bOD": "left", "\x1bOC": "right", "\x1bOA": "up", "\x1bOB": "down"}  # fmt: skip
+
+
+def parse_keys(buffer: str) -> tuple[list[str], str]:
+    """Keys in what the terminal sent, and an unfinished escape sequence left over.
+
+    One read can hold several keys (↓↓ pressed quickly arrive as "\\x1b[B\\x1b[B"),
+    and one key can be split across reads ("\\x1b" now, "[B" a moment later):
+    both used to lose the key, so ↓ "sometimes did nothing".
+    """
+    keys: list[str] = []
+    i = 0
+    while i < len(buffer):
+        if buffer[i] != "\x1b":
+            keys.append(buffer[i])
+            i += 1
+            continue
+        rest = buffer[i : i + 3]
+        if len(rest) < 3 and (len(rest) == 1 or rest[1] in "[O"):
+            return keys, buffer[i:]  # maybe the start of an arrow key: wait for the rest
+        if rest in KEYS:
+            keys.append(KEYS[rest])
+            i += 3
+            continue
+        if rest[1] in "[O":  # another escape sequence (F-keys, Home...): skip it whole
+            j = i + 2
+            while j < len(buffer) and not buffer[j].isalpha() and buffer[j] != "~":
+                j += 1
+            i = j + 1
+            continue
+        keys.append("escape")
+        i += 1
+    return keys, ""
 
 
 @contextmanager
-def _keys() -> Iterator[Callable[[float], str | None]]:
+def _keys(fd: int | None = None) -> Iterator[Callable[[float], str | None]]:
     """Read single keys from a terminal (cbreak mode), restoring it afterwards."""
     import os
     import select
     import termios
     import tty
+    from collections import deque
 
-    fd = sys.stdin.fileno()
+    fd = sys.stdin.fileno() if fd is None else fd
     old = termios.tcgetattr(fd)
     tty.setcbreak(fd)
+    pending: deque[str] = deque()
+    partial = [""]
 
     def read(timeout: float) -> str | None:
+        if pending:
+            return pending.popleft()
         ready, _, _ = select.select([fd], [], [], timeout)
-        if not ready:
-            return None
-        raw = os.read(fd, 16).decode(errors="ignore")
-        return KEYS.get(raw, raw[:1] if raw else None)
+        while ready:
+            chunk = os.read(fd, 64).decode(errors="ignore")
+            if not chunk:
+                break
+            keys, partial[0] = parse_keys(partial[0] + chunk)
+            pending.extend(keys)
+            # A lone ESC is Escape only if nothing follows it quickly.
+            ready = select.select([fd], [], [], 0.05)[0] if partial[0] else []
+        if partial[0] == "\x1b":
+            pending.append("escape")
+        partial[0] = "" if partial[0] == "\x1b" else partial[0]
+        return pending.popleft() if pending else None
 
     try:
         yield read
