@@ -196,11 +196,19 @@ def check(
                 f"{recording} doesn't sound like English (the recogniser was unsure of nearly every word): "
                 "the coach checks English closes; record your answer in English and check it again"
             )
+    notes = []
+    if recording is not None:
+        from .transcribe import UNSURE_ENGLISH_NOTE, english_verdict
+
+        if english_verdict(transcript.words) == "unsure":
+            notes.append(UNSURE_ENGLISH_NOTE.format(what=f"{recording}"))
     report = run_check(transcript, prof)
     if as_json:
-        emit_json({"source": str(recording) if recording else "text", "transcript": transcript.to_dict(), "report": report.to_dict()})
+        emit_json({"source": str(recording) if recording else "text", "transcript": transcript.to_dict(), "report": report.to_dict(), "notes": notes})
         return
     out.print(report_card(report, [transcript]))
+    for note in notes:
+        out.print(f"Note: {note}.", style="dim")
 
 
 def main(argv: list[str] | None = None) -> None:
