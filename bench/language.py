@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT / "tests" / "robustness"))
 
 import hostile  # noqa: E402
 
+from voicepractice import transcribe as _transcribe  # noqa: E402
 from voicepractice.audio import load_audio  # noqa: E402
 from voicepractice.check import check  # noqa: E402
 from voicepractice.listen import ListenOptions, listen, recording_blocks  # noqa: E402
-from voicepractice import transcribe as _transcribe  # noqa: E402
 from voicepractice.transcribe import (  # noqa: E402
     ENGLISH_MIN_LOGPROB,
     ENGLISH_MIN_PROBABILITY,

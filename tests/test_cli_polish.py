@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from test_e2e_audio_server import pulse  # noqa: F401  (the private PulseAudio fixture)
 
 
@@ -59,7 +58,7 @@ def test_ambiguous_prefix_lists_the_sessions_it_matches(vp) -> None:
 
 
 @pytest.mark.audio_server
-def test_devices_has_a_header_and_marks_defaults(pulse: dict[str, str], tmp_path) -> None:
+def test_devices_has_a_header_and_marks_defaults(pulse: dict[str, str], tmp_path) -> None:  # noqa: F811
     import subprocess
     import sys
 

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from voicepractice.check import check
 from voicepractice.followup import FollowUpOptions, calendar, follow_up
 from voicepractice.followup_plan import (
+    CalendarEvent,
     PlanOptions,
     TimeFrame,
     add_business_days,
-    CalendarEvent,
     add_months,
     make_plan,
     parse_heard_back_in,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import pty
+import re
 import select
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from voicepractice.check import check
 from voicepractice.records import Transcript, Word
 from voicepractice.store import Session, Store, TurnRecord
 
-T0 = datetime(2026, 11, 23, 9, 15, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 9, 15, tzinfo=UTC)
 CLOSE = "Thank you so much. I'm very excited about the role. What are the next steps?"
 
 

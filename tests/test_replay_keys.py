@@ -9,10 +9,9 @@ import threading
 import time
 
 from rich.console import Console
+from test_sessions_cli import FakeSink, _typed_session
 
 from voicepractice.replay import PlayerState, _keys, build_timeline, parse_keys, play
-
-from test_sessions_cli import FakeSink, _typed_session
 
 UP, DOWN = "\x1b[A", "\x1b[B"
 

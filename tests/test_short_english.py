@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
-
 import sys
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "robustness"))
 import hostile  # noqa: E402

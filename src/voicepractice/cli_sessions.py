@@ -173,9 +173,7 @@ def _history_table(rows: list[dict[str, Any]]) -> Any:
 def _trend_text(t: Any) -> Any:
     from rich.text import Text
 
-    from .trend import sparkline
-
-    from .trend import STATUS_LABELS
+    from .trend import STATUS_LABELS, sparkline
 
     left_out = ", ".join(f"{n} {STATUS_LABELS.get(k, k)}" for k, n in sorted(t.left_out.items()))
     note = f"  Left out (not real attempts): {left_out}.\n" if left_out else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from .cli_common import device_arg, emit_json, json_option
@@ -40,7 +42,7 @@ def devices(set_input: str | None, set_output: str | None, as_json: bool) -> Non
     out.print(_device_table(devs, sd.default.device))
 
 
-def _device_table(devs: list[dict[str, object]], system_default: object) -> object:
+def _device_table(devs: list[dict[str, Any]], system_default: Any) -> Any:
     """The devices under a header, with the system's defaults and the remembered choices marked."""
     from rich.console import Group
     from rich.markup import escape
@@ -50,7 +52,7 @@ def _device_table(devs: list[dict[str, object]], system_default: object) -> obje
     from .config import load_config
 
     try:
-        default_in, default_out = (int(x) for x in system_default)  # type: ignore[union-attr]
+        default_in, default_out = (int(x) for x in system_default)
     except (TypeError, ValueError):
         default_in = default_out = -1
     config = load_config()

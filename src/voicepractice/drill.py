@@ -44,7 +44,14 @@ from .scenarios import (
 )
 from .speak import VoiceOptions, play, play_samples, render
 from .store import Session, Store, TurnRecord, new_session_id, now_iso, write_json
-from .transcribe import UNSURE_ENGLISH_NOTE, LiveTranscription, TranscribeOptions, Transcriber, english_verdict, make_transcript
+from .transcribe import (
+    UNSURE_ENGLISH_NOTE,
+    LiveTranscription,
+    TranscribeOptions,
+    Transcriber,
+    english_verdict,
+    make_transcript,
+)
 
 log = logging.getLogger(__name__)
 

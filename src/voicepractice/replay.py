@@ -32,6 +32,8 @@ from rich.table import Table
 from rich.text import Text
 
 from .errors import StoreError
+from .labels import at, element_label, turn_title
+from .labels import clock as label_clock
 from .records import Finding, Report, Transcript
 from .speak import output_device
 from .store import Session
@@ -335,7 +337,7 @@ def clock(seconds: float) -> str:
     return f"{int(m)}:{s:04.1f}"
 
 
-def _line_text(line: Line, current: int | None = None) -> Text:
+def _line_text(line: Line, current: int | None = None, report: Report | None = None) -> Text:
     t = Text()
     for i, w in enumerate(line.words):
         if i:
@@ -346,14 +348,15 @@ def _line_text(line: Line, current: int | None = None) -> Text:
         t.append(w.text, style=style or None)
     tags = list(dict.fromkeys(m for w in line.words for m in w.marks if m != "filler"))
     if tags:
-        t.append("  " + " ".join(f"[{m}]" for m in tags), style="dim")
+        # The labels people read on the card ("Why you fit"), never internal names ("qualifications").
+        t.append("  " + " ".join(f"[{element_label(m, report)}]" for m in tags), style="dim")
     return t
 
 
 def _speaker_label(line: Line, names: Sequence[str]) -> str:
     who = "Interviewer" if line.speaker == "interviewer" else "You"
     if len(names) > 1:
-        return f"{who} ({names[line.turn]})"
+        return f"{who} (turn {line.turn + 1}, {turn_title(names[line.turn]).lower()})"
     return who
 
 
@@ -378,11 +381,12 @@ def render_text(timeline: Timeline) -> Group:
             )
         )
     last_turn = -1
+    answer_start = {st.turn: st.start for st in timeline.stretches if st.speaker == "you"}
     grid: Table | None = None
     for line in timeline.lines:
         if line.turn != last_turn:
             if len(names) > 1:
-                parts.append(Text(f"\nTurn {line.turn + 1} · {names[line.turn]}", style="bold"))
+                parts.append(Text(f"\nTurn {line.turn + 1} · {turn_title(names[line.turn])}", style="bold"))
             else:
                 parts.append(Text(""))
             grid = Table.grid(padding=(0, 1))
@@ -394,12 +398,17 @@ def render_text(timeline: Timeline) -> Group:
         assert grid is not None
         if line.speaker == "interviewer":
             grid.add_row(
-                clock(line.start),
+                "",
                 Text("Interviewer", style="bold magenta"),
                 Text(line.text, style="magenta"),
             )
         else:
-            grid.add_row(clock(line.start), Text("You", style="bold"), _line_text(line))
+            # Time within the answer, as the findings and the report card give it.
+            grid.add_row(
+                label_clock(line.start - answer_start.get(line.turn, 0.0)),
+                Text("You", style="bold"),
+                _line_text(line, report=session.report),
+            )
     answered = [t for t in session.turns if t.answer_audio or t.transcript]
     if (
         answered
@@ -423,7 +432,7 @@ def findings_lines(timeline: Timeline) -> list[Text]:
     report = timeline.session.report
     if report is None:
         return []
-    offsets = {s.turn: s.start for s in timeline.stretches if s.speaker == "you"}
+    turns = len(timeline.session.turns)
     out: list[Text] = []
     shown = (
         list(report.core)
@@ -443,8 +452,9 @@ def findings_lines(timeline: Timeline) -> list[Text]:
         t.append(f.label or f.element, style="bold")
         for ev in f.evidence[:1]:
             t.append(f"  “{ev.quote}”", style="italic")
-            if ev.start is not None:
-                t.append(f"  {clock(offsets.get(ev.turn, 0.0) + ev.start)}", style="dim")
+            where = at(ev.turn, ev.start, turns)
+            if where:
+                t.append(f"  {where}", style="dim")
         coach = (not f.found and f.kind != "pitfall") or f.weak or (f.kind == "pitfall" and f.found)
         if coach and f.coaching:
             t.append(f"\n      {f.coaching}", style="cyan")
@@ -475,7 +485,7 @@ def frame(timeline: Timeline, t: float, paused: bool, window: int = 7) -> Group:
             f"{_speaker_label(line, names)}: ",
             style="bold magenta" if line.speaker == "interviewer" else "bold",
         )
-        row.append_text(_line_text(line, current_word if i == current_line else None))
+        row.append_text(_line_text(line, current_word if i == current_line else None, timeline.session.report))
         if i != current_line:
             row.stylize("dim")
         rows.append(row)
