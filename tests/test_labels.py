@@ -59,6 +59,7 @@ def test_replay_tags_use_labels_and_times_match_the_card_and_the_export() -> Non
     for text in (replay, card, md):
         assert "turn 2, 0:03" in text, text
     assert "## Turn 2 · Anything else" in md
+    assert "[anything_else]" not in card and "Turn 2: Thank you so much." in card
     assert not re.search(r"\d:\d\d\.\d", md)
 
 

@@ -168,7 +168,7 @@ def report_card(
             if i:
                 body.append("\n")
             if turn_names and len(transcripts) > 1 and tr.turn < len(turn_names):
-                body.append(f"[{turn_names[tr.turn]}] ", style="dim")
+                body.append(f"Turn {tr.turn + 1}: ", style="dim")  # as the quotes say it ("turn 2, 0:14")
             body.append(tr.text)
         parts += [Text(""), Panel(body, title="What you said", title_align="left", border_style="dim")]
     else:
