@@ -7,7 +7,6 @@ import re
 from rich.console import Console
 
 from voicepractice.check import check
-from voicepractice.check_rubric import rubric_data
 from voicepractice.drill import WarmupSummary
 from voicepractice.export import markdown
 from voicepractice.labels import CORE_LABELS, at, element_label
@@ -36,7 +35,7 @@ def _text(renderable) -> str:
 
 
 def test_core_labels_are_the_rubrics() -> None:
-    assert CORE_LABELS == {k: v["label"] for k, v in rubric_data()["core"].items()}
+    assert CORE_LABELS == {f.element: f.label for f in check(Transcript.from_text("Thanks.")).core}
 
 
 def test_at_is_turn_and_time_within_the_answer() -> None:
