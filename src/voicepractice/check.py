@@ -370,27 +370,12 @@ def _strength_hit(strength: str, ctx: _Ctx) -> _Hit | None:
 # --- The report -------------------------------------------------------------------------
 
 
-def _and_list(items: tuple[str, ...]) -> str:
-    items = tuple(i.strip() for i in items if i.strip())
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _fill(text: str | None, profile: Profile) -> str | None:
     if text is None:
         return None
-    from voicepractice.names import company_name, role_phrase, role_title
+    from voicepractice.names import coaching_placeholders
 
-    return text.format(
-        # The person's own talking points; with none, a template whose brackets show
-        # it is a shape to fill, never an invented background.
-        strengths=_and_list(profile.strengths) or "[your years] of [skill] and [a result you delivered]",
-        the_role=role_phrase(profile.role),
-        the_company=company_name(profile.company) or "your company",
-        role=role_title(profile.role) or "this role",
-        company=company_name(profile.company) or "your company",
-    )
+    return text.format(**coaching_placeholders(profile.role, profile.company, profile.strengths))
 
 
 def _rambling(ctx: _Ctx, delivery: Delivery) -> tuple[bool, _Hit | None, dict[str, object]]:

@@ -48,3 +48,24 @@ def company_name(raw: str | None) -> str | None:
         return None
     text = _SPACES.sub(" ", raw).strip(_EDGE_PUNCT)
     return text or None
+
+
+def and_list(items: tuple[str, ...] | list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c`` ("" for none)."""
+    items = [i.strip() for i in items if i.strip()]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def coaching_placeholders(role: str | None, company: str | None, strengths: tuple[str, ...] = ()) -> dict[str, str]:
+    """What the rubric's coaching and examples fill in: {the_role}, {role}, {the_company}, {company}, {strengths}."""
+    return {
+        # The person's own talking points; with none, a template whose brackets show
+        # it is a shape to fill, never an invented background.
+        "strengths": and_list(strengths) or "[your years] of [skill] and [a result you delivered]",
+        "the_role": role_phrase(role),
+        "role": role_title(role) or "this role",
+        "the_company": company_name(company) or "your company",
+        "company": company_name(company) or "your company",
+    }
