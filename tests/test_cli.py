@@ -170,14 +170,17 @@ def test_config_file_supplies_defaults(vp, tmp_path: Path, monkeypatch: pytest.M
     assert r.code == 1 and "unknown setting 'colour'" in r.err
 
 
-def test_devices_remembers_a_choice(vp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tomllib
-
+def test_devices_refuses_a_device_that_does_not_exist(vp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Saving a real choice is tested through the audio server (test_drill_terminal.py).
     cfg = tmp_path / "c" / "config.toml"
     monkeypatch.setenv("VOICEPRACTICE_CONFIG", str(cfg))
-    assert vp("devices", "--set-input", "3", "--set-output", "USB Headset").code == 0
-    assert tomllib.loads(cfg.read_text()) == {"input": 3, "output": "USB Headset"}
-    assert cfg.stat().st_mode & 0o777 == 0o600
+    for option in ("--set-input", "--set-output"):
+        for device in ("99", "no-such-device-xyz"):
+            r = vp("devices", option, device)
+            assert r.code == 1, r
+            [line] = r.err.strip().splitlines()
+            assert line.startswith("Error: no ") and "found matching" in line, line
+    assert not cfg.exists()
 
 
 def test_doctor_says_what_to_fix(vp) -> None:
