@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 import pytest
+from test_e2e_audio_server import pulse  # noqa: F401  (the audio-server fixture)
 
 from conftest import FIXTURES
-from test_e2e_audio_server import pulse  # noqa: F401  (the audio-server fixture)
 
 ANSWER = str(FIXTURES / "strong_close.flac")
 ONE_TURN = Path(__file__).parent / "data" / "one_turn.toml"

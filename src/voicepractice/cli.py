@@ -117,7 +117,7 @@ def drill(
     r, attempt = 0, 1
     while True:
         if rounds > 1 or r or attempt > 1:
-            of = f" of {rounds}" if r < rounds else ""
+            of = f" of {rounds}" if 1 < rounds and r < rounds else ""
             again = f", try {attempt}" if attempt > 1 else ""
             click.echo(click.style(f"\nRound {r + 1}{of}{again}", bold=True), err=True)
         result = run_drill(replace(options, round=r), store, meter)

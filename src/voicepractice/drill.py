@@ -268,6 +268,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
         interrupted = True
         notes.append("interrupted with Ctrl-C: the answers so far are saved")
     except DeadInputError as exc:
+        ui.status("  No sound at all from the microphone: stopping.")
         if not answered:
             store.discard(staging)
             raise

@@ -291,6 +291,7 @@ class LiveMeter:
         self.live = self.console.is_terminal
         self._last = -1.0
         self._watch = InputWatch()
+        self._drawn = False
         self.warned: list[str] = []
         """Warnings already shown during the call (the card need not repeat them)."""
 
@@ -321,11 +322,18 @@ class LiveMeter:
         state = "speaking" if p.speaking else "        "
         self.console.file.write(f"\r  {clock(p.elapsed):>7}  {meter}  {state}{warn:<32}")
         self.console.file.flush()
+        self._drawn = True
+
+    def _clear_meter(self) -> None:
+        """Wipe the meter's line so the next message starts on a clean line."""
+        if self._drawn:
+            self.console.file.write("\r" + " " * 79 + "\r")
+            self._drawn = False
 
     def done_listening(self, capture: Capture) -> None:
         if not self.live:
             return
-        self.console.file.write("\r" + " " * 79 + "\r")
+        self._clear_meter()
         why = {
             "silence": "you stopped talking",
             "enter": "Enter pressed",
@@ -339,10 +347,13 @@ class LiveMeter:
 
     def status(self, message: str) -> None:
         if self.live:
+            self._clear_meter()
             self.console.print(Text(message, style="dim"))
 
     def warn(self, message: str) -> None:
         self.warned.append(message)
+        if self.live:
+            self._clear_meter()
         self.console.print(Text(f"Warning: {message}", style="yellow"))
 
 
