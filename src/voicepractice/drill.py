@@ -337,7 +337,8 @@ def _skipped_note(recordings: int, answer_turns: int) -> str:
             f"one recording answers only the closing turn, so the other {answer_turns - 1} questions were "
             "skipped (give one --answer per question to run them all)"
         )
-    return f"{recordings} recordings for {answer_turns} questions: the last {answer_turns - recordings} skipped"
+    left = answer_turns - recordings
+    return f"{recordings} recordings for {answer_turns} questions: the last {'one was' if left == 1 else f'{left} were'} skipped"
 
 
 def _cannot_save(store: Store, staging: Path, captured: list[np.ndarray], exc: OSError) -> StoreError:
