@@ -30,6 +30,12 @@ ONE_TURN = Path(__file__).parent / "data" / "one_turn.toml"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
+def default_sigint() -> None:
+    """Ctrl-C as in a person's shell: a suite started in the background (`pytest &`) hands
+    its children SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Terminal:
     """A command running in an 80x24 pseudo-terminal: what it printed, and keys to send."""
 
@@ -41,6 +47,7 @@ class Terminal:
             [sys.executable, "-m", "voicepractice", *args],
             env={**env, "TERM": "xterm", "COLUMNS": "80"},
             stdin=slave if stdin_tty else subprocess.DEVNULL, stdout=slave, stderr=slave,
+            preexec_fn=default_sigint,
         )  # fmt: skip
         os.close(slave)
         self._buf = b""

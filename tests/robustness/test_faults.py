@@ -27,6 +27,9 @@ def _start_drill(home: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "voicepractice", "drill", "--answer", str(ANSWER), "--json", "--seed", "2", *args],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+        # A suite started in the background hands its children SIGINT ignored: give the
+        # drill the disposition it has in a person's shell, or Ctrl-C never reaches it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
 
 
