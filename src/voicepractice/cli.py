@@ -20,6 +20,7 @@ from . import __version__
 from .cli_common import (
     device_arg,
     emit_json,
+    full_option,
     json_option,
     model_options,
     profile_from,
@@ -67,13 +68,14 @@ def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
 @click.option("--max-seconds", type=click.FloatRange(5, 900), default=180, show_default=True, help="Longest answer, seconds.")
 @click.option("--no-cue", is_flag=True, help="No tone when listening starts.")
 @click.option("--seed", type=int, help="Choose the same phrasings every time.")
-@click.option("--rounds", type=click.IntRange(1, 10), default=1, show_default=True, help="Morning warm-up: several drills back to back on different phrasings, then a summary.")
+@click.option("--rounds", type=click.IntRange(1, 10), default=1, show_default=True, help="Morning warm-up: several drills on different phrasings, then a summary (on a terminal each waits for you).")
+@full_option
 @json_option
 def drill(
     scenario: str, answers: tuple[Path, ...], fallback_answer: Path | None, fast: bool, model: str, download: bool,
     input_device: str | None, output_device: str | None, voice: str | None, rate: int, interviewer: str | None,
     role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None,
-    silence: float, max_seconds: float, no_cue: bool, seed: int | None, rounds: int, as_json: bool,
+    silence: float, max_seconds: float, no_cue: bool, seed: int | None, rounds: int, full: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Run a drill: the interviewer winds down, you answer, you get a report card."""
     from .drill import DrillOptions, run_drill, summarize_rounds
@@ -105,24 +107,48 @@ def drill(
         import random
 
         options = replace(options, seed=random.randrange(1 << 30))  # one seed: rounds rotate phrasings
+    from .practice import ask, change_line, compare
+
     store, meter = Store(), LiveMeter()
-    results = []
-    for r in range(rounds):
-        if rounds > 1:
-            click.echo(click.style(f"\nRound {r + 1} of {rounds}", bold=True), err=True)
+    # The practice loop: on a terminal, after each report the person chooses to try
+    # again, go on, or stop; piped or --json runs go straight through the rounds.
+    interactive = not as_json and sys.stdin.isatty() and sys.stdout.isatty()
+    results: list[Any] = []
+    r, attempt = 0, 1
+    while True:
+        if rounds > 1 or r or attempt > 1:
+            of = f" of {rounds}" if 1 < rounds and r < rounds else ""
+            again = f", try {attempt}" if attempt > 1 else ""
+            click.echo(click.style(f"\nRound {r + 1}{of}{again}", bold=True), err=True)
         result = run_drill(replace(options, round=r), store, meter)
+        previous = results[-1] if results and attempt > 1 else None
         results.append(result)
         if not as_json:
             names = [t.turn_id for t in result.session.turns]
-            out.print(report_card(result.report, result.transcripts, turn_names=names, notes=result.notes))
+            notes = [n for n in result.notes if n not in meter.warned]  # already shown during the call
+            out.print(report_card(result.report, result.transcripts, turn_names=names, notes=notes, full=full))
+            if previous is not None:
+                out.print(change_line(compare(previous.report, result.report)))
             out.print(f"[dim]Saved as session {result.session.id} in {result.session.folder}[/dim]")
-    summary = summarize_rounds([r.report for r in results]) if rounds > 1 else None
+        if result.session.status == "interrupted":
+            break  # Ctrl-C means stop, not "next round"
+        if interactive:
+            choice = ask("next round" if r + 1 < rounds else "one more round")
+            if choice == "quit":
+                break
+            if choice == "retry":
+                attempt += 1
+                continue
+        elif r + 1 >= rounds:
+            break
+        r, attempt = r + 1, 1
+    summary = summarize_rounds([res.report for res in results]) if len(results) > 1 else None
     if as_json:
-        objects = [_drill_json(r) for r in results]
-        if summary is None:
+        objects = [_drill_json(res) for res in results]
+        if rounds == 1:
             emit_json(objects[0])
         else:
-            emit_json({"rounds": objects, "summary": summary.to_dict()})
+            emit_json({"rounds": objects, "summary": summary.to_dict() if summary else None})
     elif summary is not None:
         out.print(warmup_panel(summary))
 
@@ -157,10 +183,11 @@ def _has_microphone(device: int | str | None) -> bool:
 @click.option("-t", "--text", help="Check typed text instead of a recording.")
 @model_options
 @profile_options
+@full_option
 @json_option
 def check(
     recording: Path | None, text: str | None, model: str, download: bool,
-    role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None, as_json: bool,
+    role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None, full: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Score a recording (wav, flac, mp3, m4a...) or typed text (--text)."""
     from .check import check as run_check
@@ -206,9 +233,7 @@ def check(
     if as_json:
         emit_json({"source": str(recording) if recording else "text", "transcript": transcript.to_dict(), "report": report.to_dict(), "notes": notes})
         return
-    out.print(report_card(report, [transcript]))
-    for note in notes:
-        out.print(f"Note: {note}.", style="dim")
+    out.print(report_card(report, [transcript], notes=notes, full=full))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -26,6 +26,10 @@ def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout (see README).")(f)
 
 
+def full_option(f: F) -> F:
+    return click.option("--full", is_flag=True, help="The whole report card: every element's coaching, extras, delivery norms, your words.")(f)
+
+
 def model_options(f: F) -> F:
     f = click.option(
         "--download",

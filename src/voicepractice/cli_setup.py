@@ -20,6 +20,13 @@ def devices(set_input: str | None, set_output: str | None, as_json: bool) -> Non
     from .show import out
 
     if set_input is not None or set_output is not None:
+        from .preflight import find_device
+
+        # Refuse a device that is not there now: a typo would only show up mid-drill.
+        if set_input:
+            find_device(device_arg(set_input), "input")
+        if set_output:
+            find_device(device_arg(set_output), "output")
         path = save_settings({"input": device_arg(set_input), "output": device_arg(set_output)})
         click.echo(f"Saved in {path}.", err=True)
 

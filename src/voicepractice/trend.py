@@ -164,8 +164,13 @@ def plot(t: Trend, path: Path) -> Path:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
+        import shlex
+        import sys
+
+        # The interpreter running us: `pip` on the PATH may belong to another Python.
         raise VoicePracticeError(
-            "--plot needs matplotlib: run `pip install matplotlib` (or leave --plot out)"
+            f"--plot needs matplotlib: run `{shlex.quote(sys.executable)} -m pip install 'matplotlib>=3.8'` "
+            "(`make install` does it too), or leave --plot out"
         ) from None
     if not t.sessions:
         raise VoicePracticeError("no complete sessions to plot: run `voicepractice drill` first")
