@@ -116,7 +116,7 @@ def _batch_run(answer: Path) -> dict[str, float]:
     }
 
 
-def startup(runs: int, cache: str, line: str = "clean") -> list[float]:
+def startup(runs: int, cache: str, line: str = "clean", voice: str | None = None) -> list[float]:
     """Seconds from launching `voicepractice drill` to the first interviewer line going to the speaker.
 
     ``cache`` "cold": an empty line cache each run; "warm": one cache, filled by a drill first.
@@ -124,6 +124,8 @@ def startup(runs: int, cache: str, line: str = "clean") -> list[float]:
     out = []
     exe = [sys.executable, "-m", "voicepractice", "drill", "--scenario", str(ONE_TURN), "--no-cue",
            "--answer", str(ROOT / "audio_fixtures" / "weak_thanks_only.flac"), "--fast", "--line", line]  # fmt: skip
+    if voice:
+        exe += ["--voice", voice]
     with tempfile.TemporaryDirectory() as shared:
         if cache == "warm":
             subprocess.run(exe, env={**os.environ, "VOICEPRACTICE_HOME": shared + "/home", "VOICEPRACTICE_CACHE": shared},
@@ -222,7 +224,12 @@ def start_figures(runs: int) -> int:
     """First interviewer word and drill memory with the natural voice; writes bench/results/startup.md and .json."""
     load = os.getloadavg()[0]
     figures = {
-        "first_line_s": {f"{c}, {ln}": startup(runs, c, ln) for c in ("warm", "cold") for ln in ("clean", "phone")},
+        "first_line_s": {
+            **{f"natural voice, {c}, {ln}": startup(runs, c, ln) for c in ("warm", "cold") for ln in ("clean", "phone")},
+            # The same start with the system voice (espeak-ng), as every drill started before the natural
+            # voice: the reference for this machine at this load.
+            "system voice (espeak-ng), cold, clean": startup(runs, "cold", "clean", "system"),
+        },
         "drill_peak_rss_mb": {c: drill_memory(c) for c in ("cold", "warm")},
         "load_average_1min": round(load, 2),
     }
@@ -237,7 +244,7 @@ def start_figures(runs: int) -> int:
         "a drill also renders every phrasing of its first line for the next one). Cold: an empty cache.",
         "On the phone line a 1.9 s ring and pick-up plays first, while the line renders.",
         "",
-        "| line cache, line | median | worst |",
+        "| voice, line cache, line | median | worst |",
         "|---|---:|---:|",
     ]
     for label, values in figures["first_line_s"].items():

@@ -160,3 +160,26 @@ def test_the_voice_and_the_line_come_from_the_config_file(vp, tmp_path: Path, mo
     assert info.samplerate == 22_050  # espeak-ng's own rate, clean: no phone line
     cached = {p.name for p in tts_cache.cache_dir().iterdir()}
     assert tts_cache.key(out["turns"][0]["line"], "system", 150, "clean") in cached
+
+
+def test_without_the_natural_voice_the_system_voice_speaks_with_one_warning(
+    vp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from voicepractice import natural
+    from voicepractice.errors import SpeechError
+
+    def no_natural(*args: object) -> None:
+        raise SpeechError("the natural voice did not load (onnxruntime missing)")
+
+    monkeypatch.setattr(natural, "synthesize", no_natural)
+    monkeypatch.setattr(natural, "phonemize_ahead", no_natural)
+    answers = [str(FIXTURES / f) for f in ("turn1_question.flac", "turn2_close.flac", "turn3_goodbye.flac")]
+    r = vp("drill", "--json", "--fast", "--seed", "4", *[x for a in answers for x in ("--answer", a)])
+    assert r.code == 0, r.err
+    out = json.loads(r.out)
+    fallbacks = [n for n in out["notes"] if "system voice speaks instead" in n]
+    assert len(fallbacks) == 1 and " ".join(r.err.split()).count("system voice speaks instead") == 1, r.err
+    assert all(t["interviewer_audio"] for t in out["turns"])  # the system voice said every line
+    assert not any("text-to-speech failed" in n for n in out["notes"])

@@ -50,12 +50,12 @@ def check_tts(voice: str | None, rate: int = 165) -> Check:
 
             load_audio(write_wav(Path(tmp) / "t.wav", rendered.audio, rendered.rate))  # it decodes, too
     except VoicePracticeError as exc:
-        return Check("voice", "fail", str(exc), "run `make install` (and install espeak-ng on Linux), or pick another --voice")
+        return Check("text-to-speech", "fail", str(exc), "run `make install` (and install espeak-ng on Linux), or pick another --voice")
     who = _voice_name(rendered.voice)
     if rendered.fallback:
-        return Check("voice", "warn", f"{who} will speak: {rendered.fallback}", "reinstall the natural voice: `make install`")
+        return Check("text-to-speech", "warn", f"{who} will speak: {rendered.fallback}", "reinstall the natural voice: `make install`")
     chosen = "the default" if voice is None else f"--voice {wanted}"
-    return Check("voice", "ok", f"{who} will speak ({chosen}); rendered {seconds:.1f} s of speech in {took:.2f} s")
+    return Check("text-to-speech", "ok", f"{who} will speak ({chosen}); rendered {seconds:.1f} s of speech in {took:.2f} s")
 
 
 def _voice_name(voice_id: str) -> str:

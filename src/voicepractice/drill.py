@@ -398,6 +398,7 @@ class _Speaker:
         self._texts: dict[str, str] = {}
         self._failed: dict[str, SpeechError] = {}
         self._fallback_noted = False
+        self._first_said = threading.Event()
         self.first_phrasings = 0
 
     def prepare(self, lines: list[tuple[str, str]], ahead: list[str] | None = None, first_phrasings: int = 0) -> None:
@@ -433,12 +434,14 @@ class _Speaker:
                     log.info("could not render ahead %r: %s", text[:40], exc)
         finally:
             natural.unload()
+            # Whisper's load is heavy Python work that would hold up the first line: it starts
+            # once the first line is on its way to the speaker (it has the whole line to load).
+            self._first_said.wait(timeout=10)
             self.done.set()
 
     def _phonemize_first(self, texts: list[str]) -> None:
         """With the natural voice, phonemize every line not cached yet and free the tables (100 MB) at once."""
         if not natural.is_natural(self.options.voice.voice):
-            self.done.set()  # a system voice is small: no need to keep Whisper waiting
             return
         try:
             missing = [t for t in texts if not is_cached(t, self.options.voice, self.line)]
@@ -497,6 +500,7 @@ class _Speaker:
                 self._play(phoneline.ring_and_pickup(), phoneline.OUT_RATE)
         wav = name if self._render(line, name, fresh) else None
         self.ui.interviewer(line)
+        self._first_said.set()
         if wav and self.available:
             try:
                 play(self.staging / wav, self.options.output_device)

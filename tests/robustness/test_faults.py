@@ -146,13 +146,17 @@ def test_microphone_vanishing_mid_drill(vp, private_home: Path, monkeypatch: pyt
 
 
 def test_tts_failure_falls_back_to_text(vp, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from voicepractice import speak
+    from voicepractice import natural, speak
     from voicepractice.errors import SpeechError
 
     def broken() -> None:
         raise SpeechError("the text-to-speech engine did not start (libespeak-ng.so.1: cannot open)")
 
+    def no_natural(text: str, rate: int) -> None:
+        raise SpeechError("the natural voice did not load (onnxruntime missing)")
+
     monkeypatch.setattr(speak, "_engine", broken)
+    monkeypatch.setattr(natural, "synthesize", no_natural)  # no voice at all: neither kind loads
     r = vp("drill", "--answer", str(ANSWER), "--fast", "--json", "--seed", "2")
     assert r.code == 0, r.err
     out = json.loads(r.out)
