@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from voicepractice.check import CheckOptions, Profile, check, load_profile
-from voicepractice.check_rubric import compile_pattern, compile_rubric, rubric_data
+from voicepractice.coach import CheckOptions, Profile, check, load_profile
+from voicepractice.coach.rubric import compile_pattern, compile_rubric, rubric_data
 from voicepractice.errors import ProfileError
 from voicepractice.records import CORE_ELEMENTS, Report, Transcript, Word
 
@@ -338,7 +338,7 @@ def test_pattern_language() -> None:
 def test_a_coach_can_extend_the_rubric(tmp_path: Path) -> None:
     import tomllib
 
-    data = tomllib.loads((Path(__file__).parents[1] / "src/voicepractice/rubric.toml").read_text())
+    data = tomllib.loads((Path(__file__).parents[1] / "src/voicepractice/coach/rubric.toml").read_text())
     data["core"]["thanks"]["cues"].append({"name": "kiwi", "patterns": ["cheers heaps"]})
     compiled = compile_rubric(data)
     assert "kiwi" in [c.name for c in compiled.element("thanks").cues]
@@ -368,7 +368,7 @@ def test_dev_set_core_f1(element: str) -> None:
 
 
 def test_options_rubric_file(tmp_path: Path) -> None:
-    src = (Path(__file__).parents[1] / "src/voicepractice/rubric.toml").read_text()
+    src = (Path(__file__).parents[1] / "src/voicepractice/coach/rubric.toml").read_text()
     custom = tmp_path / "coach.toml"
     custom.write_text(src.replace('"(many|big|huge|', '"kia ora|(many|big|huge|'))
     text = "kia ora"
