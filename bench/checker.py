@@ -36,12 +36,13 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-import numpy as np  # noqa: E402
 
-from voicepractice.coach import CheckOptions, check  # noqa: E402
-from voicepractice.coach import training  # noqa: E402
-from voicepractice.coach.judge import MUST_ASK  # noqa: E402
-from voicepractice.coach.cues import asks  # noqa: E402
+from voicepractice.coach import (  # noqa: E402
+    CheckOptions,
+    check,
+    training,  # noqa: E402
+)
+from voicepractice.coach.judge import exact_rules  # noqa: E402
 from voicepractice.coach.model import ELEMENTS, head  # noqa: E402
 from voicepractice.records import CORE_ELEMENTS, Report, Transcript, Word  # noqa: E402
 
@@ -88,12 +89,7 @@ class Score:
                 "f1": round(self.f1, 4), "support": self.tp + self.fn}
 
 
-def turns_of(close: training.Close) -> list[Transcript]:
-    """The close as the checker gets it: one transcript per turn, sentences joined with spaces."""
-    by_turn: dict[int, list[str]] = {}
-    for s in close.sentences:
-        by_turn.setdefault(s.turn, []).append(s.text)
-    return [Transcript.from_text(" ".join(v), turn=t) for t, v in sorted(by_turn.items())]
+turns_of = training.transcripts
 
 
 def close_scores(closes: Sequence[training.Close], options: CheckOptions,
@@ -118,12 +114,12 @@ def sentence_scores(closes: Sequence[training.Close]) -> dict[str, Score]:
     vectors = training.embed_all(texts)
     scores = {e: Score() for e in ELEMENTS}
     for c in closes:
-        p = h.predict(training.close_features(c, vectors))
+        x = training.close_features(c, vectors)
+        texts = [s.text for s in c.sentences]
+        p = exact_rules(h.predict(x), texts, x[:, -len(ELEMENTS):], h.elements)
         for i, s in enumerate(c.sentences):
-            ask = asks(s.text)
             for j, e in enumerate(h.elements):
-                got = p[i, j] >= h.found[j] and (ask or e not in MUST_ASK)
-                scores[e].add(e in s.labels, bool(got))
+                scores[e].add(e in s.labels, bool(p[i, j] >= h.found[j]))
     return scores
 
 

@@ -88,6 +88,7 @@ def main() -> None:
     print(file=sys.stderr)
     arrays, meta = training.train(pool, vectors, log_line=lambda s: print(s, file=sys.stderr))
     meta["data_sha256"] = training.data_sha256(args.data)
+    meta["data_files"] = training.file_hashes(args.data)
     meta["seed"] = training.SEED
     digest = model.save(args.out, model.ELEMENTS, arrays, meta)
     meta["weights_sha256"] = digest

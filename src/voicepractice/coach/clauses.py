@@ -84,7 +84,8 @@ def _opens_clause(bare: list[str], k: int) -> bool:
     if w in _WH and prev not in _NO_CUT_BEFORE_WH and prev not in _JOIN and any(x in _AUX for x in nxt[:2]):
         return True
     if w in _ASK and nxt and nxt[0] in _YOU and prev not in _WH and prev not in _JOIN and prev not in _YOU \
-            and prev not in _AUX and prev not in {"that", "if", "what", "so", "which", "how"}:
+            and prev not in _AUX and prev not in {"that", "if", "what", "so", "which", "how"} \
+            and not any(x in _WH for x in bare[max(0, k - 6) : k]):  # "how many days of leave do i get"
         return True
     if w in {"i", "i'm", "i've", "i'd", "im", "ive", "id"} and prev not in _AUX and prev not in _JOIN \
             and prev not in {"that", "because", "if", "when", "what", "as", "than", "where", "how", "why", "since"}:
@@ -120,7 +121,7 @@ def split_words(words: Sequence[Word], turn: int = 0) -> list[Clause]:
     words = [w for w in words if w.text.strip()]
     if not words:
         return []
-    punctuated = any(_ends_sentence(w.text) for w in words[:-1])
+    punctuated = any(_ends_sentence(w.text) for w in words)
     spans: list[tuple[int, int]] = []
     a = 0
     for i, w in enumerate(words):

@@ -5,7 +5,7 @@ a sentence encoder blurs: whether the clause asks or requests something, a
 negation and what it covers, a hedge or hypothetical, reported speech ("my
 manager asked what the next steps were"), the past tense. They go into the
 head next to the embedding, and ``asks`` also gates the elements that must be
-asked (next steps, a role question, follow-up contact, inviting concerns).
+asked (next steps, a role question).
 """
 
 from __future__ import annotations
@@ -30,7 +30,15 @@ _REQUEST = (
     "i would like to ask", "may i ask", "can i ask", "could i ask", "i want to know", "i wanted to ask",
     "i wanted to know", "i am curious", "curious about", "curious to know", "do you know", "is there", "are there",
     "any idea", "walk me through", "please share", "please advise", "kindly", "please explain", "please",
+    "grateful to know", "grateful to learn", "glad to know", "glad to learn", "appreciate knowing",
+    "appreciate receiving", "appreciate hearing", "value knowing", "need to know", "like to understand",
+    "interested to understand", "interested to know", "my question is", "my question would be", "want to ask",
+    "like to ask", "would only ask", "wanted to check", "what happens next", "what is next", "what next",
+    "how long", "how soon", "what the next", "what about the", "what kind of timeline", "keen to know", "keen to hear", "love to know", "love to hear",
 )
+_ASKING_AUX = frozenset({"could", "can", "may", "would", "will", "do", "does", "did", "is", "are", "should", "shall",
+                         "might", "have", "has"})
+_NOT_BEFORE_AUX = frozenset({"i", "you", "we", "they", "he", "she", "it", "that", "which", "who", "there", "this"})
 _NEGATORS = frozenset({"not", "never", "no", "nothing", "none", "nor", "neither", "without", "hardly"})
 _HEDGES = ("if", "whether", "unless", "suppose", "imagine", "wish", "would have", "could have", "might",
            "maybe", "perhaps", "not sure", "in theory", "hypothetically", "i guess", "were i")
@@ -69,7 +77,13 @@ def _parts(text: str) -> tuple[list[str], str, bool, bool, bool]:
     core = [w for w in words if w not in _FILLERS] or words
     head = core[:6]
     wh = any(w in _WH and any(x in _AUX for x in head[k + 1 : k + 3]) for k, w in enumerate(head[:4]))
-    inverted = bool(head) and head[0] in _AUX and len(head) > 1 and head[1] in _SUBJ
+    # An auxiliary before its subject anywhere, after fillers and restarts ("before i go could i get..."),
+    # but not "i can", "that is it".
+    inverted = any(
+        w in _ASKING_AUX and k + 1 < len(words) and words[k + 1] in _SUBJ
+        and (k == 0 or words[k - 1] not in _NOT_BEFORE_AUX)
+        for k, w in enumerate(words)
+    ) or (bool(head) and head[0] in _AUX and len(head) > 1 and head[1] in _SUBJ)
     request = _has(joined, _REQUEST)
     return words, joined, wh, inverted, request
 

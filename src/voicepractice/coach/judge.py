@@ -7,8 +7,7 @@ higher "sure" one, the verdict is "found, but not sure": ``weak`` is set, the
 ``confidence`` is shown, and the coaching line says how to make it land.
 
 Rules stay where they are exact:
-- an element that must be *asked* (next steps, a role question, follow-up
-  contact, inviting concerns) only counts in a clause that asks or requests
+- an element that must be *asked* (next steps, a role question) only counts in a clause that asks or requests
   something, read from its wording (``cues.asks``);
 - the person's own ``--strength`` talking points are matched as words
   (``rules._strength_hit``), and credit the recap;
@@ -22,6 +21,7 @@ The coaching lines and examples still come from ``rubric.toml``.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -31,16 +31,50 @@ from ..records import CORE_ELEMENTS, Evidence, Finding, Report, Transcript
 from . import rules
 from .bank import bank_matrix, context
 from .clauses import Clause, split_turns
-from .cues import asks
+from .cues import CUE_NAMES, cue_vector
 from .model import Head, features, head
 
 log = logging.getLogger(__name__)
 
-MUST_ASK = frozenset({"next_steps", "role_question", "follow_up_contact", "invite_concerns"})
+MUST_ASK = frozenset({"next_steps", "role_question"})
 """Elements that only count when the clause asks or requests (the rule is exact, the model is not)."""
 IMPLIES = {"ask_for_job": ("interest",)}
 """Asking for the job is also interest (the labelling guide's rule)."""
 UNSURE = "I'm not sure this came across: say it plainly."
+
+
+def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements: Sequence[str]) -> np.ndarray:
+    """Where the wording settles it, the rule overrides the model (``p`` is changed in place and returned).
+
+    - next steps and a role question must be asked (``cues.asks``), and a question about
+      pay or perks (its words, or the phrase bank's salary cue) is neither;
+    - interest under a negation or a hedge that the phrase bank (with its negation
+      scope) does not credit is not interest ("I'm not sure this role is for me");
+    - "thank-you note/email/card" is not thanks unless the bank finds thanks too.
+    """
+    col = {e: j for j, e in enumerate(elements)}
+    for i, text in enumerate(texts):
+        cue = cue_vector(text)
+        if not cue[_ASKS]:
+            for e in MUST_ASK:
+                p[i, col[e]] = 0.0
+        low = text.lower()
+        if (bank[i, col["salary_first"]] > 0 or _PERKS.search(low)) and not _PROCESS.search(low):
+            for e in MUST_ASK:
+                p[i, col[e]] = 0.0
+        if (cue[_NEGATED] or cue[_HEDGED]) and bank[i, col["interest"]] == 0:
+            p[i, col["interest"]] = 0.0
+        if bank[i, col["thanks"]] == 0 and _THANK_NOTE.search(text.lower()):
+            p[i, col["thanks"]] = 0.0
+    return p
+
+
+_ASKS, _NEGATED, _HEDGED = (CUE_NAMES.index(n) for n in ("asks", "negated", "hedged"))
+_PERKS = re.compile(r"\b(salary|salaries|pay|paid|wage|wages|holiday|holidays|vacation|pto|benefits|bonus|bonuses|"
+                    r"compensation|pension|perks|remote days|stock options|equity|overtime rate)\b")
+_PROCESS = re.compile(r"\b(next steps?|hear back|here back|decision|decide|timeline|time frame|round|process|"
+                      r"interview|stage|offer)\b")
+_THANK_NOTE = re.compile(r"thank[- ]?you (note|email|e-mail|card|letter|message)s?\b")
 
 
 def probabilities(clauses: Sequence[Clause], h: Head, ctx: rules._Ctx) -> np.ndarray:
@@ -51,10 +85,8 @@ def probabilities(clauses: Sequence[Clause], h: Head, ctx: rules._Ctx) -> np.nda
         return np.zeros((0, len(h.elements)), np.float32)
     texts = [c.text for c in clauses]
     emb = encoder().encode(texts)
-    p = h.predict(features(emb, texts, [c.turn for c in clauses], bank_matrix(ctx, clauses)))
-    gate = np.array([asks(t) for t in texts])
-    for e in MUST_ASK & set(h.elements):
-        p[~gate, h.index(e)] = 0.0
+    bank = bank_matrix(ctx, clauses)
+    p = exact_rules(h.predict(features(emb, texts, [c.turn for c in clauses], bank)), texts, bank, h.elements)
     for src, targets in IMPLIES.items():
         for t in targets:
             p[:, h.index(t)] = np.maximum(p[:, h.index(t)], p[:, h.index(src)] * (p[:, h.index(src)] >= h.found[h.index(src)]))
@@ -112,8 +144,8 @@ def check(
             found = best >= float(h.found[j])
             unsure = found and best < float(h.sure[j])
             if found:
-                order = sorted((i for i in range(len(clauses)) if col[i] >= h.found[j]), key=lambda i: -col[i])
-                picked = sorted(order[: options.max_evidence], key=lambda i: (clauses[i].turn, clauses[i].first))
+                ranked = sorted((i for i in range(len(clauses)) if col[i] >= h.found[j]), key=lambda i: -col[i])
+                picked = sorted(ranked[: options.max_evidence], key=lambda i: (clauses[i].turn, clauses[i].first))
                 evidence = [_quote(clauses[i]) for i in picked]
         if e.name == "qualifications":
             if found and not unsure:

@@ -1,6 +1,11 @@
-"""The checker: what a strong close is missing, with the words that earned each verdict.
+"""The phrase-bank checker: the exact rules the model keeps, and the old judge for comparison.
 
-``check(turns, profile)`` reads one transcript or several (one per turn of a
+``voicepractice.coach.check`` is the public checker (the learned head plus
+these rules); ``check`` here is the phrase bank alone, kept so the bench can
+score it beside the model and for its exact parts (profiles, strengths,
+rambling, negation scope, question wording).
+
+The phrase bank's ``check(turns, profile)`` reads one transcript or several (one per turn of a
 drill) and returns a ``Report``: the four core elements (interest,
 qualifications, next steps, thanks), the extras and the pitfalls, each with
 evidence (the quoted words and their time in the recording) and, when
@@ -31,11 +36,11 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from .check_rubric import Cue, Element, Rubric, compile_rubric, default_rubric, load_rubric_file
-from .check_text import Corrector, TurnText, quote_span, quote_text, tokenize
-from .delivery import measure
-from .errors import ProfileError
-from .records import CORE_ELEMENTS, Delivery, Evidence, Finding, Report, Transcript
+from ..delivery import measure
+from ..errors import ProfileError
+from ..records import CORE_ELEMENTS, Delivery, Evidence, Finding, Report, Transcript
+from .rubric import Cue, Element, Rubric, compile_rubric, default_rubric, load_rubric_file
+from .text import Corrector, TurnText, quote_span, quote_text, tokenize
 
 __all__ = ["CheckOptions", "Profile", "check", "load_profile"]
 
@@ -73,6 +78,9 @@ class CheckOptions:
     """At most this many quotes per finding."""
     rubric: Path | None = None
     """A coach's own rubric file instead of the shipped one."""
+    engine: Literal["model", "rules"] = "model"
+    """``model``: the trained head judges meaning (the product). ``rules``: the phrase bank
+    alone, as before the model (kept for comparison in ``bench/checker.py``)."""
 
 
 _PROFILE_KEYS = {"role", "company", "strengths"}

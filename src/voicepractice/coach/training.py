@@ -83,6 +83,11 @@ def data_sha256(directory: Path = DATA_DIR) -> str:
     return h.hexdigest()
 
 
+def file_hashes(directory: Path = DATA_DIR) -> dict[str, str]:
+    """sha256 of each data file, so a retrain can be checked on exactly the same files later."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data_files(directory)}
+
+
 def load_sources(directory: Path = DATA_DIR) -> dict[str, tuple[str, str]]:
     """source -> (kind, ref) from every ``sources-*.tsv``."""
     out: dict[str, tuple[str, str]] = {}
@@ -143,7 +148,7 @@ CACHE = Path(__file__).resolve().parents[3] / ".coach-cache" / "embeddings.npz"
 
 def embed_all(texts: Iterable[str], cache: Path | None = CACHE, batch: int = 32,
               progress: Callable[[int, int], None] | None = None) -> dict[str, np.ndarray]:
-    from .encoder import encoder
+    from .encoder import Encoder
 
     wanted = sorted(set(texts))
     known: dict[str, np.ndarray] = {}
@@ -151,7 +156,7 @@ def embed_all(texts: Iterable[str], cache: Path | None = CACHE, batch: int = 32,
         with np.load(cache, allow_pickle=False) as z:
             known = dict(zip((str(t) for t in z["texts"]), z["vectors"], strict=True))
     todo = [t for t in wanted if t not in known]
-    enc = encoder() if todo else None
+    enc = Encoder(optimize=True) if todo else None
 
     def save() -> None:
         if cache is not None and todo:
@@ -208,6 +213,10 @@ class Matrix:
     """Index of each sentence's close."""
     group: np.ndarray
     """Index of each sentence's root source."""
+    texts: list[str]
+    """Each sentence's text."""
+    bank: np.ndarray
+    """The phrase bank's verdict per sentence (the columns of ``x`` that hold it)."""
 
 
 def matrix(closes: Sequence[Close], vectors: dict[str, np.ndarray]) -> Matrix:
@@ -219,7 +228,16 @@ def matrix(closes: Sequence[Close], vectors: dict[str, np.ndarray]) -> Matrix:
             ys.append([e in s.labels for e in ELEMENTS])
             cl.append(ci)
             gr.append(roots[c.root])
-    return Matrix(np.concatenate(xs), np.array(ys, np.float32), np.array(cl), np.array(gr))
+    x = np.concatenate(xs)
+    texts = [s.text for c in closes for s in c.sentences]
+    return Matrix(x, np.array(ys, np.float32), np.array(cl), np.array(gr), texts, x[:, -len(ELEMENTS):].copy())
+
+
+def gate(p: np.ndarray, m: Matrix) -> np.ndarray:
+    """What the checker does at run time after the head: the exact rules (``judge.exact_rules``)."""
+    from .judge import exact_rules
+
+    return exact_rules(p.copy(), m.texts, m.bank, ELEMENTS)
 
 
 # --- Fitting -----------------------------------------------------------------------
@@ -334,7 +352,7 @@ def train(closes: Sequence[Close], vectors: dict[str, np.ndarray], grid: Sequenc
     m = matrix(pool, vectors)
     best: tuple[float, float, np.ndarray] | None = None
     for c in grid:
-        p = out_of_fold(m, c)
+        p = gate(out_of_fold(m, c), m)
         pc, yc = close_level(p, m)
         found, _ = thresholds(pc, yc)
         macro = float(np.mean([f1(pc[:, j] >= found[j], yc[:, j] > 0.5)[2] for j in range(len(ELEMENTS))
