@@ -53,8 +53,8 @@ def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
 
 @cli.command()
 @click.option("-s", "--scenario", default="phone_screen", show_default=True, help="Interviewer script: a name from `voicepractice scenarios` or a .toml file.")
-@click.option("-a", "--answer", "answers", multiple=True, type=click.Path(path_type=Path), help="A recording that stands in for the microphone (repeat for several turns).")
-@click.option("--fallback-answer", type=click.Path(path_type=Path), help="Use this recording if no microphone is found.")
+@click.option("-a", "--answer", "answers", multiple=True, type=click.Path(path_type=Path, readable=False), help="A recording that stands in for the microphone (repeat for several turns).")
+@click.option("--fallback-answer", type=click.Path(path_type=Path, readable=False), help="Use this recording if no microphone is found.")
 @click.option("--fast", is_flag=True, help="Feed --answer recordings as fast as possible instead of at real-time pace.")
 @model_options
 @click.option("-i", "--input", "input_device", envvar="VOICEPRACTICE_INPUT", help="Microphone: index or name from `voicepractice devices`. [env: VOICEPRACTICE_INPUT]")
@@ -153,7 +153,7 @@ def _has_microphone(device: int | str | None) -> bool:
 
 
 @cli.command()
-@click.argument("recording", required=False, type=click.Path(path_type=Path))
+@click.argument("recording", required=False, type=click.Path(path_type=Path, readable=False))
 @click.option("-t", "--text", help="Check typed text instead of a recording.")
 @model_options
 @profile_options
@@ -168,8 +168,12 @@ def check(
     from .records import Transcript
     from .show import out, report_card, spinner
 
-    if (recording is None) == (text is None):
+    if recording is None and text is None:
+        raise click.UsageError('nothing to check: give a RECORDING (voicepractice check close.wav) or --text "..."')
+    if recording is not None and text is not None:
         raise click.UsageError("give either a RECORDING or --text, not both")
+    if text is not None and not any(ch.isalnum() for ch in text):
+        raise click.UsageError('--text has no words in it: type the close you want checked, e.g. --text "Thank you for your time..."')
     prof = profile_from(role, company, strengths, profile)
     if text is not None:
         transcript = Transcript.from_text(text)
@@ -192,11 +196,19 @@ def check(
                 f"{recording} doesn't sound like English (the recogniser was unsure of nearly every word): "
                 "the coach checks English closes; record your answer in English and check it again"
             )
+    notes = []
+    if recording is not None:
+        from .transcribe import UNSURE_ENGLISH_NOTE, english_verdict
+
+        if english_verdict(transcript.words) == "unsure":
+            notes.append(UNSURE_ENGLISH_NOTE.format(what=f"{recording}"))
     report = run_check(transcript, prof)
     if as_json:
-        emit_json({"source": str(recording) if recording else "text", "transcript": transcript.to_dict(), "report": report.to_dict()})
+        emit_json({"source": str(recording) if recording else "text", "transcript": transcript.to_dict(), "report": report.to_dict(), "notes": notes})
         return
     out.print(report_card(report, [transcript]))
+    for note in notes:
+        out.print(f"Note: {note}.", style="dim")
 
 
 def main(argv: list[str] | None = None) -> None:

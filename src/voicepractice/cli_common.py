@@ -53,10 +53,12 @@ def profile_options(f: F) -> F:
 
 def profile_from(role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None) -> Any:
     from .check import Profile, load_profile
+    from .names import company_name, role_title
 
     base = load_profile(profile) if profile else Profile()
+    # Normalised once here ("the data engineer role" → "data engineer"): the coaching builds its phrases from it.
     return Profile(
-        role=role or base.role,
-        company=company or base.company,
+        role=role_title(role or base.role),
+        company=company_name(company or base.company),
         strengths=tuple(strengths) or base.strengths,
     )

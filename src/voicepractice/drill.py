@@ -44,7 +44,14 @@ from .scenarios import (
 )
 from .speak import VoiceOptions, play, play_samples, render
 from .store import Session, Store, TurnRecord, new_session_id, now_iso, write_json
-from .transcribe import LiveTranscription, TranscribeOptions, Transcriber, make_transcript
+from .transcribe import (
+    UNSURE_ENGLISH_NOTE,
+    LiveTranscription,
+    TranscribeOptions,
+    Transcriber,
+    english_verdict,
+    make_transcript,
+)
 
 log = logging.getLogger(__name__)
 
@@ -284,6 +291,8 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 f"your answer to turn {turns[answer.index].turn_id} doesn't sound like English, so it earned "
                 "nothing: the coach checks English closes; answer in English next time"
             )
+        elif english_verdict(transcript.words) == "unsure":
+            notes.append(UNSURE_ENGLISH_NOTE.format(what=f"your answer to turn {turns[answer.index].turn_id}"))
     timings["final_decode_s"] = time.monotonic() - t0
 
     t1 = time.monotonic()

@@ -34,14 +34,12 @@ def clock(seconds: float | None) -> str:
 
 
 def _quote(e: Evidence, turn_names: Sequence[str] | None) -> Text:
+    from .labels import at
+
     t = Text(f"“{e.quote}”", style="italic")
-    where = []
-    if turn_names and len(turn_names) > 1 and e.turn < len(turn_names):
-        where.append(turn_names[e.turn])
-    if e.start is not None:
-        where.append(clock(e.start))
+    where = at(e.turn, e.start, len(turn_names) if turn_names else 1)  # "turn 2, 0:14", as everywhere
     if where:
-        t.append(f"  {' · '.join(where)}", style="dim")
+        t.append(f"  {where}", style="dim")
     return t
 
 
@@ -173,7 +171,7 @@ def report_card(
             if i:
                 body.append("\n")
             if turn_names and len(transcripts) > 1 and tr.turn < len(turn_names):
-                body.append(f"[{turn_names[tr.turn]}] ", style="dim")
+                body.append(f"Turn {tr.turn + 1}: ", style="dim")  # as the quotes say it ("turn 2, 0:14")
             body.append(tr.text)
         parts += [Text(""), Panel(body, title="What you said", title_align="left", border_style="dim")]
     else:
@@ -241,18 +239,20 @@ def spinner(message: str) -> Iterator[None]:
 
 def warmup_panel(summary: Any) -> Panel:
     """The end of a morning warm-up: what improved, what is missing, one thing to remember."""
+    from .labels import element_label, element_labels
+
     t = Text()
     for element, hits in summary.hits.items():
-        t.append(f"{element.replace('_', ' '):<16}")
+        t.append(f"{element_label(element):<22}")  # the card's labels: "Why you fit", not "qualifications"
         for h in hits:
             t.append(" ✓" if h else " ✗", style="green" if h else "red")
         t.append("\n")
     if summary.improved:
-        t.append(f"\nImproved: {', '.join(e.replace('_', ' ') for e in summary.improved)}", style="green")
+        t.append(f"\nImproved: {element_labels(summary.improved)}", style="green")
     if summary.slipped:
-        t.append(f"\nSlipped: {', '.join(e.replace('_', ' ') for e in summary.slipped)}", style="yellow")
+        t.append(f"\nSlipped: {element_labels(summary.slipped)}", style="yellow")
     if summary.still_missing:
-        t.append(f"\nStill missing: {', '.join(e.replace('_', ' ') for e in summary.still_missing)}", style="red")
+        t.append(f"\nStill missing: {element_labels(summary.still_missing)}", style="red")
     t.append("\n\nRemember for the real call: ", style="bold")
     t.append(summary.remember)
     return Panel(t, title=f"Warm-up: {summary.rounds} rounds", title_align="left")
