@@ -88,7 +88,9 @@ def _opens_clause(bare: list[str], k: int) -> bool:
             and not any(x in _WH for x in bare[max(0, k - 6) : k]):  # "how many days of leave do i get"
         return True
     if w in {"i", "i'm", "i've", "i'd", "im", "ive", "id"} and prev not in _AUX and prev not in _JOIN \
-            and prev not in {"that", "because", "if", "when", "what", "as", "than", "where", "how", "why", "since"}:
+            and prev not in {"that", "because", "if", "when", "what", "as", "than", "where", "how", "why", "since",
+                             # a complement, not a new clause: "i'm no longer sure i'm interested"
+                             "sure", "think", "know", "feel", "hope", "believe", "guess", "say", "said", "mean"}:
         return (w != "i") or (bool(nxt) and nxt[0] in _I_VERBS)
     return False
 
