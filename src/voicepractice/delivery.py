@@ -54,7 +54,7 @@ DURATION_HIGH_S = 75.0
 WORD_COUNT_HIGH = 140
 # Product guideline: a close is the last minute of the call. 75 seconds, or
 # about 140 words at the 120-165 wpm band, is the most it should take; beyond
-# that the checker reports "rambling" (rubric.toml [rambling] uses the same).
+# that the checker reports "rambling" (coach/rubric.toml [rambling] uses the same).
 
 PAUSE_GAP_S = 1.0
 # Gaps over 1 s are taken out of speaking time (see records.Delivery.speaking_s),

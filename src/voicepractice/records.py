@@ -145,6 +145,10 @@ class Finding:
     """Found, but thin (for example a recap with nothing concrete in it)."""
     details: dict[str, Any] = field(default_factory=dict)
     """Element-specific extras, e.g. ``{"strengths_mentioned": [...], "strengths_missed": [...]}``."""
+    confidence: float | None = None
+    """The model's probability for the best clause, 0..1 (None when a rule decided, e.g. rambling).
+    Between the element's found and sure thresholds the finding is ``weak`` with
+    ``details["unsure"]``: "found, but not sure"."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -157,6 +161,7 @@ class Finding:
             "example": self.example,
             "weak": self.weak,
             "details": dict(self.details),
+            "confidence": self.confidence,
         }
 
     @classmethod
@@ -171,6 +176,7 @@ class Finding:
             example=data.get("example"),
             weak=bool(data.get("weak", False)),
             details=dict(data.get("details", {})),
+            confidence=data.get("confidence"),
         )
 
 

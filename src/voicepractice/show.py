@@ -55,6 +55,9 @@ def _finding_row(f: Finding, turn_names: Sequence[str] | None) -> tuple[Text, Te
             if i:
                 body.append("\n")
             body.append_text(_quote(e, turn_names))
+    if f.found and (f.details or {}).get("unsure") and f.confidence is not None:
+        # The model's middle band: say so rather than tick it with confidence.
+        body.append(f"\nnot sure ({f.confidence:.0%})", style="yellow")
     show_coaching = (not f.found and f.kind != "pitfall") or (f.found and (f.weak or f.kind == "pitfall"))
     if show_coaching and f.coaching:
         if body:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .delivery import find_fillers
-from .records import Transcript, Word
+from ..delivery import find_fillers
+from ..records import Transcript, Word
 
 log = logging.getLogger(__name__)
 

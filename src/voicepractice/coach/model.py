@@ -1,0 +1,150 @@
+"""The trained head: per clause, a probability for every element.
+
+Features of a clause (``features``): its embedding, its neighbours' embeddings
+(the clause before and after, in the same close), where it sits (which turn,
+first or last), the exact cues of its wording (``cues.cue_vector``) and where the phrase bank
+found an element in it (``bank.bank_matrix``). The
+head is one logistic regression per element, trained by
+``scripts/train_coach.py`` and shipped as ``head.npz`` beside this module,
+stamped with the sha256 of the data it was trained on. At run time it needs
+numpy only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelError
+from .cues import CUE_NAMES, cue_vector
+from .encoder import DIM
+
+__all__ = ["ELEMENTS", "Head", "features", "head"]
+
+ELEMENTS: tuple[str, ...] = (
+    "interest", "qualifications", "next_steps", "thanks",
+    "role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact",
+    "negativity", "too_casual", "salary_first", "apologising",
+)
+"""Every element the head judges (``rambling`` is judged by length, not learned)."""
+TURNS = 3
+"""Turn positions told apart (0 = first answer, 1 = anything else, 2+ = goodbye)."""
+N_FEATURES = 2 * DIM + len(CUE_NAMES) + TURNS + 3 + len(ELEMENTS)
+
+
+def features(emb: np.ndarray, texts: Sequence[str], turns: Sequence[int], bank: np.ndarray) -> np.ndarray:
+    """The head's input for the clauses of ONE close, in order: ``(n, N_FEATURES)``.
+
+    ``bank`` is the phrase bank's verdict per clause and element (``bank.bank_matrix``).
+    """
+    n = len(texts)
+    x = np.zeros((n, N_FEATURES), np.float32)
+    if n == 0:
+        return x
+    x[:, :DIM] = emb
+    # The context: the mean of the clause before and the clause after.
+    x[1:, DIM : 2 * DIM] += emb[:-1] / 2
+    x[:-1, DIM : 2 * DIM] += emb[1:] / 2
+    at = 2 * DIM
+    x[:, at : at + len(CUE_NAMES)] = np.stack([cue_vector(t) for t in texts])
+    at += len(CUE_NAMES)
+    last_turn = max(turns)
+    for i, t in enumerate(turns):
+        x[i, at + min(t, TURNS - 1)] = 1.0
+        x[i, at + TURNS] = float(i == 0)
+        x[i, at + TURNS + 1] = float(i == n - 1)
+        x[i, at + TURNS + 2] = float(t == last_turn and last_turn > 0)
+    x[:, at + TURNS + 3 :] = bank
+    return x
+
+
+@dataclass(frozen=True)
+class Head:
+    """Weights and decision thresholds, per element."""
+
+    elements: tuple[str, ...]
+    weights: np.ndarray
+    """(n_elements, N_FEATURES), applied to standardised features."""
+    bias: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    found: np.ndarray
+    """Per element: at or above this probability the element counts as found."""
+    sure: np.ndarray
+    """Per element: below this (and at or above ``found``) the verdict is "found, but not sure"."""
+    meta: dict[str, Any]
+    """Training record: data sha256, counts, options, weights sha256."""
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Probabilities ``(n_clauses, n_elements)``."""
+        z = ((x - self.mean) / self.scale) @ self.weights.T + self.bias
+        return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+
+    def index(self, element: str) -> int:
+        return self.elements.index(element)
+
+
+_ARRAYS = ("weights", "bias", "mean", "scale", "found", "sure")
+
+
+def weights_sha256(arrays: dict[str, np.ndarray]) -> str:
+    """The hash of the learned numbers (not of the file, whose zip wrapper may vary)."""
+    h = hashlib.sha256()
+    for name in _ARRAYS:
+        a = np.ascontiguousarray(arrays[name], dtype=np.float32)
+        h.update(name.encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def save(path: Path, elements: Sequence[str], arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> str:
+    """Write a head file byte for byte the same for the same numbers (fixed zip dates)."""
+    arrays = {k: np.asarray(arrays[k], np.float32) for k in _ARRAYS}
+    digest = weights_sha256(arrays)
+    meta = {**meta, "weights_sha256": digest}
+    payload = {**arrays, "elements": np.array(list(elements)), "meta": np.array(json.dumps(meta, sort_keys=True))}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, arr in payload.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            out = io.BytesIO()
+            np.lib.format.write_array(out, arr, allow_pickle=False)
+            zf.writestr(info, out.getvalue())
+    path.write_bytes(buf.getvalue())
+    return digest
+
+
+def load(source: Any) -> Head:
+    with np.load(source, allow_pickle=False) as z:
+        arrays = {k: np.array(z[k], np.float32) for k in _ARRAYS}
+        elements = tuple(str(e) for e in z["elements"])
+        meta = json.loads(str(z["meta"]))
+    if arrays["weights"].shape[1] != N_FEATURES:
+        raise ModelError(f"the checker's head expects {arrays['weights'].shape[1]} features, this version makes "
+                         f"{N_FEATURES}: retrain with scripts/train_coach.py")
+    return Head(elements=elements, meta=meta, **arrays)
+
+
+HEAD_FILE = "head.npz"
+
+
+@lru_cache(maxsize=1)
+def head() -> Head:
+    """The shipped head (read once per process)."""
+    ref = resources.files("voicepractice.coach").joinpath(HEAD_FILE)
+    try:
+        with resources.as_file(ref) as path:
+            return load(path)
+    except FileNotFoundError as exc:
+        raise ModelError("the checker's trained head is missing: run scripts/train_coach.py") from exc

@@ -1,0 +1,375 @@
+"""Training the head: the labelled data, the split by source, the fit and the thresholds.
+
+Development only: ``scripts/train_coach.py`` runs it, ``bench/checker.py`` reuses
+the loading and the split. It needs scikit-learn (a training dependency, not a
+run-time one: the shipped head is a ``.npz`` of numbers).
+
+The split follows the data contract (``COACH_DATA_SPEC``): a source's split is
+decided by the hash of its name (``test`` < 25, ``dev`` < 40, else ``train``), a
+derived source (spoken and transcribed, say) takes its parent's. Training sees
+train and dev only: hyper-parameters and thresholds come from out-of-fold
+predictions grouped by source over train+dev, so no source ever scores itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..records import Transcript
+from . import bank, rules
+from .clauses import Clause
+from .model import ELEMENTS, features
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "labelled"
+SEED = 20261201
+
+
+def split_of(source: str) -> str:
+    """The spec's rule: sha1 of the source name, mod 100."""
+    h = int(hashlib.sha1(source.encode()).hexdigest(), 16) % 100
+    return "test" if h < 25 else "dev" if h < 40 else "train"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    turn: int
+    labels: frozenset[str]
+    hard_negative: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Close:
+    id: str
+    source: str
+    root: str
+    """The source the split comes from (a derived source's parent, recursively)."""
+    style: str
+    split: str
+    sentences: tuple[Sentence, ...]
+
+    def gold(self) -> set[str]:
+        """Elements found anywhere in the close (asking for the job also counts as interest)."""
+        out: set[str] = set()
+        for s in self.sentences:
+            out |= s.labels
+        if "ask_for_job" in out:
+            out.add("interest")
+        return out
+
+
+def data_files(directory: Path = DATA_DIR) -> list[Path]:
+    return sorted(directory.glob("*.jsonl")) + sorted(directory.glob("sources-*.tsv"))
+
+
+def data_sha256(directory: Path = DATA_DIR) -> str:
+    """One hash over every data file's name and bytes, in name order: what the head is stamped with."""
+    h = hashlib.sha256()
+    for p in data_files(directory):
+        h.update(p.name.encode() + b"\0")
+        h.update(p.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def file_hashes(directory: Path = DATA_DIR) -> dict[str, str]:
+    """sha256 of each data file, so a retrain can be checked on exactly the same files later."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data_files(directory)}
+
+
+def load_sources(directory: Path = DATA_DIR) -> dict[str, tuple[str, str]]:
+    """source -> (kind, ref) from every ``sources-*.tsv``."""
+    out: dict[str, tuple[str, str]] = {}
+    for p in sorted(directory.glob("sources-*.tsv")):
+        with p.open(encoding="utf-8", newline="") as f:
+            for row in csv.reader(f, delimiter="\t"):
+                if not row or row[0] == "source" or row[0].startswith("#") or len(row) < 3:
+                    continue
+                out[row[0].strip()] = (row[1].strip(), row[2].strip())
+    return out
+
+
+def _root(source: str, sources: dict[str, tuple[str, str]]) -> str:
+    seen = {source}
+    while source in sources and sources[source][0] == "derived":
+        ref = sources[source][1]
+        parent = ref if ref in sources else next((s for s in sorted(sources, key=len, reverse=True)
+                                                  if s != source and s in ref), None)
+        if parent is None or parent in seen:
+            break
+        seen.add(parent)
+        source = parent
+    return source
+
+
+def load_closes(directory: Path = DATA_DIR) -> list[Close]:
+    """Every labelled close, with its split."""
+    sources = load_sources(directory)
+    closes: list[Close] = []
+    for p in sorted(directory.glob("*.jsonl")):
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                sents = tuple(
+                    Sentence(str(s["text"]), int(s.get("turn", 0) or 0),
+                             frozenset(x for x in s.get("labels", ()) if x in ELEMENTS),
+                             frozenset(x for x in s.get("hard_negative", ()) if x in ELEMENTS))
+                    for s in row["sentences"] if str(s.get("text", "")).strip()
+                )
+                source = str(row["source"])
+            except (ValueError, KeyError, TypeError) as exc:
+                log.warning("%s:%d: skipped (%s)", p.name, n, exc)
+                continue
+            if not sents:
+                continue
+            root = _root(source, sources)
+            closes.append(Close(str(row.get("id", f"{p.stem}-{n}")), source, root,
+                                str(row.get("style", "clean")), split_of(root), sents))
+    return closes
+
+
+# --- Embeddings (cached by text: the encoder gives a text the same vector in any batch) ---
+
+CACHE = Path(__file__).resolve().parents[3] / ".coach-cache" / "embeddings.npz"
+
+
+def embed_all(texts: Iterable[str], cache: Path | None = CACHE, batch: int = 32,
+              progress: Callable[[int, int], None] | None = None) -> dict[str, np.ndarray]:
+    from .encoder import Encoder
+
+    wanted = sorted(set(texts))
+    known: dict[str, np.ndarray] = {}
+    if cache is not None and cache.exists():
+        with np.load(cache, allow_pickle=False) as z:
+            known = dict(zip((str(t) for t in z["texts"]), z["vectors"], strict=True))
+    todo = [t for t in wanted if t not in known]
+    enc = Encoder(optimize=True) if todo else None
+
+    def save() -> None:
+        if cache is not None and todo:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            keys = sorted(known)
+            np.savez(cache, texts=np.array(keys), vectors=np.stack([known[k] for k in keys]))
+
+    for i in range(0, len(todo), batch):
+        chunk = todo[i : i + batch]
+        assert enc is not None
+        for t, v in zip(chunk, enc.encode(chunk), strict=True):
+            known[t] = v
+        if progress:
+            progress(min(i + batch, len(todo)), len(todo))
+        if (i // batch) % 40 == 39:
+            save()  # a long first run keeps what it has embedded if stopped
+    save()
+    return {t: known[t] for t in wanted}
+
+
+def transcripts(close: Close) -> list[Transcript]:
+    """The close as the checker gets it: one transcript per turn, its sentences joined by spaces."""
+    by_turn: dict[int, list[str]] = {}
+    for s in close.sentences:
+        by_turn.setdefault(s.turn, []).append(s.text)
+    return [Transcript.from_text(" ".join(v), turn=t) for t, v in sorted(by_turn.items())]
+
+
+def gold_clauses(close: Close) -> list[Clause]:
+    """The labelled sentences as clauses of those transcripts (word ranges by whitespace)."""
+    at: dict[int, int] = {}
+    out = []
+    for s in close.sentences:
+        n = len(s.text.split())
+        a = at.get(s.turn, 0)
+        out.append(Clause(text=s.text, turn=s.turn, first=a, last=a + n - 1))
+        at[s.turn] = a + n
+    return out
+
+
+def close_features(close: Close, vectors: dict[str, np.ndarray]) -> np.ndarray:
+    texts = [s.text for s in close.sentences]
+    emb = np.stack([vectors[t] for t in texts])
+    ctx = bank.context(transcripts(close), rules.Profile(), rules.CheckOptions())
+    return features(emb, texts, [s.turn for s in close.sentences], bank.bank_matrix(ctx, gold_clauses(close)))
+
+
+@dataclass
+class Matrix:
+    x: np.ndarray
+    y: np.ndarray
+    """(n_sentences, n_elements) 0/1."""
+    close: np.ndarray
+    """Index of each sentence's close."""
+    group: np.ndarray
+    """Index of each sentence's root source."""
+    texts: list[str]
+    """Each sentence's text."""
+    bank: np.ndarray
+    """The phrase bank's verdict per sentence (the columns of ``x`` that hold it)."""
+
+
+def matrix(closes: Sequence[Close], vectors: dict[str, np.ndarray]) -> Matrix:
+    xs, ys, cl, gr = [], [], [], []
+    roots = {r: i for i, r in enumerate(sorted({c.root for c in closes}))}
+    for ci, c in enumerate(closes):
+        xs.append(close_features(c, vectors))
+        for s in c.sentences:
+            ys.append([e in s.labels for e in ELEMENTS])
+            cl.append(ci)
+            gr.append(roots[c.root])
+    x = np.concatenate(xs)
+    texts = [s.text for c in closes for s in c.sentences]
+    return Matrix(x, np.array(ys, np.float32), np.array(cl), np.array(gr), texts, x[:, -len(ELEMENTS):].copy())
+
+
+def gate(p: np.ndarray, m: Matrix) -> np.ndarray:
+    """What the checker does at run time after the head: the exact rules (``judge.exact_rules``)."""
+    from .judge import exact_rules
+
+    return exact_rules(p.copy(), m.texts, m.bank, ELEMENTS)
+
+
+# --- Fitting -----------------------------------------------------------------------
+
+def fit(x: np.ndarray, y: np.ndarray, c: float) -> dict[str, np.ndarray]:
+    """L2 logistic regression for every element at once, on standardised features.
+
+    One L-BFGS run over all elements (scipy; deterministic), each element's
+    positives and negatives weighted to count equally (they are rare).
+    ``c`` is the inverse regularisation strength, as in scikit-learn.
+    """
+    from scipy.optimize import minimize
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    xs = ((x - mean) / scale).astype(np.float32)
+    n, d = xs.shape
+    k = y.shape[1]
+    pos = y.sum(axis=0)
+    wpos = np.where(pos > 0, n / (2 * np.maximum(pos, 1)), 0.0)
+    wneg = n / (2 * np.maximum(n - pos, 1))
+    sw = (y * wpos + (1 - y) * wneg).astype(np.float32)  # (n, k) sample weights
+    yf = y.astype(np.float32)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w = theta[: d * k].reshape(d, k).astype(np.float32)
+        b = theta[d * k :].astype(np.float32)
+        z = xs @ w + b
+        total = float((sw * (np.logaddexp(0, z) - yf * z)).sum()) + 0.5 / c * float((w * w).sum())
+        g = sw * (1 / (1 + np.exp(-z)) - yf)
+        gw = xs.T @ g + w / c
+        return total, np.concatenate([gw.ravel(), g.sum(axis=0)]).astype(np.float64)
+
+    # Start from the ridge solution (one linear solve): L-BFGS then needs far fewer steps.
+    gram = xs.T @ xs + np.eye(d, dtype=np.float32) * (n / 100)
+    w0 = np.linalg.solve(gram.astype(np.float64), (xs.T @ (2 * yf - 1)).astype(np.float64)) * 0.5
+    theta0 = np.concatenate([w0.ravel(), np.log(np.maximum(pos, 1) / np.maximum(n - pos, 1))])
+    res = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": 300, "gtol": 1e-4})
+    w = res.x[: d * k].reshape(d, k).T
+    b = res.x[d * k :].copy()
+    b[pos == 0] = -10.0
+    return {"weights": w, "bias": b, "mean": mean, "scale": scale}
+
+
+def predict(arrays: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
+    z = ((x - arrays["mean"]) / arrays["scale"]) @ np.asarray(arrays["weights"]).T + arrays["bias"]
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def out_of_fold(m: Matrix, c: float, folds: int = 3) -> np.ndarray:
+    """Probabilities for every sentence from a model that never saw its source."""
+    groups = np.unique(m.group)
+    rng = np.random.default_rng(SEED)
+    order = rng.permutation(groups)
+    fold_of = {g: i % folds for i, g in enumerate(order)}
+    f = np.array([fold_of[g] for g in m.group])
+    p = np.zeros_like(m.y)
+    for k in range(folds):
+        tr, te = f != k, f == k
+        if te.any():
+            p[te] = predict(fit(m.x[tr], m.y[tr], c), m.x[te])
+    return p
+
+
+def close_level(p: np.ndarray, m: Matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Max probability per close and gold per close (elements found anywhere)."""
+    n = int(m.close.max()) + 1
+    pc = np.zeros((n, p.shape[1]))
+    yc = np.zeros((n, p.shape[1]))
+    np.maximum.at(pc, m.close, p)
+    np.maximum.at(yc, m.close, m.y)
+    return pc, yc
+
+
+def f1(pred: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
+    tp = float((pred & gold).sum())
+    fp = float((pred & ~gold).sum())
+    fn = float((~pred & gold).sum())
+    prec = tp / (tp + fp) if tp + fp else 1.0
+    rec = tp / (tp + fn) if tp + fn else 1.0
+    return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+
+
+GRID = np.round(np.arange(0.10, 0.951, 0.025), 3)
+
+
+def thresholds(pc: np.ndarray, yc: np.ndarray, sure_precision: float = 0.97) -> tuple[np.ndarray, np.ndarray]:
+    """Per element: the 'found' threshold with the best close-level F1, and the 'sure' one above it
+    (the lowest threshold whose close-level precision reaches ``sure_precision``)."""
+    found = np.full(pc.shape[1], 0.5)
+    sure = np.full(pc.shape[1], 0.75)
+    for j in range(pc.shape[1]):
+        gold = yc[:, j] > 0.5
+        if not gold.any():
+            continue
+        scores = [f1(pc[:, j] >= t, gold)[2] for t in GRID]
+        best = max(scores)
+        # The middle of the plateau of best F1: less fragile than its first point.
+        at = [t for t, s in zip(GRID, scores, strict=True) if s >= best - 1e-9]
+        found[j] = float(at[len(at) // 2])
+        above = [t for t in GRID if t >= found[j] and f1(pc[:, j] >= t, gold)[0] >= sure_precision]
+        sure[j] = float(max(found[j], min(above) if above else min(found[j] + 0.2, 0.95)))
+        sure[j] = float(min(sure[j], found[j] + 0.25))
+    return found, sure
+
+
+def train(closes: Sequence[Close], vectors: dict[str, np.ndarray], grid: Sequence[float] = (0.02,),
+          log_line: Callable[[str], None] = print) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Pick C and thresholds on out-of-fold train+dev predictions, then fit on all of train+dev."""
+    pool = [c for c in closes if c.split in ("train", "dev")]
+    m = matrix(pool, vectors)
+    best: tuple[float, float, np.ndarray] | None = None
+    for c in grid:
+        p = gate(out_of_fold(m, c), m)
+        pc, yc = close_level(p, m)
+        found, _ = thresholds(pc, yc)
+        macro = float(np.mean([f1(pc[:, j] >= found[j], yc[:, j] > 0.5)[2] for j in range(len(ELEMENTS))
+                               if yc[:, j].any()]))
+        log_line(f"C={c}: out-of-fold close-level macro F1 {macro:.3f}")
+        if best is None or macro > best[0] + 1e-9:
+            best = (macro, c, p)
+    assert best is not None
+    macro, c, p = best
+    pc, yc = close_level(p, m)
+    found, sure = thresholds(pc, yc)
+    arrays = fit(m.x, m.y, c)
+    arrays["found"] = found
+    arrays["sure"] = sure
+    oof = {e: dict(zip(("precision", "recall", "f1"), (round(v, 4) for v in f1(pc[:, j] >= found[j], yc[:, j] > 0.5)), strict=True))
+           for j, e in enumerate(ELEMENTS)}
+    meta = {"C": c, "oof_macro_f1": round(macro, 4), "oof_close": oof,
+            "train_closes": sum(c_.split == "train" for c_ in pool), "dev_closes": sum(c_.split == "dev" for c_ in pool),
+            "sentences": int(len(m.y)), "positives": {e: int(m.y[:, j].sum()) for j, e in enumerate(ELEMENTS)}}
+    return arrays, meta

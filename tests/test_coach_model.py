@@ -1,0 +1,185 @@
+"""The learned checker: the encoder from the wheels, hard negatives, the unsure band, the retrain."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voicepractice.coach import CheckOptions, Profile, check, judge, model, training
+from voicepractice.coach.clauses import split_turns
+from voicepractice.coach.encoder import encoder, model_files
+from voicepractice.records import Transcript, Word
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def found(text: str, element: str) -> bool:
+    return check(Transcript.from_text(text)).finding(element).found
+
+
+def test_encoder_comes_from_the_installed_wheels() -> None:
+    onnx, tokenizer = model_files()
+    site = Path(np.__file__).resolve().parents[1]
+    assert onnx.is_relative_to(site) and tokenizer.is_relative_to(site)
+    vectors = encoder().encode(["What are the next steps?", "Thanks to my mentor I learned Rust."])
+    assert vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    # A clause gets the same vector alone or in a batch: training and checking agree.
+    alone = encoder().encode(["What are the next steps?"])
+    assert np.allclose(alone[0], vectors[0], atol=1e-5)
+
+
+def test_checker_runs_offline_in_a_fresh_process() -> None:
+    code = ("import socket\n"
+            "def no(*a, **k): raise OSError('network used')\n"
+            "socket.socket.connect = no\n"
+            "from voicepractice.coach import check\n"
+            "from voicepractice.records import Transcript\n"
+            "r = check(Transcript.from_text('Thank you so much for your time. What are the next steps?'))\n"
+            "print(r.finding('thanks').found, r.finding('next_steps').found)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True"]
+
+
+# The issue's hard negatives: the words of an element without its meaning.
+@pytest.mark.parametrize(
+    ("text", "element"),
+    [
+        ("The next steps on my last project were a handover to the ops team.", "next_steps"),
+        ("My manager asked me what the next steps were.", "next_steps"),
+        ("I'll let you know the next steps on my side.", "next_steps"),
+        ("I look forward to hearing about next steps.", "next_steps"),
+        ("What would my first steps in the role be?", "next_steps"),
+        ("Thanks to my mentor I learned to write clean code.", "thanks"),
+        ("I'll send a thank-you note to the recruiter.", "thanks"),
+        ("I'm interested in Rust as a hobby.", "interest"),
+        ("I was excited to leave my last job.", "interest"),
+        ("I'm not sure this role is for me.", "interest"),
+        ("I look forward to hearing from you.", "interest"),
+        ("How many days of paid holiday do I get?", "next_steps"),
+    ],
+)
+def test_hard_negatives_earn_nothing(text: str, element: str) -> None:
+    assert not found(text, element)
+
+
+def test_evidence_is_the_whole_clause_with_time_and_turn() -> None:
+    text = "Um, thank you so much for your time today. I ran payroll for six years at a 200-person firm."
+    words = tuple(Word(w, start=i * 0.5, end=i * 0.5 + 0.4) for i, w in enumerate(text.split()))
+    report = check(Transcript(text=text, words=words, duration=12.0, turn=1))
+    q = report.finding("qualifications").evidence[0]
+    assert q.quote == "I ran payroll for six years at a 200-person firm."
+    assert q.start == pytest.approx(9 * 0.5) and q.turn == 1
+
+
+def test_unpunctuated_speech_is_cut_into_clauses() -> None:
+    t = Transcript.from_text("thank you for your time today i am really excited about this role what are the next steps")
+    assert [c.text for c in split_turns([t])] == [
+        "thank you for your time today", "i am really excited about this role", "what are the next steps"]
+
+
+def test_unsure_band_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "I guess the job could maybe be interesting."
+    h = model.head()
+    j = h.index("interest")
+    t = [Transcript.from_text(text)]
+    p = float(judge.probabilities(split_turns(t), h, judge.context(t, Profile(), CheckOptions()))[:, j].max())
+    found_t, sure_t = h.found.copy(), h.sure.copy()
+    found_t[j], sure_t[j] = p - 0.01, p + 0.01
+    monkeypatch.setattr(judge, "head", lambda: dataclasses.replace(h, found=found_t, sure=sure_t))
+    f = check(Transcript.from_text(text)).finding("interest")
+    assert f.found and f.weak and f.details.get("unsure") is True
+    assert f.confidence == pytest.approx(p, abs=1e-3)
+    assert f.coaching and f.coaching.startswith(judge.UNSURE)
+    assert f.evidence[0].quote == text
+    data = f.to_dict()
+    assert data["confidence"] == pytest.approx(p, abs=1e-3) and data["weak"] is True
+    # Just above the sure threshold: a confident tick, no coaching.
+    found_t[j], sure_t[j] = p - 0.02, p - 0.01
+    f = check(Transcript.from_text(text)).finding("interest")
+    assert f.found and not f.weak and f.coaching is None
+
+
+def test_head_is_stamped_with_its_weights() -> None:
+    h = model.head()
+    assert len(h.meta["data_sha256"]) == 64 and h.meta["data_files"]
+    assert h.meta["weights_sha256"] == model.weights_sha256(
+        {"weights": h.weights, "bias": h.bias, "mean": h.mean, "scale": h.scale, "found": h.found, "sure": h.sure})
+
+
+@pytest.mark.slow
+def test_retraining_reproduces_the_committed_head(tmp_path: Path) -> None:
+    """scripts/train_coach.py on the files the head was trained on gives the same weights, bit for bit."""
+    import hashlib
+    import shutil
+
+    h = model.head()
+    data = tmp_path / "labelled"
+    data.mkdir()
+    for name, digest in h.meta["data_files"].items():
+        src = training.DATA_DIR / name
+        if not src.exists() or hashlib.sha256(src.read_bytes()).hexdigest() != digest:
+            pytest.skip(f"labelled data changed since the head was trained ({name}): run scripts/train_coach.py")
+        shutil.copy(src, data / name)
+    assert training.data_sha256(data) == h.meta["data_sha256"]
+    out = tmp_path / "head.npz"
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_coach.py"), "--data", str(data),
+                        "--out", str(out), "--no-card"], capture_output=True, text=True, timeout=1800)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert model.load(out).meta["weights_sha256"] == h.meta["weights_sha256"]
+
+
+def timed(text: str, turn: int = 0, step: float = 0.5) -> Transcript:
+    words = tuple(Word(w, start=i * step, end=i * step + 0.4) for i, w in enumerate(text.split()))
+    return Transcript(text=text, words=words, duration=len(words) * step + 1, turn=turn)
+
+
+def test_multi_turn_close_quotes_each_turn() -> None:
+    report = check([timed("What are the next steps?", turn=0), timed("great, thanks so much, bye", turn=1)])
+    assert report.finding("next_steps").evidence[0].turn == 0
+    assert report.finding("thanks").evidence[0].turn == 1
+    assert report.finding("next_steps").confidence is not None
+
+
+def test_report_shape_and_order() -> None:
+    report = check(Transcript.from_text("Sorry, I rambled. Cool, bye."))
+    names = [f.element for f in report.findings]
+    assert tuple(names[:4]) == ("interest", "qualifications", "next_steps", "thanks")
+    assert names[9] == "rambling"
+    for f in report.findings:
+        assert f.label
+        if f.kind != "pitfall" and not f.found:
+            assert f.coaching and f.example and not f.evidence
+    assert report.finding("apologising").found
+    assert report.finding("apologising").evidence[0].quote == "Sorry, I rambled."
+    data = report.to_dict()
+    assert set(data["pitfalls"]["apologising"]) >= {"confidence", "weak", "evidence", "details"}
+
+
+def test_rules_that_stay_exact() -> None:
+    # Talking points are matched as words and credit the recap.
+    profile = Profile(strengths=("data pipelines", "stakeholder management"))
+    q = check(Transcript.from_text("Thank you. I built pipelines for our data team."), profile).finding("qualifications")
+    assert q.found and q.details["strengths_mentioned"] == ["data pipelines"]
+    assert q.coaching and "stakeholder management" in q.coaching
+    # Rambling is length.
+    long = " ".join(["I worked on many different projects over the years at my old job."] * 12)
+    assert check(Transcript.from_text(long)).finding("rambling").found
+    # A statement is not a next-steps question, whatever its words.
+    assert not found("The next steps are clear to me now.", "next_steps")
+    # Asking for the job is interest too.
+    report = check(Transcript.from_text("I hope you'll consider me for the role."))
+    assert report.finding("ask_for_job").found and report.finding("interest").found
+
+
+def test_non_english_turn_earns_nothing() -> None:
+    t = Transcript(text="Thank you so much for your time.", words=tuple(Word(w) for w in "Thank you so much for your time.".split()),
+                   language="unknown")
+    assert check(t).score == 0
