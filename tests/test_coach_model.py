@@ -111,7 +111,8 @@ def test_head_is_stamped_with_its_weights() -> None:
     h = model.head()
     assert len(h.meta["data_sha256"]) == 64 and h.meta["data_files"]
     assert h.meta["weights_sha256"] == model.weights_sha256(
-        {"weights": h.weights, "bias": h.bias, "mean": h.mean, "scale": h.scale, "found": h.found, "sure": h.sure})
+        {"weights": h.weights, "bias": h.bias, "mean": h.mean, "scale": h.scale, "found": h.found, "sure": h.sure,
+         "hidden_w": h.hidden_w, "hidden_b": h.hidden_b})
 
 
 @pytest.mark.slow

@@ -55,7 +55,7 @@ def model_files() -> tuple[Path, Path]:
 class Encoder:
     """Embeds clauses: ``encode(["thanks so much", ...]) -> (n, 384)`` float32, unit length."""
 
-    def __init__(self, threads: int = THREADS, optimize: bool = False) -> None:
+    def __init__(self, threads: int = THREADS, optimize: bool | str = False) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -71,8 +71,10 @@ class Encoder:
         # 215 MB resident instead of 130 for vectors within 2e-7 of each other. The checker
         # runs beside Whisper in a drill, so it runs the graph as shipped; training, which
         # embeds thousands of sentences, may optimise.
-        opts.graph_optimization_level = (ort.GraphOptimizationLevel.ORT_ENABLE_ALL if optimize
-                                         else ort.GraphOptimizationLevel.ORT_DISABLE_ALL)
+        # ``optimize`` may also name a level ("none", "basic", "extended", "all"): the
+        # bench (bench/checker_graph_opt.py) measures each level's time and memory.
+        level = ("all" if optimize else "none") if isinstance(optimize, bool) else optimize
+        opts.graph_optimization_level = GRAPH_LEVELS(ort)[str(level)]
         opts.enable_cpu_mem_arena = False
         opts.log_severity_level = 3
         self._session: Any = ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
@@ -96,6 +98,12 @@ class Encoder:
         return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
 
 
+def GRAPH_LEVELS(ort: Any) -> dict[str, Any]:  # noqa: N802 (a table, read like a constant)
+    g = ort.GraphOptimizationLevel
+    return {"none": g.ORT_DISABLE_ALL, "basic": g.ORT_ENABLE_BASIC, "extended": g.ORT_ENABLE_EXTENDED,
+            "all": g.ORT_ENABLE_ALL}
+
+
 _ENCODER: Encoder | None = None
 _LOCK = threading.Lock()
 
@@ -107,6 +115,7 @@ def encoder() -> Encoder:
         with _LOCK:
             if _ENCODER is None:
                 threads = int(os.environ.get("VOICEPRACTICE_CHECK_THREADS", THREADS))
-                _ENCODER = Encoder(threads)
+                # Bench only: VOICEPRACTICE_CHECK_GRAPH_OPT picks another graph optimisation level.
+                _ENCODER = Encoder(threads, optimize=os.environ.get("VOICEPRACTICE_CHECK_GRAPH_OPT", "none"))
                 log.debug("sentence encoder loaded")
     return _ENCODER

@@ -4,7 +4,9 @@ Features of a clause (``features``): its embedding, its neighbours' embeddings
 (the clause before and after, in the same close), where it sits (which turn,
 first or last), the exact cues of its wording (``cues.cue_vector``) and where the phrase bank
 found an element in it (``bank.bank_matrix``). The
-head is one logistic regression per element, trained by
+head is a small neural network (one hidden ReLU layer shared by every element,
+then one logistic output per element; a plain logistic regression per element when
+the file has no hidden layer), trained by
 ``scripts/train_coach.py`` and shipped as ``head.npz`` beside this module,
 stamped with the sha256 of the data it was trained on. At run time it needs
 numpy only.
@@ -74,7 +76,8 @@ class Head:
 
     elements: tuple[str, ...]
     weights: np.ndarray
-    """(n_elements, N_FEATURES), applied to standardised features."""
+    """(n_elements, n_inputs): applied to the hidden layer's output, or to the standardised
+    features when there is no hidden layer."""
     bias: np.ndarray
     mean: np.ndarray
     scale: np.ndarray
@@ -84,23 +87,37 @@ class Head:
     """Per element: below this (and at or above ``found``) the verdict is "found, but not sure"."""
     meta: dict[str, Any]
     """Training record: data sha256, counts, options, weights sha256."""
+    hidden_w: np.ndarray | None = None
+    """(N_FEATURES, n_hidden): the shared hidden layer, or None for a linear head."""
+    hidden_b: np.ndarray | None = None
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Probabilities ``(n_clauses, n_elements)``."""
-        z = ((x - self.mean) / self.scale) @ self.weights.T + self.bias
-        return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+        return forward(x, self.mean, self.scale, self.weights, self.bias, self.hidden_w, self.hidden_b)
 
     def index(self, element: str) -> int:
         return self.elements.index(element)
 
 
+def forward(x: np.ndarray, mean: np.ndarray, scale: np.ndarray, weights: np.ndarray, bias: np.ndarray,
+            hidden_w: np.ndarray | None = None, hidden_b: np.ndarray | None = None) -> np.ndarray:
+    """The head's arithmetic, shared by training and checking so the two never drift."""
+    h = (x - mean) / scale
+    if hidden_w is not None and hidden_b is not None:
+        h = np.maximum(h @ hidden_w + hidden_b, 0.0)
+    z = h @ np.asarray(weights).T + bias
+    return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+
+
 _ARRAYS = ("weights", "bias", "mean", "scale", "found", "sure")
+_HIDDEN = ("hidden_w", "hidden_b")
+"""Present only in a head with a hidden layer (older, linear heads still load)."""
 
 
 def weights_sha256(arrays: dict[str, np.ndarray]) -> str:
     """The hash of the learned numbers (not of the file, whose zip wrapper may vary)."""
     h = hashlib.sha256()
-    for name in _ARRAYS:
+    for name in _ARRAYS + tuple(n for n in _HIDDEN if arrays.get(n) is not None):
         a = np.ascontiguousarray(arrays[name], dtype=np.float32)
         h.update(name.encode())
         h.update(a.tobytes())
@@ -109,7 +126,7 @@ def weights_sha256(arrays: dict[str, np.ndarray]) -> str:
 
 def save(path: Path, elements: Sequence[str], arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> str:
     """Write a head file byte for byte the same for the same numbers (fixed zip dates)."""
-    arrays = {k: np.asarray(arrays[k], np.float32) for k in _ARRAYS}
+    arrays = {k: np.asarray(arrays[k], np.float32) for k in _ARRAYS + _HIDDEN if arrays.get(k) is not None}
     digest = weights_sha256(arrays)
     meta = {**meta, "weights_sha256": digest}
     payload = {**arrays, "elements": np.array(list(elements)), "meta": np.array(json.dumps(meta, sort_keys=True))}
@@ -127,11 +144,11 @@ def save(path: Path, elements: Sequence[str], arrays: dict[str, np.ndarray], met
 
 def load(source: Any) -> Head:
     with np.load(source, allow_pickle=False) as z:
-        arrays = {k: np.array(z[k], np.float32) for k in _ARRAYS}
+        arrays = {k: np.array(z[k], np.float32) for k in _ARRAYS + _HIDDEN if k in z.files}
         elements = tuple(str(e) for e in z["elements"])
         meta = json.loads(str(z["meta"]))
-    if arrays["weights"].shape[1] != N_FEATURES:
-        raise ModelError(f"the checker's head expects {arrays['weights'].shape[1]} features, this version makes "
+    if arrays["mean"].shape[0] != N_FEATURES:
+        raise ModelError(f"the checker's head expects {arrays['mean'].shape[0]} features, this version makes "
                          f"{N_FEATURES}: retrain with scripts/train_coach.py")
     return Head(elements=elements, meta=meta, **arrays)
 

@@ -27,7 +27,7 @@ import numpy as np
 from ..records import Transcript
 from . import bank, rules
 from .clauses import Clause
-from .model import ELEMENTS, features
+from .model import ELEMENTS, features, forward
 
 log = logging.getLogger(__name__)
 
@@ -283,9 +283,64 @@ def fit(x: np.ndarray, y: np.ndarray, c: float) -> dict[str, np.ndarray]:
     return {"weights": w, "bias": b, "mean": mean, "scale": scale}
 
 
+HIDDEN = 128
+"""Units in the shared hidden layer (128 scored a little above 64 out of fold; either costs < 1 ms a close)."""
+
+
+def fit_mlp(x: np.ndarray, y: np.ndarray, lam: float, hidden: int = HIDDEN, iters: int = 300) -> dict[str, np.ndarray]:
+    """One hidden ReLU layer shared by every element, a logistic output per element.
+
+    Why: out of fold (grouped by source) it beat the per-element logistic regression
+    on every core element and most extras (close-level macro F1 0.840 vs 0.827, ask
+    for the job 0.650 vs 0.602): the elements share structure ("asks" x "about this
+    process") that a linear head cannot combine. Full-batch L-BFGS from a seeded start,
+    so the same data gives the same numbers; the same class weights as ``fit``;
+    ``lam`` is an L2 penalty on both weight matrices.
+    """
+    from scipy.optimize import minimize
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    xs = ((x - mean) / scale).astype(np.float32)
+    n, d = xs.shape
+    k = y.shape[1]
+    pos = y.sum(axis=0)
+    wpos = np.where(pos > 0, n / (2 * np.maximum(pos, 1)), 0.0)
+    wneg = n / (2 * np.maximum(n - pos, 1))
+    sw = (y * wpos + (1 - y) * wneg).astype(np.float32)
+    yf = y.astype(np.float32)
+    rng = np.random.default_rng(SEED)
+    shapes = [(d, hidden), (hidden,), (hidden, k), (k,)]
+    start = [rng.normal(0, 1 / np.sqrt(d), shapes[0]), np.zeros(hidden), rng.normal(0, 1 / np.sqrt(hidden), shapes[2]),
+             np.log(np.maximum(pos, 1) / np.maximum(n - pos, 1))]
+    cuts = np.cumsum([int(np.prod(s)) for s in shapes])[:-1]
+
+    def unpack(theta: np.ndarray) -> list[np.ndarray]:
+        return [p.reshape(s).astype(np.float32) for p, s in zip(np.split(theta, cuts), shapes, strict=True)]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w1, b1, w2, b2 = unpack(theta)
+        a = xs @ w1 + b1
+        h = np.maximum(a, 0)
+        z = h @ w2 + b2
+        total = float((sw * (np.logaddexp(0, z) - yf * z)).sum()) + 0.5 * lam * float((w1 * w1).sum() + (w2 * w2).sum())
+        g = sw * (1 / (1 + np.exp(-z)) - yf)
+        gh = (g @ w2.T) * (a > 0)
+        grads = [xs.T @ gh + lam * w1, gh.sum(axis=0), h.T @ g + lam * w2, g.sum(axis=0)]
+        return total, np.concatenate([gr.ravel() for gr in grads]).astype(np.float64)
+
+    theta0 = np.concatenate([s.ravel() for s in start]).astype(np.float64)
+    res = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": iters, "gtol": 1e-4})
+    w1, b1, w2, b2 = unpack(res.x)
+    b2 = b2.copy()
+    b2[pos == 0] = -10.0
+    return {"hidden_w": w1, "hidden_b": b1, "weights": w2.T.copy(), "bias": b2, "mean": mean, "scale": scale}
+
+
 def predict(arrays: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
-    z = ((x - arrays["mean"]) / arrays["scale"]) @ np.asarray(arrays["weights"]).T + arrays["bias"]
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+    return forward(x, arrays["mean"], arrays["scale"], arrays["weights"], arrays["bias"],
+                   arrays.get("hidden_w"), arrays.get("hidden_b"))
 
 
 def out_of_fold(m: Matrix, c: float, folds: int = 3) -> np.ndarray:
@@ -299,7 +354,7 @@ def out_of_fold(m: Matrix, c: float, folds: int = 3) -> np.ndarray:
     for k in range(folds):
         tr, te = f != k, f == k
         if te.any():
-            p[te] = predict(fit(m.x[tr], m.y[tr], c), m.x[te])
+            p[te] = predict(fit_mlp(m.x[tr], m.y[tr], c), m.x[te])
     return p
 
 
@@ -345,9 +400,13 @@ def thresholds(pc: np.ndarray, yc: np.ndarray, sure_precision: float = 0.97) -> 
     return found, sure
 
 
-def train(closes: Sequence[Close], vectors: dict[str, np.ndarray], grid: Sequence[float] = (0.02,),
+def train(closes: Sequence[Close], vectors: dict[str, np.ndarray], grid: Sequence[float] = (20.0,),
           log_line: Callable[[str], None] = print) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Pick C and thresholds on out-of-fold train+dev predictions, then fit on all of train+dev."""
+    """Pick the L2 penalty and thresholds on out-of-fold train+dev predictions, then fit on all of train+dev.
+
+    The grid's default is the one value that won a wider out-of-fold search (see MODEL_CARD.md):
+    each value costs three fits, and the reproduction test retrains from scratch.
+    """
     pool = [c for c in closes if c.split in ("train", "dev")]
     m = matrix(pool, vectors)
     best: tuple[float, float, np.ndarray] | None = None
@@ -357,19 +416,19 @@ def train(closes: Sequence[Close], vectors: dict[str, np.ndarray], grid: Sequenc
         found, _ = thresholds(pc, yc)
         macro = float(np.mean([f1(pc[:, j] >= found[j], yc[:, j] > 0.5)[2] for j in range(len(ELEMENTS))
                                if yc[:, j].any()]))
-        log_line(f"C={c}: out-of-fold close-level macro F1 {macro:.3f}")
+        log_line(f"L2={c}: out-of-fold close-level macro F1 {macro:.3f}")
         if best is None or macro > best[0] + 1e-9:
             best = (macro, c, p)
     assert best is not None
     macro, c, p = best
     pc, yc = close_level(p, m)
     found, sure = thresholds(pc, yc)
-    arrays = fit(m.x, m.y, c)
+    arrays = fit_mlp(m.x, m.y, c)
     arrays["found"] = found
     arrays["sure"] = sure
     oof = {e: dict(zip(("precision", "recall", "f1"), (round(v, 4) for v in f1(pc[:, j] >= found[j], yc[:, j] > 0.5)), strict=True))
            for j, e in enumerate(ELEMENTS)}
-    meta = {"C": c, "oof_macro_f1": round(macro, 4), "oof_close": oof,
+    meta = {"L2": c, "hidden": HIDDEN, "oof_macro_f1": round(macro, 4), "oof_close": oof,
             "train_closes": sum(c_.split == "train" for c_ in pool), "dev_closes": sum(c_.split == "dev" for c_ in pool),
             "sentences": int(len(m.y)), "positives": {e: int(m.y[:, j].sum()) for j, e in enumerate(ELEMENTS)}}
     return arrays, meta
