@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/checker_graph_opt.py
 
-For each level (none, basic, extended, all; set through VOICEPRACTICE_CHECK_GRAPH_OPT)
+For each level (none, nofold, basic, extended, all; set through VOICEPRACTICE_CHECK_GRAPH_OPT)
 it runs, each in a fresh child process: (1) ``check()`` of the 200-word timed close of
 ``bench/checker.py`` after load, median of 60 runs, with that process's peak RSS; (2) a
 whole drill (the bundled sample answer, CI=true) and its peak RSS (ru_maxrss of the
@@ -21,7 +21,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LEVELS = ("none", "basic", "extended", "all")
+LEVELS = ("none", "nofold", "basic", "extended", "all")
+"""nofold: every optimisation but constant folding (which copies the int8 weights to float)."""
 SAMPLE = str(ROOT / "audio_fixtures" / "sample_answer.flac")
 
 TIMER = """

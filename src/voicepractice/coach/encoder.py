@@ -67,17 +67,22 @@ class Encoder:
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
-        # onnxruntime's graph optimisations fold this int8 model's weights into float copies:
-        # 215 MB resident instead of 130 for vectors within 2e-7 of each other. The checker
-        # runs beside Whisper in a drill, so it runs the graph as shipped; training, which
-        # embeds thousands of sentences, may optimise.
-        # ``optimize`` may also name a level ("none", "basic", "extended", "all"): the
-        # bench (bench/checker_graph_opt.py) measures each level's time and memory.
-        level = ("all" if optimize else "none") if isinstance(optimize, bool) else optimize
-        opts.graph_optimization_level = GRAPH_LEVELS(ort)[str(level)]
+        # onnxruntime's constant folding turns this int8 model's weights into float copies
+        # (about 85 MB more resident; a drill then passes 500 MB). The checker runs beside
+        # Whisper, so by default ("nofold") it takes every other graph optimisation (about
+        # twice as fast as none) and leaves the weights folded as shipped. Training, which
+        # embeds thousands of sentences, may fold too ("all"). ``optimize`` may name a level:
+        # bench/checker_graph_opt.py measures each one's time and memory.
+        level = str(("all" if optimize else "nofold") if isinstance(optimize, bool) else optimize)
+        kwargs: dict[str, Any] = {}
+        if level == "nofold":
+            level = "all"
+            kwargs["disabled_optimizers"] = ["ConstantFolding"]
+        opts.graph_optimization_level = GRAPH_LEVELS(ort)[level]
         opts.enable_cpu_mem_arena = False
         opts.log_severity_level = 3
-        self._session: Any = ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
+        self._session: Any = ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"],
+                                                  **kwargs)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()
 
@@ -116,6 +121,6 @@ def encoder() -> Encoder:
             if _ENCODER is None:
                 threads = int(os.environ.get("VOICEPRACTICE_CHECK_THREADS", THREADS))
                 # Bench only: VOICEPRACTICE_CHECK_GRAPH_OPT picks another graph optimisation level.
-                _ENCODER = Encoder(threads, optimize=os.environ.get("VOICEPRACTICE_CHECK_GRAPH_OPT", "none"))
+                _ENCODER = Encoder(threads, optimize=os.environ.get("VOICEPRACTICE_CHECK_GRAPH_OPT", "nofold"))
                 log.debug("sentence encoder loaded")
     return _ENCODER
