@@ -1,6 +1,7 @@
 """The encoder's ONNX graph optimisation level: time to check a close, and peak memory.
 
     .venv/bin/python bench/checker_graph_opt.py
+    .venv/bin/python bench/checker_graph_opt.py none nofold none nofold   # chosen levels, alternated
 
 For each level (none, nofold, basic, extended, all; set through VOICEPRACTICE_CHECK_GRAPH_OPT)
 it runs, each in a fresh child process: (1) ``check()`` of the 200-word timed close of
@@ -47,8 +48,11 @@ def run(level: str, args: list[str], capture: bool) -> tuple[str, float, int]:
 
 
 def main() -> None:
+    levels = sys.argv[1:] or list(LEVELS)
+    if any(lv not in LEVELS for lv in levels):
+        sys.exit(f"Error: levels are {', '.join(LEVELS)}")
     rows = []
-    for level in LEVELS:
+    for level in levels:
         load0 = os.getloadavg()[0]
         out, _, code = run(level, [sys.executable, "-c", TIMER.format(bench=str(ROOT / "bench"))], capture=True)
         if code != 0:
@@ -68,7 +72,8 @@ def main() -> None:
           "peak RSS of the timing process, MB | peak RSS of a drill, MB | load avg before / after |",
           "|---|---:|---:|---:|---:|---:|---:|---:|", *rows, "",
           "Targets: check <= 50 ms on 2 cores, a drill <= 500 MB.", ""]
-    out = ROOT / "bench" / "results" / "checker_graph_opt.md"
+    name = "checker_graph_opt" + ("" if not sys.argv[1:] else "_" + "_".join(dict.fromkeys(levels)))
+    out = ROOT / "bench" / "results" / f"{name}.md"
     out.write_text("\n".join(md))
     print("\n".join(md))
 
