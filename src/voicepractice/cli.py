@@ -193,6 +193,10 @@ def check(
                 "the coach checks English closes; record your answer in English and check it again"
             )
     report = run_check(transcript, prof)
+    if recording is not None:
+        from .voice import analyse_recording
+
+        report = replace(report, voice=analyse_recording(audio, transcript))  # beside check(): the coach never sees audio
     if as_json:
         emit_json({"source": str(recording) if recording else "text", "transcript": transcript.to_dict(), "report": report.to_dict()})
         return

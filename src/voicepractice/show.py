@@ -123,6 +123,49 @@ def delivery_table(d: Delivery) -> Table:
     return t
 
 
+def voice_block(v: Any) -> list[Any]:
+    """The "Voice" lines of the report card: a few figures with their norms, one coaching line."""
+    if v is None:
+        return []
+    t = Table.grid(padding=(0, 2))
+    t.add_column(no_wrap=True)
+    t.add_column(no_wrap=True)
+    t.add_column(style="dim", no_wrap=True, overflow="ellipsis")
+
+    def style(*names: str) -> str:
+        return "yellow" if any(v.figure(n).verdict in ("low", "high") for n in names) else ""
+
+    pvq, rng = v.figure("pitch_variation"), v.figure("pitch_range_st")
+    if pvq.value is not None and v.judged:
+        value = f"{pvq.value:.2f}" + (f", range {rng.value:.0f} st" if rng.value is not None else "")
+        t.add_row("Pitch variation", Text(value, style=style("pitch_variation", "pitch_range_st", "monotone_stretches")),
+                  "norm ≥ 0.10 (Hincks 2004)")  # fmt: skip
+    else:
+        t.add_row("Pitch", Text(f"{v.voiced_s:.1f} s voiced: too little to judge", style="dim"), "")
+    lvl, spread = v.figure("level_dbfs"), v.figure("loudness_spread_db")
+    if lvl.value is not None:
+        value = f"{lvl.value:.0f} dBFS" + (f", ±{spread.value:.1f} dB" if spread.value is not None else "")
+        t.add_row("Loudness", Text(value, style=style("level_dbfs", "loudness_spread_db")), "steady: ≤ 6 dB between sentences")
+    trail, up = v.figure("trailing_off_share"), v.figure("upspeak_share")
+    ends = []
+    if trail.note and trail.value is not None:
+        ends.append(f"faded {trail.note.split(';')[0].replace(' sentences', '').replace(' sentence', '')}")
+    if up.note and up.value is not None:
+        ends.append(f"rose {up.note.split(';')[0].replace(' statements', '').replace(' statement', '')}")
+    if ends:
+        t.add_row("Sentence ends", Text(" · ".join(ends), style=style("trailing_off_share", "upspeak_share")),
+                  "≥ 10 dB quieter · ≥ 3 st rise")  # fmt: skip
+    pace = v.figure("pace_change")
+    if pace.value is not None and pace.note:
+        first, last = pace.note.split(" wpm first third, ")
+        t.add_row("Pace", Text(f"{first} → {last.replace(' last third', '')} wpm", style=style("pace_change")),
+                  "first → last third")  # fmt: skip
+    parts: list[Any] = [Text("\nVoice", style="bold"), t]
+    if v.coaching:
+        parts.append(Text(f"→ {v.coaching}", style="cyan"))
+    return parts
+
+
 def _findings_grid(label_style: str = "") -> Table:
     """Three columns: mark, label, quotes and coaching."""
     t = Table.grid(padding=(0, 1))
@@ -163,6 +206,7 @@ def report_card(
             t.add_row(*_finding_row(f, turn_names))
         parts += [Text("\nPitfalls", style="bold"), t]
     parts += [Text("\nDelivery", style="bold"), delivery_table(report.delivery)]
+    parts += voice_block(report.voice)
     said = [tr for tr in transcripts if tr.text.strip()]
     if said:
         body = Text()
