@@ -45,8 +45,10 @@ END_SPAN_S = 0.4
 """The "last words" of a sentence: the shortest run of final words lasting this long."""
 RISE_SPAN_S = 0.5
 """The final rise is measured over the sentence's last half second of voiced speech."""
-TAIL_S = 0.25
+TAIL_S = 0.4
 """Whisper tends to end a sentence's last word early: look this far past it for its voicing."""
+SPEECH_RANGE_DB = 35.0
+"""Frames within this many dB of a sentence's loudest are its speech (quieter: pauses, room tone)."""
 CONTOUR_HOP_S = 0.05
 """Contours are stored every 50 ms (enough to draw, a fifth of the frames)."""
 
@@ -136,31 +138,38 @@ def _sentence(words: list[Word], frames: Frames, turn: int, next_start: float | 
     # Loudness of the words, and of the last ~0.4 s of them against the rest.
     levels = [frames.level_db[frames.span(float(w.start or 0), float(w.end or 0))] for w in words]
     fields["level_db"] = _round(_power_db(np.concatenate(levels)) if levels else None, 1)
-    k, dur = len(words), 0.0
-    while k > 1 and dur < END_SPAN_S:
-        k -= 1
-        dur = end - float(words[k].start or 0.0)
-    rest_dur = float(words[k].start or 0.0) - start if k > 0 else 0.0
-    if k > 0 and rest_dur >= END_SPAN_S:
-        rest = _power_db(np.concatenate(levels[:k]))
-        last = _power_db(frames.level_db[frames.span(float(words[k].start or 0), end)])
-        if rest is not None and last is not None:
-            drop = rest - last
-            fields["end_drop_db"] = round(drop, 1)
-            if drop >= TRAILING_DROP_DB:
-                flags.append("trailing_off")
+    # The last ~0.4 s of speech against the rest. Speech frames, not word boundaries: Whisper's
+    # word times are often a few hundred ms early at the end of a sentence.
+    lv = frames.level_db[frames.span(start, tail_end)]
+    if lv.size:
+        speech = np.flatnonzero(lv >= lv.max() - SPEECH_RANGE_DB)
+        n_end = int(END_SPAN_S / frames.hop_s)
+        if speech.size >= 2 * n_end:
+            rest = _power_db(lv[speech[:-n_end]])
+            last = _power_db(lv[speech[-n_end:]])
+            if rest is not None and last is not None:
+                drop = rest - last
+                fields["end_drop_db"] = round(drop, 1)
+                if drop >= TRAILING_DROP_DB:
+                    flags.append("trailing_off")
     # Final rise: the last half second of voiced frames, smoothed; the end against the low point before it.
-    idx = np.flatnonzero(f0 > 0)
+    # Octave slips at a sentence's edges (creak, a phone line's missing low harmonics) are not
+    # intonation: frames more than 9 semitones from the sentence's median are left out here.
+    sane = f0 > 0
+    if voiced.size:
+        sane &= np.abs(_st(np.where(f0 > 0, f0, 1.0), float(np.median(voiced)))) <= 9.0
+    idx = np.flatnonzero(sane)
     n_rise = int(RISE_SPAN_S / frames.hop_s)
     if idx.size >= n_rise // 2:
         tail = f0[idx[-n_rise:]]
         padded = np.pad(tail, 2, mode="edge")
         smooth = np.median(np.lib.stride_tricks.sliding_window_view(padded, 5), axis=1)
         end_hz = float(np.median(tail[-6:]))
-        low_hz = float(np.min(smooth[:-3])) if smooth.size > 3 else end_hz
-        rise = float(_st(np.array([end_hz]), low_hz)[0]) if low_hz > 0 else 0.0
-        if end_hz < float(smooth[0]):  # ended below where the stretch began: a fall, however it wiggled
-            rise = float(_st(np.array([end_hz]), float(smooth[0]))[0])
+        low = int(np.argmin(smooth))
+        if low >= smooth.size - 6:  # the low point is the end: a fall, measured from the peak before it
+            rise = float(_st(np.array([end_hz]), float(np.max(smooth)))[0])
+        else:  # a rise out of the low point just before the end
+            rise = float(_st(np.array([end_hz]), float(smooth[low]))[0])
         fields["final_rise_st"] = round(rise, 2)
         if not question and rise >= UPSPEAK_RISE_ST:
             flags.append("upspeak")

@@ -94,7 +94,9 @@ def f0_on_grid(audio: np.ndarray, sr: int, n_frames: int) -> np.ndarray:
     times, f0 = _praat_f0(audio, sr)
     if times.size == 0:
         return out
-    idx = np.rint(times / HOP_S).astype(int)
+    # Praat's frames are HOP_S apart from an offset near a half hop: floor keeps them one per
+    # slot (rounding half-to-even would put two in one slot and leave the next empty).
+    idx = np.floor(times / HOP_S + 1e-6).astype(int)
     ok = (idx >= 0) & (idx < n_frames)
     out[idx[ok]] = f0[ok]
     return out
