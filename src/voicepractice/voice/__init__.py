@@ -12,18 +12,34 @@ answer audio is ever analysed; the interviewer's lines are not.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # the names below, imported on first use so `history` never loads numpy for them
+    import numpy as np
 
-from ..records import Transcript
-from .analyse import analyse, is_question, split_sentences
-from .frames import Frames, LiveTracker, analyse_frames
-from .norms import VOICE_NORMS
-from .records import Contour, SentenceVoice, Voice, VoiceFigure
+    from ..records import Transcript
+    from .analyse import analyse, is_question, split_sentences
+    from .frames import Frames, LiveTracker, analyse_frames
+    from .norms import VOICE_NORMS
+    from .records import Contour, SentenceVoice, Voice, VoiceFigure
+
+_LAZY = {
+    "analyse": "analyse", "is_question": "analyse", "split_sentences": "analyse",
+    "Frames": "frames", "LiveTracker": "frames", "analyse_frames": "frames",
+    "VOICE_NORMS": "norms",
+    "Contour": "records", "SentenceVoice": "records", "Voice": "records", "VoiceFigure": "records",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(name)
+
 
 __all__ = [
     "VOICE_NORMS",
@@ -34,6 +50,7 @@ __all__ = [
     "Voice",
     "VoiceFigure",
     "analyse",
+    "analyse_frames",
     "analyse_recording",
     "analyse_turns",
     "is_question",
@@ -55,6 +72,12 @@ def tracker_name() -> str:
 
 def analyse_recording(audio: np.ndarray, transcript: Transcript, sr: int = 16000) -> Voice:
     """The voice of one recording (``check FILE``): tracks the whole file, then the figures."""
+    import time
+    from dataclasses import replace
+
+    from .analyse import analyse
+    from .frames import analyse_frames
+
     t0 = time.monotonic()
     frames = analyse_frames(audio, sr)
     voice = analyse([(transcript, frames)], tracker_name())
@@ -63,6 +86,11 @@ def analyse_recording(audio: np.ndarray, transcript: Transcript, sr: int = 16000
 
 def analyse_turns(turns: Sequence[tuple[Transcript, Frames]], started: float | None = None) -> Voice:
     """The voice over a drill's answered turns, from frames tracked while listening."""
+    import time
+    from dataclasses import replace
+
+    from .analyse import analyse
+
     t0 = time.monotonic() if started is None else started
     voice = analyse(turns, tracker_name())
     return replace(voice, analysis_s=round(time.monotonic() - t0, 4))

@@ -122,3 +122,16 @@ VOICE_NORMS: dict[str, dict[str, Any]] = {
     },
 }  # fmt: skip
 """Norm per answer-level figure: ``low``/``high`` (None: no bound), unit, source, our judgement or not."""
+
+ISSUES: dict[str, str] = {
+    "pitch_variation": "flat pitch",
+    "trailing_off_share": "trailing off",
+    "upspeak_share": "upspeak",
+    "pace_change": "rushing at the end",
+    "level_dbfs": "too quiet",
+    "loudness_spread_db": "uneven loudness",
+    "trailing_off": "a sentence trailing off",
+    "upspeak": "a statement rising",
+    "monotone": "a flat sentence",
+}
+"""How each possible ``Voice.issue`` reads in a sentence."""
