@@ -236,6 +236,7 @@ def test_live_tracking_matches_the_whole_file(answer) -> None:  # type: ignore[n
     assert live.f0.size == whole.f0.size
     assert both.sum() >= 0.85 * (whole.f0 > 0).sum()
     assert np.median(np.abs(12 * np.log2(live.f0[both] / whole.f0[both]))) < 0.3
+    assert np.percentile(np.abs(live.level_db - whole.level_db), 99) < 0.5
 
 
 def test_report_round_trips_with_voice(answer) -> None:  # type: ignore[no-untyped-def]

@@ -12,14 +12,14 @@ where it was, so one transcript's word timings serve all the variants:
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 
 SR = 16000
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tts() -> object:
     from hibari import Hibari
 

@@ -367,14 +367,15 @@ def _coach(
             f"Your loudness swung by {figs['loudness_spread_db'].value:.0f} dB between sentences: "
             "keep a steady distance from the phone and a steady energy."
         )
-    # Nothing at answer level: a single sentence worth a word, if any.
-    for flag, line in (
-        ("trailing_off", "This sentence faded at the end: “{q}”. Keep your voice up to the last word."),
-        ("upspeak", "This statement rose at the end like a question: “{q}”. Let it fall."),
-        ("monotone", "This sentence was flat: “{q}”. Give its key word a lift."),
+    # Nothing at answer level. A single sentence is worth a word only where the answer-level
+    # figure has no verdict (too few sentences to speak of a habit); otherwise the answer is fine.
+    for flag, figure, line in (
+        ("trailing_off", "trailing_off_share", "This sentence faded at the end (“{q}”): keep your voice up to the last word."),
+        ("upspeak", "upspeak_share", "This statement rose at the end like a question (“{q}”): let it fall."),
+        ("monotone", "pitch_variation", "This sentence was flat (“{q}”): give its key word a lift."),
     ):
         hit = next((s for s in sentences if flag in s.flags), None)
-        if hit is not None:
+        if hit is not None and figs.get(figure, VoiceFigure(figure, None)).verdict is None:
             return flag, line.format(q=_quote(hit))
     if not judged:
         return None, (

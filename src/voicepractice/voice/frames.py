@@ -142,6 +142,7 @@ class LiveTracker:
         self._size = 0
         self._done_until = 0  # samples whose F0 is final
         self._f0: list[np.ndarray] = []
+        self._lv: list[np.ndarray] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closed = False
@@ -166,8 +167,8 @@ class LiveTracker:
                 self._blocks = [np.concatenate(self._blocks)]
             return self._blocks[0] if self._blocks else np.zeros(0, np.float32)
 
-    def _piece(self, audio: np.ndarray, start: int, end: int) -> np.ndarray:
-        """F0 frames for samples [start, end) (frames whose centre falls there)."""
+    def _piece(self, audio: np.ndarray, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        """F0 and level frames for samples [start, end) (frames whose centre falls there)."""
         hop = int(round(self.sr * HOP_S))
         ctx = int(self.sr * CONTEXT_S)
         a = max(0, start - ctx)
@@ -176,14 +177,14 @@ class LiveTracker:
         last = -(-end // hop)  # exclusive
         n_local = int((b - a) / hop) + 2
         f0 = f0_on_grid(audio[a:b], self.sr, n_local)
-        # local frame k sits at a + k*hop; global frame j at j*hop
-        shift = a / hop
-        out = np.zeros(max(0, last - first))
-        for j in range(first, last):
-            k = int(round(j - shift))
-            if 0 <= k < f0.size:
-                out[j - first] = f0[k]
-        return out
+        lv = level_db(audio[a:b], self.sr, n_local)
+        # local frame k sits at a + k*hop; global frame j at j*hop (a is a multiple of hop here
+        # except at the very start, where a = 0)
+        k = np.arange(first, last) - int(round(a / hop))
+        ok = (k >= 0) & (k < f0.size)
+        out, out_lv = np.zeros(k.size), np.full(k.size, SILENCE_DBFS)
+        out[ok], out_lv[ok] = f0[k[ok]], lv[k[ok]]
+        return out, out_lv
 
     def _run(self) -> None:
         piece = int(self.sr * PIECE_S)
@@ -198,9 +199,10 @@ class LiveTracker:
             try:
                 while size - self._done_until >= piece + ctx:
                     audio = self._audio()
-                    f0 = self._piece(audio, self._done_until, self._done_until + piece)
+                    f0, lv = self._piece(audio, self._done_until, self._done_until + piece)
                     with self._lock:
                         self._f0.append(f0)
+                        self._lv.append(lv)
                         self._done_until += piece
             except BaseException as exc:  # reported by finish(); the drill goes on without it
                 self._error = exc
@@ -217,9 +219,12 @@ class LiveTracker:
         audio = self._audio() if audio is None else np.asarray(audio, dtype=np.float32)
         n = int(audio.size / self.sr / HOP_S) + 1
         done = np.concatenate(self._f0) if self._f0 else np.zeros(0)
+        done_lv = np.concatenate(self._lv) if self._lv else np.zeros(0)
         if self._done_until > audio.size:  # the capture was shorter than what was fed
-            done, self._done_until = np.zeros(0), 0
-        rest = self._piece(audio, self._done_until, audio.size) if audio.size > self._done_until else np.zeros(0)
+            done, done_lv, self._done_until = np.zeros(0), np.zeros(0), 0
+        rest, rest_lv = self._piece(audio, self._done_until, audio.size) if audio.size > self._done_until else (np.zeros(0), np.zeros(0))
         f0 = np.concatenate([done, rest])
+        lv = np.concatenate([done_lv, rest_lv])
         f0 = np.pad(f0, (0, max(0, n - f0.size)))[:n]
-        return Frames(f0=clean_f0(f0), level_db=level_db(audio, self.sr, n))
+        lv = np.pad(lv, (0, max(0, n - lv.size)), constant_values=SILENCE_DBFS)[:n]
+        return Frames(f0=clean_f0(f0), level_db=lv)

@@ -49,7 +49,7 @@ def contour_svg(voice: Voice | None, turn: int, transcript: Transcript | None, a
         return round(LEVEL_TOP + LEVEL_H * (1 - (max(-60.0, min(0.0, db)) + 60) / 60), 1)
 
     out = [
-        f'<div class="voice-plot"><svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{HEIGHT}" '
+        f'<div class="voice-plot"><svg width="{width}" height="{HEIGHT}" '
         f'viewBox="0 0 {width} {HEIGHT}" role="img" aria-label="Your pitch and loudness over the answer"'
         + (f' data-audio="{audio_id}"' if audio_id else "")
         + ">"
@@ -133,11 +133,11 @@ JS = """
 (function(){
   document.querySelectorAll('.voice-plot svg[data-audio]').forEach(function(svg){
     var a=document.getElementById(svg.dataset.audio); if(!a)return;
-    var head=svg.querySelector('.head'), px=%s;
+    var head=svg.querySelector('.head'), px=PX;
     function tick(){var x=a.currentTime*px; head.setAttribute('x1',x); head.setAttribute('x2',x);}
     ['timeupdate','seeked'].forEach(function(e){a.addEventListener(e,tick);});
     svg.addEventListener('click',function(e){var r=svg.getBoundingClientRect();
       a.currentTime=(e.clientX-r.left)/px; var p=a.play(); if(p&&p.catch)p.catch(function(){});});
   });
 })();
-""" % PX_PER_S
+""".replace("PX", f"{PX_PER_S:g}")
