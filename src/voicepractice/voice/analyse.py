@@ -44,11 +44,13 @@ SENTENCE_GAP_S = 1.0
 END_SPAN_S = 0.4
 """The "last words" of a sentence: the shortest run of final words lasting this long."""
 RISE_SPAN_S = 0.5
-"""The final rise is measured over the sentence's last half second of voiced speech."""
+"""The final rise is measured over the sentence's last half second of voiced speech..."""
+MIN_RISE_FRAMES = 12
+"""...of which the final continuous stretch must hold at least 120 ms."""
 TAIL_S = 0.4
 """Whisper tends to end a sentence's last word early: look this far past it for its voicing."""
-SPEECH_RANGE_DB = 35.0
-"""Frames within this many dB of a sentence's loudest are its speech (quieter: pauses, room tone)."""
+END_MARGIN_S = 0.15
+"""How far past Whisper's end of the last word a sentence's speech may run."""
 CONTOUR_HOP_S = 0.05
 """Contours are stored every 50 ms (enough to draw, a fifth of the frames)."""
 
@@ -138,21 +140,23 @@ def _sentence(words: list[Word], frames: Frames, turn: int, next_start: float | 
     # Loudness of the words, and of the last ~0.4 s of them against the rest.
     levels = [frames.level_db[frames.span(float(w.start or 0), float(w.end or 0))] for w in words]
     fields["level_db"] = _round(_power_db(np.concatenate(levels)) if levels else None, 1)
-    # The last ~0.4 s of speech against the rest. Speech frames, not word boundaries: Whisper's
-    # word times are often a few hundred ms early at the end of a sentence.
-    lv = frames.level_db[frames.span(start, tail_end)]
-    if lv.size:
-        speech = np.flatnonzero(lv >= lv.max() - SPEECH_RANGE_DB)
-        n_end = int(END_SPAN_S / frames.hop_s)
-        if speech.size >= 2 * n_end:
-            rest = _power_db(lv[speech[:-n_end]])
-            last = _power_db(lv[speech[-n_end:]])
-            if rest is not None and last is not None:
-                drop = rest - last
-                fields["end_drop_db"] = round(drop, 1)
-                if drop >= TRAILING_DROP_DB:
-                    flags.append("trailing_off")
-    # Final rise: the last half second of voiced frames, smoothed; the end against the low point before it.
+    # The last words (the shortest final run lasting 0.4 s) against the rest, each by its loud
+    # part (90th percentile of frame levels, i.e. the vowels): a final nasal or "s" is quiet in
+    # anyone's speech, a final vowel 10 dB down is a voice fading. The last word's span runs
+    # 0.15 s past Whisper's end time, which is often early.
+    k, dur = len(words), 0.0
+    while k > 1 and dur < END_SPAN_S - 1e-6:
+        k -= 1
+        dur = end - float(words[k].start or 0.0)
+    split = float(words[k].start or 0.0)
+    if k > 0 and dur >= END_SPAN_S - 1e-6 and split - start >= END_SPAN_S:
+        rest_lv = frames.level_db[frames.span(start, split)]
+        last_lv = frames.level_db[frames.span(split, min(tail_end, end + END_MARGIN_S))]
+        if rest_lv.size and last_lv.size:
+            drop = float(np.percentile(rest_lv, 90) - np.percentile(last_lv, 90))
+            fields["end_drop_db"] = round(drop, 1)
+            if drop >= TRAILING_DROP_DB:
+                flags.append("trailing_off")
     # Octave slips at a sentence's edges (creak, a phone line's missing low harmonics) are not
     # intonation: frames more than 9 semitones from the sentence's median are left out here.
     sane = f0 > 0
@@ -160,11 +164,20 @@ def _sentence(words: list[Word], frames: Frames, turn: int, next_start: float | 
         sane &= np.abs(_st(np.where(f0 > 0, f0, 1.0), float(np.median(voiced)))) <= 9.0
     idx = np.flatnonzero(sane)
     n_rise = int(RISE_SPAN_S / frames.hop_s)
-    if idx.size >= n_rise // 2:
-        tail = f0[idx[-n_rise:]]
+    tail_idx = idx[-n_rise:]
+    tail = f0[tail_idx]
+    if tail.size:
+        # Only the contour after the last slip: a jump of more than 2 semitones between voiced
+        # frames 10 ms apart is faster than a voice moves (Xu & Sun 2002, JASA 111: even a
+        # 12-semitone rise takes about 190 ms, some 0.6 semitone per 10 ms), so a tracking slip.
+        st_tail = _st(tail, float(np.median(tail)))
+        adjacent = np.diff(tail_idx) == 1  # across an unvoiced gap pitch may reset freely
+        jumps = np.flatnonzero((np.abs(np.diff(st_tail)) > 2.0) & adjacent)
+        tail = tail[jumps[-1] + 1 :] if jumps.size else tail
+    if tail.size >= MIN_RISE_FRAMES:
         padded = np.pad(tail, 2, mode="edge")
         smooth = np.median(np.lib.stride_tricks.sliding_window_view(padded, 5), axis=1)
-        end_hz = float(np.median(tail[-6:]))
+        end_hz = float(np.median(smooth[-6:]))
         low = int(np.argmin(smooth))
         if low >= smooth.size - 6:  # the low point is the end: a fall, measured from the peak before it
             rise = float(_st(np.array([end_hz]), float(np.max(smooth)))[0])
