@@ -216,6 +216,16 @@ def test_question_is_read_from_the_wording(text: str, question: bool) -> None:
     assert is_question(text) is question
 
 
+def test_one_word_sentences_and_untimed_words_do_not_break_it(answer) -> None:  # type: ignore[no-untyped-def]
+    from voicepractice.records import Word
+
+    audio, _ = answer
+    words = (Word("Thanks.", 0.4, 0.9), Word("Bye.", 1.2, 1.5), Word("Yes"), Word("so", 2.0, 2.0))
+    voice = _voice(audio, Transcript(text="Thanks. Bye. Yes so", words=words, duration=audio.size / 16000))
+    assert len(voice.sentences) == 3
+    assert all(s.end_drop_db is None for s in voice.sentences)
+
+
 def test_sentences_split_at_punctuation_and_long_pauses() -> None:
     from voicepractice.records import Word
 

@@ -148,7 +148,7 @@ def _sentence(words: list[Word], frames: Frames, turn: int, next_start: float | 
     while k > 1 and dur < END_SPAN_S - 1e-6:
         k -= 1
         dur = end - float(words[k].start or 0.0)
-    split = float(words[k].start or 0.0)
+    split = float(words[k].start or 0.0) if k < len(words) else end
     if k > 0 and dur >= END_SPAN_S - 1e-6 and split - start >= END_SPAN_S:
         rest_lv = frames.level_db[frames.span(start, split)]
         last_lv = frames.level_db[frames.span(split, min(tail_end, end + END_MARGIN_S))]
