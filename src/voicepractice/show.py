@@ -154,7 +154,7 @@ def voice_block(v: Any) -> list[Any]:
         ends.append(f"rose {up.note.split(';')[0].replace(' statements', '').replace(' statement', '')}")
     if ends:
         t.add_row("Sentence ends", Text(" · ".join(ends), style=style("trailing_off_share", "upspeak_share")),
-                  "≥ 10 dB quieter · ≥ 3 st rise")  # fmt: skip
+                  "≥ 10 dB quieter · ≥ 5 st rise")  # fmt: skip
     pace = v.figure("pace_change")
     if pace.value is not None and pace.note:
         first, last = pace.note.split(" wpm first third, ")

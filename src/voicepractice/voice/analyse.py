@@ -45,9 +45,11 @@ END_SPAN_S = 0.4
 """The "last words" of a sentence: the shortest run of final words lasting this long."""
 RISE_SPAN_S = 0.5
 """The final rise is measured over the sentence's last half second of voiced speech..."""
+RISE_LEVEL_RANGE_DB = 20.0
+"""Voiced frames quieter than this below the sentence's median voiced level are left out of the rise."""
 MIN_RISE_FRAMES = 12
 """...of which the final continuous stretch must hold at least 120 ms."""
-TAIL_S = 0.4
+TAIL_S = 0.2
 """Whisper tends to end a sentence's last word early: look this far past it for its voicing."""
 END_MARGIN_S = 0.15
 """How far past Whisper's end of the last word a sentence's speech may run."""
@@ -159,9 +161,14 @@ def _sentence(words: list[Word], frames: Frames, turn: int, next_start: float | 
                 flags.append("trailing_off")
     # Octave slips at a sentence's edges (creak, a phone line's missing low harmonics) are not
     # intonation: frames more than 9 semitones from the sentence's median are left out here.
+    # Nor are quiet voiced frames as the voice dies away (breath, creak): the tracker's guesses
+    # there wander; only frames within 20 dB of the sentence's typical voiced level count.
     sane = f0 > 0
     if voiced.size:
         sane &= np.abs(_st(np.where(f0 > 0, f0, 1.0), float(np.median(voiced)))) <= 9.0
+        lv_all = frames.level_db[frames.span(start, tail_end)][: f0.size]
+        if lv_all.size == f0.size:
+            sane &= lv_all >= float(np.median(lv_all[f0 > 0])) - RISE_LEVEL_RANGE_DB
     idx = np.flatnonzero(sane)
     n_rise = int(RISE_SPAN_S / frames.hop_s)
     tail_idx = idx[-n_rise:]
