@@ -13,7 +13,10 @@ process (so peak memory is its own), each run --runs times:
   streaming replaced), ended by silence.
 
 It also times the start of `voicepractice drill`: from launching the command to
-the interviewer's first line being handed to the speaker.
+the interviewer's first line being handed to the speaker, with the natural voice,
+with a cache of rendered lines that is empty (the very first drill) and warm (every
+drill after: the lines, and every phrasing of the first one, are cached), and the
+peak memory of a whole three-turn drill in the natural voice, cache empty and warm.
 
     .venv/bin/python bench/latency.py [--runs 5]
 
@@ -113,23 +116,48 @@ def _batch_run(answer: Path) -> dict[str, float]:
     }
 
 
-def startup(runs: int) -> list[float]:
-    """Seconds from launching `voicepractice drill` to the first interviewer line going to the speaker."""
+def startup(runs: int, cache: str, line: str = "clean", voice: str | None = None) -> list[float]:
+    """Seconds from launching `voicepractice drill` to the first interviewer line going to the speaker.
+
+    ``cache`` "cold": an empty line cache each run; "warm": one cache, filled by a drill first.
+    """
     out = []
     exe = [sys.executable, "-m", "voicepractice", "drill", "--scenario", str(ONE_TURN), "--no-cue",
-           "--answer", str(ROOT / "audio_fixtures" / "weak_thanks_only.flac"), "--fast"]  # fmt: skip
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory() as home:
-            t0 = time.monotonic()
-            proc = subprocess.Popen(exe, env={**os.environ, "VOICEPRACTICE_HOME": home}, stderr=subprocess.PIPE,
-                                    stdout=subprocess.DEVNULL, text=True)  # fmt: skip
-            assert proc.stderr is not None
-            for line in proc.stderr:
-                if line.startswith("Interviewer:"):
-                    out.append(round(time.monotonic() - t0, 3))
-                    break
-            proc.communicate()
+           "--answer", str(ROOT / "audio_fixtures" / "weak_thanks_only.flac"), "--fast", "--line", line]  # fmt: skip
+    if voice:
+        exe += ["--voice", voice]
+    with tempfile.TemporaryDirectory() as shared:
+        if cache == "warm":
+            subprocess.run(exe, env={**os.environ, "VOICEPRACTICE_HOME": shared + "/home", "VOICEPRACTICE_CACHE": shared},
+                           capture_output=True, check=True)  # fmt: skip
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as home:
+                env = {**os.environ, "VOICEPRACTICE_HOME": home, "VOICEPRACTICE_CACHE": shared if cache == "warm" else home + "/cache"}
+                t0 = time.monotonic()
+                proc = subprocess.Popen(exe, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+                assert proc.stderr is not None
+                for text in proc.stderr:
+                    if text.startswith("Interviewer:"):
+                        out.append(round(time.monotonic() - t0, 3))
+                        break
+                proc.communicate()
     return out
+
+
+def drill_memory(cache: str) -> float:
+    """Peak RSS (MB) of a whole three-turn drill in the natural voice, answers from the natural-voice fixtures."""
+    answers = [str(ROOT / "audio_fixtures" / f"{t}_natural.flac") for t in ("turn1_question", "turn2_close", "turn3_goodbye")]
+    exe = [sys.executable, "-m", "voicepractice", "drill", "--no-cue", "--json", "--seed", "1"]
+    for a in answers:
+        exe += ["--answer", a]
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "VOICEPRACTICE_HOME": home, "VOICEPRACTICE_CACHE": home + "/cache"}
+        if cache == "warm":
+            subprocess.run(exe, env=env, capture_output=True, check=True)
+        proc = subprocess.Popen(exe, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        assert status == 0, status
+        return round(usage.ru_maxrss / 1024, 1)
 
 
 def summarise(samples: list[dict], key: str) -> tuple[float, float]:
@@ -141,7 +169,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--worker", choices=["silence", "enter", "batch"], help=argparse.SUPPRESS)
+    ap.add_argument("--start-only", action="store_true", help="Only the start-up and drill-memory figures (writes bench/results/startup.md).")
     args = ap.parse_args()
+    if args.start_only:
+        return start_figures(args.runs)
     if args.worker:
         print(json.dumps(worker(args.worker, args.runs)))
         return 0
@@ -151,7 +182,7 @@ def main() -> int:
         proc = subprocess.run([sys.executable, __file__, "--worker", mode, "--runs", str(args.runs)],
                               capture_output=True, text=True, check=True)  # fmt: skip
         results[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
-    results["startup_to_first_line_s"] = startup(args.runs)
+    results["startup_to_first_line_s"] = startup(args.runs, "warm")
 
     keys = ("endpoint_wait_s", "final_decode_s", "check_s", "store_s", "answer_end_to_report_s")
     lines = [
@@ -177,13 +208,57 @@ def main() -> int:
         "",
         f"Batch / streaming wait after the endpoint: {med_b / med_s:.0f}x ({med_b:.2f} s vs {med_s:.3f} s, medians).",
         "",
-        "Start-up, launching `voicepractice drill` to the interviewer's first line handed to the speaker: "
+        "Start-up, launching `voicepractice drill` to the interviewer's first line handed to the speaker "
+        "(natural voice, line cache warm; `--start-only` for the cold figures): "
         f"median {statistics.median(results['startup_to_first_line_s']):.2f} s, worst {max(results['startup_to_first_line_s']):.2f} s.",
     ]
     text = "\n".join(lines) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latency.md").write_text(text)
     (RESULTS / "latency.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(text)
+    return 0
+
+
+def start_figures(runs: int) -> int:
+    """First interviewer word and drill memory with the natural voice; writes bench/results/startup.md and .json."""
+    load = os.getloadavg()[0]
+    figures = {
+        "first_line_s": {
+            **{f"natural voice, {c}, {ln}": startup(runs, c, ln) for c in ("warm", "cold") for ln in ("clean", "phone")},
+            # The same start with the system voice (espeak-ng), as every drill started before the natural
+            # voice: the reference for this machine at this load.
+            "system voice (espeak-ng), cold, clean": startup(runs, "cold", "clean", "system"),
+        },
+        "drill_peak_rss_mb": {c: drill_memory(c) for c in ("cold", "warm")},
+        "load_average_1min": round(load, 2),
+    }
+    lines = [
+        "# Start-up and memory with the natural voice",
+        "",
+        f"Command: `.venv/bin/python bench/latency.py --start-only --runs {runs}` (2-core CPU shared with other jobs;",
+        f"1-minute load average {load:.1f} at the start).",
+        "",
+        "Launching `voicepractice drill` to the interviewer's first line handed to the speaker, seconds",
+        "(median / worst of the runs). Warm: the line cache holds the line (every drill after the first;",
+        "a drill also renders every phrasing of its first line for the next one). Cold: an empty cache.",
+        "On the phone line a 1.9 s ring and pick-up plays first, while the line renders.",
+        "",
+        "| voice, line cache, line | median | worst |",
+        "|---|---:|---:|",
+    ]
+    for label, values in figures["first_line_s"].items():
+        lines.append(f"| {label} | {statistics.median(values):.2f} | {max(values):.2f} |")
+    rss = figures["drill_peak_rss_mb"]
+    lines += [
+        "",
+        "Peak RSS of a whole three-turn drill in the natural voice (answers from the `*_natural` fixtures, at",
+        f"real-time pace): {rss['cold']:.0f} MB with an empty line cache, {rss['warm']:.0f} MB with a warm one.",
+    ]
+    text = "\n".join(lines) + "\n"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "startup.md").write_text(text)
+    (RESULTS / "startup.json").write_text(json.dumps(figures, indent=2) + "\n")
     print(text)
     return 0
 

@@ -7,7 +7,10 @@ Usage::
     .venv/bin/python scripts/make_fixtures.py --verify   # transcribe each fixture, print a WER table
     .venv/bin/python scripts/make_fixtures.py --only strong_close thinking_pause
 
-Speech is synthesised with the ``espeak-ng`` binary, resampled to 16 kHz mono
+Speech is synthesised by two engines, so the tests hear more than one kind of
+voice: the ``espeak-ng`` binary (formant synthesis, several accents) and the
+natural voice the app speaks with (hibari-tts "heart", distilled from
+Kokoro-82M, from the venv; seeded, so deterministic too). Each is resampled to 16 kHz mono
 with ``sox`` (32-bit float, no dither, so nothing random sneaks in), padded with
 0.6 s of leading and 2.5 s of trailing "room tone", mixed with a seeded
 pink-ish noise floor at about -60 dBFS and written as 16-bit FLAC.
@@ -81,6 +84,7 @@ class Fixture:
     expect: dict[str, bool] | None = None
     duration: float = 0.0  # for non-speech fixtures
     ext: str = "flac"
+    engine: str = "espeak-ng"  # or "hibari" (the natural voice; voice "heart")
 
     @property
     def file(self) -> str:
@@ -251,6 +255,57 @@ FIXTURES: list[Fixture] = [
             "thousands of people use every day. I think I would be a good fit for the team.", 0.0)],
         expect=_expect(interest=True, qualifications=True, thanks=True),
     ),
+    # --- The natural voice (hibari "heart"): the same app, heard on speech that is not espeak. ---
+    Fixture(
+        "strong_close_natural", "close",
+        "All four elements, natural voice (hibari heart, American female).",
+        voice="heart", rate=165, engine="hibari",
+        segments=[(
+            "Thank you so much for your time today, I really enjoyed hearing about the team. "
+            "I'm very interested in this role. I've spent five years building data pipelines, "
+            "and last year I led our move to the cloud, so I think I could make an impact "
+            "quickly. What are the next steps in the process, and when can I expect to hear "
+            "back?", 0.0)],
+        expect=ALL4,
+    ),
+    Fixture(
+        "pause_mid_sentence_natural", "close",
+        "A close with a 1.8 s thinking pause in the middle of a sentence (natural voice); the "
+        "end of the turn must not be called at it.",
+        voice="heart", rate=160, engine="hibari",
+        segments=[
+            ("Thanks so much for your time today. I'm really interested in this role, and I think", 1.8),
+            ("my six years of running support teams would help you from day one. "
+             "What are the next steps?", 0.0),
+        ],
+        expect=ALL4,
+    ),
+    Fixture(
+        "turn1_question_natural", "turn",
+        "Multi-turn drill in the natural voice, turn 1: asks about the team and next steps.",
+        voice="heart", rate=165, engine="hibari",
+        segments=[(
+            "Yes, I do. Could you tell me what a typical day looks like for the team? And what "
+            "are the next steps after this call?", 0.0)],
+        expect=_expect(next_steps=True),
+    ),
+    Fixture(
+        "turn2_close_natural", "turn",
+        "Multi-turn drill in the natural voice, turn 2: interest and qualifications, no thanks.",
+        voice="heart", rate=165, engine="hibari",
+        segments=[(
+            "I'm very interested in this role. I have five years of experience in project "
+            "management, and last year I delivered a major product launch on time and under "
+            "budget.", 0.0)],
+        expect=_expect(interest=True, qualifications=True),
+    ),
+    Fixture(
+        "turn3_goodbye_natural", "turn",
+        "Multi-turn drill in the natural voice, turn 3: thanks and goodbye.",
+        voice="heart", rate=165, engine="hibari",
+        segments=[("Thank you so much for your time, have a great day. Bye.", 0.0)],
+        expect=_expect(thanks=True),
+    ),
 ]
 BY_NAME = {f.name: f for f in FIXTURES}
 
@@ -348,6 +403,11 @@ def espeak(text: str, voice: str, rate: int, tmp: Path) -> np.ndarray:
                     str(res), "rate", "-v", str(SR)], check=True, capture_output=True)
     y, sr = sf.read(str(res), dtype="float32")
     assert sr == SR, sr
+    return _shape(y)
+
+
+def _shape(y: np.ndarray) -> np.ndarray:
+    """Trim, laptop-mic roll-off, peak-normalise: the same for every engine."""
     if y.ndim > 1:
         y = y.mean(axis=1)
     # trim espeak's own leading/trailing near-silence so our padding is exact
@@ -357,6 +417,18 @@ def espeak(text: str, voice: str, rate: int, tmp: Path) -> np.ndarray:
     y = _lowpass(y.astype(np.float64), SPEECH_LOWPASS_HZ, order=8)
     peak = float(np.max(np.abs(y))) or 1.0
     return (y / peak * _db_to_amp(SPEECH_PEAK_DBFS)).astype(np.float64)
+
+
+def natural_voice(text: str, rate: int, tmp: Path) -> np.ndarray:
+    """Synthesise text with the app's natural voice (hibari "heart", seeded); 16 kHz mono like espeak()."""
+    from voicepractice import natural
+
+    raw = tmp / "raw.wav"
+    res = tmp / "res.wav"
+    sf.write(str(raw), natural.synthesize(text, rate), natural.SAMPLE_RATE, subtype="FLOAT")
+    subprocess.run(["sox", "-D", str(raw), "-e", "floating-point", "-b", "32", "-c", "1",
+                    str(res), "rate", "-v", str(SR)], check=True, capture_output=True)
+    return _shape(sf.read(str(res), dtype="float32")[0])
 
 
 def to_int16(y: np.ndarray) -> np.ndarray:
@@ -380,7 +452,10 @@ def render(fx: Fixture, tmp: Path) -> tuple[np.ndarray, dict]:
     pos = len(parts[0])
     pauses: list[list[float]] = []
     for i, (text, pause) in enumerate(fx.segments):
-        speech = espeak(text, fx.voice, fx.rate, tmp)
+        if fx.engine == "hibari":
+            speech = natural_voice(text, fx.rate, tmp)
+        else:
+            speech = espeak(text, fx.voice, fx.rate, tmp)
         parts.append(speech)
         pos += len(speech)
         if i < len(fx.segments) - 1 and pause > 0:
@@ -425,7 +500,8 @@ def write_toml(rows: list[tuple[Fixture, float, dict]]) -> None:
         "# rerun `.venv/bin/python scripts/make_fixtures.py`.",
         "#",
         "# One table per fixture.  file: path relative to this folder.  text: what was spoken",
-        "# (empty for non-speech).  voice/rate: espeak-ng voice and words per minute (\"\"/0 for",
+        "# (empty for non-speech).  engine: espeak-ng or hibari (the app's natural voice).",
+        "# voice/rate: the engine's voice and words per minute (\"\"/0 for",
         "# non-speech).  kind: close | silence | noise | long | turn.  duration: seconds.",
         "# speech_start/speech_end: seconds where synthesised speech begins/ends (the rest is",
         "# room tone).  pauses: [start, end] seconds of deliberate pauses inside the speech.",
@@ -438,6 +514,8 @@ def write_toml(rows: list[tuple[Fixture, float, dict]]) -> None:
         lines.append(f"[{fx.name}]")
         lines.append(f"file = {_toml_str(fx.file)}")
         lines.append(f"text = {_toml_str(fx.text)}")
+        if fx.segments:
+            lines.append(f"engine = {_toml_str(fx.engine)}")
         lines.append(f"voice = {_toml_str(fx.voice)}")
         lines.append(f"rate = {fx.rate}")
         lines.append(f"kind = {_toml_str(fx.kind)}")

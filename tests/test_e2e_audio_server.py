@@ -118,7 +118,8 @@ def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -
     return drill.returncode, json.loads(out), stderr_lines
 
 
-def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path, private_home: Path) -> None:
+@pytest.mark.parametrize("answer", ["strong_close.flac", "strong_close_natural.flac"], ids=["espeak", "natural"])
+def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path, private_home: Path, answer: str) -> None:
     env = {**pulse, "VOICEPRACTICE_HOME": str(private_home)}
     speaker_rec = tmp_path / "speaker.wav"
     recorder = subprocess.Popen(
@@ -129,21 +130,30 @@ def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path
     try:
         # The one-turn drill: the phone screen's close turn only.
         _, result, stderr_lines = drill_through_server(
-            env, [FIXTURES / "strong_close.flac"], "--scenario", str(ONE_TURN)
+            env, [FIXTURES / answer], "--scenario", str(ONE_TURN)
         )
     finally:
         recorder.terminate()
         recorder.wait(timeout=5)
 
-    # The interviewer's line reached the speaker: transcribe what the sink played.
+    # The interviewer's line reached the speaker, over the phone line (the default): transcribe what the sink
+    # played, and check it is narrowband (the line cuts everything above about 3.4 kHz) and starts with the ring.
     from rapidfuzz import fuzz
 
     from voicepractice.audio import load_audio
     from voicepractice.transcribe import Transcriber
 
     line = result["turns"][0]["line"]
-    heard = Transcriber().transcript(load_audio(speaker_rec)).text
+    played = load_audio(speaker_rec)
+    heard = Transcriber().transcript(played).text
     assert fuzz.partial_ratio(line.lower(), heard.lower()) > 70, (line, heard)
+    import numpy as np
+
+    power = np.abs(np.fft.rfft(played)) ** 2
+    freqs = np.fft.rfftfreq(played.size, 1 / 16000)
+    assert power[freqs > 3800].sum() < 0.01 * power.sum()
+    ring = power[(freqs > 390) & (freqs < 460)].sum()
+    assert ring > 0.05 * power.sum()  # the 400 + 450 Hz ring
 
     # The answer was captured from the microphone, ended on its own, transcribed and scored.
     turn = result["turns"][-1]
@@ -159,9 +169,10 @@ def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path
     assert not any("Warning" in ln for ln in stderr_lines), "".join(stderr_lines)
 
 
-def test_multi_turn_drill_judges_the_close_across_turns(pulse: dict[str, str], private_home: Path) -> None:
+@pytest.mark.parametrize("voice", ["", "_natural"], ids=["espeak", "natural"])
+def test_multi_turn_drill_judges_the_close_across_turns(pulse: dict[str, str], private_home: Path, voice: str) -> None:
     env = {**pulse, "VOICEPRACTICE_HOME": str(private_home)}
-    answers = [FIXTURES / f for f in ("turn1_question.flac", "turn2_close.flac", "turn3_goodbye.flac")]
+    answers = [FIXTURES / f"{f}{voice}.flac" for f in ("turn1_question", "turn2_close", "turn3_goodbye")]
     _, result, stderr_lines = drill_through_server(env, answers, "--company", "Acme", "--role", "the data engineer role")
     # The live meter runs on every turn, not only the first (it kept the first turn's clock).
     per_turn = "".join(stderr_lines).split("Listening")[1:]

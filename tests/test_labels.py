@@ -53,7 +53,7 @@ def test_replay_tags_use_labels_and_times_match_the_card_and_the_export() -> Non
     assert "[Ask about next steps]" in replay
     assert "Turn 2 · Anything else" in replay
     # The thanks quote: said 3.0 s into the second answer, wherever it is on the replay timeline.
-    card = _text(report_card(s.report, [t.transcript for t in s.turns], turn_names=[t.turn_id for t in s.turns]))
+    card = _text(report_card(s.report, [t.transcript for t in s.turns], turn_names=[t.turn_id for t in s.turns], full=True))
     md = markdown(s)
     for text in (replay, card, md):
         assert "turn 2, 0:03" in text, text

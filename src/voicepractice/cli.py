@@ -60,8 +60,9 @@ def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
 @model_options
 @click.option("-i", "--input", "input_device", envvar="VOICEPRACTICE_INPUT", help="Microphone: index or name from `voicepractice devices`. [env: VOICEPRACTICE_INPUT]")
 @click.option("-o", "--output", "output_device", envvar="VOICEPRACTICE_OUTPUT", help="Speaker/headphones: index or name. [env: VOICEPRACTICE_OUTPUT]")
-@click.option("--voice", help="Interviewer voice id or name from `voicepractice voices`.")
+@click.option("--voice", help="Interviewer voice from `voicepractice voices` (default: heart, the natural voice; `system` for the system's).")
 @click.option("--rate", type=click.IntRange(80, 400), default=165, show_default=True, help="Interviewer speaking rate, words per minute.")
+@click.option("--line", type=click.Choice(["phone", "clean"]), help="Hear the interviewer over a telephone line (with a ring) or clean. [default: the scenario's, phone for every shipped one]")
 @click.option("--interviewer", help="The interviewer's name, spoken in the script.")
 @profile_options
 @click.option("--silence", type=click.FloatRange(0.5, 10.0), default=2.5, show_default=True, help="Seconds of silence that end your answer (a thinking pause is shorter).")
@@ -73,7 +74,7 @@ def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
 @json_option
 def drill(
     scenario: str, answers: tuple[Path, ...], fallback_answer: Path | None, fast: bool, model: str, download: bool,
-    input_device: str | None, output_device: str | None, voice: str | None, rate: int, interviewer: str | None,
+    input_device: str | None, output_device: str | None, voice: str | None, rate: int, line: str | None, interviewer: str | None,
     role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None,
     silence: float, max_seconds: float, no_cue: bool, seed: int | None, rounds: int, full: bool, as_json: bool,
 ) -> None:  # fmt: skip
@@ -93,7 +94,7 @@ def drill(
         scenario=scenario,
         details=Details(interviewer=interviewer, company=company, role=role),
         profile=profile_from(role, company, strengths, profile),
-        voice=VoiceOptions(voice=voice, rate=rate),
+        voice=VoiceOptions(voice=voice, rate=rate, line=line),  # type: ignore[arg-type]
         listen=ListenOptions(end_silence_s=silence, max_seconds=max_seconds),
         transcribe=TranscribeOptions(model=model, download=download),
         input_device=device_arg(input_device),

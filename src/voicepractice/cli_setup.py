@@ -107,19 +107,25 @@ def scenarios(as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--all", "show_all", is_flag=True, help="Every language, not just English.")
+@click.option("--all", "show_all", is_flag=True, help="Every system voice, not just English ones.")
 @json_option
 def voices(show_all: bool, as_json: bool) -> None:
-    """List the interviewer voices the text-to-speech engine offers."""
+    """List the interviewer voices: the natural one (the default) and the system's (pick with --voice)."""
     from .show import out
-    from .speak import voices as list_voices
+    from .speak import all_voices
 
-    found = [v for v in list_voices() if show_all or any(lang.lower().startswith("en") for lang in v[2]) or "english" in v[1].lower()]
+    found = all_voices(show_all)
     if as_json:
-        emit_json({"voices": [{"id": i, "name": n, "languages": list(langs)} for i, n, langs in found]})
+        emit_json({"voices": [
+            {"id": v.id, "name": v.name, "languages": list(v.languages), "kind": v.kind, "default": v.default}
+            for v in found
+        ]})  # fmt: skip
         return
-    for i, n, _ in found:
-        out.print(f"{i:<28} {n}")
+    for v in found:
+        tag = "natural, default" if v.default else v.kind
+        out.print(f"{v.id:<28} {v.name}  [dim]({tag})[/dim]")
+    if len(found) == 1:
+        out.print("[dim]No system voices: install espeak-ng (Linux) for them.[/dim]")
 
 
 @click.command()

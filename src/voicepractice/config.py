@@ -5,8 +5,9 @@ key is optional::
 
     input = "USB Headset"        # microphone, name or index (voicepractice devices)
     output = 3                   # speaker/headphones
-    voice = "gmw/en-us"
+    voice = "heart"              # the natural voice (default); "system" or an id from `voicepractice voices`
     rate = 160
+    line = "phone"               # or "clean"
     model = "tiny.en"
     scenario = "phone_screen"
     silence = 2.5
@@ -31,6 +32,7 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "output": (str, int),
     "voice": str,
     "rate": int,
+    "line": str,
     "model": str,
     "scenario": str,
     "silence": (int, float),

@@ -34,18 +34,36 @@ class Check:
         return asdict(self)
 
 
-def check_tts(voice: str | None) -> Check:
+def check_tts(voice: str | None, rate: int = 165) -> Check:
+    """Which voice will speak, and that it does."""
     from .audio import load_audio
-    from .speak import VoiceOptions, render
+    from .speak import VoiceOptions, check_voice, synthesize
 
     try:
+        wanted = check_voice(voice)
+        t0 = time.perf_counter()
+        rendered = synthesize("Testing, one two three.", VoiceOptions(voice=voice, rate=rate))
+        seconds = rendered.audio.size / rendered.rate
+        took = time.perf_counter() - t0
         with tempfile.TemporaryDirectory() as tmp:
-            t0 = time.perf_counter()
-            path = render("Testing, one two three.", Path(tmp) / "t.wav", VoiceOptions(voice=voice))
-            seconds = load_audio(path).size / 16000
-        return Check("text-to-speech", "ok", f"rendered {seconds:.1f} s of speech in {time.perf_counter() - t0:.2f} s")
+            from .audio import write_wav
+
+            load_audio(write_wav(Path(tmp) / "t.wav", rendered.audio, rendered.rate))  # it decodes, too
     except VoicePracticeError as exc:
-        return Check("text-to-speech", "fail", str(exc), "install espeak-ng (Linux) or pick another --voice")
+        return Check("text-to-speech", "fail", str(exc), "run `make install` (and install espeak-ng on Linux), or pick another --voice")
+    who = _voice_name(rendered.voice)
+    if rendered.fallback:
+        return Check("text-to-speech", "warn", f"{who} will speak: {rendered.fallback}", "reinstall the natural voice: `make install`")
+    chosen = "the default" if voice is None else f"--voice {wanted}"
+    return Check("text-to-speech", "ok", f"{who} will speak ({chosen}); rendered {seconds:.1f} s of speech in {took:.2f} s")
+
+
+def _voice_name(voice_id: str) -> str:
+    from . import natural
+
+    if voice_id == natural.VOICE:
+        return "the natural voice heart (hibari-tts)"
+    return f"the system voice {voice_id} (pyttsx3)"
 
 
 def check_output(device: int | str | None, play: bool) -> Check:

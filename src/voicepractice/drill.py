@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from . import audio as audio_mod
+from . import natural, phoneline
 from .check import Profile, check
 from .errors import AudioDeviceError, ScenarioError, SilentInputError, SpeechError, StoreError
 from .input_watch import DeadInputError, stop_on_dead_input
@@ -32,6 +33,7 @@ from .listen import (
     microphone_blocks,
     recording_blocks,
 )
+from .phoneline import Line
 from .preflight import preflight
 from .records import Report, Transcript, Word
 from .scenarios import (
@@ -43,8 +45,9 @@ from .scenarios import (
     fill,
     load_scenario,
     reply_to,
+    shared_replies,
 )
-from .speak import VoiceOptions, play, play_samples, render
+from .speak import VoiceOptions, play, play_samples
 from .store import Session, Store, TurnRecord, new_session_id, now_iso, write_json
 from .transcribe import (
     UNSURE_ENGLISH_NOTE,
@@ -54,6 +57,7 @@ from .transcribe import (
     english_verdict,
     make_transcript,
 )
+from .tts_cache import is_cached, render_line, warm
 from .voice import LiveTracker, Voice, analyse_turns
 
 log = logging.getLogger(__name__)
@@ -123,14 +127,20 @@ class DrillResult:
 class _ModelLoader:
     """Loads and warms the model (and the checker) in a thread so both are ready when the answer ends."""
 
-    def __init__(self, transcriber: Transcriber) -> None:
+    def __init__(self, transcriber: Transcriber, after: threading.Event | None = None) -> None:
         self.transcriber = transcriber
+        self._after = after
         self.error: BaseException | None = None
         self.seconds = 0.0
         self._thread = threading.Thread(target=self._run, name="model-load", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
+        if self._after is not None:
+            # The interviewer's voice renders first and then lets its model go, so the two models
+            # never sit in memory together (drill peak under 500 MB); it is quick, and the person
+            # is still listening to the ring and the first line meanwhile.
+            self._after.wait(timeout=20)
         t0 = time.perf_counter()
         try:
             self.transcriber.warm_up()
@@ -195,7 +205,8 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     store.open()  # a damaged index is reported before the person speaks, not after
     store.tidy(recover=recover_session)
     transcriber = Transcriber(options.transcribe)
-    loader = _ModelLoader(transcriber)
+    voice_done = threading.Event()
+    loader = _ModelLoader(transcriber, after=voice_done)
 
     session_id = new_session_id()
     staging = store.begin(session_id)
@@ -213,14 +224,17 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
         })  # fmt: skip
     except OSError as exc:
         raise _cannot_save(store, staging, captured, exc) from exc
-    speaker = _Speaker(options, staging, ui, notes)
+    speaker = _Speaker(options, staging, ui, notes, line=options.voice.line or scenario.line, done=voice_done)
     turns: list[TurnRecord] = []
     answered: list[_Answer] = []
     interrupted = False
     reply = ""
     recordings = iter(zip(answers, options.answers, strict=True))
     try:
-        speaker.prepare([(f"interviewer-{n}.wav", line) for n, line in enumerate(lines, 1)])
+        speaker.prepare(
+            [(f"interviewer-{n}.wav", line) for n, line in enumerate(lines, 1)],
+            *_lines_ahead(scenario, run_turns, options.details),
+        )
         for n, (turn, line) in enumerate(zip(run_turns, lines, strict=True), 1):
             if reply:
                 line = f"{reply} {line}"
@@ -406,38 +420,139 @@ def _details(options: DrillOptions, scenario: Scenario) -> dict[str, object]:
 
 
 class _Speaker:
-    """Renders and plays the interviewer's lines; degrades to text when sound is unavailable."""
+    """Renders and plays the interviewer's lines; degrades to text when sound is unavailable.
 
-    def __init__(self, options: DrillOptions, staging: Path, ui: DrillUI, notes: list[str]) -> None:
+    Lines render in a background thread, in order, so the first one can play as
+    soon as it is ready while the rest are made; lines said before come from the
+    cache (tts_cache). Memory: the natural voice first turns every line the drill
+    may say (replies included) into phonemes and drops its 100 MB of spelling
+    tables, renders the drill's lines, lets the model go and sets ``done``; only
+    then does Whisper load, so the two models are never in memory together. A
+    reply renders between the answer and the next line (from its phonemes, while
+    Whisper is idle) and the model is let go again. On the phone line the call
+    opens with a ring, which plays while the voice loads.
+    """
+
+    def __init__(
+        self, options: DrillOptions, staging: Path, ui: DrillUI, notes: list[str],
+        line: Line = "clean", done: threading.Event | None = None,
+    ) -> None:  # fmt: skip
         self.options = options
         self.staging = staging
         self.ui = ui
         self.notes = notes
+        self.line = line
+        self.done = done or threading.Event()
         self.available = True
         self.tts = True
+        self.rang = False
+        self._ready: dict[str, threading.Event] = {}
+        self._texts: dict[str, str] = {}
+        self._failed: dict[str, SpeechError] = {}
+        self._fallback_noted = False
+        self._first_said = threading.Event()
+        self.first_phrasings = 0
 
-    def prepare(self, lines: list[tuple[str, str]]) -> None:
-        """Render every known line up front, so the call flows without gaps."""
-        for name, line in lines:
-            if not self._render(line, name):
-                return
+    def prepare(self, lines: list[tuple[str, str]], ahead: list[str] | None = None, first_phrasings: int = 0) -> None:
+        """Start rendering every known line, first line first.
 
-    def _render(self, line: str, name: str) -> bool:
+        ``ahead`` are lines the drill may say later (phonemized now); its last ``first_phrasings``
+        (the first line's other phrasings) are also rendered into the cache for the next drill.
+        """
+        self.first_phrasings = first_phrasings
+        for name, text in lines:
+            self._ready[name] = threading.Event()
+            self._texts[name] = text
+        threading.Thread(target=self._render_all, args=(lines, ahead or []), name="tts-render", daemon=True).start()
+
+    def _render_all(self, lines: list[tuple[str, str]], ahead: list[str]) -> None:
+        try:
+            self._phonemize_first([text for _, text in lines] + ahead)
+            for name, text in lines:
+                try:
+                    self._render_now(text, name)
+                except SpeechError as exc:
+                    self._failed[name] = exc
+                except Exception as exc:  # the staging folder went away (drill aborted): nothing to play
+                    self._failed[name] = SpeechError(str(exc))
+                finally:
+                    self._ready[name].set()
+            for text in ahead[-self.first_phrasings :] if self.first_phrasings else ():
+                if self._failed:
+                    break
+                try:  # the next drill's first line, whichever phrasing it picks, comes from the cache
+                    warm(text, self.options.voice, self.line)
+                except Exception as exc:  # only speed is at stake
+                    log.info("could not render ahead %r: %s", text[:40], exc)
+        finally:
+            natural.unload()
+            # Whisper's load is heavy Python work that would hold up the first line: it starts
+            # once the first line is on its way to the speaker (it has the whole line to load).
+            self._first_said.wait(timeout=10)
+            self.done.set()
+
+    def _phonemize_first(self, texts: list[str]) -> None:
+        """With the natural voice, phonemize every line not cached yet and free the tables (100 MB) at once."""
+        if not natural.is_natural(self.options.voice.voice):
+            return
+        try:
+            missing = [t for t in texts if not is_cached(t, self.options.voice, self.line)]
+            if missing:
+                natural.phonemize_ahead(missing)
+        except SpeechError:
+            pass  # rendering says so (and falls back to the system voice)
+
+    def _render_now(self, text: str, name: str) -> None:
+        done = render_line(text, self.staging / name, self.options.voice, self.line)
+        if done.fallback and not self._fallback_noted:
+            self._fallback_noted = True
+            self._note(done.fallback)
+
+    def _render(self, line: str, name: str, fresh: bool) -> bool:
         if not self.tts:
             return False
+        event = self._ready.get(name)
         try:
-            render(line, self.staging / name, self.options.voice)
+            if event is not None:
+                event.wait()  # also when fresh: the background render of the old text must not land after ours
+            if name in self._failed:
+                raise self._failed[name]
+            if fresh or event is None:
+                self._render_fresh(line, name)
             return True
         except SpeechError as exc:
             self.tts = False
             self._note(f"text-to-speech failed ({exc}); the interviewer's lines are shown as text")
             return False
 
+    def _render_fresh(self, line: str, name: str) -> None:
+        """A line that changed since prepare: a reply put before the prepared line, joined from both."""
+        prepared = self._texts.get(name)
+        path = self.staging / name
+        if not prepared or not line.endswith(prepared) or not path.is_file():
+            self._render_now(line, name)
+            return
+        reply = line[: -len(prepared)].strip()
+        part = self.staging / f".reply-{name}"
+        try:
+            self._render_now(reply, part.name)
+        finally:
+            natural.unload()  # Whisper is about to decode the next answer: give it the memory
+        first, rate = audio_mod.read_wav(part)
+        second, rate2 = audio_mod.read_wav(path)
+        pause = np.zeros(int(0.35 * rate), np.float32)
+        audio_mod.write_wav(path, np.concatenate([first, pause, audio_mod.resample(second, rate2, rate)]), rate)
+        part.unlink(missing_ok=True)
+
     def say(self, line: str, name: str, fresh: bool = False) -> str | None:
         """Show and play a line; ``fresh`` renders it again (it changed since prepare)."""
+        if not self.rang:
+            self.rang = True
+            if self.line == "phone" and self.available:
+                self._play(phoneline.ring_and_pickup(), phoneline.OUT_RATE)
+        wav = name if self._render(line, name, fresh) else None
         self.ui.interviewer(line)
-        ready = (self.staging / name).is_file() and not fresh
-        wav = name if ready or self._render(line, name) else None
+        self._first_said.set()
         if wav and self.available:
             try:
                 play(self.staging / wav, self.options.output_device)
@@ -445,6 +560,13 @@ class _Speaker:
                 self.available = False
                 self._note(f"{exc}; the interviewer's lines are shown as text")
         return wav
+
+    def _play(self, audio: np.ndarray, rate: int) -> None:
+        try:
+            play_samples(audio, rate, self.options.output_device)
+        except AudioDeviceError as exc:
+            self.available = False
+            self._note(f"{exc}; the interviewer's lines are shown as text")
 
     def cue(self) -> None:
         try:
@@ -455,6 +577,17 @@ class _Speaker:
     def _note(self, message: str) -> None:
         self.notes.append(message)
         self.ui.warn(message)
+
+
+def _lines_ahead(scenario: Scenario, run_turns: list[Turn], details: Details) -> tuple[list[str], int]:
+    """What the interviewer may say later in this drill (replies), then the first line's phrasings; and their count."""
+    replies: list[str] = []
+    if any(t.respond for t in run_turns):
+        bank = {**shared_replies(), **scenario.answers}
+        replies = [fill(text, scenario, details) for r in bank.values() for text in r.lines]
+    firsts = [fill(text, scenario, details) for text in run_turns[0].lines] if run_turns else []
+    replies = [r for r in dict.fromkeys(replies) if r not in firsts]
+    return replies + firsts, len(firsts)
 
 
 def recover_session(staging: Path) -> Session | None:

@@ -64,20 +64,18 @@ def check_input(device: int | str | None) -> None:
 
 
 def check_voice(voice: str) -> None:
-    """The voice the person asked for is one the engine offers."""
+    """The voice the person asked for is the natural one or one the system engine offers."""
+    from . import natural
+    from .speak import check_voice as find_voice
     from .speak import voices
 
-    try:
-        offered = voices()
-    except SpeechError:
-        return  # no engine at all: the drill shows the lines as text and says why
-    if any(voice in (vid, name) or voice.lower() == name.lower() for vid, name, _ in offered):
+    if natural.is_natural(voice):
         return
-    english = [vid for vid, name, langs in offered if any(lang.lower().startswith("en") for lang in langs)]
-    raise SpeechError(
-        f"no voice {voice!r}: see `voicepractice voices`"
-        + (f" (English ones: {', '.join(english[:8])}{'...' if len(english) > 8 else ''})" if english else "")
-    )
+    try:
+        voices()
+    except SpeechError:
+        return  # no system engine at all: the drill falls back to the natural voice or text, and says why
+    find_voice(voice)  # SpeechError listing the choices
 
 
 def preflight(options: DrillOptions) -> None:

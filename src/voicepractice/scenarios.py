@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .errors import ScenarioError
 
@@ -65,6 +65,8 @@ class Scenario:
     """Where the scenario was read from (for error messages)."""
     answers: dict[str, Replies] = field(default_factory=dict)
     """The scenario's own replies by topic; the shared bank fills the rest."""
+    line: Literal["phone", "clean"] = "phone"
+    """How the interviewer is heard: "phone" (a telephone line, the default: these are calls) or "clean"."""
 
     @property
     def answer_turns(self) -> tuple[Turn, ...]:
@@ -165,6 +167,9 @@ def parse(text: str, source: str) -> Scenario:
         raise fail(f"only one turn may be marked close = true, got {closes}")
     if any(t.close and not t.listen for t in turns):
         raise fail("the close turn must let the person answer (listen = true)")
+    line = data.get("line", "phone")
+    if line not in ("phone", "clean"):
+        raise fail(f"line must be \"phone\" or \"clean\", got {line!r}")
     return Scenario(
         name=data["name"].strip(),
         title=data["title"].strip(),
@@ -173,6 +178,7 @@ def parse(text: str, source: str) -> Scenario:
         defaults=dict(defaults),
         source=source,
         answers=_parse_answers(data.get("answers", {}), fail),
+        line=line,
     )
 
 

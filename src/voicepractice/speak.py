@@ -1,4 +1,9 @@
-"""The interviewer's voice: pyttsx3 renders a line to a WAV, sounddevice plays it.
+"""The interviewer's voice: a line rendered to a WAV, sounddevice plays it.
+
+Two kinds of voice speak. The natural voice (``natural.py``: hibari-tts, in the
+wheel) is the default wherever it loads; the system voices come through pyttsx3
+(espeak-ng on Linux, NSSpeech on macOS, SAPI5 on Windows) and are also the
+fallback when the natural voice cannot load: one warning, never a failure.
 
 pyttsx3's ``save_to_file`` has two traps on Linux (espeak driver):
 
@@ -23,19 +28,25 @@ import tempfile
 import threading
 import time
 import wave
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from . import natural
 from .audio import portaudio, read_wav
 from .errors import AudioDeviceError, SpeechError
+from .phoneline import Line
 
 log = logging.getLogger(__name__)
 
 _engine_lock = threading.Lock()
+
+
+SYSTEM = "system"
+"""``--voice system``: the system's default English voice (pyttsx3)."""
 
 
 @dataclass(frozen=True)
@@ -43,9 +54,40 @@ class VoiceOptions:
     """How the interviewer sounds."""
 
     voice: str | None = None
-    """A voice id or name from ``voicepractice voices`` (None: an English default)."""
+    """A voice id or name from ``voicepractice voices`` (None: the natural voice)."""
     rate: int = 165
     """Words per minute: a calm phone voice."""
+    line: Line | None = None
+    """"phone" or "clean" (None: what the scenario says; every shipped one is a phone call)."""
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One voice ``--voice`` can pick."""
+
+    id: str
+    name: str
+    languages: tuple[str, ...]
+    kind: str
+    """"natural" (hibari, in the package) or "system" (pyttsx3)."""
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A line of speech in memory."""
+
+    audio: np.ndarray
+    rate: int
+    voice: str
+    """The id of the voice that actually spoke (the system voice after a fallback)."""
+    fallback: str | None = None
+    """Why the natural voice did not speak, when it was asked for and could not load."""
+
+
+NATURAL_INFO = VoiceInfo(
+    natural.VOICE, "Heart: natural American English voice (hibari-tts, from Kokoro-82M)", ("en-us",), "natural", True
+)
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +111,7 @@ def _engine() -> Any:
 
 
 def voices() -> list[tuple[str, str, tuple[str, ...]]]:
-    """``(id, name, languages)`` of every voice the engine offers."""
+    """``(id, name, languages)`` of every system voice pyttsx3 offers."""
     with _engine_lock:
         engine = _engine()
         return [
@@ -78,9 +120,53 @@ def voices() -> list[tuple[str, str, tuple[str, ...]]]:
         ]
 
 
+def all_voices(show_all: bool = False) -> list[VoiceInfo]:
+    """The natural voice first (the default), then the system voices (English ones unless ``show_all``).
+
+    With no working system engine only the natural voice is listed.
+    """
+    found = [NATURAL_INFO]
+    try:
+        system = voices()
+    except SpeechError as exc:
+        log.info("no system voices: %s", exc)
+        return found
+    for vid, name, langs in system:
+        english = any(lang.lower().startswith("en") for lang in langs) or "english" in name.lower()
+        if show_all or english:
+            found.append(VoiceInfo(vid, name, langs, "system"))
+    return found
+
+
+def check_voice(wanted: str | None) -> str:
+    """The id of the voice ``wanted`` names; SpeechError listing the choices when there is none."""
+    if natural.is_natural(wanted):
+        return natural.VOICE
+    assert wanted is not None
+    if wanted.strip().lower() == SYSTEM:
+        return SYSTEM
+    with _engine_lock:
+        picked = _find_system_voice(_engine(), wanted)
+    if picked is None:
+        system = [v.id for v in all_voices() if v.kind == "system"]
+        raise SpeechError(
+            f"no voice {wanted!r}; choose one of: {natural.VOICE} (the natural voice, the default), "
+            f"{', '.join([SYSTEM, *system])}; "
+            "`voicepractice voices --all` lists every system voice"
+        )
+    return picked
+
+
+def _find_system_voice(engine: Any, wanted: str) -> str | None:
+    for v in engine.getProperty("voices"):
+        if wanted in (v.id, v.name) or wanted.lower() == str(v.name).lower():
+            return str(v.id)
+    return None
+
+
 def _pick_voice(engine: Any, wanted: str | None) -> str | None:
     all_voices = engine.getProperty("voices")
-    if wanted:
+    if wanted and wanted != SYSTEM:
         for v in all_voices:
             if wanted in (v.id, v.name) or wanted.lower() == str(v.name).lower():
                 return str(v.id)
@@ -101,9 +187,43 @@ def _complete_wav(path: Path) -> bool:
         return False
 
 
-def render(text: str, path: Path, options: VoiceOptions | None = None, timeout_s: float = 30.0) -> Path:
-    """Speak ``text`` into the WAV file ``path`` and return it once it is complete."""
+_fallback_warned = False
+
+
+def synthesize(text: str, options: VoiceOptions | None = None) -> Rendered:
+    """``text`` spoken by the chosen voice, clean (no phone line); the system voice if the natural one fails."""
     o = options or VoiceOptions()
+    fallback = None
+    if natural.is_natural(o.voice):
+        try:
+            return Rendered(natural.synthesize(text, o.rate), natural.SAMPLE_RATE, natural.VOICE)
+        except SpeechError as exc:
+            fallback = f"{exc}; the system voice speaks instead"
+            o = replace(o, voice=SYSTEM)
+    with tempfile.TemporaryDirectory(prefix="voicepractice-tts-") as tmp:
+        audio, rate = read_wav(render_system(text, Path(tmp) / "line.wav", o))
+    return Rendered(audio, rate, o.voice or SYSTEM, fallback)
+
+
+def render(text: str, path: Path, options: VoiceOptions | None = None) -> Path:
+    """Speak ``text`` (clean, no phone line) into the WAV file ``path`` and return it.
+
+    When the natural voice cannot load, the system voice speaks and one warning is logged.
+    """
+    global _fallback_warned
+    from .audio import write_wav
+
+    rendered = synthesize(text, options)
+    if rendered.fallback and not _fallback_warned:
+        _fallback_warned = True
+        log.warning("%s", rendered.fallback)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_wav(path, rendered.audio, rendered.rate)
+
+
+def render_system(text: str, path: Path, options: VoiceOptions | None = None, timeout_s: float = 30.0) -> Path:
+    """Speak ``text`` with a system voice (pyttsx3) into the WAV file ``path``; return it once it is complete."""
+    o = options or VoiceOptions(voice=SYSTEM)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _engine_lock:
         engine = _engine()

@@ -151,13 +151,17 @@ def test_microphone_vanishing_mid_drill(vp, private_home: Path, monkeypatch: pyt
 
 
 def test_tts_failure_falls_back_to_text(vp, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from voicepractice import speak
+    from voicepractice import natural, speak
     from voicepractice.errors import SpeechError
 
     def broken() -> None:
         raise SpeechError("the text-to-speech engine did not start (libespeak-ng.so.1: cannot open)")
 
+    def no_natural(text: str, rate: int) -> None:
+        raise SpeechError("the natural voice did not load (onnxruntime missing)")
+
     monkeypatch.setattr(speak, "_engine", broken)
+    monkeypatch.setattr(natural, "synthesize", no_natural)  # no voice at all: neither kind loads
     # The lines are shown on the person's terminal (and only there, so --json 2>file stays clean).
     from rich.console import Console
 
