@@ -231,6 +231,10 @@ def check(
         if english_verdict(transcript.words) == "unsure":
             notes.append(UNSURE_ENGLISH_NOTE.format(what=f"{recording}"))
     report = run_check(transcript, prof)
+    if recording is not None:
+        from .voice import analyse_recording
+
+        report = replace(report, voice=analyse_recording(audio, transcript))  # beside check(): the coach never sees audio
     if as_json:
         emit_json({"source": str(recording) if recording else "text", "transcript": transcript.to_dict(), "report": report.to_dict(), "notes": notes})
         return

@@ -58,6 +58,7 @@ from .transcribe import (
     make_transcript,
 )
 from .tts_cache import is_cached, render_line, warm
+from .voice import LiveTracker, Voice, analyse_turns
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +187,7 @@ class _Answer:
     capture: Capture
     live: LiveTranscription
     words: list[Word] | None = None
+    tracker: LiveTracker | None = None
 
     def finish(self) -> list[Word]:
         if self.words is None:
@@ -254,8 +256,9 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             ui.listening(turn.id, source)
             live = LiveTranscription(transcriber)
             chunk_cb: Callable[[Chunk], None] = live.submit_chunk
+            tracker = LiveTracker()  # the person's own voice only, tracked while they speak
             capture = listen(
-                blocks, options.listen, on_chunk=chunk_cb, on_progress=ui.progress,
+                tracker.tap(blocks), options.listen, on_chunk=chunk_cb, on_progress=ui.progress,
                 spool=staging / f"answer-{n}.pcm",
             )  # fmt: skip
             ui.done_listening(capture)
@@ -265,7 +268,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             answer_name = f"answer-{n}.wav"
             audio_mod.write_wav(staging / answer_name, capture.audio)
             (staging / f"answer-{n}.pcm").unlink(missing_ok=True)
-            answer = _Answer(len(turns), capture, live)
+            answer = _Answer(len(turns), capture, live, tracker=tracker)
             answered.append(answer)
             turns.append(TurnRecord(turn.id, line, interviewer_audio=wav, answer_audio=answer_name, ended_by=capture.ended_by))
             if capture.ended_by in ("interrupted", "device_lost"):
@@ -325,6 +328,9 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     t1 = time.monotonic()
     report = check(transcripts or [Transcript(text="")], options.profile)
     timings["check_s"] = time.monotonic() - t1
+    t_voice = time.monotonic()
+    report = replace(report, voice=_voice(answered, transcripts, notes))
+    timings["voice_s"] = time.monotonic() - t_voice
     timings["model_load_s"] = loader.seconds
     if last is not None and last.speech_end is not None:
         timings["endpoint_wait_s"] = max(0.0, last.duration - last.speech_end)
@@ -351,6 +357,20 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             f"or blocked; check `voicepractice doctor` (session {session_id} kept)"
         )
     return DrillResult(stored, report, tuple(transcripts), tuple(notes), timings)
+
+
+def _voice(answered: list[_Answer], transcripts: list[Transcript], notes: list[str]) -> Voice | None:
+    """The voice figures over the answered turns; a failure is a note, never a lost session."""
+    turns = []
+    try:
+        for answer, transcript in zip(answered, transcripts, strict=True):
+            if answer.tracker is not None:
+                turns.append((transcript, answer.tracker.finish(answer.capture.audio)))
+        return analyse_turns(turns) if turns else None
+    except Exception as exc:  # the analysis is a bonus on top of the stored answer
+        log.warning("voice analysis failed: %s", exc, exc_info=True)
+        notes.append(f"the voice analysis failed ({type(exc).__name__}: {exc}); the rest of the report is complete")
+        return None
 
 
 def _skipped_note(recordings: int, answer_turns: int) -> str:
