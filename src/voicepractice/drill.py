@@ -20,7 +20,9 @@ from typing import Protocol
 import numpy as np
 
 from . import audio as audio_mod
+from . import floor
 from .check import Profile, check
+from .endpoint import EndOfTurn, preload_turn_model
 from .errors import AudioDeviceError, ScenarioError, SilentInputError, SpeechError, StoreError
 from .listen import (
     Capture,
@@ -123,6 +125,7 @@ class _ModelLoader:
     def _run(self) -> None:
         t0 = time.perf_counter()
         try:
+            preload_turn_model()  # the end-of-turn model loads beside Whisper, on its own thread
             self.transcriber.warm_up()
             # Compiling the rubric takes a moment once per process: do it now, not
             # after the answer, where the person would wait for it.
@@ -167,11 +170,13 @@ class _Answer:
     capture: Capture
     live: LiveTranscription
     words: list[Word] | None = None
+    spoken_over: list[Word] = field(default_factory=list)
+    """Words said while the interviewer was speaking, after this answer."""
 
     def finish(self) -> list[Word]:
         if self.words is None:
             self.words = [] if self.capture.level.silent else self.live.finish()
-        return self.words
+        return self.words + self.spoken_over
 
 
 def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) -> DrillResult:
@@ -211,21 +216,26 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     interrupted = False
     reply = ""
     recordings = iter(zip(answers, options.answers, strict=True))
+    pump: floor.BlockPump | None = None  # the microphone stays open from the first answer on
     try:
         for n, (turn, line) in enumerate(zip(run_turns, lines, strict=True), 1):
             if reply:
                 line = f"{reply} {line}"
             wav = speaker.say(line, f"interviewer-{n}.wav", fresh=bool(reply))
             reply = ""
+            if pump is not None and answered:
+                _keep_spoken_over(answered[-1], pump, line, turns, staging, transcriber, notes)
             if not turn.listen:
                 turns.append(TurnRecord(turn.id, line, interviewer_audio=wav))
                 continue
             if answers:
                 recording, path = next(recordings)
-                blocks: Iterator[np.ndarray] = recording_blocks(recording, options.paced)
+                if pump is not None:
+                    pump.close()
+                pump = floor.BlockPump(recording_blocks(recording, options.paced))
                 source = str(path)
-            else:
-                blocks = microphone_blocks(options.input_device)
+            elif pump is None:
+                pump = floor.BlockPump(microphone_blocks(options.input_device))
                 source = "microphone"
             if options.cue and speaker.available:
                 speaker.cue()
@@ -233,9 +243,29 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             live = LiveTranscription(transcriber)
             chunk_cb: Callable[[Chunk], None] = live.submit_chunk
             capture = listen(
-                blocks, options.listen, on_chunk=chunk_cb, on_progress=ui.progress,
-                spool=staging / f"answer-{n}.pcm",
+                pump, options.listen, on_chunk=chunk_cb, on_progress=ui.progress,
+                spool=staging / f"answer-{n}.pcm", judge=_judge(options.listen, live, 0.0),
             )  # fmt: skip
+            more_turns = n < len(run_turns)
+            while more_turns and capture.ended_by == "silence":
+                # Judged finished: the interviewer replies only if the person stays quiet
+                # until then; speech before the next line reopens the answer.
+                if turn.respond:
+                    loader.wait()
+                    reply = _reply(live.finish(), scenario, options, rng)
+                heard = floor.join(pump.drain())
+                if not floor.has_speech(heard):
+                    capture = floor.extend(capture, heard)
+                    break
+                log.info("the person went on after %.1f s: the answer is reopened", capture.duration)
+                reply = ""
+                previous = capture
+                more = listen(
+                    _chain(heard, pump), options.listen,
+                    on_chunk=floor.shifted(chunk_cb, previous.duration), on_progress=ui.progress,
+                    spool=staging / f"answer-{n}.pcm", judge=_judge(options.listen, live, previous.duration),
+                )  # fmt: skip
+                capture = floor.extend(previous, more)
             ui.done_listening(capture)
             captured.append(capture.audio)
             answer_name = f"answer-{n}.wav"
@@ -252,12 +282,9 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                     else "the microphone stopped delivering sound mid-answer; what was captured is saved"
                 )
                 break
-            if turn.respond and n < len(run_turns):
+            if turn.respond and n < len(run_turns) and not reply:
                 loader.wait()
-                question = " ".join(w.text for w in answer.finish())
-                topic, said = reply_to(question, scenario, rng)
-                reply = fill(said, scenario, options.details)
-                log.info("the person asked about %s", topic)
+                reply = _reply(answer.finish(), scenario, options, rng)
     except KeyboardInterrupt:
         interrupted = True
         notes.append("interrupted with Ctrl-C")
@@ -267,6 +294,9 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
         if not answered:
             store.discard(staging)  # nothing recorded yet: leave no trace
         raise
+    finally:
+        if pump is not None:
+            pump.close()
 
     # Everything after the last answer ends counts toward the wait the person feels.
     last = answered[-1].capture if answered else None
@@ -315,6 +345,51 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             f"or blocked; check `voicepractice doctor` (session {session_id} kept)"
         )
     return DrillResult(stored, report, tuple(transcripts), tuple(notes), timings)
+
+
+def _judge(listen_options: ListenOptions, live: LiveTranscription, offset: float) -> EndOfTurn | None:
+    """The end-of-turn judge for an answer (None with a fixed --silence); it reads the live words."""
+    if listen_options.end_silence_s is not None:
+        return None
+    return EndOfTurn(listen_options.endpoint, transcript=lambda t: live.text_through(t + offset))
+
+
+def _chain(first: np.ndarray, rest: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+    if first.size:
+        yield first
+    yield from rest
+
+
+def _reply(words: list[Word], scenario: Scenario, options: DrillOptions, rng: random.Random) -> str:
+    """The interviewer's answer to what the person asked."""
+    topic, said = reply_to(" ".join(w.text for w in words), scenario, rng)
+    log.info("the person asked about %s", topic)
+    return fill(said, scenario, options.details)
+
+
+def _keep_spoken_over(
+    answer: _Answer, pump: floor.BlockPump, line: str, turns: list[TurnRecord], staging: Path,
+    transcriber: Transcriber, notes: list[str],
+) -> None:  # fmt: skip
+    """Speech heard while the interviewer spoke joins the answer before it; the person is told."""
+    heard = floor.join(pump.drain())
+    if not floor.has_speech(heard):
+        return
+    offset = answer.capture.duration
+    words = transcriber.words(heard, offset=offset)
+    said = " ".join(w.text for w in words)
+    if not words or floor.is_echo(said, line):
+        log.info("sound during the interviewer's line was its echo (%r): use headphones", said)
+        return
+    answer.capture = floor.extend(answer.capture, heard)
+    answer.spoken_over.extend(words)
+    record = turns[answer.index]
+    if record.answer_audio:
+        audio_mod.write_wav(staging / record.answer_audio, answer.capture.audio)
+    notes.append(
+        f"you spoke while the interviewer was talking after turn {record.turn_id}: "
+        f"“{said}” is kept in that answer; wait for the interviewer to finish next time"
+    )
 
 
 def _cannot_save(store: Store, staging: Path, captured: list[np.ndarray], exc: OSError) -> StoreError:

@@ -1,0 +1,150 @@
+"""The end-of-turn decision: transcript cues, the policy, Smart Turn's input, and the judge's waiting."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from voicepractice.audio import SAMPLE_RATE, load_audio
+from voicepractice.endpoint import (
+    EndOfTurn,
+    EndpointOptions,
+    load_turn_model,
+    model_path,
+    required_silence,
+    transcript_cue,
+)
+
+from conftest import FIXTURES
+
+O = EndpointOptions()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What are the next steps in the process?",
+        "Thank you so much for your time today.",
+        "Thanks again. Bye!",
+        "It was great talking to you. Have a good afternoon.",
+        "I really appreciate it",
+        "Okay, thank you",
+    ],
+)
+def test_a_question_thanks_or_goodbye_finishes_the_turn(text: str) -> None:
+    assert transcript_cue(text) == "finished"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have five years of experience and",
+        "I think I'd be a good fit because",
+        "So,",
+        "I led the migration, um",
+        "My background is in the",
+        "I'd love to hear more about the team, and...",
+        "I've spent most of my time working with",
+    ],
+)
+def test_a_trailing_conjunction_filler_or_open_clause_holds_the_turn(text: str) -> None:
+    assert transcript_cue(text) == "unfinished"
+
+
+@pytest.mark.parametrize("text", ["", "I led the migration of our billing system.", "That sounds great"])
+def test_a_plain_statement_says_nothing_either_way(text: str) -> None:
+    assert transcript_cue(text) is None
+
+
+def test_policy_quick_only_when_the_turn_looks_finished() -> None:
+    assert required_silence(0.95, None, O) == O.quick_s
+    assert required_silence(0.5, "finished", O) == O.quick_s
+    assert required_silence(0.5, None, O) == O.hold_s  # unsure, and the words say nothing
+    assert required_silence(0.05, "finished", O) == O.hold_s  # the voice is left hanging
+    # The words veto a confident model: "and" at a pause is a thinking pause.
+    assert required_silence(0.99, "unfinished", O) == O.hold_unfinished_s
+    assert required_silence(None, "finished", O) == O.quick_s
+    assert required_silence(None, None, O) == O.hold_s
+    assert O.quick_s <= 0.8 and O.hold_s >= 3.0 and O.hold_unfinished_s >= O.hold_s
+
+
+def test_features_match_pipecats_own_extractor() -> None:
+    """faster-whisper's extractor on the normalised 8 s window gives Smart Turn's training features."""
+    spec = importlib.util.spec_from_file_location("st_features", model_path().parents[1] / "_whisper_features.py")
+    assert spec and spec.loader
+    upstream = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(upstream)
+    audio = load_audio(FIXTURES / "strong_close.flac")
+    for clip in (audio[: 3 * SAMPLE_RATE], audio):  # shorter than the window (padded in front) and longer
+        n = 8 * SAMPLE_RATE
+        window = np.pad(clip[-n:], (max(0, n - clip.size), 0))
+        expected = upstream.compute_whisper_log_mel_features(window, do_normalize=True)
+        ours = load_turn_model().features(clip)
+        assert ours.shape == expected.shape == (80, 800)
+        assert np.abs(ours - expected).max() < 1e-3
+
+
+def test_model_gives_a_probability_and_silence_alone_is_not_a_turn() -> None:
+    model = load_turn_model()
+    speech = load_audio(FIXTURES / "strong_close.flac")
+    p = model.probability(speech)
+    assert 0.0 <= p <= 1.0
+    assert model.probability(speech) == pytest.approx(p)  # deterministic
+
+
+class _Words:
+    """The transcript as the judge sees it: None until 'decoded'."""
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+        self.asked: list[float] = []
+
+    def __call__(self, speech_end: float) -> str | None:
+        self.asked.append(speech_end)
+        return self.text
+
+
+def _audio() -> np.ndarray:
+    return load_audio(FIXTURES / "strong_close.flac")[: 4 * SAMPLE_RATE]
+
+
+def test_judge_waits_for_the_words_before_ending_early() -> None:
+    words = _Words(None)
+    judge = EndOfTurn(transcript=words)
+    judge._probability = None
+    # A model that is sure the turn is over still waits for the words, so the report is ready.
+    judge._model_arg = None
+    assert not judge.should_end(0.6, 3.0, _audio)
+    assert not judge.should_end(2.0, 3.0, _audio)
+    words.text = "What are the next steps?"
+    assert judge.should_end(2.1, 3.0, _audio)
+    assert judge.pauses[-1].cue == "finished" and judge.pauses[-1].wait_s == O.quick_s
+
+
+def test_judge_holds_a_hanging_clause_and_new_speech_resets_it() -> None:
+    words = _Words("I have been working on data pipelines and")
+    judge = EndOfTurn(transcript=words, model=None)
+    assert not judge.should_end(0.6, 3.0, _audio)
+    assert not judge.should_end(O.hold_s + 0.1, 3.0, _audio)
+    assert judge.should_end(O.hold_unfinished_s, 3.0, _audio)  # the cap: never waits forever
+    judge.speech()
+    words.text = "Thank you so much."
+    assert not judge.should_end(0.3, 5.0, _audio)
+    assert judge.should_end(0.5, 5.0, _audio)
+    assert judge.still_listening(1.5) and not judge.still_listening(0.3)
+
+
+def test_judge_asks_the_real_model_once_per_pause() -> None:
+    judge = EndOfTurn(transcript=lambda t: "")
+    calls: list[int] = []
+
+    def audio() -> np.ndarray:
+        calls.append(1)
+        return _audio()
+
+    for silence in (0.1, 0.5, 0.6, 0.7):
+        judge.should_end(silence, 3.0, audio)
+    assert len(calls) == 1
+    assert judge.trace and 0.0 <= (judge.trace[0][1] or 0.0) <= 1.0
