@@ -231,7 +231,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             if answers:
                 recording, path = next(recordings)
                 if pump is not None:
-                    pump.close()
+                    pump.stop()
                 pump = floor.BlockPump(recording_blocks(recording, options.paced))
                 source = str(path)
             elif pump is None:
@@ -296,7 +296,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
         raise
     finally:
         if pump is not None:
-            pump.close()
+            pump.stop()
 
     # Everything after the last answer ends counts toward the wait the person feels.
     last = answered[-1].capture if answered else None

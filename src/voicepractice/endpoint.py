@@ -267,12 +267,15 @@ class EndOfTurn:
         o = self.options
         if self._speech_end != speech_end:
             self._speech_end, self._asked, self._probability = speech_end, False, None
-        if silence_s < max(o.check_after_s, o.quick_s):
+        if silence_s < o.check_after_s:
             return False
         if not self._asked:
+            # Asked early (0.2 s) so its answer is in before the quickest end (0.5 s).
             self._asked = True
             model = self._model()
             self._probability = model.probability(audio()) if model else None
+        if silence_s < o.quick_s:
+            return False
         if not self.trace or self.trace[-1][0] != speech_end:
             self.trace.append((speech_end, self._probability, None))
         if silence_s >= o.hold_unfinished_s:

@@ -109,7 +109,8 @@ class BlockPump:
             self._queue.queue.appendleft(item)
             self._queue.not_empty.notify()
 
-    def close(self) -> None:
+    def stop(self) -> None:
+        # Not named close(): ``yield from pump`` in a generator that is dropped would call it.
         self._stop.set()
 
 
