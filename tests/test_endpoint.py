@@ -19,7 +19,7 @@ from voicepractice.endpoint import (
 
 from conftest import FIXTURES
 
-O = EndpointOptions()
+OPTS = EndpointOptions()
 
 
 @pytest.mark.parametrize(
@@ -59,15 +59,15 @@ def test_a_plain_statement_says_nothing_either_way(text: str) -> None:
 
 
 def test_policy_quick_only_when_the_turn_looks_finished() -> None:
-    assert required_silence(0.95, None, O) == O.quick_s
-    assert required_silence(0.5, "finished", O) == O.quick_s
-    assert required_silence(0.5, None, O) == O.hold_s  # unsure, and the words say nothing
-    assert required_silence(0.05, "finished", O) == O.hold_s  # the voice is left hanging
+    assert required_silence(0.95, None, OPTS) == OPTS.quick_s
+    assert required_silence(0.5, "finished", OPTS) == OPTS.quick_s
+    assert required_silence(0.5, None, OPTS) == OPTS.hold_s  # unsure, and the words say nothing
+    assert required_silence(0.05, "finished", OPTS) == OPTS.hold_s  # the voice is left hanging
     # The words veto a confident model: "and" at a pause is a thinking pause.
-    assert required_silence(0.99, "unfinished", O) == O.hold_unfinished_s
-    assert required_silence(None, "finished", O) == O.quick_s
-    assert required_silence(None, None, O) == O.hold_s
-    assert O.quick_s <= 0.8 and O.hold_s >= 3.0 and O.hold_unfinished_s >= O.hold_s
+    assert required_silence(0.99, "unfinished", OPTS) == OPTS.hold_unfinished_s
+    assert required_silence(None, "finished", OPTS) == OPTS.quick_s
+    assert required_silence(None, None, OPTS) == OPTS.hold_s
+    assert OPTS.quick_s <= 0.8 and OPTS.hold_s >= 3.0 and OPTS.hold_unfinished_s >= OPTS.hold_s
 
 
 def test_features_match_pipecats_own_extractor() -> None:
@@ -120,15 +120,15 @@ def test_judge_waits_for_the_words_before_ending_early() -> None:
     assert not judge.should_end(2.0, 3.0, _audio)
     words.text = "What are the next steps?"
     assert judge.should_end(2.1, 3.0, _audio)
-    assert judge.pauses[-1].cue == "finished" and judge.pauses[-1].wait_s == O.quick_s
+    assert judge.pauses[-1].cue == "finished" and judge.pauses[-1].wait_s == OPTS.quick_s
 
 
 def test_judge_holds_a_hanging_clause_and_new_speech_resets_it() -> None:
     words = _Words("I have been working on data pipelines and")
     judge = EndOfTurn(transcript=words, model=None)
     assert not judge.should_end(0.6, 3.0, _audio)
-    assert not judge.should_end(O.hold_s + 0.1, 3.0, _audio)
-    assert judge.should_end(O.hold_unfinished_s, 3.0, _audio)  # the cap: never waits forever
+    assert not judge.should_end(OPTS.hold_s + 0.1, 3.0, _audio)
+    assert judge.should_end(OPTS.hold_unfinished_s, 3.0, _audio)  # the cap: never waits forever
     judge.speech()
     words.text = "Thank you so much."
     assert not judge.should_end(0.3, 5.0, _audio)

@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -348,9 +349,10 @@ def listen(
                     )
                 )
             if last_speech_end is not None and not in_speech:
-                speech_end = last_speech_end
                 if judge is not None:
-                    done = judge.should_end(silence, speech_end / SAMPLE_RATE, lambda: audio_between(0, speech_end + int(0.2 * SAMPLE_RATE)))
+                    # Smart Turn hears the speech and 0.2 s of the pause, as pipecat feeds it.
+                    upto = last_speech_end + int(0.2 * SAMPLE_RATE)
+                    done = judge.should_end(silence, last_speech_end / SAMPLE_RATE, partial(audio_between, 0, upto))
                 else:
                     done = o.end_silence_s is not None and silence >= o.end_silence_s
                 if done:
