@@ -242,11 +242,11 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             ui.listening(turn.id, source)
             live = LiveTranscription(transcriber)
             chunk_cb: Callable[[Chunk], None] = live.submit_chunk
+            more_turns = n < len(run_turns)
             capture = listen(
                 pump, options.listen, on_chunk=chunk_cb, on_progress=ui.progress,
-                spool=staging / f"answer-{n}.pcm", judge=_judge(options.listen, live, 0.0),
+                spool=staging / f"answer-{n}.pcm", judge=_judge(options.listen, live, 0.0, last=not more_turns),
             )  # fmt: skip
-            more_turns = n < len(run_turns)
             while more_turns and capture.ended_by == "silence":
                 # Judged finished: the interviewer replies only if the person stays quiet
                 # until then; speech before the next line reopens the answer.
@@ -263,7 +263,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 more = listen(
                     _chain(heard, pump), options.listen,
                     on_chunk=floor.shifted(chunk_cb, previous.duration), on_progress=ui.progress,
-                    spool=staging / f"answer-{n}.pcm", judge=_judge(options.listen, live, previous.duration),
+                    spool=staging / f"answer-{n}.pcm", judge=_judge(options.listen, live, previous.duration, last=False),
                 )  # fmt: skip
                 capture = floor.extend(previous, more)
             ui.done_listening(capture)
@@ -347,11 +347,18 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     return DrillResult(stored, report, tuple(transcripts), tuple(notes), timings)
 
 
-def _judge(listen_options: ListenOptions, live: LiveTranscription, offset: float) -> EndOfTurn | None:
-    """The end-of-turn judge for an answer (None with a fixed --silence); it reads the live words."""
+def _judge(listen_options: ListenOptions, live: LiveTranscription, offset: float, last: bool) -> EndOfTurn | None:
+    """The end-of-turn judge for an answer (None with a fixed --silence); it reads the live words.
+
+    In the last turn no interviewer line follows, so nothing could reopen an answer
+    that only sounded finished: there only a goodbye ends it quickly.
+    """
     if listen_options.end_silence_s is not None:
         return None
-    return EndOfTurn(listen_options.endpoint, transcript=lambda t: live.text_through(t + offset))
+    o = listen_options.endpoint
+    if last:
+        o = replace(o, last_turn=True)
+    return EndOfTurn(o, transcript=lambda t: live.text_through(t + offset))
 
 
 def _chain(first: np.ndarray, rest: Iterator[np.ndarray]) -> Iterator[np.ndarray]:

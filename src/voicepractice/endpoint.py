@@ -41,7 +41,8 @@ MODEL_FILE = ("audio", "turn", "smart_turn", "data", "smart-turn-v3.2-cpu.onnx")
 WINDOW_S = 8
 """Smart Turn reads the last 8 s (shorter audio is zero-padded in front)."""
 
-Cue = Literal["finished", "unfinished"] | None
+Cue = Literal["finished", "goodbye", "unfinished"] | None
+"""What the words at a pause say: "goodbye" is a finished turn that also ends the call."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,10 @@ class EndpointOptions:
     """Silence after which the acoustic model is asked (as pipecat does, at its VAD's stop)."""
     still_listening_after_s: float = 1.0
     """From this much silence on, the live line says it is still listening."""
+    last_turn: bool = False
+    """No interviewer line follows, so nothing could reopen an answer ended too early:
+    only a goodbye ends it quickly; anything else waits ``hold_s``. (Thanks and a
+    question often open a close: "Thank you for your time. [pause] I'm very...")"""
 
 
 # ---------------------------------------------------------------- the acoustic model
@@ -162,6 +167,11 @@ _FINISHED_END = re.compile(
 )
 """Closings that finish a turn when they come last."""
 
+_GOODBYE_END = re.compile(
+    r"((good)?bye( now)?|take care|have a (great|good|nice|lovely) (day|one|evening|weekend|afternoon|morning|night)|"
+    r"talk (to you )?soon|see you)$"
+)
+
 _UNFINISHED_LAST = frozenset(
     """
     and or but so because cause cuz since although though whereas if unless until whether
@@ -184,12 +194,17 @@ def transcript_cue(text: str) -> Cue:
         return None
     if stripped.endswith("?"):
         return "finished"  # a question hands the turn over
+    if stripped.endswith("!") and _GOODBYE_END.search(" ".join(_WORD.findall(stripped)[-8:])):
+        return "goodbye"
     if stripped.endswith((",", "...", "…", "-", "—")):
         return "unfinished"
     words = _WORD.findall(stripped)
     if not words:
         return None
-    if _FINISHED_END.search(" ".join(words[-8:])):
+    tail = " ".join(words[-8:])
+    if _GOODBYE_END.search(tail):
+        return "goodbye"
+    if _FINISHED_END.search(tail):
         return "finished"
     if words[-1] in _UNFINISHED_LAST:
         return "unfinished"
@@ -207,7 +222,9 @@ def required_silence(probability: float | None, cue: Cue, o: EndpointOptions) ->
     """
     if cue == "unfinished":
         return o.hold_unfinished_s
-    if cue == "finished" and (probability is None or probability >= o.lenient):
+    if o.last_turn:
+        return o.quick_s if cue == "goodbye" else o.hold_s
+    if cue in ("finished", "goodbye") and (probability is None or probability >= o.lenient):
         return o.quick_s
     if probability is not None and probability >= o.confident:
         return o.statement_s
