@@ -204,7 +204,7 @@ def decide(pauses: list[list], rule: str, o: object) -> float:
     return pauses[-1][0] + pauses[-1][1] if pauses else 0.0
 
 
-def run_paced(s: Sample) -> dict:
+def run_paced(s: Sample, rule: str = "adaptive") -> dict:
     """The drill's own path at real-time pace: last word -> report, on the wall clock."""
     from voicepractice.check import check
     from voicepractice.endpoint import EndOfTurn
@@ -212,8 +212,8 @@ def run_paced(s: Sample) -> dict:
     from voicepractice.transcribe import LiveTranscription, Transcriber, make_transcript
 
     live = LiveTranscription(Transcriber())
-    options = ListenOptions(enter_ends=False)
-    judge = EndOfTurn(options.endpoint, transcript=live.text_through)
+    options = ListenOptions(enter_ends=False, end_silence_s=2.5 if rule == "fixed" else None)
+    judge = EndOfTurn(options.endpoint, transcript=live.text_through) if rule == "adaptive" else None
     t0 = time.monotonic()
     cap = listen(paced_blocks(s.audio, t0), options, on_chunk=live.submit_chunk, judge=judge)
     words = live.finish()
@@ -221,7 +221,8 @@ def run_paced(s: Sample) -> dict:
     return {
         "last_word_to_report_s": round(time.monotonic() - (t0 + s.last_word), 3),
         "ended_at_s": round(cap.duration, 3),
-        "verdict": judge.describe(),
+        "verdict": judge.describe() if judge else {},
+        "rule": rule,
     }
 
 
@@ -258,13 +259,13 @@ def table(rows: list[dict], paced: list[dict]) -> list[str]:
         for split, pick in (("held-out", True), ("dev (tuned on)", False), ("all", None)):
             sel = [r for r in rows if r["rule"] == rule and (pick is None or r["held_out"] == pick)]
             audio = summarize([r["wait_audio_s"] for r in sel if r["kind"] == "finished"])
-            wall = summarize([p["last_word_to_report_s"] for p in paced if rule == "adaptive" and (pick is None or p["held_out"] == pick)])
+            wall = summarize([p["last_word_to_report_s"] for p in paced if p.get("rule", "adaptive") == rule and (pick is None or p["held_out"] == pick)])
             paused = [r for r in sel if r["kind"] == "paused"]
             cut = sum(r["cut"] for r in paused)
             lost = sum(r["words_lost"] for r in sel)
             total = sum(r["ref_words"] for r in sel)
             a = f"{audio['median']:.2f} / {audio['p95']:.2f}" if audio else "-"
-            w = f"{wall['median']:.2f} / {wall['p95']:.2f}" if wall else ("2.5 + ~0.03 (decoded during the wait)" if rule == "fixed" else "-")
+            w = f"{wall['median']:.2f} / {wall['p95']:.2f}" if wall else "-"
             pct = f"{cut}/{len(paused)} ({100 * cut / len(paused):.1f}%)" if paused else "-"
             lines.append(f"| {rule} | {split} | {a} | {w} | {pct} | {lost}/{total} |")
     return lines
@@ -274,6 +275,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-paced", dest="paced", action="store_false", help="skip the real-time (wall clock) runs")
     parser.add_argument("--reuse", action="store_true", help="replay the pauses observed by the last run (bench/results/endpoint_trace.json)")
+    parser.add_argument("--paced-rules", default="adaptive,fixed", help="which rules to run at real-time pace")
+    parser.add_argument("--keep-paced", action="store_true", help="keep the real-time rows of the last run for rules not rerun")
     parser.add_argument("--split", choices=("dev", "all"), default="all", help="dev: only the sources tuning may look at")
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
@@ -299,11 +302,16 @@ def main() -> None:
     o = EndpointOptions()
     rows = score(samples, traces, "adaptive", o) + score(samples, traces, "fixed", o)
     paced: list[dict] = []
+    rules = args.paced_rules.split(",")
+    if args.keep_paced and (RESULTS / "endpoint.json").is_file():
+        old = json.loads((RESULTS / "endpoint.json").read_text())["paced"]
+        paced = [p for p in old if p.get("rule", "adaptive") not in rules]
     if args.paced:
-        for s in samples:
-            if s.kind == "finished":
-                paced.append({"name": s.name, "held_out": s.held_out, **run_paced(s)})
-                print(f"  paced {s.name}: {paced[-1]['last_word_to_report_s']} s", file=sys.stderr)
+        for rule in rules:
+            for s in samples:
+                if s.kind == "finished":
+                    paced.append({"name": s.name, "held_out": s.held_out, **run_paced(s, rule)})
+                    print(f"  paced {rule} {s.name}: {paced[-1]['last_word_to_report_s']} s", file=sys.stderr)
     lines = table(rows, paced)
     dev = [s for s in samples if not s.held_out]
     lines += ["", "Trade-off on the dev sources only (statement_s: the wait when the voice sounds finished and the words say neither way):", "",

@@ -35,7 +35,8 @@ OPTS = EndpointOptions()
     ],
 )
 def test_a_question_thanks_or_goodbye_finishes_the_turn(text: str) -> None:
-    assert transcript_cue(text) in ("finished", "goodbye")
+    assert transcript_cue(text) in ("finished", "question", "goodbye")
+    assert (transcript_cue(text) == "question") == text.endswith("?")
     assert (transcript_cue(text) == "goodbye") == any(w in text for w in ("Bye", "afternoon"))
 
 
@@ -72,6 +73,7 @@ def test_policy_quick_only_when_the_turn_looks_finished() -> None:
     assert required_silence(None, None, OPTS) == OPTS.hold_s
     last = replace(OPTS, last_turn=True)  # nothing could reopen it: only a goodbye is quick
     assert required_silence(0.99, "goodbye", last) == OPTS.quick_s
+    assert required_silence(0.99, "question", last) == OPTS.statement_s
     assert required_silence(0.99, "finished", last) == required_silence(0.99, None, last) == OPTS.hold_s
     assert required_silence(0.99, "unfinished", last) == OPTS.hold_unfinished_s
     assert OPTS.quick_s <= 0.8 and OPTS.hold_s >= 3.0 and OPTS.hold_unfinished_s >= OPTS.hold_s
@@ -127,7 +129,7 @@ def test_judge_waits_for_the_words_before_ending_early() -> None:
     assert not judge.should_end(2.0, 3.0, _audio)
     words.text = "What are the next steps?"
     assert judge.should_end(2.1, 3.0, _audio)
-    assert judge.pauses[-1].cue == "finished" and judge.pauses[-1].wait_s == OPTS.quick_s
+    assert judge.pauses[-1].cue == "question" and judge.pauses[-1].wait_s == OPTS.quick_s
 
 
 def test_judge_holds_a_hanging_clause_and_new_speech_resets_it() -> None:

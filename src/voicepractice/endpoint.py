@@ -41,8 +41,9 @@ MODEL_FILE = ("audio", "turn", "smart_turn", "data", "smart-turn-v3.2-cpu.onnx")
 WINDOW_S = 8
 """Smart Turn reads the last 8 s (shorter audio is zero-padded in front)."""
 
-Cue = Literal["finished", "goodbye", "unfinished"] | None
-"""What the words at a pause say: "goodbye" is a finished turn that also ends the call."""
+Cue = Literal["finished", "question", "goodbye", "unfinished"] | None
+"""What the words at a pause say: "question" and "goodbye" are finished turns of a kind
+that matters in the last turn."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,9 @@ class EndpointOptions:
     """From this much silence on, the live line says it is still listening."""
     last_turn: bool = False
     """No interviewer line follows, so nothing could reopen an answer ended too early:
-    only a goodbye ends it quickly; anything else waits ``hold_s``. (Thanks and a
-    question often open a close: "Thank you for your time. [pause] I'm very...")"""
+    only a goodbye ends it after ``quick_s``, a question after ``statement_s``, and
+    anything else waits ``hold_s`` (thanks often opens a close: "Thank you for your
+    time. [pause] I'm very interested...")."""
 
 
 # ---------------------------------------------------------------- the acoustic model
@@ -193,7 +195,7 @@ def transcript_cue(text: str) -> Cue:
     if not stripped:
         return None
     if stripped.endswith("?"):
-        return "finished"  # a question hands the turn over
+        return "question"  # a question hands the turn over
     if stripped.endswith("!") and _GOODBYE_END.search(" ".join(_WORD.findall(stripped)[-8:])):
         return "goodbye"
     if stripped.endswith((",", "...", "…", "-", "—")):
@@ -223,8 +225,8 @@ def required_silence(probability: float | None, cue: Cue, o: EndpointOptions) ->
     if cue == "unfinished":
         return o.hold_unfinished_s
     if o.last_turn:
-        return o.quick_s if cue == "goodbye" else o.hold_s
-    if cue in ("finished", "goodbye") and (probability is None or probability >= o.lenient):
+        return {"goodbye": o.quick_s, "question": o.statement_s}.get(cue or "", o.hold_s)
+    if cue is not None and (probability is None or probability >= o.lenient):
         return o.quick_s
     if probability is not None and probability >= o.confident:
         return o.statement_s

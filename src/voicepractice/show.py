@@ -203,7 +203,7 @@ class LiveMeter:
         meter = "█" * bars + "·" * (20 - bars)
         warn = "  no sound from the microphone!" if p.silent_input and p.elapsed > 2 else ""
         warn = "  too loud: clipping!" if p.clipping else warn
-        state = "speaking" if p.speaking else ("still listening…" if p.still_listening else "        ")
+        state = "speaking" if p.speaking else ("still listening" if p.still_listening else "        ")
         sys.stderr.write(f"\r  {clock(p.elapsed):>7}  {meter}  {state}{warn:<32}")
         sys.stderr.flush()
 
