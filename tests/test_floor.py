@@ -77,3 +77,35 @@ def test_echo_of_the_interviewers_line_is_recognised() -> None:
     assert is_echo("is there anything you'd like to ask", line)
     assert not is_echo("What are the next steps in the process?", line)
     assert not is_echo("", line)
+
+
+def test_words_after_a_cut_are_kept_in_that_answer_with_a_note(vp, tmp_path) -> None:
+    """'Thank you.' then a 2.5 s pause between turns: the judge ends the answer at the thanks;
+    what the recording says after it (over the interviewer's next line) stays in that answer."""
+    hibari = pytest.importorskip("hibari", reason="needs hibari-tts (pip install -e '.[test]')")
+    import json
+
+    from voicepractice.audio import resample, write_wav
+
+    tts = hibari.Hibari(voice="heart")
+    rng = np.random.default_rng(5)
+
+    def say(text: str) -> np.ndarray:
+        return resample(np.asarray(tts(text, seed=1), np.float32), hibari.SAMPLE_RATE, SAMPLE_RATE) * 0.5
+
+    def tone(seconds: float) -> np.ndarray:
+        return (rng.standard_normal(int(seconds * SAMPLE_RATE)) * 0.0015).astype(np.float32)
+
+    first = np.concatenate([tone(0.4), say("Thank you."), tone(2.5), say("What does a typical week look like in this role?"), tone(1.0)])
+    files = [write_wav(tmp_path / "1.wav", first)]
+    files += [write_wav(tmp_path / f"{n}.wav", np.concatenate([tone(0.4), say(t), tone(1.0)])) for n, t in
+              ((2, "I'm very interested, and my five years of analytics fit well. What are the next steps?"), (3, "Goodbye!"))]  # fmt: skip
+    r = vp("drill", *(a for f in files for a in ("-a", str(f))), "--no-cue", "--json", "--seed", "1")
+    assert r.code == 0, r.err
+    result = json.loads(r.out)
+    first_turn = result["turns"][0]
+    text = first_turn["transcript"]["text"].lower()
+    assert "thank you" in text and "typical week" in text, text
+    said_over = [n for n in result["notes"] if "while the interviewer was talking" in n]
+    reopened = first_turn["transcript"]["duration"] >= first.size / SAMPLE_RATE - 1.5
+    assert said_over or reopened, result["notes"]

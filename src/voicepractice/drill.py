@@ -224,7 +224,11 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             wav = speaker.say(line, f"interviewer-{n}.wav", fresh=bool(reply))
             reply = ""
             if pump is not None and answered:
-                _keep_spoken_over(answered[-1], pump, line, turns, staging, transcriber, notes)
+                during = pump.drain()
+                if answers and turn.listen:
+                    # A recording plays to its end whoever is talking, as a person would go on.
+                    during += list(pump)
+                _keep_spoken_over(answered[-1], floor.join(during), line, turns, staging, transcriber, notes)
             if not turn.listen:
                 turns.append(TurnRecord(turn.id, line, interviewer_audio=wav))
                 continue
@@ -375,11 +379,10 @@ def _reply(words: list[Word], scenario: Scenario, options: DrillOptions, rng: ra
 
 
 def _keep_spoken_over(
-    answer: _Answer, pump: floor.BlockPump, line: str, turns: list[TurnRecord], staging: Path,
+    answer: _Answer, heard: np.ndarray, line: str, turns: list[TurnRecord], staging: Path,
     transcriber: Transcriber, notes: list[str],
 ) -> None:  # fmt: skip
     """Speech heard while the interviewer spoke joins the answer before it; the person is told."""
-    heard = floor.join(pump.drain())
     if not floor.has_speech(heard):
         return
     offset = answer.capture.duration
