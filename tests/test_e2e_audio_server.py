@@ -214,7 +214,7 @@ def test_interviewer_replies_fast_to_a_finished_answer_and_waits_through_a_think
         _natural_answer(tmp_path / "bye.wav", "Thanks so much for your time today. Goodbye!"),
     ]
     drill = subprocess.Popen(
-        [sys.executable, "-m", "voicepractice", "drill", "--json", "--seed", "3", "--company", "Acme"],
+        [sys.executable, "-m", "voicepractice", "-v", "drill", "--json", "--seed", "3", "--company", "Acme"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     lines: list[tuple[float, str]] = []
@@ -254,15 +254,18 @@ def test_interviewer_replies_fast_to_a_finished_answer_and_waits_through_a_think
     assert len(interviewer) == 3, log
     gaps = [interviewer[1] - last_word[0], interviewer[2] - last_word[1]]
     print(f"last word -> interviewer's next line: {[round(g, 2) for g in gaps]} s")
-    # Timed on a shared 2-core machine (1.2 s and 0.8 s at a load of 15): the bound only says the
-    # quick path fired (0.5 s of silence + the decode) rather than the 3.5 s hold or the old 2.5 s
-    # rule plus its decode; bench/endpoint.py measures the real figure.
-    assert 0 < gaps[0] < 3.0, (gaps, log)
+    # The judge took the quick path (0.5 s of silence once the words were decoded) for the
+    # question and the close, not the 3.5 s hold: that is what makes the reply fast. The time
+    # itself depends on the machine (0.8-3.1 s on a shared 2-core box at a load of 15, where a
+    # decode takes seconds): it is printed, and bench/endpoint.py measures it.
+    waits = [ln for _, ln in lines if "ended by the judge" in ln]
+    assert len(waits) >= 2 and all("wait 0.5 s" in w for w in waits[:2]), waits
+    assert 0 < gaps[0] < 8.0, (gaps, log)
 
     # The 3 s pause mid-sentence did not end the close: its words after the pause are in the
     # same answer, and the interviewer spoke only after the person had finished.
     close = turns[1]["transcript"]["text"].lower()
     assert "five years" in close and "pipelines" in close and "next steps" in close, close
-    assert 0 < gaps[1] < 3.0, (gaps, log)
+    assert 0 < gaps[1] < 8.0, (gaps, log)
     assert not any("while the interviewer was talking" in n for n in result["notes"]), result["notes"]
     assert result["report"]["elements"]["next_steps"]["found"]

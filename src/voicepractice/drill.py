@@ -247,10 +247,15 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             live = LiveTranscription(transcriber)
             chunk_cb: Callable[[Chunk], None] = live.submit_chunk
             more_turns = n < len(run_turns)
+            judge = _judge(options.listen, live, 0.0, last=not more_turns)
             capture = listen(
                 pump, options.listen, on_chunk=chunk_cb, on_progress=ui.progress,
-                spool=staging / f"answer-{n}.pcm", judge=_judge(options.listen, live, 0.0, last=not more_turns),
+                spool=staging / f"answer-{n}.pcm", judge=judge,
             )  # fmt: skip
+            if judge is not None and judge.pauses:
+                v = judge.pauses[-1]
+                log.info("answer %d ended by the judge: wait %.1f s (cue %s, turn model %s)", n, v.wait_s, v.cue,
+                         "n/a" if v.probability is None else f"{v.probability:.2f}")  # fmt: skip
             while more_turns and capture.ended_by == "silence":
                 # Judged finished: the interviewer replies only if the person stays quiet
                 # until then; speech before the next line reopens the answer.
