@@ -1,20 +1,30 @@
 # The two commands a newcomer needs:  `make drill`  and  `make test`.
 # Both set everything up on a fresh Debian/Ubuntu machine first (system packages, .venv).
+# Running drills needs only `make install`; the test suite's extra packages (an audio
+# server, a browser, pytest) come with `make install-test`, which `make test` runs.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install system-deps drill test bench lint fixtures clean
+.PHONY: install install-test system-deps drill test bench lint fixtures clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@bash scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[plot]'
 	@touch $(STAMP)
+
+install-test: $(TEST_STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	@bash scripts/system-deps.sh --test
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,plot]'
+	@touch $(TEST_STAMP)
 
 system-deps:
 	@bash scripts/system-deps.sh
@@ -24,7 +34,7 @@ drill: install
 	$(BIN)/voicepractice drill --fallback-answer audio_fixtures/sample_answer.flac
 
 # The default suite: real model, real TTS, a real PulseAudio server for the end-to-end test.
-test: install
+test: install-test
 	$(BIN)/python -m pytest
 
 bench: install

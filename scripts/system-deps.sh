@@ -2,10 +2,26 @@
 # Install the system packages voicepractice needs, where they are missing.
 #   espeak-ng            the interviewer's voice (pyttsx3's engine on Linux)
 #   libportaudio2        microphone and speaker access (sounddevice)
+# With --test, also what only the test suite needs (a person running drills never does):
 #   pulseaudio, pulseaudio-utils, libasound2-plugins
 #                        a real audio server with virtual devices, for the end-to-end test
 #   chromium             a real browser for the review page's test (driven by Playwright, offline)
+# With --list, print the packages of the chosen set and install nothing.
 set -euo pipefail
+
+packages=(espeak-ng libportaudio2)
+list=0
+for arg in "$@"; do
+    case "$arg" in
+    --test) packages+=(pulseaudio pulseaudio-utils libasound2-plugins chromium) ;;
+    --list) list=1 ;;
+    *) echo "usage: $0 [--test] [--list]" >&2; exit 2 ;;
+    esac
+done
+if [ "$list" -eq 1 ]; then
+    echo "${packages[*]}"
+    exit 0
+fi
 
 case "$(uname -s)" in
 Darwin)
@@ -21,7 +37,6 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
     exit 0
 fi
 
-packages=(espeak-ng libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins chromium)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -150,7 +150,10 @@ def test_warm_up_rounds_use_different_phrasings_and_summarise(vp) -> None:
 def test_single_answer_on_a_multi_turn_scenario_says_what_it_skipped(vp) -> None:
     d = drill_json(vp, "--scenario", "hiring_manager", "--answer", str(FIXTURES / "strong_close.flac"))
     assert [t["turn_id"] for t in d["turns"]] == ["close"]
-    assert any("skipped" in n and "questions" in n and "goodbye" in n for n in d["notes"])
+    # In words a person reads: no "recording(s)", no internal turn ids.
+    [note] = [n for n in d["notes"] if "skipped" in n]
+    assert "closing turn" in note and "the other 2 questions were skipped" in note, note
+    assert "(s)" not in note and "goodbye" not in note
 
 
 def test_config_file_supplies_defaults(vp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -167,14 +170,17 @@ def test_config_file_supplies_defaults(vp, tmp_path: Path, monkeypatch: pytest.M
     assert r.code == 1 and "unknown setting 'colour'" in r.err
 
 
-def test_devices_remembers_a_choice(vp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tomllib
-
+def test_devices_refuses_a_device_that_does_not_exist(vp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Saving a real choice is tested through the audio server (test_drill_terminal.py).
     cfg = tmp_path / "c" / "config.toml"
     monkeypatch.setenv("VOICEPRACTICE_CONFIG", str(cfg))
-    assert vp("devices", "--set-input", "3", "--set-output", "USB Headset").code == 0
-    assert tomllib.loads(cfg.read_text()) == {"input": 3, "output": "USB Headset"}
-    assert cfg.stat().st_mode & 0o777 == 0o600
+    for option in ("--set-input", "--set-output"):
+        for device in ("99", "no-such-device-xyz"):
+            r = vp("devices", option, device)
+            assert r.code == 1, r
+            [line] = r.err.strip().splitlines()
+            assert line.startswith("Error: no ") and "found matching" in line, line
+    assert not cfg.exists()
 
 
 def test_doctor_says_what_to_fix(vp) -> None:

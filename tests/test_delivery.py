@@ -83,3 +83,30 @@ def test_compare_to_norms() -> None:
     assert verdicts["fillers_per_100_words"] == "ok"
     typed = measure(Transcript.from_text("thanks"))
     assert compare_to_norms(typed)["words_per_minute"] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I spent three years as a nurse in a busy ER before moving into operations.",
+        "I worked nights in the ER, so calm under pressure is familiar.",
+        "The UM hospital system trained me.",
+        "The part was cut to 5 mm tolerances.",
+        "I learned to err on the side of caution.",
+        "I spent three years in a busy er and loved it.",
+    ],
+)
+def test_words_that_look_like_fillers_are_not_counted(text: str) -> None:
+    assert find_fillers(text.split()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I worked in the, er, support team.", ["er"]),
+        ("Er, thanks so much. Um, what are the next steps?", ["er", "um"]),
+        ("I think uh the team um sounds great.", ["uh", "um"]),
+    ],
+)
+def test_real_hesitations_still_count(text: str, expected: list[str]) -> None:
+    assert [f for _, _, f in find_fillers(text.split())] == expected

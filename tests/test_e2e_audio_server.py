@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -73,19 +74,33 @@ def pulse(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -> tuple[int, dict, list[str]]:
     """Run `voicepractice drill` against the server; speak each answer when it starts listening."""
+    # stderr is a terminal, as a person's is: the interviewer and listening lines go only there.
+    master, slave = pty.openpty()
     drill = subprocess.Popen(
         [sys.executable, "-m", "voicepractice", "drill", "--json", "--silence", "2.0", "--seed", "3", *args],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+        env=env, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL, text=True,
     )  # fmt: skip
+    os.close(slave)
     stderr_lines: list[str] = []
     listening = threading.Semaphore(0)
 
     def read_stderr() -> None:
-        assert drill.stderr is not None
-        for line in drill.stderr:
-            stderr_lines.append(line)
-            if "Listening" in line:
-                listening.release()
+        with open(master, "rb", buffering=0) as terminal:
+            pending = b""
+            while True:
+                try:
+                    data = terminal.read(4096)
+                except OSError:  # EIO: the drill has exited and closed the terminal
+                    data = b""
+                pending += data
+                *lines, pending = pending.split(b"\n") if data else [*pending.split(b"\n"), b""]
+                for raw in lines:
+                    line = raw.decode(errors="replace") + "\n"
+                    stderr_lines.append(line)
+                    if "Listening" in line:
+                        listening.release()
+                if not data:
+                    return
 
     reader = threading.Thread(target=read_stderr, daemon=True)
     reader.start()
@@ -147,7 +162,10 @@ def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path
 def test_multi_turn_drill_judges_the_close_across_turns(pulse: dict[str, str], private_home: Path) -> None:
     env = {**pulse, "VOICEPRACTICE_HOME": str(private_home)}
     answers = [FIXTURES / f for f in ("turn1_question.flac", "turn2_close.flac", "turn3_goodbye.flac")]
-    _, result, _ = drill_through_server(env, answers, "--company", "Acme", "--role", "the data engineer role")
+    _, result, stderr_lines = drill_through_server(env, answers, "--company", "Acme", "--role", "the data engineer role")
+    # The live meter runs on every turn, not only the first (it kept the first turn's clock).
+    per_turn = "".join(stderr_lines).split("Listening")[1:]
+    assert len(per_turn) == 3 and all(t.count("\r   0:0") >= 5 for t in per_turn), [t[:300] for t in per_turn]
     turns = result["turns"]
     assert [t["turn_id"] for t in turns] == ["questions", "close", "goodbye"]
     assert all(t["ended_by"] == "silence" for t in turns)

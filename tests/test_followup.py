@@ -19,15 +19,16 @@ from hypothesis import strategies as st
 from voicepractice.check import check
 from voicepractice.followup import FollowUpOptions, calendar, follow_up
 from voicepractice.followup_plan import (
+    CalendarEvent,
     PlanOptions,
     TimeFrame,
     add_business_days,
     add_months,
-    ics_fold,
     make_plan,
     parse_heard_back_in,
     parse_time_frame,
     thank_you_time,
+    to_ics,
 )
 from voicepractice.records import Transcript
 from voicepractice.store import Session, Store, TurnRecord
@@ -85,6 +86,14 @@ def sessions(drill_home, monkeypatch: pytest.MonkeyPatch) -> dict[str, Session]:
 
 
 NOW = datetime(2026, 1, 5, 8, 0)  # before every drill's plan: nothing overdue
+
+
+@pytest.fixture(autouse=True)
+def _no_locale_country(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan's dates must not depend on the machine's locale (whose holidays it would skip)."""
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for var in ("LC_ALL", "LC_TIME"):
+        monkeypatch.delenv(var, raising=False)
 
 
 def _norm(text: str) -> str:
@@ -351,14 +360,14 @@ def test_ics_validates_and_matches_the_plan(sessions, tmp_path: Path) -> None:
 
 
 def test_ics_folds_long_non_ascii_lines() -> None:
-    line = "SUMMARY:" + "Zoë at Société Générale — café " * 10
-    folded = ics_fold(line).encode()
-    parts = folded.split(b"\r\n")
-    assert len(parts) > 1 and all(len(p) <= 75 for p in parts)
-    assert all(p.startswith(b" ") for p in parts[1:])
-    assert b"".join(p[1:] if i else p for i, p in enumerate(parts)).decode() == line
+    summary = "Zoë at Société Générale — café " * 10
+    raw = to_ics([CalendarEvent("x@voicepractice", datetime(2026, 1, 7, 9), summary, "d")], NOW, "-//t//EN").encode()
+    parts = raw.split(b"\r\n")
+    assert all(len(p) <= 75 for p in parts)
     for p in parts:
-        p.decode("utf-8")
+        p.decode("utf-8")  # folding never splits a character
+    unfolded = raw.replace(b"\r\n ", b"").decode()
+    assert "SUMMARY:" + summary.replace(",", "\\,") in unfolded
 
 
 def test_ics_with_non_ascii_names_parses(sessions) -> None:
@@ -511,3 +520,43 @@ def test_templates_are_data() -> None:
     assert {"thank_you", "check_in", "check_in_2", "last_note", "reminders", "names"} <= set(data)
     assert data["max_words"] == 150
     assert os.path.basename(TEMPLATES) == "followup.toml"
+
+
+# --- Public holidays -----------------------------------------------------------------------------------
+
+
+def test_plan_skips_public_holidays_of_the_country() -> None:
+    call = datetime(2026, 1, 30, 10, 0)  # two weeks end Fri 13 Feb; Mon 16 Feb is Presidents' Day in the US
+    frame = parse_heard_back_in("2w")
+    weekends = make_plan(call, frame, NOW, PlanOptions())
+    us = make_plan(call, frame, NOW, PlanOptions(country="US"))
+    assert weekends.step("check_in").when == datetime(2026, 2, 16, 9, 0)
+    assert us.step("check_in").when == datetime(2026, 2, 17, 9, 0)
+    assert us.country == "US"
+    # Christmas Eve evening in Britain: not the 25th, the 26th (Boxing Day, a Saturday), nor Mon 28th (its substitute).
+    gb = make_plan(datetime(2026, 12, 24, 17, 0), None, NOW, PlanOptions(country="gb"))
+    assert gb.step("thank_you").when == datetime(2026, 12, 29, 9, 0)
+
+
+def test_country_from_option_config_or_locale(vp, sessions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = sessions["strong"]
+    args = ("followup", s.id, "--print", "--json", "--heard-back-in", "2w", "--call-date", "2026-01-30 10:00")
+
+    def check_in(*extra: str) -> str:
+        r = vp(*args, *extra)
+        assert r.code == 0, r.err
+        return {p["step"]: p["when"] for p in json.loads(r.out)["plan"]}["check_in"]
+
+    assert check_in() == "2026-02-16T09:00"  # C locale, no config: weekends only
+    assert check_in("--country", "US") == "2026-02-17T09:00"
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert check_in() == "2026-02-17T09:00"
+    assert check_in("--country", "none") == "2026-02-16T09:00"
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('country = "GB"\n')
+    monkeypatch.setenv("VOICEPRACTICE_CONFIG", str(cfg))
+    assert check_in() == "2026-02-16T09:00"  # the config's GB wins over the locale's US
+    r = vp(*args[:2], "--print", "--country", "XX")
+    assert r.code == 2 and "two-letter code such as US" in r.err
+    r = vp(*args[:2], "--print", "--country", "US")
+    assert "Skipped: weekends and US public holidays." in r.out

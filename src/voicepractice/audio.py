@@ -71,15 +71,55 @@ def load_audio(path: str | os.PathLike[str]) -> np.ndarray:
         ) from exc
     try:
         audio = decode_audio(str(p), sampling_rate=SAMPLE_RATE)
-    except Exception as exc:  # PyAV raises many kinds: InvalidDataError, EOFError, ...
+    except Exception as exc:  # PyAV raises many kinds: InvalidDataError, EOFError, IndexError...
         log.debug("decode failed for %s", p, exc_info=True)
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise AudioFileError(
-            f"{p} is not a readable audio file ({reason}); use wav, flac, mp3, m4a or ogg"
+            f"{p} is not a readable audio file: {_why_not_audio(p, exc)}; use wav, flac, mp3, m4a or ogg"
         ) from exc
     if not isinstance(audio, np.ndarray) or audio.size == 0:
         raise AudioFileError(f"{p} holds no audio samples: record the answer again")
     return audio.astype(np.float32, copy=False)
+
+
+# The first bytes of the containers people record in, to tell "damaged" from "not audio".
+_AUDIO_MAGIC = (
+    (b"RIFF", "WAV"), (b"fLaC", "FLAC"), (b"OggS", "Ogg"), (b"ID3", "MP3"), (b"\xff\xfb", "MP3"),
+    (b"\xff\xf3", "MP3"), (b"\xff\xf2", "MP3"), (b"FORM", "AIFF"), (b"\x1aE\xdf\xa3", "WebM"),
+    (b"#!AMR", "AMR"), (b"caff", "CAF"),
+)
+_OTHER_MAGIC = (
+    (b"\x89PNG", "an image (PNG)"), (b"\xff\xd8\xff", "an image (JPEG)"), (b"GIF8", "an image (GIF)"),
+    (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a zip archive or office document"),
+)
+
+
+def _why_not_audio(path: Path, exc: BaseException) -> str:
+    """What is wrong with a file the decoder refused, in words (never FFmpeg's error text)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(512)
+    except OSError:
+        head = b""
+    for magic, what in _OTHER_MAGIC:
+        if head.startswith(magic):
+            return f"it is {what}, not a recording"
+    kind = next((what for magic, what in _AUDIO_MAGIC if head.startswith(magic)), None)
+    if kind is None and len(head) > 8 and head[4:8] == b"ftyp":
+        kind = "MP4/M4A"
+    name = type(exc).__name__
+    if "DecoderNotFound" in name or "codec" in str(exc).lower():
+        return f"its audio is in a format this tool cannot decode{f' (inside a {kind} file)' if kind else ''}"
+    if kind:
+        return f"it looks like a {kind} file but is damaged or cut short"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""
+    if text and all(ch.isprintable() or ch.isspace() for ch in text):
+        return "it is a text file, not a recording"
+    if isinstance(exc, (IndexError, StopIteration)):
+        return "it has no sound in it"
+    return "it is not audio, or it is damaged"
 
 
 @dataclass(frozen=True)

@@ -373,12 +373,9 @@ def _strength_hit(strength: str, ctx: _Ctx) -> _Hit | None:
 def _fill(text: str | None, profile: Profile) -> str | None:
     if text is None:
         return None
-    return text.format(
-        the_role=f"the {profile.role} role" if profile.role else "this role",
-        the_company=profile.company or "your company",
-        role=profile.role or "this role",
-        company=profile.company or "your company",
-    )
+    from voicepractice.names import coaching_placeholders
+
+    return text.format(**coaching_placeholders(profile.role, profile.company, profile.strengths))
 
 
 def _rambling(ctx: _Ctx, delivery: Delivery) -> tuple[bool, _Hit | None, dict[str, object]]:
@@ -409,14 +406,16 @@ def _rambling(ctx: _Ctx, delivery: Delivery) -> tuple[bool, _Hit | None, dict[st
 
 
 def _load(options: CheckOptions, profile: Profile) -> Rubric:
+    from voicepractice.names import company_name, role_title
+
     if options.rubric is not None:
         path = Path(options.rubric)
         try:
             stamp = path.stat().st_mtime_ns
         except OSError as exc:
             raise ProfileError(f"{path}: cannot read the rubric ({exc.strerror})") from exc
-        return _custom_rubric(path, stamp, profile.role, profile.company)
-    return default_rubric(profile.role, profile.company)
+        return _custom_rubric(path, stamp, role_title(profile.role), company_name(profile.company))
+    return default_rubric(role_title(profile.role), company_name(profile.company))
 
 
 @lru_cache(maxsize=8)

@@ -20,6 +20,7 @@ from . import __version__
 from .cli_common import (
     device_arg,
     emit_json,
+    full_option,
     json_option,
     model_options,
     profile_from,
@@ -53,8 +54,8 @@ def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
 
 @cli.command()
 @click.option("-s", "--scenario", default="phone_screen", show_default=True, help="Interviewer script: a name from `voicepractice scenarios` or a .toml file.")
-@click.option("-a", "--answer", "answers", multiple=True, type=click.Path(path_type=Path), help="A recording that stands in for the microphone (repeat for several turns).")
-@click.option("--fallback-answer", type=click.Path(path_type=Path), help="Use this recording if no microphone is found.")
+@click.option("-a", "--answer", "answers", multiple=True, type=click.Path(path_type=Path, readable=False), help="A recording that stands in for the microphone (repeat for several turns).")
+@click.option("--fallback-answer", type=click.Path(path_type=Path, readable=False), help="Use this recording if no microphone is found.")
 @click.option("--fast", is_flag=True, help="Feed --answer recordings as fast as possible instead of at real-time pace.")
 @model_options
 @click.option("-i", "--input", "input_device", envvar="VOICEPRACTICE_INPUT", help="Microphone: index or name from `voicepractice devices`. [env: VOICEPRACTICE_INPUT]")
@@ -67,13 +68,14 @@ def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
 @click.option("--max-seconds", type=click.FloatRange(5, 900), default=180, show_default=True, help="Longest answer, seconds.")
 @click.option("--no-cue", is_flag=True, help="No tone when listening starts.")
 @click.option("--seed", type=int, help="Choose the same phrasings every time.")
-@click.option("--rounds", type=click.IntRange(1, 10), default=1, show_default=True, help="Morning warm-up: several drills back to back on different phrasings, then a summary.")
+@click.option("--rounds", type=click.IntRange(1, 10), default=1, show_default=True, help="Morning warm-up: several drills on different phrasings, then a summary (on a terminal each waits for you).")
+@full_option
 @json_option
 def drill(
     scenario: str, answers: tuple[Path, ...], fallback_answer: Path | None, fast: bool, model: str, download: bool,
     input_device: str | None, output_device: str | None, voice: str | None, rate: int, interviewer: str | None,
     role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None,
-    silence: float | None, max_seconds: float, no_cue: bool, seed: int | None, rounds: int, as_json: bool,
+    silence: float | None, max_seconds: float, no_cue: bool, seed: int | None, rounds: int, full: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Run a drill: the interviewer winds down, you answer, you get a report card."""
     from .drill import DrillOptions, run_drill, summarize_rounds
@@ -105,24 +107,48 @@ def drill(
         import random
 
         options = replace(options, seed=random.randrange(1 << 30))  # one seed: rounds rotate phrasings
+    from .practice import ask, change_line, compare
+
     store, meter = Store(), LiveMeter()
-    results = []
-    for r in range(rounds):
-        if rounds > 1:
-            click.echo(click.style(f"\nRound {r + 1} of {rounds}", bold=True), err=True)
+    # The practice loop: on a terminal, after each report the person chooses to try
+    # again, go on, or stop; piped or --json runs go straight through the rounds.
+    interactive = not as_json and sys.stdin.isatty() and sys.stdout.isatty()
+    results: list[Any] = []
+    r, attempt = 0, 1
+    while True:
+        if rounds > 1 or r or attempt > 1:
+            of = f" of {rounds}" if 1 < rounds and r < rounds else ""
+            again = f", try {attempt}" if attempt > 1 else ""
+            click.echo(click.style(f"\nRound {r + 1}{of}{again}", bold=True), err=True)
         result = run_drill(replace(options, round=r), store, meter)
+        previous = results[-1] if results and attempt > 1 else None
         results.append(result)
         if not as_json:
             names = [t.turn_id for t in result.session.turns]
-            out.print(report_card(result.report, result.transcripts, turn_names=names, notes=result.notes))
+            notes = [n for n in result.notes if n not in meter.warned]  # already shown during the call
+            out.print(report_card(result.report, result.transcripts, turn_names=names, notes=notes, full=full))
+            if previous is not None:
+                out.print(change_line(compare(previous.report, result.report)))
             out.print(f"[dim]Saved as session {result.session.id} in {result.session.folder}[/dim]")
-    summary = summarize_rounds([r.report for r in results]) if rounds > 1 else None
+        if result.session.status == "interrupted":
+            break  # Ctrl-C means stop, not "next round"
+        if interactive:
+            choice = ask("next round" if r + 1 < rounds else "one more round")
+            if choice == "quit":
+                break
+            if choice == "retry":
+                attempt += 1
+                continue
+        elif r + 1 >= rounds:
+            break
+        r, attempt = r + 1, 1
+    summary = summarize_rounds([res.report for res in results]) if len(results) > 1 else None
     if as_json:
-        objects = [_drill_json(r) for r in results]
-        if summary is None:
+        objects = [_drill_json(res) for res in results]
+        if rounds == 1:
             emit_json(objects[0])
         else:
-            emit_json({"rounds": objects, "summary": summary.to_dict()})
+            emit_json({"rounds": objects, "summary": summary.to_dict() if summary else None})
     elif summary is not None:
         out.print(warmup_panel(summary))
 
@@ -153,14 +179,15 @@ def _has_microphone(device: int | str | None) -> bool:
 
 
 @cli.command()
-@click.argument("recording", required=False, type=click.Path(path_type=Path))
+@click.argument("recording", required=False, type=click.Path(path_type=Path, readable=False))
 @click.option("-t", "--text", help="Check typed text instead of a recording.")
 @model_options
 @profile_options
+@full_option
 @json_option
 def check(
     recording: Path | None, text: str | None, model: str, download: bool,
-    role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None, as_json: bool,
+    role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None, full: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Score a recording (wav, flac, mp3, m4a...) or typed text (--text)."""
     from .check import check as run_check
@@ -168,8 +195,12 @@ def check(
     from .records import Transcript
     from .show import out, report_card, spinner
 
-    if (recording is None) == (text is None):
+    if recording is None and text is None:
+        raise click.UsageError('nothing to check: give a RECORDING (voicepractice check close.wav) or --text "..."')
+    if recording is not None and text is not None:
         raise click.UsageError("give either a RECORDING or --text, not both")
+    if text is not None and not any(ch.isalnum() for ch in text):
+        raise click.UsageError('--text has no words in it: type the close you want checked, e.g. --text "Thank you for your time..."')
     prof = profile_from(role, company, strengths, profile)
     if text is not None:
         transcript = Transcript.from_text(text)
@@ -192,11 +223,17 @@ def check(
                 f"{recording} doesn't sound like English (the recogniser was unsure of nearly every word): "
                 "the coach checks English closes; record your answer in English and check it again"
             )
+    notes = []
+    if recording is not None:
+        from .transcribe import UNSURE_ENGLISH_NOTE, english_verdict
+
+        if english_verdict(transcript.words) == "unsure":
+            notes.append(UNSURE_ENGLISH_NOTE.format(what=f"{recording}"))
     report = run_check(transcript, prof)
     if as_json:
-        emit_json({"source": str(recording) if recording else "text", "transcript": transcript.to_dict(), "report": report.to_dict()})
+        emit_json({"source": str(recording) if recording else "text", "transcript": transcript.to_dict(), "report": report.to_dict(), "notes": notes})
         return
-    out.print(report_card(report, [transcript]))
+    out.print(report_card(report, [transcript], notes=notes, full=full))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -26,6 +26,10 @@ def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout (see README).")(f)
 
 
+def full_option(f: F) -> F:
+    return click.option("--full", is_flag=True, help="The whole report card: every element's coaching, extras, delivery norms, your words.")(f)
+
+
 def model_options(f: F) -> F:
     f = click.option(
         "--download",
@@ -53,10 +57,12 @@ def profile_options(f: F) -> F:
 
 def profile_from(role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None) -> Any:
     from .check import Profile, load_profile
+    from .names import company_name, role_title
 
     base = load_profile(profile) if profile else Profile()
+    # Normalised once here ("the data engineer role" → "data engineer"): the coaching builds its phrases from it.
     return Profile(
-        role=role or base.role,
-        company=company or base.company,
+        role=role_title(role or base.role),
+        company=company_name(company or base.company),
         strengths=tuple(strengths) or base.strengths,
     )

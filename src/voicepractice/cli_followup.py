@@ -33,14 +33,17 @@ def _heard_back_in(ctx: click.Context, param: click.Parameter, value: str | None
 @click.option("--role", help="The role, if the drill did not have it.")
 @click.option("-n", "--name", "sender", help="Your name, for the sign-off.")
 @click.option("--check-ins", type=click.IntRange(1, 2), default=2, show_default=True, help="How many check-ins to plan.")
+@click.option("--country", metavar="CODE",
+              help="Skip this country's public holidays (US, GB, DE...; `none` for weekends only). "
+                   "Default: the config file's `country`, else your locale's (LANG=en_GB.UTF-8: GB).")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for followup.txt and followup.ics. Default: the session's folder.")
 @click.option("-p", "--print", "print_only", is_flag=True, help="Print every draft and the plan; write no files.")
 @json_option
 def followup(
     session: str | None, heard_back_in: object, call_date: datetime | None, interviewer: str | None,
-    company: str | None, role: str | None, sender: str | None, check_ins: int, out_dir: Path | None,
-    print_only: bool, as_json: bool,
+    company: str | None, role: str | None, sender: str | None, check_ins: int, country: str | None,
+    out_dir: Path | None, print_only: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Draft the thank-you email and a follow-up plan from SESSION (default: the latest).
 
@@ -49,8 +52,17 @@ def followup(
     session's folder, and prints the thank-you email and the plan.
     """
     from .followup import FollowUpOptions, follow_up, full_text, summary, write_files
-    from .followup_plan import PlanOptions, TimeFrame
+    from .followup_plan import PlanOptions, TimeFrame, country_from_locale, public_holidays
     from .store import Store
+
+    if country is None:
+        country = country_from_locale()
+    elif country.strip().lower() in ("", "none", "no"):
+        country = None
+    try:
+        public_holidays(country)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--country") from exc
 
     if call_date is not None and call_date.hour == call_date.minute == 0:
         call_date = call_date.replace(hour=12)  # a date without a time: assume midday
@@ -63,7 +75,7 @@ def followup(
         company=company,
         role=role,
         sender=sender,
-        plan=PlanOptions(check_ins=check_ins),
+        plan=PlanOptions(check_ins=check_ins, country=country),
     )
     result = follow_up(stored, options, now)
     files = None if print_only else write_files(result, out_dir or stored.folder or Path.cwd(), now)

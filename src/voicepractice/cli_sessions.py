@@ -53,14 +53,16 @@ def history(
 ) -> None:
     """List past sessions, newest first, with the trend underneath.
 
-    The table shows each session's core elements (✓ found, ✗ missing, · not
-    checked), score, length, pace and fillers; `damaged` marks a session whose
-    files are gone. Below it: how often each element was hit, and pace and
-    fillers per minute over time (oldest to newest).
+    The table shows each session's core elements (✓ found, ✗ missing), score,
+    length, pace and fillers. A session that is not a real attempt shows its
+    status instead: interrupted, no speech, empty, recovered (after a crash) or
+    damaged (files gone); these are left out of the trend. Below the table: how
+    often each element was hit, and pace and fillers per minute over time
+    (oldest to newest). Piped or redirected, the table is tab-separated.
 
     --json prints {"sessions": [index rows], "trend": {"sessions": N,
-    "elements": {name: {"hit", "of"}}, "series": [{"id", "created_at", "score",
-    "words_per_minute", "fillers_per_minute"}]}}.
+    "left_out": {status: N}, "elements": {name: {"hit", "of"}}, "series":
+    [{"id", "created_at", "score", "words_per_minute", "fillers_per_minute"}]}}.
     """
     from .show import out
     from .store import Store
@@ -87,8 +89,35 @@ def history(
             else "No sessions yet: run `voicepractice drill`."
         )
         return
+    if not sys.stdout.isatty():
+        # Piped or redirected: whole ids, one session a line, tab-separated, for cut/grep.
+        click.echo(_history_tsv(rows), nl=False)
+        click.echo(_trend_text(t).plain)
+        return
     out.print(_history_table(rows))
     out.print(_trend_text(t))
+
+
+def _mark(found: bool | None) -> str:
+    return "·" if found is None else ("✓" if found else "✗")
+
+
+def _history_tsv(rows: list[dict[str, Any]]) -> str:
+    from .trend import STATUS_LABELS, session_status
+
+    lines = ["\t".join(("session", "date", "scenario", "status", "elements", "score", "length_s", "wpm", "fillers"))]
+    for r in rows:
+        status = session_status(r)
+        el = r["elements"] if status != "damaged" else {}
+        lines.append("\t".join((
+            r["id"], r["created_at"], r["scenario"], STATUS_LABELS.get(status, status) or "complete",
+            " ".join(_mark(el.get(k)) for k in CORE),
+            "" if r["score"] is None else f"{r['score']}/4",
+            f"{r['duration_s']:.0f}" if r["duration_s"] else "",
+            f"{r['words_per_minute']:.0f}" if r["words_per_minute"] else "",
+            "" if r["filler_count"] is None else str(r["filler_count"]),
+        )))  # fmt: skip
+    return "\n".join(lines) + "\n"
 
 
 def _when(created_at: str) -> str:
@@ -106,25 +135,28 @@ def _history_table(rows: list[dict[str, Any]]) -> Any:
     from rich.table import Table
     from rich.text import Text
 
+    from .trend import STATUS_LABELS, session_status
+
     table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 1, 0, 0))
-    table.add_column("session", no_wrap=True)
-    table.add_column("date", no_wrap=True)
+    # The id is what every other command takes: it is never cut; the scenario gives way instead.
+    id_width = max(len("session"), *(len(r["id"]) for r in rows))
+    table.add_column("session", no_wrap=True, min_width=id_width)
+    table.add_column("date", no_wrap=True, min_width=12)
     table.add_column("scenario", overflow="ellipsis", no_wrap=True, max_width=16)
-    table.add_column("elements", no_wrap=True)
-    for col in ("score", "length", "wpm", "fillers"):
-        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("elements", no_wrap=True, min_width=11)
+    table.add_column("score", justify="right", no_wrap=True, min_width=5)
+    for col in ("length", "wpm", "fillers"):
+        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
     for r in rows:
+        status = session_status(r)
         el = r["elements"]
-        if r["damaged"] or not el:
-            marks = "[dim]· · · ·[/]"
+        if status != "complete":
+            # Not a real attempt: its status stands where the elements would be, and no score.
+            marks = f"[yellow]{STATUS_LABELS.get(status, status)}[/]"
+            score = "[dim]–[/]"
         else:
             marks = " ".join("[green]✓[/]" if el.get(k) else "[red]✗[/]" for k in CORE)
-        if r["damaged"]:
-            score = "[yellow]damaged[/]"
-        elif r["score"] is not None:
             score = f"{r['score']}/4"
-        else:
-            score = f"[yellow]{r['status']}[/]"
         table.add_row(
             r["id"], _when(r["created_at"]), r["scenario"], marks, score,
             f"{r['duration_s']:.0f}s" if r["duration_s"] else "",
@@ -132,7 +164,7 @@ def _history_table(rows: list[dict[str, Any]]) -> Any:
             "" if r["filler_count"] is None else str(r["filler_count"]),
         )  # fmt: skip
     legend = Text(
-        "elements: interest · why you fit · next steps · thanks   (✓ found, ✗ missing, · not checked)",
+        "elements: interest · why you fit · next steps · thanks (✓ found, ✗ missing)",
         style="dim",
     )
     return Group(table, legend)
@@ -141,12 +173,14 @@ def _history_table(rows: list[dict[str, Any]]) -> Any:
 def _trend_text(t: Any) -> Any:
     from rich.text import Text
 
-    from .trend import sparkline
+    from .trend import STATUS_LABELS, sparkline
 
+    left_out = ", ".join(f"{n} {STATUS_LABELS.get(k, k)}" for k, n in sorted(t.left_out.items()))
+    note = f"  Left out (not real attempts): {left_out}.\n" if left_out else ""
     if t.sessions == 0:
-        return Text("\nNo checked sessions yet, so no trend.", style="dim")
+        return Text(f"\nNo complete sessions yet, so no trend.\n{note}".rstrip("\n"), style="dim")
     lines = Text(
-        f"\nTrend over the last {t.sessions} checked session(s), oldest → newest\n", style="bold"
+        f"\nTrend over the last {t.sessions} complete session(s), oldest → newest\n", style="bold"
     )
     labels = {
         "interest": "Interest",
@@ -171,6 +205,8 @@ def _trend_text(t: Any) -> Any:
         lines.append(f"  {name:<12} ")
         lines.append(sparkline(series), style="cyan")
         lines.append(f"  {fmt.format(known[0])} → {fmt.format(known[-1])}\n")
+    if note:
+        lines.append(note, style="dim")
     return lines
 
 
@@ -245,7 +281,7 @@ def review(session: str | None, out_path: Path | None, open_page: bool) -> None:
 
 
 @click.command()
-@click.argument("session")
+@click.argument("session", required=False)
 @click.option(
     "-f",
     "--format",
@@ -262,8 +298,11 @@ def review(session: str | None, out_path: Path | None, open_page: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (readable by you only) instead of stdout.",
 )
-def export(session: str, fmt: str, out_path: Path | None) -> None:
-    """Export a session as Markdown, JSON, SRT or WebVTT."""
+def export(session: str | None, fmt: str, out_path: Path | None) -> None:
+    """Export a session as Markdown, JSON, SRT or WebVTT.
+
+    SESSION: an id from `voicepractice history`, a unique prefix, or latest (the default).
+    """
     from .errors import VoicePracticeError
     from .export import export as export_session
     from .store import Store

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from .cli_common import device_arg, emit_json, json_option
@@ -18,6 +20,13 @@ def devices(set_input: str | None, set_output: str | None, as_json: bool) -> Non
     from .show import out
 
     if set_input is not None or set_output is not None:
+        from .preflight import find_device
+
+        # Refuse a device that is not there now: a typo would only show up mid-drill.
+        if set_input:
+            find_device(device_arg(set_input), "input")
+        if set_output:
+            find_device(device_arg(set_output), "output")
         path = save_settings({"input": device_arg(set_input), "output": device_arg(set_output)})
         click.echo(f"Saved in {path}.", err=True)
 
@@ -36,9 +45,50 @@ def devices(set_input: str | None, set_output: str | None, as_json: bool) -> Non
         return
     if not devs:
         out.print("No audio devices found.")
+        return
+    out.print(_device_table(devs, sd.default.device))
+
+
+def _device_table(devs: list[dict[str, Any]], system_default: Any) -> Any:
+    """The devices under a header, with the system's defaults and the remembered choices marked."""
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    from .config import load_config
+
+    try:
+        default_in, default_out = (int(x) for x in system_default)
+    except (TypeError, ValueError):
+        default_in = default_out = -1
+    config = load_config()
+
+    def chosen(key: str, d: dict[str, object]) -> bool:
+        value = config.get(key)
+        return value is not None and (str(value) == str(d["index"]) or str(value) == d["name"])
+
+    table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 2, 0, 0))
+    table.add_column("#", justify="right")
+    table.add_column("device")
+    table.add_column("kind")
+    table.add_column("")
     for d in devs:
         kinds = ", ".join(k for k, n in (("input", d["inputs"]), ("output", d["outputs"])) if n)
-        out.print(f"{d['index']:>3}  {d['name']}  [dim]({kinds})[/dim]")
+        marks = []
+        if d["index"] == default_in and d["inputs"]:
+            marks.append("default input")
+        if d["index"] == default_out and d["outputs"]:
+            marks.append("default output")
+        for key, what in (("input", "your microphone"), ("output", "your speaker")):
+            if chosen(key, d):
+                marks.append(f"[bold]{what}[/bold]")
+        table.add_row(str(d["index"]), escape(str(d["name"])), kinds, ", ".join(marks))
+    hint = Text(
+        "Drills use the defaults unless you choose: devices --set-input N / --set-output N.",
+        style="dim",
+    )
+    return Group(table, hint)
 
 
 @click.command()

@@ -38,10 +38,12 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "company": str,
     "role": str,
     "strengths": list,
+    "country": str,  # public holidays the follow-up plan skips (US, GB, DE...); default: the locale's
 }
 # Which commands each key is a default for (click's default_map).
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "drill": tuple(KEYS),
+    "drill": tuple(k for k in KEYS if k != "country"),
+    "followup": ("country",),
     "check": ("model", "company", "role", "strengths"),
     "doctor": ("input", "output", "model", "voice"),
     "replay": ("output",),

@@ -181,7 +181,8 @@ def find_fillers(words: Sequence[str]) -> list[tuple[int, int, str]]:
         comma_after = words[i].rstrip().endswith((",", "...", "-"))
         sentence_start = i == 0 or words[i - 1].rstrip().endswith((".", "?", "!"))
         if w in HESITATIONS:
-            out.append((i, i + 1, w))
+            if not _hesitation_is_a_word(words, bare, i, sentence_start):
+                out.append((i, i + 1, w))
         elif w == "like":
             if _like_is_filler(prev, nxt, comma_before, comma_after, sentence_start):
                 out.append((i, i + 1, "like"))
@@ -204,6 +205,39 @@ def find_fillers(words: Sequence[str]) -> list[tuple[int, int, str]]:
                 continue
         i += 1
     return out
+
+
+# A hesitation word inside a noun phrase is a noun ("a busy er", "the er"): counted
+# only when punctuation sets it apart ("the, er, team").
+_DETERMINERS = frozenset("a an the this that my your our their his her its busy".split())
+# "um" and "uh" are never words; these can be ("ER", "5 mm", "to err", "Ah" as a name).
+_CAN_BE_WORDS = frozenset("er err erm mm hm eh ah".split())
+
+
+def _hesitation_is_a_word(words: Sequence[str], bare: Sequence[str], i: int, sentence_start: bool) -> bool:
+    """True when "er"/"mm"/"ah" is part of the sentence, not a filled pause.
+
+    "ER" (an acronym), "Ah" capitalised mid-sentence (a name), "5 mm" (a unit),
+    and "a busy er" / "the er" with no comma (a noun in a noun phrase).
+    """
+    raw = _STRIP.sub("", words[i].replace("\u2019", "'"))
+    if len(raw) >= 2 and raw.isupper():
+        return True
+    if raw[:1].isupper() and not sentence_start:
+        return True
+    if bare[i] not in _CAN_BE_WORDS:
+        return False
+    if i > 0 and bare[i - 1] in ("to", "i", "we", "they", "you"):
+        return True  # "to err is human", "we err on the side of caution"
+    if i > 0 and (bare[i - 1][:1].isdigit() or bare[i - 1] in _NUMBER_WORDS):
+        return True
+    # Look back at most two words, stopping at punctuation: a determiner there makes it a noun.
+    for k in (i - 1, i - 2):
+        if k < 0 or words[k].rstrip().endswith((",", ".", "?", "!", ";", ":", "...", "-")):
+            return False
+        if bare[k] in _DETERMINERS:
+            return True
+    return False
 
 
 def _like_is_filler(

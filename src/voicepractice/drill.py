@@ -24,6 +24,7 @@ from . import floor
 from .check import Profile, check
 from .endpoint import EndOfTurn, preload_turn_model
 from .errors import AudioDeviceError, ScenarioError, SilentInputError, SpeechError, StoreError
+from .input_watch import DeadInputError, stop_on_dead_input
 from .listen import (
     Capture,
     Chunk,
@@ -33,6 +34,7 @@ from .listen import (
     microphone_blocks,
     recording_blocks,
 )
+from .preflight import preflight
 from .records import Report, Transcript, Word
 from .scenarios import (
     DEFAULT_SCENARIO,
@@ -46,7 +48,14 @@ from .scenarios import (
 )
 from .speak import VoiceOptions, play, play_samples, render
 from .store import Session, Store, TurnRecord, new_session_id, now_iso, write_json
-from .transcribe import LiveTranscription, TranscribeOptions, Transcriber, make_transcript
+from .transcribe import (
+    UNSURE_ENGLISH_NOTE,
+    LiveTranscription,
+    TranscribeOptions,
+    Transcriber,
+    english_verdict,
+    make_transcript,
+)
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +194,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     scenario = load_scenario(options.scenario)
     answers = [audio_mod.load_audio(p) for p in options.answers]  # fail early on a bad file
     run_turns, skipped = plan_turns(scenario, len(answers))
+    preflight(options)  # model, devices, voice: before the interviewer speaks, not after the call
     store.open()  # a damaged index is reported before the person speaks, not after
     store.tidy(recover=recover_session)
     transcriber = Transcriber(options.transcribe)
@@ -196,10 +206,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     created_at = now_iso()
     notes: list[str] = []
     if skipped:
-        notes.append(
-            f"{len(answers)} recording(s) for {len(scenario.answer_turns)} turns: "
-            f"skipped turn(s) {', '.join(skipped)}"
-        )
+        notes.append(_skipped_note(len(answers), len(scenario.answer_turns)))
     lines = [fill(choose_line(t, rng, options.round), scenario, options.details) for t in run_turns]
     captured: list[np.ndarray] = []  # every answer heard so far, to rescue if the disk fails
     try:
@@ -210,7 +217,6 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     except OSError as exc:
         raise _cannot_save(store, staging, captured, exc) from exc
     speaker = _Speaker(options, staging, ui, notes)
-    speaker.prepare([(f"interviewer-{n}.wav", line) for n, line in enumerate(lines, 1)])
     turns: list[TurnRecord] = []
     answered: list[_Answer] = []
     interrupted = False
@@ -218,6 +224,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     recordings = iter(zip(answers, options.answers, strict=True))
     pump: floor.BlockPump | None = None  # the microphone stays open from the first answer on
     try:
+        speaker.prepare([(f"interviewer-{n}.wav", line) for n, line in enumerate(lines, 1)])
         for n, (turn, line) in enumerate(zip(run_turns, lines, strict=True), 1):
             if reply:
                 line = f"{reply} {line}"
@@ -239,7 +246,8 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 pump = floor.BlockPump(recording_blocks(recording, options.paced))
                 source = str(path)
             elif pump is None:
-                pump = floor.BlockPump(microphone_blocks(options.input_device))
+                # A muted or unplugged microphone delivers zeros: say so in 3 s, not after the call.
+                pump = floor.BlockPump(stop_on_dead_input(microphone_blocks(options.input_device)))
                 source = "microphone"
             if options.cue and speaker.available:
                 speaker.cue()
@@ -276,6 +284,8 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 )  # fmt: skip
                 capture = floor.extend(previous, more)
             ui.done_listening(capture)
+            if capture.ended_by == "interrupted" and capture.audio.size == 0 and not answered:
+                raise KeyboardInterrupt  # Ctrl-C before a single sample: nothing to keep
             captured.append(capture.audio)
             answer_name = f"answer-{n}.wav"
             audio_mod.write_wav(staging / answer_name, capture.audio)
@@ -295,8 +305,18 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 loader.wait()
                 reply = _reply(answer.finish(), scenario, options, rng)
     except KeyboardInterrupt:
+        if not answered:  # Ctrl-C before anything was recorded: no session, exit 130
+            store.discard(staging)
+            raise
         interrupted = True
-        notes.append("interrupted with Ctrl-C")
+        notes.append("interrupted with Ctrl-C: the answers so far are saved")
+    except DeadInputError as exc:
+        ui.status("  No sound at all from the microphone: stopping.")
+        if not answered:
+            store.discard(staging)
+            raise
+        interrupted = True  # the microphone died after some answers: keep them
+        notes.append(str(exc))
     except OSError as exc:  # the disk filled up or went read-only mid-drill
         raise _cannot_save(store, staging, captured, exc) from exc
     except BaseException:
@@ -323,6 +343,8 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 f"your answer to turn {turns[answer.index].turn_id} doesn't sound like English, so it earned "
                 "nothing: the coach checks English closes; answer in English next time"
             )
+        elif english_verdict(transcript.words) == "unsure":
+            notes.append(UNSURE_ENGLISH_NOTE.format(what=f"your answer to turn {turns[answer.index].turn_id}"))
     timings["final_decode_s"] = time.monotonic() - t0
 
     t1 = time.monotonic()
@@ -405,6 +427,17 @@ def _keep_spoken_over(
         f"you spoke while the interviewer was talking after turn {record.turn_id}: "
         f"“{said}” is kept in that answer; wait for the interviewer to finish next time"
     )
+
+
+def _skipped_note(recordings: int, answer_turns: int) -> str:
+    """Why fewer turns ran than the scenario has, in words a person reads."""
+    if recordings == 1:
+        return (
+            f"one recording answers only the closing turn, so the other {answer_turns - 1} questions were "
+            "skipped (give one --answer per question to run them all)"
+        )
+    left = answer_turns - recordings
+    return f"{recordings} recordings for {answer_turns} questions: the last {'one was' if left == 1 else f'{left} were'} skipped"
 
 
 def _cannot_save(store: Store, staging: Path, captured: list[np.ndarray], exc: OSError) -> StoreError:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from typing import Literal
 
+from .labels import at, turn_title
 from .records import Finding
-from .replay import Timeline, build_timeline, clock
+from .replay import Timeline, build_timeline
 from .store import Session
 
 Format = Literal["md", "json", "srt", "vtt"]
@@ -59,7 +60,7 @@ def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _md_finding(f: Finding) -> str:
+def _md_finding(f: Finding, turns: int = 1) -> str:
     if f.kind == "pitfall":
         mark = "⚠"
     elif f.found and f.weak:
@@ -69,7 +70,8 @@ def _md_finding(f: Finding) -> str:
     parts = [f"- {mark} **{f.label or f.element}**"]
     if f.evidence and f.found:
         ev = f.evidence[0]
-        parts.append(f" — “{ev.quote}”" + (f" ({clock(ev.start)} into the answer)" if ev.start is not None else ""))
+        where = at(ev.turn, ev.start, turns)  # "turn 2, 0:14": the turn and the time within its answer
+        parts.append(f" — “{ev.quote}”" + (f" ({where})" if where else ""))
     coach = (not f.found and f.kind != "pitfall") or f.weak or (f.kind == "pitfall" and f.found)
     if coach and f.coaching:
         parts.append(f"\n  {f.coaching}")
@@ -97,11 +99,7 @@ def markdown(session: Session) -> str:
             "",
         ]
     for i, turn in enumerate(session.turns):
-        title = (
-            f"## Turn {i + 1}: {turn.turn_id}"
-            if len(names) > 1
-            else f"## {turn.turn_id.replace('_', ' ').capitalize()}"
-        )
+        title = f"## Turn {i + 1} · {turn_title(turn.turn_id)}" if len(names) > 1 else f"## {turn_title(turn.turn_id)}"
         lines += [title, "", f"**Interviewer:** {turn.line}", ""]
         if turn.transcript is not None:
             said = turn.transcript.text.strip() or "*(nothing was heard)*"
@@ -110,13 +108,14 @@ def markdown(session: Session) -> str:
             lines += ["**You:** *(recorded, not transcribed)*", ""]
     if r is not None:
         lines += ["## Findings", ""]
-        lines += [_md_finding(f) for f in r.core]
+        n = len(names)
+        lines += [_md_finding(f, n) for f in r.core]
         extras = [f for f in r.extras if f.found]
         if extras:
-            lines += ["", "Also done well:", ""] + [_md_finding(f) for f in extras]
+            lines += ["", "Also done well:", ""] + [_md_finding(f, n) for f in extras]
         hit = [f for f in r.pitfalls if f.found]
         if hit:
-            lines += ["", "Pitfalls:", ""] + [_md_finding(f) for f in hit]
+            lines += ["", "Pitfalls:", ""] + [_md_finding(f, n) for f in hit]
         d = r.delivery
         lines += ["", "## Delivery", ""]
         if d.duration_s is not None:

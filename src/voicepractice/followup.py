@@ -379,6 +379,7 @@ _GENERIC = {"interviewer": {"the interviewer"}, "company": {"the company", "our 
 def _names(session: Session, options: FollowUpOptions) -> dict[str, str | None]:
     """Interviewer, company, role and sender, with a script's stand-in values treated as unknown."""
     from .errors import ScenarioError
+    from .names import company_name, role_title
     from .scenarios import load_scenario
 
     try:
@@ -391,6 +392,9 @@ def _names(session: Session, options: FollowUpOptions) -> dict[str, str | None]:
         if not getattr(options, key) and (value in _GENERIC[key] or (value and value == defaults.get(key))):
             value = None  # the script's stand-in ("Sam", "our company"), not the person's real call
         names[key] = str(value).strip() if value else None
+    # The templates say "the {role} position" and "at {company}": the bare title, whatever was typed.
+    names["role"] = role_title(names["role"])
+    names["company"] = company_name(names["company"])
     names["sender"] = options.sender
     return names
 
@@ -567,7 +571,8 @@ def summary(f: FollowUp) -> str:
     else:
         by = "as you heard it" if f.plan.frame_source == "option" else "from the interviewer"
         heard = f"{frame.phrase} ({by}; ends {frame.end(f.plan.call.date()):%a} {frame.end(f.plan.call.date()).day} {frame.end(f.plan.call.date()):%b})"
-    lines = [f"Follow-up plan: {who}", f"Call: {_stamp(f.plan.call)}. Time frame: {heard}.", ""]
+    days = f"weekends and {f.plan.country} public holidays" if f.plan.country else "weekends only (set `country` for public holidays)"
+    lines = [f"Follow-up plan: {who}", f"Call: {_stamp(f.plan.call)}. Time frame: {heard}.", f"Skipped: {days}.", ""]
     reminders = templates()["reminders"]
     for s in f.plan.steps:
         title = reminders[s.kind].format(**{k: v or ph.get(k, "") for k, v in n.items()})

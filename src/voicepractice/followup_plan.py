@@ -5,9 +5,9 @@ Three jobs, all free of I/O and of the clock (``now`` is always passed in):
 1. Read a time frame ("we'll decide within two weeks", "by the end of next
    week", "10 business days") from what the interviewer said, or from
    ``--heard-back-in 2w``.
-2. Turn the call's date and that time frame into dated steps, on weekdays only.
-3. Write the steps as an iCalendar file (RFC 5545) that calendar apps import:
-   one event with a reminder per step.
+2. Turn the call's date and that time frame into dated steps, on business days only.
+3. Write the steps as an iCalendar file (RFC 5545, with the ``icalendar`` package)
+   that calendar apps import: one event with a reminder per step.
 
 The rules, from the usual career advice:
 
@@ -19,14 +19,15 @@ The rules, from the usual career advice:
 - last note: about three weeks after the call, and never sooner than a week
   after the last check-in.
 
-Public holidays are not known here: only Saturdays and Sundays are skipped.
+Business days skip Saturdays, Sundays and the public holidays of
+``PlanOptions.country`` (the ``holidays`` package); with no country, weekends only.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
@@ -56,12 +57,12 @@ class TimeFrame:
     offset: int = 0
     """Weeks or months on, for the anchored kinds."""
 
-    def end(self, call: date) -> date:
-        """The last day of the time frame for a call on ``call``."""
+    def end(self, call: date, days_off: Container[date] = ()) -> date:
+        """The last day of the time frame for a call on ``call`` (``days_off``: public holidays)."""
         if self.kind == "days":
             return call + timedelta(days=self.amount)
         if self.kind == "business_days":
-            return add_business_days(call, self.amount)
+            return add_business_days(call, self.amount, days_off)
         if self.kind == "weeks":
             return call + timedelta(weeks=self.amount)
         if self.kind == "months":
@@ -208,24 +209,53 @@ def frame_from_lines(lines: Sequence[str]) -> TimeFrame | None:
 # --- Dates -------------------------------------------------------------------------------
 
 
-def is_business_day(d: date) -> bool:
-    return d.weekday() < 5
+def is_business_day(d: date, days_off: Container[date] = ()) -> bool:
+    """A weekday that is not one of ``days_off`` (public holidays)."""
+    return d.weekday() < 5 and d not in days_off
 
 
-def next_business_day(d: date) -> date:
-    """``d`` itself when it is a weekday, else the Monday after."""
-    while not is_business_day(d):
+def next_business_day(d: date, days_off: Container[date] = ()) -> date:
+    """``d`` itself when it is a business day, else the next one."""
+    while not is_business_day(d, days_off):
         d += timedelta(days=1)
     return d
 
 
-def add_business_days(d: date, n: int) -> date:
-    """The ``n``-th weekday after ``d`` (``d`` itself need not be a weekday)."""
+def add_business_days(d: date, n: int, days_off: Container[date] = ()) -> date:
+    """The ``n``-th business day after ``d`` (``d`` itself need not be one)."""
     while n > 0:
         d += timedelta(days=1)
-        if is_business_day(d):
+        if is_business_day(d, days_off):
             n -= 1
     return d
+
+
+def country_from_locale() -> str | None:
+    """The country of the person's locale (``en_GB.UTF-8`` → ``GB``), or None (C/POSIX locale)."""
+    import os
+
+    # The setting in force, as the C library reads it (LC_ALL, then LC_TIME, then LANG).
+    # Not locale.getlocale(): Python maps "C.UTF-8" to "en_US", which would invent a country.
+    value = next((v for v in (os.environ.get(k) for k in ("LC_ALL", "LC_TIME", "LANG")) if v), "")
+    m = re.match(r"^[a-z]{2,3}_([A-Z]{2})\b", value)
+    return m.group(1) if m else None
+
+
+def public_holidays(country: str | None) -> Container[date]:
+    """The public holidays of ``country`` (ISO 3166 two-letter code; any year), from the ``holidays`` package.
+
+    None or "" means none are skipped. An unknown code is a ValueError whose message says what to use.
+    """
+    if not country:
+        return frozenset()
+    import holidays
+
+    try:
+        return holidays.country_holidays(country.upper())
+    except NotImplementedError:
+        raise ValueError(
+            f"no public holidays known for country {country!r}: use a two-letter code such as US, GB, DE or FR"
+        ) from None
 
 
 def add_months(d: date, n: int) -> date:
@@ -255,6 +285,8 @@ class PlanOptions:
     """The last note goes about this many days after the call..."""
     last_note_gap_business_days: int = 5
     """...and at least this many business days after the last check-in."""
+    country: str | None = None
+    """Whose public holidays are not business days (ISO code: US, GB, DE...); None: weekends only."""
 
 
 @dataclass(frozen=True)
@@ -278,6 +310,8 @@ class Plan:
     frame: TimeFrame | None
     frame_source: Literal["interviewer", "option"] | None
     steps: tuple[Step, ...]
+    country: str | None = None
+    """Whose public holidays the business days skip (None: weekends only)."""
 
     def step(self, kind: StepKind) -> Step:
         return next(s for s in self.steps if s.kind == kind)
@@ -293,9 +327,10 @@ def thank_you_time(call: datetime, options: PlanOptions) -> datetime:
     t = t.replace(second=0, microsecond=0)
     if t.minute % 15:
         t += timedelta(minutes=15 - t.minute % 15)
-    if t.date() == call.date() and is_business_day(t.date()) and t.time() <= options.latest_send:
+    off = public_holidays(options.country)
+    if t.date() == call.date() and is_business_day(t.date(), off) and t.time() <= options.latest_send:
         return max(t, _morning(t.date(), options))
-    return _morning(add_business_days(call.date(), 1), options)
+    return _morning(add_business_days(call.date(), 1, off), options)
 
 
 def make_plan(
@@ -310,26 +345,28 @@ def make_plan(
     if o.check_ins not in (1, 2):
         raise ValueError("check_ins must be 1 or 2")
     day = call.date()
+    off = public_holidays(o.country)
     thank = thank_you_time(call, o)
     if frame is not None:
         # Never on or before the thank-you, even for a frame already over ("by the end of
         # the week" said on a Saturday).
-        first = max(add_business_days(frame.end(day), 1), add_business_days(thank.date(), 1))
+        first = max(add_business_days(frame.end(day, off), 1, off), add_business_days(thank.date(), 1, off))
     else:
-        first = add_business_days(day, o.no_frame_business_days)
+        first = add_business_days(day, o.no_frame_business_days, off)
     checks = [first]
     if o.check_ins == 2:
-        checks.append(add_business_days(first, o.between_check_ins_business_days))
+        checks.append(add_business_days(first, o.between_check_ins_business_days, off))
     last = max(
-        next_business_day(day + timedelta(days=o.last_note_days)),
-        add_business_days(checks[-1], o.last_note_gap_business_days),
+        next_business_day(day + timedelta(days=o.last_note_days), off),
+        add_business_days(checks[-1], o.last_note_gap_business_days, off),
     )
     kinds: tuple[StepKind, ...] = ("check_in", "check_in_2")
     dated: list[tuple[StepKind, datetime]] = [("thank_you", thank)]
     dated += [(k, _morning(d, o)) for k, d in zip(kinds, checks, strict=False)]
     dated.append(("last_note", _morning(last, o)))
     steps = tuple(Step(kind, when, overdue=when < now) for kind, when in dated)
-    return Plan(call=call, frame=frame, frame_source=frame_source if frame else None, steps=steps)
+    return Plan(call=call, frame=frame, frame_source=frame_source if frame else None, steps=steps,
+                country=o.country.upper() if o.country else None)  # fmt: skip
 
 
 # --- iCalendar ---------------------------------------------------------------------------
@@ -345,53 +382,33 @@ class CalendarEvent:
     minutes: int = 15
 
 
-def ics_escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11)."""
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-        .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-    )  # fmt: skip
-
-
-def ics_fold(line: str, limit: int = 75) -> str:
-    """Fold a content line into chunks of at most ``limit`` octets (RFC 5545 3.1), never inside a character."""
-    out: list[str] = []
-    chunk, size = "", 0
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > limit:
-            out.append(chunk)
-            chunk, size = " ", 1  # the continuation's leading space counts toward the limit
-        chunk += ch
-        size += n
-    out.append(chunk)
-    return "\r\n".join(out)
-
-
-def _stamp(t: datetime) -> str:
-    return t.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def to_ics(events: Sequence[CalendarEvent], now: datetime, prodid: str) -> str:
-    """A VCALENDAR with one VEVENT (and one VALARM at its start) per event; CRLF line ends."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{prodid}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
-    stamp = _stamp(now)
+    """A VCALENDAR with one VEVENT (and one VALARM at its start) per event, written by ``icalendar``.
+
+    The library does RFC 5545's escaping and its folding at 75 octets (never inside a
+    character), which our own writer used to do by hand.
+    """
+    import icalendar
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", prodid)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    stamp = now.astimezone(UTC)
     for e in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{e.uid}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{e.start.strftime('%Y%m%dT%H%M%S')}",
-            f"DURATION:PT{e.minutes}M",
-            f"SUMMARY:{ics_escape(e.summary)}",
-            f"DESCRIPTION:{ics_escape(e.description)}",
-            "TRANSP:TRANSPARENT",  # a reminder, not a meeting: it does not make the person busy
-            "BEGIN:VALARM",
-            "ACTION:DISPLAY",
-            f"DESCRIPTION:{ics_escape(e.summary)}",
-            "TRIGGER:PT0S",
-            "END:VALARM",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(ics_fold(line) + "\r\n" for line in lines)
+        event = icalendar.Event()
+        event.add("uid", e.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", e.start)  # naive: a floating time, the reminder fires at this wall-clock time
+        event.add("duration", timedelta(minutes=e.minutes))
+        event.add("summary", e.summary)
+        event.add("description", e.description)
+        event.add("transp", "TRANSPARENT")  # a reminder, not a meeting: it does not make the person busy
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", e.summary)
+        alarm.add("trigger", timedelta(0))
+        event.add_component(alarm)
+        cal.add_component(event)
+    return cal.to_ical().decode("utf-8")

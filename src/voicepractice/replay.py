@@ -32,6 +32,8 @@ from rich.table import Table
 from rich.text import Text
 
 from .errors import StoreError
+from .labels import at, element_label, turn_title
+from .labels import clock as label_clock
 from .records import Finding, Report, Transcript
 from .speak import output_device
 from .store import Session
@@ -142,14 +144,12 @@ class Timeline:
         if not self.lines:
             return 0.0
         cur = self.line_at(t)
-        if cur is None:
-            target = 0
-        elif step < 0 and t - self.lines[cur].start > 1.0:
-            target = cur  # like a music player: "back" first restarts the current line
-        else:
-            target = cur + step
-        target = max(0, min(len(self.lines) - 1, target))
-        return self.lines[target].start
+        # ↑ is always the line before (people read the transcript, not a playlist: a
+        # "restart this line first" rule made ↑ look broken); before the first line, the first.
+        target = (0 if step > 0 else -1) if cur is None else cur + step
+        if target >= len(self.lines):
+            return t  # ↓ on the last line: nowhere further, stay where we are
+        return self.lines[max(0, target)].start
 
 
 # --- building the timeline ------------------------------------------------------------
@@ -337,7 +337,7 @@ def clock(seconds: float) -> str:
     return f"{int(m)}:{s:04.1f}"
 
 
-def _line_text(line: Line, current: int | None = None) -> Text:
+def _line_text(line: Line, current: int | None = None, report: Report | None = None) -> Text:
     t = Text()
     for i, w in enumerate(line.words):
         if i:
@@ -348,14 +348,15 @@ def _line_text(line: Line, current: int | None = None) -> Text:
         t.append(w.text, style=style or None)
     tags = list(dict.fromkeys(m for w in line.words for m in w.marks if m != "filler"))
     if tags:
-        t.append("  " + " ".join(f"[{m}]" for m in tags), style="dim")
+        # The labels people read on the card ("Why you fit"), never internal names ("qualifications").
+        t.append("  " + " ".join(f"[{element_label(m, report)}]" for m in tags), style="dim")
     return t
 
 
 def _speaker_label(line: Line, names: Sequence[str]) -> str:
     who = "Interviewer" if line.speaker == "interviewer" else "You"
     if len(names) > 1:
-        return f"{who} ({names[line.turn]})"
+        return f"{who} (turn {line.turn + 1}, {turn_title(names[line.turn]).lower()})"
     return who
 
 
@@ -380,11 +381,12 @@ def render_text(timeline: Timeline) -> Group:
             )
         )
     last_turn = -1
+    answer_start = {st.turn: st.start for st in timeline.stretches if st.speaker == "you"}
     grid: Table | None = None
     for line in timeline.lines:
         if line.turn != last_turn:
             if len(names) > 1:
-                parts.append(Text(f"\nTurn {line.turn + 1} · {names[line.turn]}", style="bold"))
+                parts.append(Text(f"\nTurn {line.turn + 1} · {turn_title(names[line.turn])}", style="bold"))
             else:
                 parts.append(Text(""))
             grid = Table.grid(padding=(0, 1))
@@ -396,12 +398,17 @@ def render_text(timeline: Timeline) -> Group:
         assert grid is not None
         if line.speaker == "interviewer":
             grid.add_row(
-                clock(line.start),
+                "",
                 Text("Interviewer", style="bold magenta"),
                 Text(line.text, style="magenta"),
             )
         else:
-            grid.add_row(clock(line.start), Text("You", style="bold"), _line_text(line))
+            # Time within the answer, as the findings and the report card give it.
+            grid.add_row(
+                label_clock(line.start - answer_start.get(line.turn, 0.0)),
+                Text("You", style="bold"),
+                _line_text(line, report=session.report),
+            )
     answered = [t for t in session.turns if t.answer_audio or t.transcript]
     if (
         answered
@@ -425,7 +432,7 @@ def findings_lines(timeline: Timeline) -> list[Text]:
     report = timeline.session.report
     if report is None:
         return []
-    offsets = {s.turn: s.start for s in timeline.stretches if s.speaker == "you"}
+    turns = len(timeline.session.turns)
     out: list[Text] = []
     shown = (
         list(report.core)
@@ -445,8 +452,9 @@ def findings_lines(timeline: Timeline) -> list[Text]:
         t.append(f.label or f.element, style="bold")
         for ev in f.evidence[:1]:
             t.append(f"  “{ev.quote}”", style="italic")
-            if ev.start is not None:
-                t.append(f"  {clock(offsets.get(ev.turn, 0.0) + ev.start)}", style="dim")
+            where = at(ev.turn, ev.start, turns)
+            if where:
+                t.append(f"  {where}", style="dim")
         coach = (not f.found and f.kind != "pitfall") or f.weak or (f.kind == "pitfall" and f.found)
         if coach and f.coaching:
             t.append(f"\n      {f.coaching}", style="cyan")
@@ -477,7 +485,7 @@ def frame(timeline: Timeline, t: float, paused: bool, window: int = 7) -> Group:
             f"{_speaker_label(line, names)}: ",
             style="bold magenta" if line.speaker == "interviewer" else "bold",
         )
-        row.append_text(_line_text(line, current_word if i == current_line else None))
+        row.append_text(_line_text(line, current_word if i == current_line else None, timeline.session.report))
         if i != current_line:
             row.stylize("dim")
         rows.append(row)
@@ -561,27 +569,73 @@ class AudioOut:
         self._sd.stop()
 
 
-KEYS = {"\x1b[D": "left", "\x1b[C": "right", "\x1b[A": "up", "\x1b[B": "down", "\x1b": "escape"}
+KEYS = {"\x1b[D": "left", "\x1b[C": "right", "\x1b[A": "up", "\x1b[B": "down",
+        "\x1bOD": "left", "\x1bOC": "right", "\x1bOA": "up", "\x1bOB": "down"}  # fmt: skip
+
+
+def parse_keys(buffer: str) -> tuple[list[str], str]:
+    """Keys in what the terminal sent, and an unfinished escape sequence left over.
+
+    One read can hold several keys (↓↓ pressed quickly arrive as "\\x1b[B\\x1b[B"),
+    and one key can be split across reads ("\\x1b" now, "[B" a moment later):
+    both used to lose the key, so ↓ "sometimes did nothing".
+    """
+    keys: list[str] = []
+    i = 0
+    while i < len(buffer):
+        if buffer[i] != "\x1b":
+            keys.append(buffer[i])
+            i += 1
+            continue
+        rest = buffer[i : i + 3]
+        if len(rest) < 3 and (len(rest) == 1 or rest[1] in "[O"):
+            return keys, buffer[i:]  # maybe the start of an arrow key: wait for the rest
+        if rest in KEYS:
+            keys.append(KEYS[rest])
+            i += 3
+            continue
+        if rest[1] in "[O":  # another escape sequence (F-keys, Home...): skip it whole
+            j = i + 2
+            while j < len(buffer) and not buffer[j].isalpha() and buffer[j] != "~":
+                j += 1
+            i = j + 1
+            continue
+        keys.append("escape")
+        i += 1
+    return keys, ""
 
 
 @contextmanager
-def _keys() -> Iterator[Callable[[float], str | None]]:
+def _keys(fd: int | None = None) -> Iterator[Callable[[float], str | None]]:
     """Read single keys from a terminal (cbreak mode), restoring it afterwards."""
     import os
     import select
     import termios
     import tty
+    from collections import deque
 
-    fd = sys.stdin.fileno()
+    fd = sys.stdin.fileno() if fd is None else fd
     old = termios.tcgetattr(fd)
     tty.setcbreak(fd)
+    pending: deque[str] = deque()
+    partial = [""]
 
     def read(timeout: float) -> str | None:
+        if pending:
+            return pending.popleft()
         ready, _, _ = select.select([fd], [], [], timeout)
-        if not ready:
-            return None
-        raw = os.read(fd, 16).decode(errors="ignore")
-        return KEYS.get(raw, raw[:1] if raw else None)
+        while ready:
+            chunk = os.read(fd, 64).decode(errors="ignore")
+            if not chunk:
+                break
+            keys, partial[0] = parse_keys(partial[0] + chunk)
+            pending.extend(keys)
+            # A lone ESC is Escape only if nothing follows it quickly.
+            ready = select.select([fd], [], [], 0.05)[0] if partial[0] else []
+        if partial[0] == "\x1b":
+            pending.append("escape")
+        partial[0] = "" if partial[0] == "\x1b" else partial[0]
+        return pending.popleft() if pending else None
 
     try:
         yield read

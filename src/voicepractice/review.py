@@ -19,6 +19,7 @@ from typing import Any
 
 from .errors import StoreError
 from .files import write_private
+from .labels import at, turn_title
 from .records import Delivery, Finding, Report, Transcript
 from .replay import word_marks, word_style
 from .store import Session, Store
@@ -116,7 +117,7 @@ def _transcript_html(tr: Transcript, report: Report | None, turn: int, audio_id:
     return f'<p class="transcript" data-turn="{turn}"{audio}>' + " ".join(spans) + "</p>"
 
 
-def _finding_html(f: Finding, audio_ids: dict[int, str]) -> str:
+def _finding_html(f: Finding, audio_ids: dict[int, str], turns: int = 1) -> str:
     sym, cls = _mark(f)
     if f.kind == "extra" and not f.found:
         sym, cls = "○", "todo"  # nice to have: a suggestion, not a failure
@@ -130,7 +131,7 @@ def _finding_html(f: Finding, audio_ids: dict[int, str]) -> str:
             if ev.start is not None and aid:
                 body.append(
                     f'<button class="quote" type="button" data-audio="{aid}" data-start="{ev.start:.3f}">'
-                    f'{q} <span class="at">▶ {_clock(ev.start)}</span></button>'
+                    f'{q} <span class="at">▶ {at(ev.turn, ev.start, turns)}</span></button>'
                 )
             else:
                 body.append(f'<span class="quote">{q}</span>')
@@ -304,9 +305,9 @@ def render(session: Session, previous: Session | None = None) -> str:
     audio_ids: dict[int, str] = {}
     for n, turn in enumerate(session.turns):
         title = (
-            f"Turn {n + 1} · {escape(turn.turn_id)}"
+            f"Turn {n + 1} · {escape(turn_title(turn.turn_id))}"
             if len(names) > 1
-            else escape(turn.turn_id.replace("_", " ").capitalize())
+            else escape(turn_title(turn.turn_id))
         )
         sec = [f'<section class="card turn" id="turn-{n + 1}"><h2>{title}</h2>']
         iv = _data_uri(
@@ -344,7 +345,7 @@ def render(session: Session, previous: Session | None = None) -> str:
         parts.append("".join(sec))
 
     if r is not None:
-        items = "".join(_finding_html(f, audio_ids) for f in r.core)
+        items = "".join(_finding_html(f, audio_ids, len(names)) for f in r.core)
         parts.append(
             f'<section class="card" id="findings"><h2>Findings</h2><ul class="findings">{items}</ul>'
         )
@@ -352,14 +353,14 @@ def render(session: Session, previous: Session | None = None) -> str:
         if extras:
             parts.append(
                 '<h3>Also worth doing</h3><ul class="findings">'
-                + "".join(_finding_html(f, audio_ids) for f in extras)
+                + "".join(_finding_html(f, audio_ids, len(names)) for f in extras)
                 + "</ul>"
             )
         hit = [f for f in r.pitfalls if f.found]
         if hit:
             parts.append(
                 '<h3>Pitfalls</h3><ul class="findings">'
-                + "".join(_finding_html(f, audio_ids) for f in hit)
+                + "".join(_finding_html(f, audio_ids, len(names)) for f in hit)
                 + "</ul>"
             )
         parts.append("</section>")

@@ -228,9 +228,16 @@ def _parse_turn(raw: Any, index: int, fail: Any) -> Turn:
 
 def fill(line: str, scenario: Scenario, details: Details | None = None) -> str:
     """The line with the person's details, or the scenario's defaults, in place."""
+    from .names import company_name, role_title
+
     d = details or Details()
+    # The person's role as typed ("the data engineer role" or "data engineer") reads
+    # as one noun phrase in the line: "about the data engineer role".
+    given = {"interviewer": d.interviewer, "company": company_name(d.company), "role": role_title(d.role)}
+    if given["role"]:
+        given["role"] = f"the {given['role']} role"
     values = {
-        key: getattr(d, key) or scenario.defaults.get(key) or fallback
+        key: given[key] or scenario.defaults.get(key) or fallback
         for key, fallback in (("interviewer", "the interviewer"), ("company", "the company"), ("role", "the role"))
     }
     return line.format(**values)

@@ -7,7 +7,6 @@ honours ``NO_COLOR``.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -34,14 +33,12 @@ def clock(seconds: float | None) -> str:
 
 
 def _quote(e: Evidence, turn_names: Sequence[str] | None) -> Text:
+    from .labels import at
+
     t = Text(f"“{e.quote}”", style="italic")
-    where = []
-    if turn_names and len(turn_names) > 1 and e.turn < len(turn_names):
-        where.append(turn_names[e.turn])
-    if e.start is not None:
-        where.append(clock(e.start))
+    where = at(e.turn, e.start, len(turn_names) if turn_names else 1)  # "turn 2, 0:14", as everywhere
     if where:
-        t.append(f"  {' · '.join(where)}", style="dim")
+        t.append(f"  {where}", style="dim")
     return t
 
 
@@ -132,84 +129,209 @@ def _findings_grid(label_style: str = "") -> Table:
     return t
 
 
+def fix_first(report: Report) -> Finding | None:
+    """The one thing to work on next: a missing core element, else a pitfall, else a weak element."""
+    for group in (
+        [f for f in report.core if not f.found],
+        [f for f in report.pitfalls if f.found],
+        [f for f in report.core if f.found and f.weak],
+    ):
+        if group and group[0].coaching:
+            return group[0]
+    return None
+
+
+def delivery_line(d: Delivery) -> Text:
+    """Delivery in one line; a figure outside its norm in yellow with why."""
+    from .delivery import compare_to_norms
+
+    verdicts = compare_to_norms(d)
+    t = Text("Delivery: ", style="bold")
+    items: list[tuple[str, str]] = []
+    if d.duration_s is not None:
+        items.append((f"{d.duration_s:.0f} s", "duration_s"))
+    items.append((f"{d.word_count} words", "word_count"))
+    if d.words_per_minute is not None:
+        items.append((f"{d.words_per_minute:.0f} wpm", "words_per_minute"))
+    items.append((f"{d.filler_count} filler{'' if d.filler_count == 1 else 's'}", "fillers_per_100_words"))
+    if d.longest_pause_s is not None:
+        items.append((f"longest pause {d.longest_pause_s:.1f} s", "longest_pause_s"))
+    for i, (value, name) in enumerate(items):
+        if i:
+            t.append(" · ", style="dim")
+        verdict = verdicts.get(name)
+        word = {"low": "slow" if name == "words_per_minute" else "low", "high": "high"}.get(verdict or "")
+        t.append(value + (f" ({word})" if word else ""), style="yellow" if word else "")
+    return t
+
+
+def _core_section(report: Report, turn_names: Sequence[str] | None, full: bool) -> Table:
+    core = _findings_grid(label_style="bold")
+    for f in report.core:
+        if full:
+            core.add_row(*_finding_row(f, turn_names))
+        else:  # the mark and the words that earned it; the coaching is in "Fix first"
+            mark, label, _ = _finding_row(f, turn_names)
+            quote = _quote(f.evidence[0], turn_names) if f.found and f.evidence else Text("")
+            core.add_row(mark, label, quote)
+    return core
+
+
+def _fix_first_section(report: Report) -> list[Any]:
+    f = fix_first(report)
+    if f is None:
+        return [Text("\nNothing to fix: close the same way on the real call.", style="green")]
+    body = Text(f"{f.label or f.element.replace('_', ' ')}. ", style="bold cyan")
+    body.append(f.coaching or "", style="cyan")
+    if f.example:
+        body.append(f"\nTry: “{f.example}”", style="green")
+    t = Table.grid(padding=(0, 1))  # wrapped lines stay under the advice, not under the heading
+    t.add_column(no_wrap=True, style="bold")
+    t.add_column()
+    t.add_row("Fix first:", body)
+    return [Text(""), t]
+
+
+def _extras_section(report: Report, turn_names: Sequence[str] | None) -> list[Any]:
+    extras = list(report.extras)
+    if not extras:
+        return []
+    # Label on its own line, the advice under it: side by side at 80 columns the
+    # advice was squeezed into a narrow column and read as part of the label.
+    t = Table.grid(padding=(0, 1))
+    t.add_column(width=1)
+    t.add_column()
+    for f in extras:
+        mark, label, body = _finding_row(f, turn_names)
+        if not f.found:  # optional: a hint, not a failure
+            mark, body = Text("·", style="dim"), Text(f.coaching or "", style="dim")
+        cell = Text(label.plain, style="bold" if f.found else "")
+        if body:
+            cell.append("\n")
+            cell.append_text(body)
+        t.add_row(mark, cell)
+    return [Text("\nAlso worth doing", style="bold"), t]
+
+
+def _pitfalls_section(report: Report, turn_names: Sequence[str] | None, full: bool) -> list[Any]:
+    hit = [f for f in report.pitfalls if f.found]
+    if not hit:
+        return []
+    if not full:
+        return [Text("⚠ Pitfall: " + ", ".join(f.label or f.element for f in hit), style="yellow")]
+    t = _findings_grid()
+    for f in hit:
+        t.add_row(*_finding_row(f, turn_names))
+    return [Text("\nPitfalls", style="bold"), t]
+
+
+def _said_section(transcripts: Sequence[Transcript], turn_names: Sequence[str] | None) -> list[Any]:
+    said = [tr for tr in transcripts if tr.text.strip()]
+    if not said:
+        return [Text("\nNothing was heard in the answer.", style="yellow")]
+    body = Text()
+    for i, tr in enumerate(said):
+        if i:
+            body.append("\n")
+        if turn_names and len(transcripts) > 1 and tr.turn < len(turn_names):
+            body.append(f"Turn {tr.turn + 1}: ", style="dim")  # as the quotes say it ("turn 2, 0:14")
+        body.append(tr.text)
+    return [Text(""), Panel(body, title="What you said", title_align="left", border_style="dim")]
+
+
 def report_card(
     report: Report,
     transcripts: Sequence[Transcript],
     title: str = "Your close",
     turn_names: Sequence[str] | None = None,
     notes: Sequence[str] = (),
+    full: bool = False,
 ) -> Group:
-    """The whole report card as one renderable."""
-    core = _findings_grid(label_style="bold")
-    for f in report.core:
-        core.add_row(*_finding_row(f, turn_names))
-    parts: list[Any] = [
-        Text(f"{title}: {report.score}/4 core elements", style="bold"),
-        core,
-    ]
-    extras = list(report.extras)
-    if extras:
-        t = _findings_grid()
-        for f in extras:
-            mark, label, body = _finding_row(f, turn_names)
-            if not f.found:  # optional: a hint, not a failure
-                mark, body = Text("·", style="dim"), Text(f.coaching or "", style="dim")
-            t.add_row(mark, label, body)
-        parts += [Text("\nAlso worth doing", style="bold"), t]
-    hit = [f for f in report.pitfalls if f.found]
-    if hit:
-        t = _findings_grid()
-        for f in hit:
-            t.add_row(*_finding_row(f, turn_names))
-        parts += [Text("\nPitfalls", style="bold"), t]
-    parts += [Text("\nDelivery", style="bold"), delivery_table(report.delivery)]
-    said = [tr for tr in transcripts if tr.text.strip()]
-    if said:
-        body = Text()
-        for i, tr in enumerate(said):
-            if i:
-                body.append("\n")
-            if turn_names and len(transcripts) > 1 and tr.turn < len(turn_names):
-                body.append(f"[{turn_names[tr.turn]}] ", style="dim")
-            body.append(tr.text)
-        parts += [Text(""), Panel(body, title="What you said", title_align="left", border_style="dim")]
+    """The report card as one renderable.
+
+    The default is compact (about 12 lines at 80 columns): the four core
+    elements with the words that earned them, the one thing to fix first, and
+    delivery in one line. ``full`` adds every element's coaching, the extras,
+    the pitfalls, delivery against its norms and the transcript. Each block is
+    its own function, so a new one (a voice block, say) is one more line here.
+    """
+    parts: list[Any] = [Text(f"{title}: {report.score}/4 core elements", style="bold")]
+    parts.append(_core_section(report, turn_names, full))
+    if full:
+        parts += _extras_section(report, turn_names)
+        parts += _pitfalls_section(report, turn_names, full)
+        parts += [Text("\nDelivery", style="bold"), delivery_table(report.delivery)]
+        parts += _said_section(transcripts, turn_names)
     else:
-        parts += [Text("\nNothing was heard in the answer.", style="yellow")]
+        parts += _fix_first_section(report)
+        parts += _pitfalls_section(report, turn_names, full)
+        parts.append(delivery_line(report.delivery))
+        if not any(tr.text.strip() for tr in transcripts):
+            parts.append(Text("Nothing was heard in the answer.", style="yellow"))
     for n in notes:
         parts.append(Text(f"Note: {n}", style="yellow"))
+    if not full:
+        parts.append(Text("More (every element's coaching, extras, your words): --full", style="dim"))
     return Group(*parts)
 
 
 class LiveMeter:
-    """The drill's stderr feedback: the interviewer's line, a live input meter, warnings."""
+    """The drill's stderr feedback: the interviewer's line, a live input meter, warnings.
+
+    Everything but warnings is drawn only on a terminal: ``drill --json 2>file``
+    leaves the file for warnings and errors.
+    """
 
     def __init__(self, console: Console | None = None) -> None:
+        from .input_watch import InputWatch
+
         self.console = console or err
         self.live = self.console.is_terminal
-        self._last = 0.0
+        self._last = -1.0
+        self._watch = InputWatch()
+        self._drawn = False
+        self.warned: list[str] = []
+        """Warnings already shown during the call (the card need not repeat them)."""
 
     def interviewer(self, line: str) -> None:
-        self.console.print(Text.assemble(("Interviewer: ", "bold magenta"), (line, "")))
+        if self.live:
+            self.console.print(Text.assemble(("Interviewer: ", "bold magenta"), (line, "")))
 
     def listening(self, turn_id: str, source: str) -> None:
+        from .input_watch import InputWatch
+
+        # Every answer starts its clock at zero: the meter and the silence watch start afresh.
+        self._last = -1.0
+        self._watch = InputWatch()
+        if not self.live:
+            return
         how = "speak now; pause for a few seconds or press Enter when done" if source == "microphone" else f"playing {source}"
         self.console.print(Text(f"● Listening ({how}) — Ctrl-C keeps what you said", style="bold green"))
 
     def progress(self, p: Progress) -> None:
+        self._watch.feed(p.level_dbfs)
         if not self.live or p.elapsed - self._last < 0.1:
             return
         self._last = p.elapsed
         bars = 0 if p.level_dbfs == float("-inf") else int(max(0, min(20, (p.level_dbfs + 60) / 3)))
         meter = "█" * bars + "·" * (20 - bars)
-        warn = "  no sound from the microphone!" if p.silent_input and p.elapsed > 2 else ""
+        warn = "  no sound from the microphone!" if self._watch.sustained_silence else ""
         warn = "  too loud: clipping!" if p.clipping else warn
         state = "speaking" if p.speaking else ("still listening" if p.still_listening else "        ")
-        sys.stderr.write(f"\r  {clock(p.elapsed):>7}  {meter}  {state}{warn:<32}")
-        sys.stderr.flush()
+        self.console.file.write(f"\r  {clock(p.elapsed):>7}  {meter}  {state}{warn:<32}")
+        self.console.file.flush()
+        self._drawn = True
+
+    def _clear_meter(self) -> None:
+        """Wipe the meter's line so the next message starts on a clean line."""
+        if self._drawn:
+            self.console.file.write("\r" + " " * 79 + "\r")
+            self._drawn = False
 
     def done_listening(self, capture: Capture) -> None:
-        if self.live:
-            sys.stderr.write("\r" + " " * 80 + "\r")
+        if not self.live:
+            return
+        self._clear_meter()
         why = {
             "silence": "you stopped talking",
             "enter": "Enter pressed",
@@ -222,9 +344,14 @@ class LiveMeter:
         self.console.print(Text(f"  Answer ended after {capture.duration:.1f} s ({why}).", style="dim"))
 
     def status(self, message: str) -> None:
-        self.console.print(Text(message, style="dim"))
+        if self.live:
+            self._clear_meter()
+            self.console.print(Text(message, style="dim"))
 
     def warn(self, message: str) -> None:
+        self.warned.append(message)
+        if self.live:
+            self._clear_meter()
         self.console.print(Text(f"Warning: {message}", style="yellow"))
 
 
@@ -238,18 +365,20 @@ def spinner(message: str) -> Iterator[None]:
 
 def warmup_panel(summary: Any) -> Panel:
     """The end of a morning warm-up: what improved, what is missing, one thing to remember."""
+    from .labels import element_label, element_labels
+
     t = Text()
     for element, hits in summary.hits.items():
-        t.append(f"{element.replace('_', ' '):<16}")
+        t.append(f"{element_label(element):<22}")  # the card's labels: "Why you fit", not "qualifications"
         for h in hits:
             t.append(" ✓" if h else " ✗", style="green" if h else "red")
         t.append("\n")
     if summary.improved:
-        t.append(f"\nImproved: {', '.join(e.replace('_', ' ') for e in summary.improved)}", style="green")
+        t.append(f"\nImproved: {element_labels(summary.improved)}", style="green")
     if summary.slipped:
-        t.append(f"\nSlipped: {', '.join(e.replace('_', ' ') for e in summary.slipped)}", style="yellow")
+        t.append(f"\nSlipped: {element_labels(summary.slipped)}", style="yellow")
     if summary.still_missing:
-        t.append(f"\nStill missing: {', '.join(e.replace('_', ' ') for e in summary.still_missing)}", style="red")
+        t.append(f"\nStill missing: {element_labels(summary.still_missing)}", style="red")
     t.append("\n\nRemember for the real call: ", style="bold")
     t.append(summary.remember)
     return Panel(t, title=f"Warm-up: {summary.rounds} rounds", title_align="left")

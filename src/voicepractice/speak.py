@@ -210,9 +210,30 @@ def _no_speaker(device: int | str | None, what_to_do: str) -> AudioDeviceError:
     )
 
 
+PLAY_LATENCY_S = 0.5
+"""Output buffer. ALSA's pulse plugin offers about 35 ms as its "high" latency: with
+sd.play's Python callback refilling it while the model loads in another thread (and
+holds the GIL), the buffer ran dry and ALSA printed "underrun occurred" over the
+drill screen. Half a second of buffer, fed by blocking writes that run in C, played
+with no underrun under two GIL-bound threads and a load average of 17, where sd.play
+underran about 15 times per line. An interviewer's voice starting 0.5 s later is not
+felt."""
+
+
 def play_samples(audio: np.ndarray, rate: int, device: int | str | None = None) -> None:
+    """Play mono samples and return once they have been heard (Ctrl-C stops at once)."""
     sd = output_device(device)
+    data = np.ascontiguousarray(audio, dtype=np.float32).reshape(-1, 1)
+    step = max(1, rate // 10)  # write 100 ms at a time, so Ctrl-C is handled within 0.1 s
     try:
-        sd.play(audio, rate, device=device, blocking=True)
+        stream = sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=device, latency=PLAY_LATENCY_S)
+        with stream:
+            try:
+                for i in range(0, len(data), step):
+                    stream.write(data[i : i + step])
+            except BaseException:
+                stream.abort()  # don't play out the buffer after Ctrl-C
+                raise
+            # Leaving the block stops the stream, which waits until the buffer has played.
     except (ValueError, sd.PortAudioError) as exc:
         raise _no_speaker(device, PICK_OUTPUT) from exc

@@ -387,7 +387,8 @@ class Store:
             return matches[0]
         if not matches:
             raise StoreError(f"no session {ref!r}: see `voicepractice history`")
-        raise StoreError(f"{ref!r} matches {len(matches)} sessions; type more of the id")
+        shown = ", ".join(matches[:8]) + (f" and {len(matches) - 8} more" if len(matches) > 8 else "")
+        raise StoreError(f"{ref!r} matches {len(matches)} sessions ({shown}); type more of the id")
 
     def _row(self, session_id: str) -> sqlite3.Row | None:
         with self._db() as conn:

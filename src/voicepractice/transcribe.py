@@ -26,7 +26,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -336,14 +336,49 @@ speech corpus and 26 decodes of the fixtures all stay at or above -0.50.
 """
 
 
-def sounds_english(words: list[Word] | tuple[Word, ...]) -> bool:
-    """False when the recogniser was unsure of nearly everything it heard: not English."""
+SHORT_ANSWER_WORDS = 8
+"""Fewer words heard than this is a short answer ("Thanks so much, bye."), judged more leniently..."""
+SHORT_FOREIGN_MAX_LOGPROB = -0.9
+"""...refused only below this average log-probability; between it and ``ENGLISH_MIN_LOGPROB``
+the answer is scored, with a note that it may not have been English.
+
+A few words give the recogniser little context, so a clear English sign-off can
+score as low as a foreign one: bench/language.py measured 7 of 70 short espeak-ng
+sign-offs (10 English voices) at -0.60..-0.84 with the rule above alone, every one
+refused. The short foreign closes of the robustness suite sit at -1.01..-1.47;
+the two short foreign ones above -0.9 ("Bunka, Bunka", "No, no, no... please")
+earn nothing when scored.
+"""
+
+EnglishVerdict = Literal["english", "unsure", "not_english"]
+
+
+def english_verdict(words: list[Word] | tuple[Word, ...]) -> EnglishVerdict:
+    """Whether what was heard sounds like English: ``english``, ``unsure`` (scored, with a note) or ``not_english``."""
     heard = [w for w in words if w.logprob is not None]
     if not heard:
-        return True  # typed text, or nothing said
+        return "english"  # typed text, or nothing said
     logprob = sum(float(w.logprob or 0.0) for w in heard) / len(heard)
     probability = sum(w.probability for w in heard) / len(heard)
-    return not (logprob < ENGLISH_MIN_LOGPROB and probability < ENGLISH_MIN_PROBABILITY)
+    if not (logprob < ENGLISH_MIN_LOGPROB and probability < ENGLISH_MIN_PROBABILITY):
+        return "english"
+    if len(heard) < SHORT_ANSWER_WORDS and logprob >= SHORT_FOREIGN_MAX_LOGPROB:
+        return "unsure"
+    return "not_english"
+
+
+def sounds_english(words: list[Word] | tuple[Word, ...]) -> bool:
+    """False when the recogniser was unsure of nearly everything it heard: not English.
+
+    A short answer it is only fairly unsure of counts as English (see ``english_verdict``).
+    """
+    return english_verdict(words) != "not_english"
+
+
+UNSURE_ENGLISH_NOTE = (
+    "{what} was short and the recogniser was unsure of its words, so it was scored as English; "
+    "if it was not English, the score means nothing"
+)
 
 
 def make_transcript(words: list[Word], duration: float, model: str, turn: int = 0) -> Transcript:

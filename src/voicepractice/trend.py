@@ -7,8 +7,9 @@ open a session's files.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,7 @@ class Trend:
     """The trend over some sessions, oldest first."""
 
     sessions: int
-    """Sessions with a report (damaged and recovered ones are left out)."""
+    """Complete sessions (interrupted, empty, silent, recovered and damaged ones are left out)."""
     hits: dict[str, int]
     """Per core element: in how many of those sessions it was found."""
     ids: tuple[str, ...]
@@ -78,10 +79,13 @@ class Trend:
     words_per_minute: tuple[float | None, ...]
     fillers_per_minute: tuple[float | None, ...]
     scores: tuple[int | None, ...]
+    left_out: dict[str, int] = field(default_factory=dict)
+    """How many sessions of each other status were left out of the trend."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "sessions": self.sessions,
+            "left_out": dict(self.left_out),
             "elements": {k: {"hit": v, "of": self.sessions} for k, v in self.hits.items()},
             "series": [
                 {"id": i, "created_at": d, "score": s, "words_per_minute": w, "fillers_per_minute": f}
@@ -99,9 +103,46 @@ def fillers_per_minute(row: dict[str, Any]) -> float | None:
     return None
 
 
+STATUS_LABELS = {
+    "complete": "",
+    "interrupted": "interrupted",
+    "silent": "no speech",
+    "empty": "empty",
+    "recovered": "recovered",
+    "damaged": "damaged",
+}
+"""What ``history`` shows for each status (nothing for an ordinary, complete attempt)."""
+
+
+def session_status(row: dict[str, Any]) -> str:
+    """What a session is, from its index row: ``complete`` or why it is not a real attempt.
+
+    ``damaged`` (files gone), ``recovered`` (after a crash, never checked),
+    ``interrupted`` (Ctrl-C, microphone lost), ``empty`` (no answer recorded) or
+    ``silent`` (answers recorded, not a word heard). Only ``complete`` sessions
+    count in the trend: a 0/4 from a muted microphone says nothing about the close.
+    """
+    if row.get("damaged"):
+        return "damaged"
+    status = str(row.get("status") or "complete")
+    if status != "complete":
+        return status
+    if row.get("score") is None:
+        return "empty"
+    if row.get("turn_count") == 0:
+        return "empty"
+    # Delivery has no length and no pace only when no word at all was transcribed.
+    if not row.get("duration_s") and not row.get("words_per_minute"):
+        return "silent"
+    return "complete"
+
+
 def trend(rows: Sequence[dict[str, Any]]) -> Trend:
-    """The trend over index rows (as ``Store.list`` returns them, newest first)."""
-    usable = [r for r in reversed(rows) if not r.get("damaged") and r.get("score") is not None]
+    """The trend over index rows (as ``Store.list`` returns them, newest first).
+
+    Only complete attempts count (see ``session_status``).
+    """
+    usable = [r for r in reversed(rows) if session_status(r) == "complete"]
     hits = {k: sum(1 for r in usable if r["elements"].get(k)) for k in CORE_ELEMENTS}
     return Trend(
         sessions=len(usable),
@@ -111,6 +152,7 @@ def trend(rows: Sequence[dict[str, Any]]) -> Trend:
         words_per_minute=tuple(r.get("words_per_minute") for r in usable),
         fillers_per_minute=tuple(fillers_per_minute(r) for r in usable),
         scores=tuple(r.get("score") for r in usable),
+        left_out=dict(Counter(st for st in map(session_status, rows) if st != "complete")),
     )
 
 
@@ -122,11 +164,16 @@ def plot(t: Trend, path: Path) -> Path:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
+        import shlex
+        import sys
+
+        # The interpreter running us: `pip` on the PATH may belong to another Python.
         raise VoicePracticeError(
-            "--plot needs matplotlib: run `pip install matplotlib` (or leave --plot out)"
+            f"--plot needs matplotlib: run `{shlex.quote(sys.executable)} -m pip install 'matplotlib>=3.8'` "
+            "(`make install` does it too), or leave --plot out"
         ) from None
     if not t.sessions:
-        raise VoicePracticeError("no checked sessions to plot: run `voicepractice drill` first")
+        raise VoicePracticeError("no complete sessions to plot: run `voicepractice drill` first")
     x = list(range(1, t.sessions + 1))
     labels = [d[5:16].replace("T", " ") for d in t.dates]
     fig, axes = plt.subplots(3, 1, figsize=(8, 7), sharex=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -52,6 +51,12 @@ def _text_file(tmp: Path) -> Path:
     return tmp / "notes.wav"
 
 
+def _image(tmp: Path) -> Path:
+    # PyAV finds no audio stream in it (an IndexError inside faster-whisper's decoder).
+    (tmp / "photo.wav").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(2000))
+    return tmp / "photo.wav"
+
+
 def _directory(tmp: Path) -> Path:
     (tmp / "answer.wav").mkdir()
     return tmp / "answer.wav"
@@ -67,9 +72,10 @@ def _missing(tmp: Path) -> Path:
 
 ERRORS = {
     "empty file": (_empty, ["empty", "record the answer again"]),
-    "truncated header": (_truncated_header, ["not a readable audio file", "use wav"]),
-    "random bytes": (_random_bytes, ["not a readable audio file", "use wav"]),
-    "text file named .wav": (_text_file, ["not a readable audio file", "use wav"]),
+    "truncated header": (_truncated_header, ["not a readable audio file", "looks like a WAV file but is damaged or cut short", "use wav"]),
+    "random bytes": (_random_bytes, ["not a readable audio file", "not audio, or it is damaged", "use wav"]),
+    "text file named .wav": (_text_file, ["not a readable audio file", "a text file, not a recording", "use wav"]),
+    "image named .wav": (_image, ["not a readable audio file", "an image (PNG), not a recording", "use wav"]),
     "directory named .wav": (_directory, ["is a directory"]),
     "zero-length audio": (_zero_length, ["no audio samples", "record the answer again"]),
     "missing file": (_missing, ["no such file"]),
@@ -82,6 +88,7 @@ def test_check_rejects_bad_file(case: str, tmp_path: Path, vp, private_home: Pat
     r = vp("check", str(make(tmp_path)))
     assert r.code == 1, r
     hostile.assert_one_error_line(r.err, *words)
+    assert "Errno" not in r.err and "processing input" not in r.err and "index out of range" not in r.err
     assert r.out == ""
     hostile.assert_store_consistent(private_home)
 
@@ -152,26 +159,76 @@ def test_non_english_answer_is_named_not_credited(tmp_path: Path, vp) -> None:
     hostile.assert_one_error_line(r.err, "doesn't sound like English", "record your answer in English")
 
 
-def test_unreadable_file_as_an_ordinary_user(tmp_path: Path) -> None:
-    """Root reads 0000 files, so run the CLI as `nobody` (skipped where that is not possible)."""
-    if os.geteuid() != 0:
-        pytest.skip("runs as an unprivileged user via setpriv: needs root to switch users")
-    folder = tmp_path / "x"
-    folder.mkdir()
-    secret = hostile.write(folder / "private.wav", _strong(tmp_path))
-    secret.chmod(0o000)
-    for p in (tmp_path, folder):
-        p.chmod(0o755)
-    env = {**os.environ, "VOICEPRACTICE_HOME": str(tmp_path / "nobody-home"), "HOME": str(tmp_path)}
-    r = subprocess.run(
-        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-         sys.executable, "-m", "voicepractice", "check", str(secret)],
-        env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    if "Operation not permitted" in r.stderr and "setpriv" in r.stderr:
-        pytest.skip(f"setpriv not permitted here: {r.stderr.strip()}")
-    assert r.returncode == 1, r.stderr
-    hostile.assert_one_error_line(r.stderr, "permission denied")
+def _run_cli_as(uid: int | None, args: list[str]) -> tuple[int, str]:
+    """Run the real command line in a forked child, as ``uid`` (None: as we are); (exit code, stderr).
+
+    The child is forked from this process, which has already imported the package, so it
+    never needs to reach the clone: the suite passes in a clone only its owner can enter
+    (a 0700 `mktemp -d`), where `nobody` could not even import voicepractice.
+    """
+    import importlib
+    import pkgutil
+
+    import voicepractice
+    import voicepractice.cli
+
+    # Every module of the package (and what they import at the top), loaded before the fork:
+    # the child may not be able to read a single file of the clone or of Python itself.
+    for mod in pkgutil.walk_packages(voicepractice.__path__, "voicepractice."):
+        if not mod.name.endswith("__main__"):  # that one runs the command line
+            importlib.import_module(mod.name)
+
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop to uid, run the CLI, report through the pipe
+        code = 70
+        try:
+            os.close(read_fd)
+            sys.stdout = sys.stderr = open(write_fd, "w", encoding="utf-8", closefd=True)  # noqa: SIM115
+            if uid is not None:
+                os.setgroups([])
+                os.setresgid(uid, uid, uid)
+                os.setresuid(uid, uid, uid)
+            try:
+                voicepractice.cli.main(args)
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            except BaseException:  # only with --debug: show it to the parent
+                import traceback
+
+                traceback.print_exc()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    with open(read_fd, encoding="utf-8") as f:
+        err = f.read()
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), err
+
+
+def test_unreadable_file_as_an_ordinary_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 0000 recording: root reads anything, so as root the CLI runs as `nobody`."""
+    import tempfile
+
+    # Outside the clone and outside pytest's 0700 temp folder, so the only thing in the
+    # way is the file's own mode, not a folder above it.
+    folder = Path(tempfile.mkdtemp(prefix="vp-unreadable-"))
+    try:
+        folder.chmod(0o755)
+        secret = hostile.write(folder / "private.wav", hostile.read(STRONG))
+        secret.chmod(0o000)
+        monkeypatch.setenv("VOICEPRACTICE_CONFIG", str(folder / "no-config.toml"))
+        monkeypatch.setenv("VOICEPRACTICE_HOME", str(folder / "home"))
+        code, err = _run_cli_as(65534 if os.geteuid() == 0 else None, ["check", str(secret)])
+        assert code == 1, err
+        hostile.assert_one_error_line(err, "permission denied", str(secret))
+    finally:
+        (folder / "private.wav").chmod(0o600)
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_drill_answers_from_odd_formats(tmp_path: Path, vp, private_home: Path) -> None:

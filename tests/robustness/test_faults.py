@@ -27,6 +27,9 @@ def _start_drill(home: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "voicepractice", "drill", "--answer", str(ANSWER), "--json", "--seed", "2", *args],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+        # A suite started in the background hands its children SIGINT ignored: give the
+        # drill the disposition it has in a person's shell, or Ctrl-C never reaches it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
 
 
@@ -134,6 +137,8 @@ def test_microphone_vanishing_mid_drill(vp, private_home: Path, monkeypatch: pyt
     from voicepractice import drill as drill_mod
 
     monkeypatch.setattr(drill_mod, "microphone_blocks", lambda device: _mic_then_gone(9.0, sd.PortAudioError))
+    # The stand-in microphone has no device behind it for the pre-flight check to find.
+    monkeypatch.setattr("voicepractice.preflight.check_input", lambda device: None)
     r = vp("drill", "--json", "--seed", "2")
     assert r.code == 0, r.err
     out = json.loads(r.out)
@@ -153,6 +158,10 @@ def test_tts_failure_falls_back_to_text(vp, private_home: Path, monkeypatch: pyt
         raise SpeechError("the text-to-speech engine did not start (libespeak-ng.so.1: cannot open)")
 
     monkeypatch.setattr(speak, "_engine", broken)
+    # The lines are shown on the person's terminal (and only there, so --json 2>file stays clean).
+    from rich.console import Console
+
+    monkeypatch.setattr("voicepractice.show.err", Console(stderr=True, force_terminal=True, no_color=True, width=200))
     r = vp("drill", "--answer", str(ANSWER), "--fast", "--json", "--seed", "2")
     assert r.code == 0, r.err
     out = json.loads(r.out)

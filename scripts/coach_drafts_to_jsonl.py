@@ -1,0 +1,144 @@
+"""Turn the compact drafts in scripts/coach_drafts/*.txt into labelled .jsonl files.
+
+We write closes by hand in a compact form because JSON by hand is slow and error-prone;
+the .jsonl files under src/voicepractice/coach/data/labelled/ are what the model reads.
+
+    .venv/bin/python scripts/coach_drafts_to_jsonl.py
+
+Draft format (one file -> labelled/<file stem>.jsonl):
+
+    @ own-nurse-clean clean | kind=own | a ward nurse applying for a cardiac post, plain writing
+    Thank you so much for taking the time today. | t
+    The next steps on my last project were a handover to ops. | -n
+    1> So what happens next on your side? | n
+
+- `@ SOURCE STYLE | kind=KIND | REF` starts a source; closes follow, separated by blank lines.
+- One sentence per line; `| codes` at the end labels it; `-code` marks a hard negative.
+- A leading `1> ` or `2> ` sets the sentence's turn (default 0).
+- Codes: t thanks, i interest, q qualifications, n next_steps, r role_question,
+  o offer_more_info, c invite_concerns, a ask_for_job (adds interest), f follow_up_contact,
+  neg negativity, cas too_casual, sal salary_first, sor apologising.
+- Lines starting with `#` are comments.
+
+Each source is written to labelled/sources-coach-data-a.tsv with its split from the hash rule
+(rows this script does not own, such as derived spoken sources, are kept).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DRAFTS = ROOT / "scripts" / "coach_drafts"
+LABELLED = ROOT / "src" / "voicepractice" / "coach" / "data" / "labelled"
+TSV = LABELLED / "sources-coach-data-a.tsv"
+
+CODES = {
+    "t": "thanks", "i": "interest", "q": "qualifications", "n": "next_steps",
+    "r": "role_question", "o": "offer_more_info", "c": "invite_concerns", "a": "ask_for_job",
+    "f": "follow_up_contact", "neg": "negativity", "cas": "too_casual", "sal": "salary_first",
+    "sor": "apologising",
+}  # fmt: skip
+STYLES = {"clean", "asr", "tts_asr", "formal", "curt", "non_native", "casual", "rambling"}
+
+
+def split_of(source: str) -> str:
+    h = int(hashlib.sha1(source.encode()).hexdigest(), 16) % 100
+    return "test" if h < 25 else "dev" if h < 40 else "train"
+
+
+def parse_sentence(line: str, where: str) -> dict:
+    turn = 0
+    if len(line) > 2 and line[0] in "012" and line[1] == ">":
+        turn, line = int(line[0]), line[2:].strip()
+    labels: list[str] = []
+    hard: list[str] = []
+    if line.endswith(" |"):  # a sentence marked with an empty label list
+        line = line[:-2]
+    if " | " in line:
+        line, codes = line.rsplit(" | ", 1)
+        for code in codes.split():
+            neg = code.startswith("-")
+            name = CODES.get(code.lstrip("-"))
+            if name is None:
+                raise SystemExit(f"{where}: unknown code {code!r}")
+            (hard if neg else labels).append(name)
+    if "ask_for_job" in labels and "interest" not in labels:
+        labels.append("interest")
+    if set(labels) & set(hard):
+        raise SystemExit(f"{where}: label and hard negative overlap: {line!r}")
+    return {"text": line.strip(), "turn": turn, "labels": labels, "hard_negative": hard}
+
+
+def convert(path: Path) -> tuple[list[dict], dict[str, tuple[str, str]]]:
+    closes: list[dict] = []
+    sources: dict[str, tuple[str, str]] = {}
+    source = style = ""
+    current: list[dict] = []
+    counter: dict[str, int] = {}
+
+    def flush() -> None:
+        if current:
+            counter[source] = counter.get(source, 0) + 1
+            closes.append({"id": f"{source}-{counter[source]:04d}", "source": source, "style": style,
+                           "sentences": list(current)})  # fmt: skip
+            current.clear()
+
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        where = f"{path.name}:{n}"
+        if line.startswith("#"):
+            continue
+        if not line:
+            flush()
+            continue
+        if line.startswith("@"):
+            flush()
+            head, kind, ref = (p.strip() for p in line[1:].split("|", 2))
+            source, style = head.split()
+            if style not in STYLES:
+                raise SystemExit(f"{where}: unknown style {style!r}")
+            if source in sources:
+                raise SystemExit(f"{where}: source {source} declared twice")
+            sources[source] = (kind.removeprefix("kind="), ref)
+            continue
+        if not source:
+            raise SystemExit(f"{where}: sentence before any @ source line")
+        current.append(parse_sentence(line, where))
+    flush()
+    return closes, sources
+
+
+def main() -> int:
+    rows: dict[str, list[str]] = {}
+    if TSV.exists():
+        with open(TSV, newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f, delimiter="\t"):
+                rows[row["source"]] = [row["source"], row["kind"], row["ref"], row["split"]]
+    LABELLED.mkdir(parents=True, exist_ok=True)
+    seen: set[str] = set()
+    for path in sorted(DRAFTS.glob("*.txt")):
+        closes, sources = convert(path)
+        if seen & set(sources):
+            raise SystemExit(f"{path.name}: source declared in two drafts: {sorted(seen & set(sources))}")
+        seen |= set(sources)
+        with open(LABELLED / f"{path.stem}.jsonl", "w", encoding="utf-8") as f:
+            for close in closes:
+                f.write(json.dumps(close, ensure_ascii=False) + "\n")
+        for source, (kind, ref) in sources.items():
+            rows[source] = [source, kind, ref, split_of(source)]
+        print(f"{path.name}: {len(closes)} closes, {sum(len(c['sentences']) for c in closes)} sentences, {len(sources)} sources")
+    with open(TSV, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter="\t", lineterminator="\n")
+        w.writerow(["source", "kind", "ref", "split"])
+        for source in sorted(rows):
+            w.writerow(rows[source])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

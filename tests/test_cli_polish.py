@@ -1,0 +1,76 @@
+"""Small things a new user meets first: messages and exit codes of check, devices, export."""
+
+from __future__ import annotations
+
+import pytest
+from test_e2e_audio_server import pulse  # noqa: F401  (the private PulseAudio fixture)
+
+
+def test_check_with_nothing_says_what_to_give(vp) -> None:
+    r = vp("check")
+    assert r.code == 2
+    assert "nothing to check" in r.err and "not both" not in r.err
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "...", "\0\0"])
+def test_check_with_empty_text_is_a_usage_error_not_a_report(vp, text: str) -> None:
+    r = vp("check", "--text", text)
+    assert r.code == 2
+    assert [line for line in r.err.splitlines() if line.startswith("Error:")] == [
+        'Error: --text has no words in it: type the close you want checked, e.g. --text "Thank you for your time..."'
+    ]
+    assert "0/4" not in r.out and r.out == ""
+
+
+def test_check_with_both_still_says_not_both(vp, tmp_path) -> None:
+    r = vp("check", str(tmp_path / "x.wav"), "--text", "thanks")
+    assert r.code == 2 and "not both" in r.err
+
+
+# --- sessions: export defaults to the latest, an ambiguous prefix lists its matches --------------
+
+
+def test_export_defaults_to_the_latest_session(vp) -> None:
+    from test_history_status import CLOSE, _store, _timed
+
+    _store(0, "complete", _timed("Thanks, bye."), "aaa")
+    latest = _store(1, "complete", _timed(CLOSE), "bbb")
+    r = vp("export", "-f", "json")
+    assert r.code == 0, r.err
+    import json
+
+    assert json.loads(r.out)["id"] == latest
+
+
+def test_ambiguous_prefix_lists_the_sessions_it_matches(vp) -> None:
+    from test_history_status import _store, _timed
+
+    a = _store(0, "complete", _timed("Thanks, bye."), "aaa")
+    b = _store(1, "complete", _timed("Thanks, bye."), "bbb")
+    for cmd in (("export",), ("replay", "--no-audio"), ("review",), ("forget",)):
+        r = vp(cmd[0], a[:9], *cmd[1:])
+        assert r.code == 1
+        line = next(x for x in r.err.splitlines() if x.startswith("Error:"))
+        assert a in line and b in line and "type more of the id" in line
+
+
+# --- devices: a header, the defaults and the remembered choice marked ---------------------------
+
+
+@pytest.mark.audio_server
+def test_devices_has_a_header_and_marks_defaults(pulse: dict[str, str], tmp_path) -> None:  # noqa: F811
+    import subprocess
+    import sys
+
+    env = {**pulse, "VOICEPRACTICE_CONFIG": str(tmp_path / "config.toml"), "COLUMNS": "80", "NO_COLOR": "1"}
+    run = [sys.executable, "-m", "voicepractice", "devices"]
+    r = subprocess.run(run, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split()[:3] == ["#", "device", "kind"]
+    assert any("default input" in x for x in lines) and any("default output" in x for x in lines)
+    assert "your microphone" not in r.stdout
+    subprocess.run([*run, "--set-input", "0"], env=env, capture_output=True, timeout=60, check=True)
+    r = subprocess.run(run, env=env, capture_output=True, text=True, timeout=60)
+    row0 = next(x for x in r.stdout.splitlines() if x.lstrip().startswith("0 "))
+    assert "your microphone" in row0

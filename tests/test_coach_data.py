@@ -1,0 +1,130 @@
+"""The checker's labelled data (issue #11) passes its validator, and the validator catches bad files."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELLED = ROOT / "src" / "voicepractice" / "coach" / "data" / "labelled"
+
+
+def _validator():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("check_coach_data", ROOT / "scripts" / "check_coach_data.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["check_coach_data"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+check = _validator()
+
+
+def test_the_labelled_data_is_valid() -> None:
+    data = check.load(LABELLED)
+    assert data.problems == []
+    assert len(data.closes) > 0
+    # every split gets whole sources, so the test split can be scored blind
+    assert {s.split for s in data.sources.values()} == {"train", "dev", "test"}
+
+
+def test_the_hash_rule_is_the_spec_one() -> None:
+    import hashlib
+
+    for name in ("own-nurse-clean", "web-indeed-closing", "x"):
+        h = int(hashlib.sha1(name.encode()).hexdigest(), 16) % 100
+        assert check.hash_split(name) == ("test" if h < 25 else "dev" if h < 40 else "train")
+
+
+def _copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "labelled"
+    folder.mkdir()
+    tsv = folder / "sources-t.tsv"
+    tsv.write_text("source\tkind\tref\tsplit\n"
+                   f"own-a\town\tdesc\t{check.hash_split('own-a')}\n"
+                   f"own-a-spoken\tderived\town-a spoken\t{check.hash_split('own-a')}\n")  # fmt: skip
+    close = {"id": "own-a-1", "source": "own-a", "style": "clean", "sentences": [
+        {"text": "Thanks for your time.", "turn": 0, "labels": ["thanks"], "hard_negative": []},
+        {"text": "Thanks to my mentor I learned a lot.", "labels": [], "hard_negative": ["thanks"]}]}  # fmt: skip
+    (folder / "a.jsonl").write_text(json.dumps(close) + "\n")
+    return folder
+
+
+def test_a_good_tmp_folder_passes(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    assert check.load(folder).problems == []
+    assert check.main(["--folder", str(folder)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expect"),
+    [
+        (lambda c: c["sentences"][0].update(labels=["thanks", "gratitude"]), "unknown element 'gratitude'"),
+        (lambda c: c["sentences"][0].update(hard_negative=["thanks"]), "both a label and a hard negative"),
+        (lambda c: c["sentences"][0].update(labels=["ask_for_job"]), "also counts as interest"),
+        (lambda c: c.update(style="shouty"), "style 'shouty'"),
+        (lambda c: c.update(source="own-unlisted"), "not listed"),
+        (lambda c: c["sentences"][1].pop("hard_negative"), "sentence keys"),
+        (lambda c: c["sentences"][0].update(turn=7), "turn must be"),
+        (lambda c: c.pop("style"), "exactly id, source, style, sentences"),
+    ],
+)
+def test_a_malformed_close_fails(tmp_path: Path, mutate, expect: str, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    folder = _copy(tmp_path)
+    close = json.loads((folder / "a.jsonl").read_text())
+    mutate(close)
+    (folder / "a.jsonl").write_text(json.dumps(close) + "\n")
+    problems = check.load(folder).problems
+    assert any(expect in p for p in problems), problems
+    assert check.main(["--folder", str(folder)]) == 1
+    assert "Error:" in capsys.readouterr().err
+
+
+def test_broken_json_and_wrong_split_fail(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    with open(folder / "a.jsonl", "a") as f:
+        f.write('{"id": "own-a-2", "source": \n')
+    wrong = {"train": "test", "dev": "test", "test": "train"}[check.hash_split("own-a")]
+    tsv = folder / "sources-t.tsv"
+    tsv.write_text(tsv.read_text().replace(f"own-a\town\tdesc\t{check.hash_split('own-a')}", f"own-a\town\tdesc\t{wrong}"))
+    problems = check.load(folder).problems
+    assert any("not JSON" in p for p in problems)
+    assert any("hash rule says" in p for p in problems)
+
+
+def test_a_derived_source_must_keep_its_parents_split(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    wrong = {"train": "test", "dev": "test", "test": "train"}[check.hash_split("own-a")]
+    tsv = folder / "sources-t.tsv"
+    tsv.write_text(tsv.read_text().replace(f"own-a spoken\t{check.hash_split('own-a')}", f"own-a spoken\t{wrong}"))
+    assert any("own-a-spoken" in p and "hash rule says" in p for p in check.load(folder).problems)
+
+
+def test_the_real_folder_copied_then_broken_fails(tmp_path: Path) -> None:
+    folder = tmp_path / "labelled"
+    shutil.copytree(LABELLED, folder)
+    first = sorted(folder.glob("*.jsonl"))[0]
+    lines = first.read_text().splitlines()
+    close = json.loads(lines[0])
+    close["sentences"][0]["labels"] = ["next_step"]
+    first.write_text("\n".join([json.dumps(close)] + lines[1:]) + "\n")
+    assert any("unknown element 'next_step'" in p for p in check.load(folder).problems)
+
+
+def test_the_data_meets_the_contract_of_issue_11() -> None:
+    """COACH_DATA_SPEC.md: at least a third hard negatives; every element learnable and testable."""
+    data = check.load(LABELLED)
+    c = check.counts(data)
+    sentences = sum(c["sentences"].values())
+    assert sum(c["any_hard"].values()) >= sentences / 3
+    for e in check.ELEMENTS:
+        assert sum(c["pos"][(e, s)] for s in check.SPLITS) >= 60, e
+        assert sum(c["hard"][(e, s)] for s in check.SPLITS) >= 10, e
+        # the blind test split must hold every element, or its F1 is noise
+        assert c["pos"][(e, "test")] >= 10, e

@@ -1,0 +1,94 @@
+"""The drill as a careful new user meets it (issue 15): in-process, real model, real TTS, no sound card."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from voicepractice.check import check
+from voicepractice.records import Transcript
+
+from conftest import FIXTURES
+
+ANSWER = str(FIXTURES / "strong_close.flac")
+
+
+def test_json_leaves_stderr_to_warnings(vp) -> None:
+    """`drill --json 2>file`: the interviewer's lines and the listening line go only to a terminal."""
+    r = vp("drill", "--json", "--fast", "--no-cue", "--answer", ANSWER)
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["report"]["score"] == 4
+    assert "Interviewer" not in r.err and "Listening" not in r.err and "Answer ended" not in r.err, r.err
+
+
+def test_the_no_speaker_note_is_shown_once(vp) -> None:
+    r = vp("drill", "--fast", "--no-cue", "--answer", ANSWER)  # this machine has no sound card
+    assert r.code == 0, r.err
+    said = (r.out + r.err).count("no speaker or headphones found")
+    assert said == 1, r.out + r.err
+
+
+def test_bad_settings_fail_before_the_interviewer_speaks(vp) -> None:
+    # Paced, not --fast: before the fix each of these sat through the call first (or
+    # carried on with a wrong setting); now none gets as far as the speaker.
+    cases = [
+        (("--model", "base"), "model 'base' is not installed"),
+        (("--output", "no-such-speaker-xyz"), "no speaker or headphones found matching 'no-such-speaker-xyz'"),
+        (("--voice", "no-such-voice-xyz"), "no voice 'no-such-voice-xyz'"),
+    ]
+    for args, message in cases:
+        r = vp("drill", "--no-cue", "--answer", ANSWER, *args)
+        assert r.code == 1, (args, r)
+        [line] = r.err.strip().splitlines()  # no "no speaker" warning first: it never got that far
+        assert line.startswith("Error: ") and message in line, (args, r.err)
+    assert vp("history", "--json").out.count('"id"') == 0  # nothing kept
+
+
+def test_the_compact_card_fits_a_screen_and_full_has_everything(vp) -> None:
+    text = "Thank you so much for your time today. I'm very excited about the role. So what happens now?"
+    compact = vp("check", "--text", text)
+    assert compact.code == 0
+    lines = compact.out.rstrip().splitlines()
+    assert len(lines) <= 16, compact.out
+    for label in ("Interest in the role", "Why you fit", "Ask about next steps", "Thank the interviewer"):
+        assert label in compact.out
+    assert "“I'm very excited about the role.”" in compact.out  # the quote that earned the tick
+    assert "Fix first:" in compact.out and "Try:" in compact.out
+    [delivery] = [ln for ln in lines if ln.startswith("Delivery:")]  # delivery in one line
+    assert "words" in delivery and "filler" in delivery
+    assert "Also worth doing" not in compact.out and "What you said" not in compact.out
+
+    full = vp("check", "--text", text, "--full")
+    assert full.code == 0 and "Also worth doing" in full.out and "What you said" in full.out
+    assert "norm" in full.out
+    # "Also worth doing": each label on its own line, its advice underneath, never side by side.
+    extras = full.out.split("Also worth doing", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    labels = [ln for ln in extras if ln.startswith("· ")]
+    assert labels and all(len(ln.strip()) < 40 for ln in labels), extras
+    assert all(re.match(r"  \S", ln) for ln in extras if not ln.startswith("· ")), extras
+
+
+def test_a_retry_shows_what_changed() -> None:
+    from voicepractice.practice import change_line, compare
+
+    before = check(Transcript.from_text("Thank you for your time. What are the next steps?"))
+    after = check(Transcript.from_text("Thank you for your time. I'm really excited about this role."))
+    change = compare(before, after)
+    assert change.gained == ("Interest in the role",) and change.lost == ("Ask about next steps",)
+    line = change_line(change).plain
+    assert line == "Since your last try: 2/4 → 2/4; gained Interest in the role; lost Ask about next steps"
+    assert "the same elements" in change_line(compare(before, before)).plain
+
+
+def test_a_piped_drill_never_waits_for_a_key(vp) -> None:
+    """Not a terminal: --rounds goes straight through, as before, with no prompt."""
+    r = vp("drill", "--fast", "--no-cue", "--rounds", "2", "--answer", ANSWER)
+    assert r.code == 0, r.err
+    assert "[r]" not in r.out + r.err and "Warm-up: 2 rounds" in r.out
+
+
+def test_no_session_dir_is_left_by_a_refused_drill(vp, private_home: Path) -> None:
+    vp("drill", "--no-cue", "--answer", ANSWER, "--model", "base")
+    sessions = private_home / "sessions"
+    assert not sessions.exists() or not any(sessions.iterdir())

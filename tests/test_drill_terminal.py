@@ -1,0 +1,217 @@
+"""The drill in a real terminal (a pseudo-terminal), through a real PulseAudio server.
+
+Ctrl-C at the worst moments, a dead microphone, devices that are not there, the
+practice loop's prompt, and ALSA's underrun noise: each as a person meets it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import re
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from test_e2e_audio_server import pulse  # noqa: F401  (the audio-server fixture)
+
+from conftest import FIXTURES
+
+ANSWER = str(FIXTURES / "strong_close.flac")
+ONE_TURN = Path(__file__).parent / "data" / "one_turn.toml"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def default_sigint() -> None:
+    """Ctrl-C as in a person's shell: a suite started in the background (`pytest &`) hands
+    its children SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+class Terminal:
+    """A command running in an 80x24 pseudo-terminal: what it printed, and keys to send."""
+
+    def __init__(self, args: list[str], env: dict[str, str], stdin_tty: bool = True) -> None:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.master = master
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "voicepractice", *args],
+            env={**env, "TERM": "xterm", "COLUMNS": "80"},
+            stdin=slave if stdin_tty else subprocess.DEVNULL, stdout=slave, stderr=slave,
+            preexec_fn=default_sigint,
+        )  # fmt: skip
+        os.close(slave)
+        self._buf = b""
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            with self._lock:
+                self._buf += data
+
+    @property
+    def text(self) -> str:
+        with self._lock:
+            return ANSI.sub("", self._buf.decode(errors="replace"))
+
+    def expect(self, pattern: str, timeout: float = 120.0, after: int = 0) -> int:
+        """Wait until ``pattern`` (a regex) appears after offset ``after``; return where it ends."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = re.search(pattern, self.text[after:])
+            if m:
+                return after + m.end()
+            if self.proc.poll() is not None:
+                time.sleep(0.3)  # let the reader drain the last output
+                m = re.search(pattern, self.text[after:])
+                if m:
+                    return after + m.end()
+                raise AssertionError(f"exited {self.proc.returncode} before {pattern!r}:\n{self.text}")
+            time.sleep(0.05)
+        raise AssertionError(f"no {pattern!r} within {timeout} s:\n{self.text}")
+
+    def send(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def wait(self, timeout: float = 120.0) -> int:
+        try:
+            return self.proc.wait(timeout=timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self._reader.join(timeout=5)
+            os.close(self.master)
+
+
+def sessions(env: dict[str, str]) -> list[dict]:
+    r = subprocess.run(
+        [sys.executable, "-m", "voicepractice", "history", "--json"], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(r.stdout)["sessions"]
+
+
+@pytest.fixture
+def env(pulse: dict[str, str], private_home: Path) -> dict[str, str]:  # noqa: F811
+    return {**pulse, "VOICEPRACTICE_HOME": str(private_home)}
+
+
+@pytest.mark.audio_server
+def test_ctrl_c_during_the_first_line_keeps_nothing(env: dict[str, str], private_home: Path) -> None:
+    term = Terminal(["drill", "--seed", "1"], env)
+    term.expect("Interviewer:")
+    time.sleep(0.5)  # the line is playing
+    term.proc.send_signal(signal.SIGINT)
+    assert term.wait(30) == 130, term.text
+    assert "Saved as session" not in term.text and "core elements" not in term.text, term.text
+    assert sessions(env) == []
+    left = list((private_home / "sessions").iterdir()) if (private_home / "sessions").exists() else []
+    assert left == [], left  # not even a staging folder for the next run to "recover"
+
+
+@pytest.mark.audio_server
+def test_ctrl_c_between_turns_keeps_what_was_said(env: dict[str, str]) -> None:
+    term = Terminal(["drill", "--seed", "3", "--silence", "2.0", "--no-cue"], env, stdin_tty=False)
+    start = term.expect("Listening")
+    time.sleep(0.5)
+    subprocess.run(["paplay", "--device=vp_mic", str(FIXTURES / "turn1_question.flac")], env=env, check=True, timeout=90)
+    term.expect("Interviewer:", after=start)  # the interviewer answers the question...
+    time.sleep(0.3)
+    term.proc.send_signal(signal.SIGINT)  # ...and the person stops the drill there
+    assert term.wait(120) == 0, term.text
+    [session] = sessions(env)
+    assert session["status"] == "interrupted"
+    assert "Saved as session" in term.text and "interrupted with Ctrl-C" in term.text
+
+
+@pytest.mark.audio_server
+def test_a_dead_microphone_stops_the_drill_within_seconds(env: dict[str, str]) -> None:
+    # Nothing is ever played into vp_mic: its monitor delivers digital silence.
+    term = Terminal(["drill", "--scenario", str(ONE_TURN), "--no-cue"], env, stdin_tty=False)
+    term.expect("Listening")
+    t0 = time.monotonic()
+    assert term.wait(60) == 1, term.text
+    waited = time.monotonic() - t0
+    assert "Error: the microphone delivers only digital silence" in term.text, term.text
+    assert waited < 10, f"took {waited:.1f} s (the no-speech timeout is 20 s)"
+    assert sessions(env) == []
+
+
+@pytest.mark.audio_server
+def test_devices_saves_only_a_device_that_exists(env: dict[str, str], tmp_path: Path) -> None:
+    import tomllib
+
+    cfg = tmp_path / "cfg" / "config.toml"
+    env = {**env, "VOICEPRACTICE_CONFIG": str(cfg)}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "voicepractice", *a], env=env, capture_output=True, text=True)  # noqa: E731
+    bad = run("devices", "--set-input", "mic")
+    assert bad.returncode == 1 and not cfg.exists()
+    [line] = bad.stderr.strip().splitlines()
+    assert line.startswith("Error: no microphone found matching 'mic'") and "pulse" in line and "default" in line, line
+    ok = run("devices", "--set-input", "pulse", "--set-output", "0")
+    assert ok.returncode == 0, ok.stderr
+    assert tomllib.loads(cfg.read_text()) == {"input": "pulse", "output": 0}
+    assert cfg.stat().st_mode & 0o777 == 0o600
+    # A drill with a device that is not there fails before the interviewer speaks.
+    drill = run("drill", "--input", "99", "--no-cue")
+    assert drill.returncode == 1 and drill.stderr.startswith("Error: no microphone found matching 99"), drill.stderr
+
+
+@pytest.mark.audio_server
+def test_the_practice_loop_retries_and_waits_between_rounds(env: dict[str, str]) -> None:
+    term = Terminal(["drill", "--fast", "--no-cue", "--rounds", "2", "--answer", ANSWER, "--scenario", str(ONE_TURN)], env)
+    end = term.expect(r"\[q\] quit")
+    card = term.text[: end]
+    assert "Round 1 of 2" in card and "4/4 core elements" in card
+    time.sleep(3)  # the next round does not start on its own
+    assert "Round 2" not in term.text and term.proc.poll() is None
+    term.send("r")
+    end = term.expect(r"Since your last try: 4/4 → 4/4; the same elements as before", after=end)
+    assert "Round 1 of 2, try 2" in term.text
+    end = term.expect(r"\[q\] quit", after=end)
+    term.send("n")
+    end = term.expect("Round 2 of 2", after=end)
+    end = term.expect(r"\[q\] quit", after=end)
+    term.send("q")
+    assert term.wait(60) == 0, term.text
+    assert "Warm-up: 3 rounds" in term.text[end:]
+    assert len(sessions(env)) == 3
+
+
+@pytest.mark.audio_server
+def test_playback_does_not_underrun_while_python_is_busy(env: dict[str, str]) -> None:
+    """ALSA printed "underrun occurred" over the drill screen when the model loaded during a line."""
+    script = """
+import threading
+import numpy as np
+from voicepractice.audio import tone
+from voicepractice.speak import play_samples
+stop = False
+def busy():  # the model loading in the background: Python threads holding the GIL
+    while not stop:
+        sum(i * i for i in range(20000))
+for _ in range(2):
+    threading.Thread(target=busy, daemon=True).start()
+for _ in range(4):
+    play_samples(np.tile(tone(440, 0.5), 3), 22050)
+stop = True
+"""
+    r = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "underrun" not in r.stderr, r.stderr

@@ -1,0 +1,91 @@
+"""The live meter and the microphone watch (unit tests of one piece each)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from rich.console import Console
+
+from voicepractice.input_watch import DeadInputError, InputWatch, stop_on_dead_input
+from voicepractice.listen import Progress
+from voicepractice.show import LiveMeter
+
+
+def terminal_meter() -> tuple[LiveMeter, io.StringIO]:
+    buf = io.StringIO()
+    return LiveMeter(Console(file=buf, force_terminal=True, width=80)), buf
+
+
+def progress(t: float, dbfs: float = -30.0) -> Progress:
+    return Progress(elapsed=t, level_dbfs=dbfs, speaking=dbfs > -50, silent_input=dbfs < -65, clipping=False)
+
+
+def test_the_meter_shows_on_every_turn_not_only_the_first() -> None:
+    meter, buf = terminal_meter()
+    for turn in ("questions", "close", "goodbye"):
+        meter.listening(turn, "microphone")
+        start = buf.tell()
+        for i in range(1, 21 if turn == "questions" else 11):  # 2 s, then shorter answers
+            meter.progress(progress(i / 10))
+        drawn = buf.getvalue()[start:]
+        assert drawn.count("\r  ") >= 5, (turn, drawn)
+
+
+def test_a_pause_between_sentences_does_not_flash_no_sound() -> None:
+    meter, buf = terminal_meter()
+    meter.listening("close", "microphone")
+    t = 0.0
+    for level, seconds in ((-30.0, 3.0), (-80.0, 1.5), (-30.0, 2.0), (-80.0, 2.0)):  # talk, pause, talk, pause
+        for _ in range(int(seconds * 10)):
+            t += 0.1
+            meter.progress(progress(t, level))
+    assert "no sound" not in buf.getvalue()
+
+
+def test_a_sustained_silence_is_warned_about() -> None:
+    meter, buf = terminal_meter()
+    meter.listening("close", "microphone")
+    for i in range(1, 41):
+        meter.progress(progress(i / 10, -80.0))
+    assert "no sound from the microphone!" in buf.getvalue()
+
+
+def test_the_meter_draws_nothing_when_stderr_is_not_a_terminal() -> None:
+    buf = io.StringIO()
+    meter = LiveMeter(Console(file=buf, force_terminal=False))
+    meter.interviewer("Thanks for your time today.")
+    meter.listening("close", "microphone")
+    meter.progress(progress(0.5))
+    meter.status("Transcribing...")
+    meter.warn("no speaker found")
+    assert buf.getvalue().strip() == "Warning: no speaker found"
+
+
+def test_input_watch_tells_a_quiet_room_from_a_dead_input() -> None:
+    quiet_room = InputWatch()
+    dead = InputWatch()
+    for _ in range(40):
+        quiet_room.feed(-70.0)  # a real microphone's own noise: silent, but alive
+        dead.feed(float("-inf"))
+    assert quiet_room.sustained_silence and not quiet_room.dead
+    assert dead.dead
+
+
+def test_digital_silence_stops_within_three_seconds() -> None:
+    def zeros():
+        while True:
+            yield np.zeros(1600, np.float32)
+
+    seen = 0
+    with pytest.raises(DeadInputError, match="digital silence"):
+        for _ in stop_on_dead_input(zeros()):
+            seen += 1
+    assert seen <= 30
+
+
+def test_a_live_input_is_never_judged_dead_later() -> None:
+    rng = np.random.default_rng(0)
+    blocks = [rng.normal(0, 0.01, 1600).astype(np.float32)] + [np.zeros(1600, np.float32)] * 100
+    assert len(list(stop_on_dead_input(iter(blocks)))) == 101

@@ -1,0 +1,113 @@
+"""replay's keys through a real pseudo-terminal: ↑ is the line before, ↓ never gets lost."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import threading
+import time
+
+from rich.console import Console
+from test_sessions_cli import FakeSink, _typed_session
+
+from voicepractice.replay import PlayerState, _keys, build_timeline, parse_keys, play
+
+UP, DOWN = "\x1b[A", "\x1b[B"
+
+
+def test_up_goes_to_the_previous_line_even_well_into_the_current_one() -> None:
+    tl = build_timeline(_typed_session())
+    s = PlayerState(duration=tl.duration)
+    s.position = tl.lines[2].start + 0.9 * (tl.lines[2].end - tl.lines[2].start)  # late in line 2
+    assert tl.line_at(s.position) == 2
+    s.key("up", tl)
+    assert s.position == tl.lines[1].start
+    s.key("up", tl)
+    assert s.position == tl.lines[0].start
+    s.key("up", tl)
+    assert s.position == tl.lines[0].start  # nothing before the first line
+
+
+def test_down_on_the_last_line_does_not_jump_back() -> None:
+    tl = build_timeline(_typed_session())
+    s = PlayerState(duration=tl.duration)
+    s.position = tl.lines[-1].start + 0.3
+    s.key("down", tl)
+    assert s.position == tl.lines[-1].start + 0.3
+
+
+def test_parse_keys_splits_and_joins_reads() -> None:
+    assert parse_keys(DOWN + DOWN) == (["down", "down"], "")
+    assert parse_keys(" " + UP + "q") == ([" ", "up", "q"], "")
+    keys, rest = parse_keys("\x1b")
+    assert keys == [] and rest == "\x1b"
+    assert parse_keys(rest + "[B") == (["down"], "")
+
+
+def test_keys_through_a_pseudo_terminal() -> None:
+    """Two ↓ in one write, a ↓ split across two writes, ↑, then Escape on its own."""
+    main, sub = pty.openpty()
+    try:
+        got: list[str] = []
+        with _keys(sub) as read:
+            os.write(main, (DOWN + DOWN).encode())
+            os.write(main, b"\x1b")
+
+            def rest() -> None:
+                time.sleep(0.01)
+                os.write(main, b"[B" + UP.encode())
+
+            threading.Thread(target=rest).start()
+            deadline = time.monotonic() + 5
+            while len(got) < 4 and time.monotonic() < deadline:
+                key = read(0.2)
+                if key:
+                    got.append(key)
+            os.write(main, b"\x1b")
+            key = None
+            while key is None and time.monotonic() < deadline:
+                key = read(0.2)
+            got.append(key or "")
+        assert got == ["down", "down", "down", "up", "escape"]
+    finally:
+        os.close(main)
+        os.close(sub)
+
+
+def test_player_with_keys_from_a_pseudo_terminal() -> None:
+    """The live loop reading a real terminal: ↓↓ sent in one write both count, then ↑, then q."""
+    tl = build_timeline(_typed_session())
+    main, sub = pty.openpty()
+    now = [0.0]
+    try:
+        with _keys(sub) as terminal:
+            script = iter([DOWN + DOWN, UP, "q"])
+
+            def read(timeout: float) -> str | None:
+                key = terminal(0.0)
+                if key is None:
+                    nxt = next(script, None)
+                    if nxt is not None:
+                        os.write(main, nxt.encode())
+                    key = terminal(1.0)
+                return key
+
+            class Keys:
+                def __enter__(self):  # type: ignore[no-untyped-def]
+                    return read
+
+                def __exit__(self, *exc: object) -> None:
+                    return None
+
+            sink = FakeSink()
+            screen = Console(file=io.StringIO(), width=100, force_terminal=False)
+            state = play(tl, sink, interactive=True, console=screen, keys=Keys(), clock=lambda: now[0])
+        starts = [pos for what, pos in sink.calls if what == "start"]
+        line = [round(x.start, 3) for x in tl.lines]
+        # Before the first word, ↓ goes to line 0, ↓ again to line 1, ↑ back to line 0.
+        assert starts == [0.0, line[0], line[1], line[0]]
+        assert state.quit
+    finally:
+        os.close(main)
+        os.close(sub)
