@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python bench/wer.py
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/voice.py
+	$(BIN)/python bench/endpoint.py
 
 # ruff and mypy are not project dependencies: pip installs them into .venv on first use.
 lint: install

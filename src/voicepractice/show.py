@@ -398,7 +398,7 @@ class LiveMeter:
         meter = "█" * bars + "·" * (20 - bars)
         warn = "  no sound from the microphone!" if self._watch.sustained_silence else ""
         warn = "  too loud: clipping!" if p.clipping else warn
-        state = "speaking" if p.speaking else "        "
+        state = "speaking" if p.speaking else ("still listening" if p.still_listening else "        ")
         self.console.file.write(f"\r  {clock(p.elapsed):>7}  {meter}  {state}{warn:<32}")
         self.console.file.flush()
         self._drawn = True
