@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -72,19 +73,26 @@ def pulse(tmp_path: Path) -> Iterator[dict[str, str]]:
             server.kill()
 
 
-def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -> tuple[int, dict, list[str]]:
-    """Run `voicepractice drill` against the server; speak each answer when it starts listening."""
-    # stderr is a terminal, as a person's is: the interviewer and listening lines go only there.
-    master, slave = pty.openpty()
-    drill = subprocess.Popen(
-        [sys.executable, "-m", "voicepractice", "drill", "--json", "--silence", "2.0", "--seed", "3", *args],
-        env=env, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    os.close(slave)
-    stderr_lines: list[str] = []
-    listening = threading.Semaphore(0)
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
-    def read_stderr() -> None:
+
+class _TerminalDrill:
+    """A `voicepractice` subprocess whose stderr is a terminal, as a person's is (the interviewer
+    and listening lines go only there); its lines are kept with the time they arrived."""
+
+    def __init__(self, env: dict[str, str], args: list[str]) -> None:
+        master, slave = pty.openpty()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "voicepractice", *args],
+            env=env, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL, text=True,
+        )  # fmt: skip
+        os.close(slave)
+        self.lines: list[tuple[float, str]] = []
+        self.listening = threading.Semaphore(0)
+        self.reader = threading.Thread(target=self._read, args=(master,), daemon=True)
+        self.reader.start()
+
+    def _read(self, master: int) -> None:
         with open(master, "rb", buffering=0) as terminal:
             pending = b""
             while True:
@@ -95,27 +103,34 @@ def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -
                 pending += data
                 *lines, pending = pending.split(b"\n") if data else [*pending.split(b"\n"), b""]
                 for raw in lines:
-                    line = raw.decode(errors="replace") + "\n"
-                    stderr_lines.append(line)
+                    line = _ANSI.sub("", raw.decode(errors="replace")).rstrip("\r").lstrip() + "\n"
+                    self.lines.append((time.monotonic(), line))
                     if "Listening" in line:
-                        listening.release()
+                        self.listening.release()
                 if not data:
                     return
 
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
+    @property
+    def log(self) -> str:
+        return "".join(line for _, line in self.lines)
+
+
+def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -> tuple[int, dict, list[str]]:
+    """Run `voicepractice drill` against the server; speak each answer when it starts listening."""
+    term = _TerminalDrill(env, ["drill", "--json", "--silence", "2.0", "--seed", "3", *args])
+    drill, listening = term.proc, term.listening
     try:
         for answer in answers:
-            assert listening.acquire(timeout=90), "the drill never started listening:\n" + "".join(stderr_lines)
+            assert listening.acquire(timeout=90), "the drill never started listening:\n" + term.log
             time.sleep(0.5)
             subprocess.run(["paplay", "--device=vp_mic", str(answer)], env=env, check=True, timeout=90)
         out, _ = drill.communicate(timeout=90)
     finally:
         if drill.poll() is None:
             drill.kill()
-    reader.join(timeout=5)
-    assert drill.returncode == 0, "".join(stderr_lines)
-    return drill.returncode, json.loads(out), stderr_lines
+    term.reader.join(timeout=5)
+    assert drill.returncode == 0, term.log
+    return drill.returncode, json.loads(out), [line for _, line in term.lines]
 
 
 @pytest.mark.parametrize("answer", ["strong_close.flac", "strong_close_natural.flac"], ids=["espeak", "natural"])
@@ -242,22 +257,8 @@ def test_interviewer_replies_fast_to_a_finished_answer_and_waits_through_a_think
         ),
         _natural_answer(tmp_path / "bye.wav", "Thanks so much for your time today. Goodbye!"),
     ]
-    drill = subprocess.Popen(
-        [sys.executable, "-m", "voicepractice", "-v", "drill", "--json", "--seed", "3", "--company", "Acme"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    lines: list[tuple[float, str]] = []
-    listening = threading.Semaphore(0)
-
-    def read_stderr() -> None:
-        assert drill.stderr is not None
-        for line in drill.stderr:
-            lines.append((time.monotonic(), line))
-            if "Listening" in line:
-                listening.release()
-
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
+    term = _TerminalDrill(env, ["-v", "drill", "--json", "--seed", "3", "--company", "Acme"])
+    drill, listening, lines = term.proc, term.listening, term.lines
     last_word: list[float] = []
     try:
         for path, tail in answers:
@@ -269,8 +270,8 @@ def test_interviewer_replies_fast_to_a_finished_answer_and_waits_through_a_think
     finally:
         if drill.poll() is None:
             drill.kill()
-    reader.join(timeout=5)
-    log = "".join(ln for _, ln in lines)
+    term.reader.join(timeout=5)
+    log = term.log
     assert drill.returncode == 0, log
     result = json.loads(out)
     turns = result["turns"]
