@@ -41,6 +41,8 @@ bench: install
 	$(BIN)/python bench/checker.py
 	$(BIN)/python bench/wer.py
 	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/voice.py
+	$(BIN)/python bench/endpoint.py
 
 # ruff and mypy are not project dependencies: pip installs them into .venv on first use.
 lint: install

@@ -108,7 +108,7 @@ def test_a_short_pause_sends_a_snapshot_that_the_end_can_reuse() -> None:
         chunks.append(c)
         live.submit_chunk(c)
 
-    cap = listen(recording_blocks(audio, paced=False), on_chunk=on_chunk)
+    cap = listen(recording_blocks(audio, paced=False), ListenOptions(end_silence_s=2.5), on_chunk=on_chunk)
     assert cap.ended_by == "end_of_recording"
     assert [c.tentative for c in chunks][-2:] == [True, False]
     words = live.finish()

@@ -194,3 +194,26 @@ def test_phone_width_screenshot(browser: Any, pages: dict[str, Any]) -> None:
     assert shot.stat().st_size > 10_000
     page.context.close()
     assert not [u for u in requests if not u.startswith(("data:", "file:", "blob:"))]
+
+
+def test_voice_contours_under_the_transcript(browser: Any, pages: dict[str, Any]) -> None:
+    """Pitch and loudness drawn under the answer, aligned with its words; tapping the plot seeks."""
+    session = pages["session"]
+    turn = answer_turn(session)
+    audio_id = f"answer-{turn + 1}"
+    requests: list[str] = []
+    page = open_page(browser, pages["page"], {"width": 1200, "height": 900}, requests)
+    plot = page.locator(f"#turn-{turn + 1} .voice-plot svg[data-audio='{audio_id}']")
+    assert plot.count() == 1 and plot.is_visible()
+    assert page.locator(f"#turn-{turn + 1} .voice-plot .pitch").count() > 0
+    assert page.locator(f"#turn-{turn + 1} .voice-plot .level").count() == 1
+    # each word's label sits at its start time (90 px per second)
+    words = session.turns[turn].transcript.words
+    xs = page.evaluate(f"Array.from(document.querySelectorAll('#turn-{turn + 1} .voice-plot text')).map(t => +t.getAttribute('x'))")
+    assert xs == pytest.approx([round(w.start * 90, 1) for w in words], abs=0.11)
+    box = plot.bounding_box()
+    page.mouse.click(box["x"] + 2 * 90, box["y"] + 20)  # two seconds in
+    current = page.evaluate(f"document.getElementById('{audio_id}').currentTime")
+    assert current == pytest.approx(2.0, abs=0.05)
+    assert page.locator("#voice-figures tr").count() >= 8
+    assert all(u.startswith(("file:", "data:")) for u in requests), requests

@@ -65,7 +65,7 @@ def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
 @click.option("--line", type=click.Choice(["phone", "clean"]), help="Hear the interviewer over a telephone line (with a ring) or clean. [default: the scenario's, phone for every shipped one]")
 @click.option("--interviewer", help="The interviewer's name, spoken in the script.")
 @profile_options
-@click.option("--silence", type=click.FloatRange(0.5, 10.0), default=2.5, show_default=True, help="Seconds of silence that end your answer (a thinking pause is shorter).")
+@click.option("--silence", type=click.FloatRange(0.5, 10.0), default=None, help="End every answer after this many seconds of silence. Default: adaptive (about 0.5 s when you sound finished, 3.5-5 s when you don't).")
 @click.option("--max-seconds", type=click.FloatRange(5, 900), default=180, show_default=True, help="Longest answer, seconds.")
 @click.option("--no-cue", is_flag=True, help="No tone when listening starts.")
 @click.option("--seed", type=int, help="Choose the same phrasings every time.")
@@ -76,7 +76,7 @@ def drill(
     scenario: str, answers: tuple[Path, ...], fallback_answer: Path | None, fast: bool, model: str, download: bool,
     input_device: str | None, output_device: str | None, voice: str | None, rate: int, line: str | None, interviewer: str | None,
     role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None,
-    silence: float, max_seconds: float, no_cue: bool, seed: int | None, rounds: int, full: bool, as_json: bool,
+    silence: float | None, max_seconds: float, no_cue: bool, seed: int | None, rounds: int, full: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Run a drill: the interviewer winds down, you answer, you get a report card."""
     from .drill import DrillOptions, run_drill, summarize_rounds
@@ -231,6 +231,10 @@ def check(
         if english_verdict(transcript.words) == "unsure":
             notes.append(UNSURE_ENGLISH_NOTE.format(what=f"{recording}"))
     report = run_check(transcript, prof)
+    if recording is not None:
+        from .voice import analyse_recording
+
+        report = replace(report, voice=analyse_recording(audio, transcript))  # beside check(): the coach never sees audio
     if as_json:
         emit_json({"source": str(recording) if recording else "text", "transcript": transcript.to_dict(), "report": report.to_dict(), "notes": notes})
         return

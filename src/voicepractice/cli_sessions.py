@@ -198,6 +198,7 @@ def _trend_text(t: Any) -> Any:
     for name, series, fmt in (
         ("Words/min", t.words_per_minute, "{:.0f}"),
         ("Fillers/min", t.fillers_per_minute, "{:.1f}"),
+        ("Pitch var.", t.pitch_variation, "{:.2f}"),
     ):
         known = [v for v in series if v is not None]
         if not known:
@@ -207,7 +208,21 @@ def _trend_text(t: Any) -> Any:
         lines.append(f"  {fmt.format(known[0])} → {fmt.format(known[-1])}\n")
     if note:
         lines.append(note, style="dim")
+    lines.append_text(_voice_trend(t.voice_issues))
     return lines
+
+
+def _voice_trend(issues: Any) -> Any:
+    """One line: the voice issue that came up most often, if any."""
+    from rich.text import Text
+
+    from .voice.norms import ISSUES
+
+    found = [i for i in issues if i]
+    if not found:
+        return Text("")
+    top = max(set(found), key=found.count)
+    return Text(f"  Voice        most often: {ISSUES.get(top, top)} ({found.count(top)} of {len(issues)})\n", style="yellow")
 
 
 @click.command()

@@ -20,8 +20,9 @@ from typing import Protocol
 import numpy as np
 
 from . import audio as audio_mod
-from . import natural, phoneline
+from . import floor, natural, phoneline
 from .check import Profile, check
+from .endpoint import EndOfTurn, preload_turn_model
 from .errors import AudioDeviceError, ScenarioError, SilentInputError, SpeechError, StoreError
 from .input_watch import DeadInputError, stop_on_dead_input
 from .listen import (
@@ -58,6 +59,7 @@ from .transcribe import (
     make_transcript,
 )
 from .tts_cache import is_cached, render_line, warm
+from .voice import LiveTracker, Voice, analyse_turns
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +144,7 @@ class _ModelLoader:
             self._after.wait(timeout=20)
         t0 = time.perf_counter()
         try:
+            preload_turn_model()  # the end-of-turn model loads beside Whisper, on its own thread
             self.transcriber.warm_up()
             # Compiling the rubric takes a moment once per process: do it now, not
             # after the answer, where the person would wait for it.
@@ -186,11 +189,14 @@ class _Answer:
     capture: Capture
     live: LiveTranscription
     words: list[Word] | None = None
+    tracker: LiveTracker | None = None
+    spoken_over: list[Word] = field(default_factory=list)
+    """Words said while the interviewer was speaking, after this answer."""
 
     def finish(self) -> list[Word]:
         if self.words is None:
             self.words = [] if self.capture.level.silent else self.live.finish()
-        return self.words
+        return self.words + self.spoken_over
 
 
 def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) -> DrillResult:
@@ -228,6 +234,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     interrupted = False
     reply = ""
     recordings = iter(zip(answers, options.answers, strict=True))
+    pump: floor.BlockPump | None = None  # the microphone stays open from the first answer on
     try:
         speaker.prepare(
             [(f"interviewer-{n}.wav", line) for n, line in enumerate(lines, 1)],
@@ -238,26 +245,60 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 line = f"{reply} {line}"
             wav = speaker.say(line, f"interviewer-{n}.wav", fresh=bool(reply))
             reply = ""
+            if pump is not None and answered:
+                during = pump.drain()
+                if answers and turn.listen:
+                    # A recording plays to its end whoever is talking, as a person would go on.
+                    during += list(pump)
+                _keep_spoken_over(answered[-1], floor.join(during), line, turns, staging, transcriber, notes)
             if not turn.listen:
                 turns.append(TurnRecord(turn.id, line, interviewer_audio=wav))
                 continue
             if answers:
                 recording, path = next(recordings)
-                blocks: Iterator[np.ndarray] = recording_blocks(recording, options.paced)
+                if pump is not None:
+                    pump.stop()
+                pump = floor.BlockPump(recording_blocks(recording, options.paced))
                 source = str(path)
-            else:
+            elif pump is None:
                 # A muted or unplugged microphone delivers zeros: say so in 3 s, not after the call.
-                blocks = stop_on_dead_input(microphone_blocks(options.input_device))
+                pump = floor.BlockPump(stop_on_dead_input(microphone_blocks(options.input_device)))
                 source = "microphone"
             if options.cue and speaker.available:
                 speaker.cue()
             ui.listening(turn.id, source)
             live = LiveTranscription(transcriber)
             chunk_cb: Callable[[Chunk], None] = live.submit_chunk
+            more_turns = n < len(run_turns)
+            judge = _judge(options.listen, live, 0.0, last=not more_turns)
+            tracker = LiveTracker()  # the person's own voice only, tracked while they speak
             capture = listen(
-                blocks, options.listen, on_chunk=chunk_cb, on_progress=ui.progress,
-                spool=staging / f"answer-{n}.pcm",
+                tracker.tap(pump), options.listen, on_chunk=chunk_cb, on_progress=ui.progress,
+                spool=staging / f"answer-{n}.pcm", judge=judge,
             )  # fmt: skip
+            if judge is not None and judge.pauses:
+                v = judge.pauses[-1]
+                log.info("answer %d ended by the judge: wait %.1f s (cue %s, turn model %s)", n, v.wait_s, v.cue,
+                         "n/a" if v.probability is None else f"{v.probability:.2f}")  # fmt: skip
+            while more_turns and capture.ended_by == "silence":
+                # Judged finished: the interviewer replies only if the person stays quiet
+                # until then; speech before the next line reopens the answer.
+                if turn.respond:
+                    loader.wait()
+                    reply = _reply(live.finish(), scenario, options, rng)
+                heard = floor.join(pump.drain())
+                if not floor.has_speech(heard):
+                    capture = floor.extend(capture, heard)
+                    break
+                log.info("the person went on after %.1f s: the answer is reopened", capture.duration)
+                reply = ""
+                previous = capture
+                more = listen(
+                    _chain(heard, pump), options.listen,
+                    on_chunk=floor.shifted(chunk_cb, previous.duration), on_progress=ui.progress,
+                    spool=staging / f"answer-{n}.pcm", judge=_judge(options.listen, live, previous.duration, last=False),
+                )  # fmt: skip
+                capture = floor.extend(previous, more)
             ui.done_listening(capture)
             if capture.ended_by == "interrupted" and capture.audio.size == 0 and not answered:
                 raise KeyboardInterrupt  # Ctrl-C before a single sample: nothing to keep
@@ -265,7 +306,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             answer_name = f"answer-{n}.wav"
             audio_mod.write_wav(staging / answer_name, capture.audio)
             (staging / f"answer-{n}.pcm").unlink(missing_ok=True)
-            answer = _Answer(len(turns), capture, live)
+            answer = _Answer(len(turns), capture, live, tracker=tracker)
             answered.append(answer)
             turns.append(TurnRecord(turn.id, line, interviewer_audio=wav, answer_audio=answer_name, ended_by=capture.ended_by))
             if capture.ended_by in ("interrupted", "device_lost"):
@@ -276,12 +317,9 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                     else "the microphone stopped delivering sound mid-answer; what was captured is saved"
                 )
                 break
-            if turn.respond and n < len(run_turns):
+            if turn.respond and n < len(run_turns) and not reply:
                 loader.wait()
-                question = " ".join(w.text for w in answer.finish())
-                topic, said = reply_to(question, scenario, rng)
-                reply = fill(said, scenario, options.details)
-                log.info("the person asked about %s", topic)
+                reply = _reply(answer.finish(), scenario, options, rng)
     except KeyboardInterrupt:
         if not answered:  # Ctrl-C before anything was recorded: no session, exit 130
             store.discard(staging)
@@ -301,6 +339,9 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
         if not answered:
             store.discard(staging)  # nothing recorded yet: leave no trace
         raise
+    finally:
+        if pump is not None:
+            pump.stop()
 
     # Everything after the last answer ends counts toward the wait the person feels.
     last = answered[-1].capture if answered else None
@@ -325,6 +366,9 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     t1 = time.monotonic()
     report = check(transcripts or [Transcript(text="")], options.profile)
     timings["check_s"] = time.monotonic() - t1
+    t_voice = time.monotonic()
+    report = replace(report, voice=_voice(answered, transcripts, notes))
+    timings["voice_s"] = time.monotonic() - t_voice
     timings["model_load_s"] = loader.seconds
     if last is not None and last.speech_end is not None:
         timings["endpoint_wait_s"] = max(0.0, last.duration - last.speech_end)
@@ -351,6 +395,71 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             f"or blocked; check `voicepractice doctor` (session {session_id} kept)"
         )
     return DrillResult(stored, report, tuple(transcripts), tuple(notes), timings)
+
+
+def _voice(answered: list[_Answer], transcripts: list[Transcript], notes: list[str]) -> Voice | None:
+    """The voice figures over the answered turns; a failure is a note, never a lost session."""
+    turns = []
+    try:
+        for answer, transcript in zip(answered, transcripts, strict=True):
+            if answer.tracker is not None:
+                turns.append((transcript, answer.tracker.finish(answer.capture.audio)))
+        return analyse_turns(turns) if turns else None
+    except Exception as exc:  # the analysis is a bonus on top of the stored answer
+        log.warning("voice analysis failed: %s", exc, exc_info=True)
+        notes.append(f"the voice analysis failed ({type(exc).__name__}: {exc}); the rest of the report is complete")
+        return None
+
+
+def _judge(listen_options: ListenOptions, live: LiveTranscription, offset: float, last: bool) -> EndOfTurn | None:
+    """The end-of-turn judge for an answer (None with a fixed --silence); it reads the live words.
+
+    In the last turn no interviewer line follows, so nothing could reopen an answer
+    that only sounded finished: there only a goodbye ends it quickly.
+    """
+    if listen_options.end_silence_s is not None:
+        return None
+    o = listen_options.endpoint
+    if last:
+        o = replace(o, last_turn=True)
+    return EndOfTurn(o, transcript=lambda t: live.text_through(t + offset))
+
+
+def _chain(first: np.ndarray, rest: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+    if first.size:
+        yield first
+    yield from rest
+
+
+def _reply(words: list[Word], scenario: Scenario, options: DrillOptions, rng: random.Random) -> str:
+    """The interviewer's answer to what the person asked."""
+    topic, said = reply_to(" ".join(w.text for w in words), scenario, rng)
+    log.info("the person asked about %s", topic)
+    return fill(said, scenario, options.details)
+
+
+def _keep_spoken_over(
+    answer: _Answer, heard: np.ndarray, line: str, turns: list[TurnRecord], staging: Path,
+    transcriber: Transcriber, notes: list[str],
+) -> None:  # fmt: skip
+    """Speech heard while the interviewer spoke joins the answer before it; the person is told."""
+    if not floor.has_speech(heard):
+        return
+    offset = answer.capture.duration
+    words = transcriber.words(heard, offset=offset)
+    said = " ".join(w.text for w in words)
+    if not words or floor.is_echo(said, line):
+        log.info("sound during the interviewer's line was its echo (%r): use headphones", said)
+        return
+    answer.capture = floor.extend(answer.capture, heard)
+    answer.spoken_over.extend(words)
+    record = turns[answer.index]
+    if record.answer_audio:
+        audio_mod.write_wav(staging / record.answer_audio, answer.capture.audio)
+    notes.append(
+        f"you spoke while the interviewer was talking after turn {record.turn_id}: "
+        f"“{said}” is kept in that answer; wait for the interviewer to finish next time"
+    )
 
 
 def _skipped_note(recordings: int, answer_turns: int) -> str:

@@ -1,8 +1,10 @@
 """Capture the answer: microphone (or a recording standing in for it) until the person is done.
 
-The answer ends when the person has stopped talking for ``end_silence_s`` (a
-thinking pause is shorter), when they press Enter, at ``max_seconds``, or on
-Ctrl-C, which keeps everything recorded so far. While they speak, each stretch
+The answer ends when the person has finished: by default ``endpoint.EndOfTurn``
+judges each pause (about half a second when the turn sounds and reads finished,
+several seconds when it does not); with ``end_silence_s`` set, after that much
+silence. Enter ends it at once, so do ``max_seconds`` and Ctrl-C, which keeps
+everything recorded so far. While they speak, each stretch
 of speech that ends in a short pause is handed to ``on_chunk`` so it can be
 transcribed before the answer is over. Every block is also appended to a spool
 file on disk, so not even a killed process loses the recording.
@@ -20,12 +22,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
 from .audio import SAMPLE_RATE, Level, level, portaudio, resample
+from .endpoint import EndOfTurn, EndpointOptions
 from .errors import AudioDeviceError
 from .vad import WINDOW, StreamingVad, VadOptions
 
@@ -42,8 +46,11 @@ BLOCK = 1600
 class ListenOptions:
     """When an answer ends and how it is chunked."""
 
-    end_silence_s: float = 2.5
-    """Silence after speech that ends the answer. Long enough for a thinking pause."""
+    end_silence_s: float | None = None
+    """A fixed silence after speech that ends the answer; None (the default) lets
+    ``endpoint.EndOfTurn`` judge each pause (``endpoint`` below)."""
+    endpoint: EndpointOptions = EndpointOptions()
+    """How long to wait at a pause by how finished the turn looks (when ``end_silence_s`` is None)."""
     max_seconds: float = 180.0
     """Hard cap on an answer's length."""
     no_speech_timeout_s: float = 20.0
@@ -57,6 +64,10 @@ class ListenOptions:
     decoded as snapshots instead (see ``Chunk.tentative``)."""
     max_chunk_s: float = 20.0
     """Cut a chunk even without a pause once it is this long (Whisper's window is 30 s)."""
+    snapshot_gap_s: float = 0.15
+    """A pause this long sends a snapshot of the speech so far to be decoded: tiny.en
+    takes about 0.65 s a decode, so starting at once is what makes the words (and
+    the report) ready when the end-of-turn decision fires half a second later."""
     enter_ends: bool = True
     """Pressing Enter ends the answer (when standard input is a terminal)."""
     vad: VadOptions = VadOptions()
@@ -113,6 +124,8 @@ class Progress:
     speaking: bool
     silent_input: bool
     clipping: bool
+    still_listening: bool = False
+    """A long pause: the answer is still open (say so, so nobody thinks they were cut off)."""
 
 
 class _DeviceLost(Exception):
@@ -228,14 +241,19 @@ def listen(
     on_chunk: Callable[[Chunk], None] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     spool: Path | None = None,
+    judge: EndOfTurn | None = None,
 ) -> Capture:
     """Consume ``blocks`` until the answer ends; return everything captured.
 
     ``on_chunk`` receives each stretch of speech as soon as a pause closes it,
     and the last stretch when the answer ends. ``spool`` receives the raw 16-bit
     samples as they arrive (flushed per block) so a killed process loses nothing.
+    ``judge`` decides at each pause whether the answer is over (one is made when
+    ``options.end_silence_s`` is None and none is given).
     """
     o = options or ListenOptions()
+    if o.end_silence_s is None and judge is None:
+        judge = EndOfTurn(o.endpoint)
     vad = StreamingVad(o.vad)
     enter = _EnterKey() if o.enter_ends else None
     parts: list[np.ndarray] = []
@@ -291,6 +309,8 @@ def listen(
                     spool_file = None
             for _prob, is_speech in vad.feed(block):
                 if is_speech and not in_speech:
+                    if judge:
+                        judge.speech()
                     speech.append([vad_pos, vad_pos + WINDOW])
                     if not chunk_has_speech:
                         # Start the chunk a little before the speech, not at the last cut.
@@ -306,7 +326,7 @@ def listen(
                     long_enough = last_speech_end - chunk_start >= o.min_chunk_s * SAMPLE_RATE
                     if gap >= o.chunk_gap_s * SAMPLE_RATE and long_enough:
                         emit_chunk(last_speech_end + gap // 2)
-                    elif gap >= o.chunk_gap_s * SAMPLE_RATE and snapshot_for != last_speech_end and on_chunk:
+                    elif gap >= o.snapshot_gap_s * SAMPLE_RATE and snapshot_for != last_speech_end and on_chunk:
                         # Too short to commit, but if this is the end (Enter), its
                         # words will be ready: decode a snapshot while we wait.
                         snapshot_for = last_speech_end
@@ -315,6 +335,7 @@ def listen(
                         emit_chunk(vad_pos)
                 elif chunk_has_speech and vad_pos - chunk_start >= o.max_chunk_s * SAMPLE_RATE:
                     emit_chunk(vad_pos)
+            silence = (vad_pos - last_speech_end) / SAMPLE_RATE if last_speech_end is not None and not in_speech else 0.0
             if on_progress:
                 lv = level(block)
                 on_progress(
@@ -324,10 +345,17 @@ def listen(
                         speaking=in_speech,
                         silent_input=lv.silent,
                         clipping=lv.clipping,
+                        still_listening=judge.still_listening(silence) if judge and silence else False,
                     )
                 )
             if last_speech_end is not None and not in_speech:
-                if vad_pos - last_speech_end >= o.end_silence_s * SAMPLE_RATE:
+                if judge is not None:
+                    # Smart Turn hears the speech and 0.2 s of the pause, as pipecat feeds it.
+                    upto = last_speech_end + int(0.2 * SAMPLE_RATE)
+                    done = judge.should_end(silence, last_speech_end / SAMPLE_RATE, partial(audio_between, 0, upto))
+                else:
+                    done = o.end_silence_s is not None and silence >= o.end_silence_s
+                if done:
                     ended_by = "silence"
                     break
             if enter and enter.pressed.is_set():

@@ -8,7 +8,10 @@ the session store keeps plain JSON and can read what an older version wrote.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .voice.records import Voice
 
 FindingKind = Literal["core", "extra", "pitfall"]
 CORE_ELEMENTS: tuple[str, ...] = ("interest", "qualifications", "next_steps", "thanks")
@@ -224,6 +227,8 @@ class Report:
     """Core elements first (in ``CORE_ELEMENTS`` order), then extras, then pitfalls."""
     delivery: Delivery
     """Delivery figures."""
+    voice: Voice | None = None
+    """How the answer sounded (pitch, loudness, sentence ends, pace); None for typed text."""
 
     def finding(self, element: str) -> Finding:
         for f in self.findings:
@@ -255,6 +260,7 @@ class Report:
             "extras": {f.element: f.to_dict() for f in self.extras},
             "pitfalls": {f.element: f.to_dict() for f in self.pitfalls},
             "delivery": self.delivery.to_dict(),
+            "voice": self.voice.to_dict() if self.voice is not None else None,
         }
 
     @classmethod
@@ -262,4 +268,9 @@ class Report:
         findings: list[Finding] = []
         for key in ("elements", "extras", "pitfalls"):
             findings.extend(Finding.from_dict(f) for f in data.get(key, {}).values())
-        return cls(findings=tuple(findings), delivery=Delivery.from_dict(data["delivery"]))
+        voice = None
+        if data.get("voice"):
+            from .voice.records import Voice  # here, not at the top: voice/ imports this module
+
+            voice = Voice.from_dict(data["voice"])
+        return cls(findings=tuple(findings), delivery=Delivery.from_dict(data["delivery"]), voice=voice)

@@ -23,6 +23,9 @@ from .labels import at, turn_title
 from .records import Delivery, Finding, Report, Transcript
 from .replay import word_marks, word_style
 from .store import Session, Store
+from .voice.html import CSS as VOICE_CSS
+from .voice.html import JS as VOICE_JS
+from .voice.html import contour_svg, figures_html
 
 CSP = (
     "default-src 'none'; media-src data:; img-src data:; "
@@ -337,6 +340,7 @@ def render(session: Session, previous: Session | None = None) -> str:
             )
         if turn.transcript is not None:
             sec.append(_transcript_html(turn.transcript, r, n, aid if ans else None))
+            sec.append(contour_svg(r.voice if r else None, n, turn.transcript, aid if ans else None))
         elif turn.answer_audio:
             sec.append('<p class="empty">Not transcribed.</p>')
         elif turn.ended_by == "skipped":
@@ -367,6 +371,7 @@ def render(session: Session, previous: Session | None = None) -> str:
         parts.append(
             f'<section class="card" id="delivery-figures"><h2>Delivery</h2>{_delivery_html(r.delivery)}</section>'
         )
+        parts.append(figures_html(r.voice))
     if previous is not None and r is not None and previous.report is not None:
         parts.append(_compare_html(session, previous))
     elif r is not None:
@@ -383,9 +388,9 @@ def render(session: Session, previous: Session | None = None) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="referrer" content="no-referrer">'
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head>\n<body><main>"
+        f"<title>{escape(title)}</title><style>{_CSS}{VOICE_CSS}</style></head>\n<body><main>"
         + "\n".join(parts)
-        + f"</main>\n<script>{_JS}</script></body></html>\n"
+        + f"</main>\n<script>{_JS}{VOICE_JS}</script></body></html>\n"
     )
 
 

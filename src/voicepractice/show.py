@@ -123,6 +123,82 @@ def delivery_table(d: Delivery) -> Table:
     return t
 
 
+def voice_block(v: Any, full: bool = True) -> list[Any]:
+    """The "Voice" lines of the report card: a few figures with their norms, one coaching line.
+
+    Compact (``full=False``): one line of figures and the coaching line."""
+    if v is None:
+        return []
+    if not full:
+        return _voice_line(v)
+    t = Table.grid(padding=(0, 2))
+    t.add_column(no_wrap=True)
+    t.add_column(no_wrap=True)
+    t.add_column(style="dim", no_wrap=True, overflow="ellipsis")
+
+    def style(*names: str) -> str:
+        return "yellow" if any(v.figure(n).verdict in ("low", "high") for n in names) else ""
+
+    pvq, rng = v.figure("pitch_variation"), v.figure("pitch_range_st")
+    if pvq.value is not None and v.judged:
+        value = f"{pvq.value:.2f}" + (f", range {rng.value:.0f} st" if rng.value is not None else "")
+        t.add_row("Pitch variation", Text(value, style=style("pitch_variation", "pitch_range_st", "monotone_stretches")),
+                  "norm ≥ 0.10 (Hincks 2004)")  # fmt: skip
+    else:
+        t.add_row("Pitch", Text(f"{v.voiced_s:.1f} s voiced: too little to judge", style="dim"), "")
+    lvl, spread = v.figure("level_dbfs"), v.figure("loudness_spread_db")
+    if lvl.value is not None:
+        value = f"{lvl.value:.0f} dBFS" + (f", ±{spread.value:.1f} dB" if spread.value is not None else "")
+        t.add_row("Loudness", Text(value, style=style("level_dbfs", "loudness_spread_db")), "steady: ≤ 6 dB between sentences")
+    trail, up = v.figure("trailing_off_share"), v.figure("upspeak_share")
+    ends = []
+    if trail.note and trail.value is not None:
+        ends.append(f"faded {trail.note.split(';')[0].replace(' sentences', '').replace(' sentence', '')}")
+    if up.note and up.value is not None:
+        ends.append(f"rose {up.note.split(';')[0].replace(' statements', '').replace(' statement', '')}")
+    if ends:
+        t.add_row("Sentence ends", Text(" · ".join(ends), style=style("trailing_off_share", "upspeak_share")),
+                  "≥ 10 dB quieter · ≥ 5 st rise")  # fmt: skip
+    pace = v.figure("pace_change")
+    if pace.value is not None and pace.note:
+        first, last = pace.note.split(" wpm first third, ")
+        t.add_row("Pace", Text(f"{first} → {last.replace(' last third', '')} wpm", style=style("pace_change")),
+                  "first → last third")  # fmt: skip
+    parts: list[Any] = [Text("\nVoice", style="bold"), t]
+    if v.coaching:
+        parts.append(Text(f"→ {v.coaching}", style="cyan"))
+    return parts
+
+
+def _voice_line(v: Any) -> list[Any]:
+    t = Text("Voice: ", style="bold")
+    items: list[tuple[str, tuple[str, ...]]] = []
+    pvq = v.figure("pitch_variation")
+    if v.judged and pvq.value is not None:
+        items.append((f"pitch variation {pvq.value:.2f} (≥ 0.10)", ("pitch_variation", "monotone_stretches")))
+    else:
+        items.append((f"{v.voiced_s:.1f} s voiced: too little to judge pitch", ()))
+    spread = v.figure("loudness_spread_db")
+    if spread.value is not None:
+        items.append((f"loudness ±{spread.value:.1f} dB", ("loudness_spread_db", "level_dbfs")))
+    for name, word in (("trailing_off_share", "faded"), ("upspeak_share", "rose")):
+        f = v.figure(name)
+        if f.value is not None and f.note:
+            items.append((f"{word} {f.note.split(';')[0].split(' ')[0]}/{f.note.split(';')[0].split(' ')[2]}", (name,)))
+    pace = v.figure("pace_change")
+    if pace.verdict == "high":
+        items.append(("rushed at the end", ("pace_change",)))
+    for i, (value, names) in enumerate(items):
+        if i:
+            t.append(" · ", style="dim")
+        bad = any(v.figure(n).verdict in ("low", "high") for n in names)
+        t.append(value, style="yellow" if bad else "")
+    out: list[Any] = [t]
+    if v.coaching:
+        out.append(Text(f"  → {v.coaching}", style="cyan"))
+    return out
+
+
 def _findings_grid(label_style: str = "") -> Table:
     """Three columns: mark, label, quotes and coaching."""
     t = Table.grid(padding=(0, 1))
@@ -264,11 +340,13 @@ def report_card(
         parts += _extras_section(report, turn_names)
         parts += _pitfalls_section(report, turn_names, full)
         parts += [Text("\nDelivery", style="bold"), delivery_table(report.delivery)]
+        parts += voice_block(report.voice, full)
         parts += _said_section(transcripts, turn_names)
     else:
         parts += _fix_first_section(report)
         parts += _pitfalls_section(report, turn_names, full)
         parts.append(delivery_line(report.delivery))
+        parts += voice_block(report.voice, full)
         if not any(tr.text.strip() for tr in transcripts):
             parts.append(Text("Nothing was heard in the answer.", style="yellow"))
     for n in notes:
@@ -320,7 +398,7 @@ class LiveMeter:
         meter = "█" * bars + "·" * (20 - bars)
         warn = "  no sound from the microphone!" if self._watch.sustained_silence else ""
         warn = "  too loud: clipping!" if p.clipping else warn
-        state = "speaking" if p.speaking else "        "
+        state = "speaking" if p.speaking else ("still listening" if p.still_listening else "        ")
         self.console.file.write(f"\r  {clock(p.elapsed):>7}  {meter}  {state}{warn:<32}")
         self.console.file.flush()
         self._drawn = True

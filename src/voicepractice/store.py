@@ -167,10 +167,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX sessions_scenario ON sessions(scenario, created_at);
         """,
     ),
+    (
+        # History's voice trend: pitch variation and the voice's biggest issue per session.
+        "0003_voice_columns",
+        """
+        ALTER TABLE sessions ADD COLUMN pitch_variation REAL;
+        ALTER TABLE sessions ADD COLUMN voice_issue TEXT;
+        """,
+    ),
 ]
 
 # Migrations after which every indexed session is re-read from its folder to fill new columns.
-_BACKFILL_AFTER = {"0002_trend_columns"}
+_BACKFILL_AFTER = {"0002_trend_columns", "0003_voice_columns"}
 
 
 def new_session_id(now: datetime | None = None) -> str:
@@ -343,10 +351,11 @@ class Store:
 
     def _index(self, conn: sqlite3.Connection, s: Session) -> None:
         d = s.report.delivery if s.report else None
+        voice = s.report.voice if s.report else None
         conn.execute(
             "INSERT OR REPLACE INTO sessions (id, created_at, scenario, status, score, duration_s,"
-            " words_per_minute, filler_count, elements, fillers_per_minute, turn_count)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " words_per_minute, filler_count, elements, fillers_per_minute, turn_count, pitch_variation, voice_issue)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 s.id,
                 s.created_at,
@@ -359,6 +368,8 @@ class Store:
                 json.dumps({f.element: f.found for f in s.report.core} if s.report else {}),
                 d.fillers_per_minute if d else None,
                 len(s.turns),
+                voice.figure("pitch_variation").value if voice and voice.judged else None,
+                voice.issue if voice else None,
             ),
         )
 

@@ -415,10 +415,12 @@ class LiveTranscription:
         self._snapshot: tuple[float, float | None, Future[list[Word]]] | None = None
         self._lock = threading.Lock()  # _collect runs on the model thread and in finish()
         self._adopted: set[tuple[float, float | None]] = set()
+        self._covered: float | None = None  # the speech end the last submitted audio reaches
         self.reused_snapshots = 0
 
     def submit(self, audio: np.ndarray, offset: float, speech_until: float | None = None, tentative: bool = False) -> None:
         with self._lock:
+            self._covered = speech_until
             snap = self._snapshot
             if tentative:
                 key = (offset, speech_until)
@@ -455,6 +457,22 @@ class LiveTranscription:
         with self._lock:
             while self._pending and self._pending[0].done():
                 self._words.extend(self._pending.pop(0).result() or [])
+
+    def text_through(self, speech_until: float, wait: bool = False) -> str | None:
+        """The words heard up to ``speech_until`` seconds, or None while they are still being decoded.
+
+        The end-of-turn judge reads the transcript at a pause through this; with
+        ``wait`` it blocks until the decode is done (the benchmark's unpaced runs).
+        """
+        with self._lock:
+            if self._covered is None or self._covered < speech_until - 1e-6:
+                return None
+            futures = list(self._pending) + ([self._snapshot[2]] if self._snapshot else [])
+            committed = list(self._words)
+        if not wait and not all(f.done() for f in futures):
+            return None
+        words = committed + [w for f in futures for w in (f.result() or [])]
+        return " ".join(w.text for w in words)
 
     def finish(self) -> list[Word]:
         with self._lock:

@@ -79,6 +79,10 @@ class Trend:
     words_per_minute: tuple[float | None, ...]
     fillers_per_minute: tuple[float | None, ...]
     scores: tuple[int | None, ...]
+    pitch_variation: tuple[float | None, ...] = ()
+    """Per session: pitch variation (SD/mean F0) when the voice could be judged."""
+    voice_issues: tuple[str | None, ...] = ()
+    """Per session: the voice's biggest issue (a ``VOICE_NORMS`` name), or None."""
     left_out: dict[str, int] = field(default_factory=dict)
     """How many sessions of each other status were left out of the trend."""
 
@@ -88,10 +92,16 @@ class Trend:
             "left_out": dict(self.left_out),
             "elements": {k: {"hit": v, "of": self.sessions} for k, v in self.hits.items()},
             "series": [
-                {"id": i, "created_at": d, "score": s, "words_per_minute": w, "fillers_per_minute": f}
-                for i, d, s, w, f in zip(self.ids, self.dates, self.scores, self.words_per_minute, self.fillers_per_minute, strict=True)
+                {"id": i, "created_at": d, "score": s, "words_per_minute": w, "fillers_per_minute": f,
+                 "pitch_variation": pv, "voice_issue": vi}
+                for i, d, s, w, f, pv, vi in zip(self.ids, self.dates, self.scores, self.words_per_minute,
+                                                 self.fillers_per_minute, self._pad(self.pitch_variation),
+                                                 self._pad(self.voice_issues), strict=True)
             ],
         }  # fmt: skip
+
+    def _pad(self, series: tuple[Any, ...]) -> tuple[Any, ...]:
+        return series if len(series) == self.sessions else (None,) * self.sessions
 
 
 def fillers_per_minute(row: dict[str, Any]) -> float | None:
@@ -152,6 +162,8 @@ def trend(rows: Sequence[dict[str, Any]]) -> Trend:
         words_per_minute=tuple(r.get("words_per_minute") for r in usable),
         fillers_per_minute=tuple(fillers_per_minute(r) for r in usable),
         scores=tuple(r.get("score") for r in usable),
+        pitch_variation=tuple(r.get("pitch_variation") for r in usable),
+        voice_issues=tuple(r.get("voice_issue") for r in usable),
         left_out=dict(Counter(st for st in map(session_status, rows) if st != "complete")),
     )
 
@@ -176,7 +188,8 @@ def plot(t: Trend, path: Path) -> Path:
         raise VoicePracticeError("no complete sessions to plot: run `voicepractice drill` first")
     x = list(range(1, t.sessions + 1))
     labels = [d[5:16].replace("T", " ") for d in t.dates]
-    fig, axes = plt.subplots(3, 1, figsize=(8, 7), sharex=True)
+    voice = any(v is not None for v in t.pitch_variation)
+    fig, axes = plt.subplots(4 if voice else 3, 1, figsize=(8, 9 if voice else 7), sharex=True)
     axes[0].plot(
         x, [s if s is not None else float("nan") for s in t.scores], marker="o", color="tab:green"
     )
@@ -197,7 +210,14 @@ def plot(t: Trend, path: Path) -> Path:
         color="tab:purple",
     )
     axes[2].set_ylabel("fillers / min")
-    axes[2].set_xticks(x, labels, rotation=45, ha="right", fontsize="small")
+    if voice:
+        from .voice.norms import PVQ_LOW
+
+        axes[3].plot(x, [v if v is not None else float("nan") for v in t.pitch_variation], marker="o", color="tab:orange")
+        axes[3].axhline(PVQ_LOW, color="tab:orange", alpha=0.4, linestyle="--", label="flatter than this: monotone")
+        axes[3].set_ylabel("pitch variation")
+        axes[3].legend(loc="upper left", fontsize="small")
+    axes[-1].set_xticks(x, labels, rotation=45, ha="right", fontsize="small")
     fig.suptitle(f"voicepractice: your last {t.sessions} sessions")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

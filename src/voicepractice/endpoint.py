@@ -1,0 +1,336 @@
+"""End of turn: has the person finished their answer, or are they only thinking?
+
+Three signals, combined in ``required_silence``:
+
+* how long the silence has lasted (the VAD in ``listen``);
+* **Smart Turn v3.2** (pipecat-ai, BSD-2-Clause), an acoustic model that hears
+  *how* the speech ended: a finished sentence, a falling pitch, a question,
+  versus a voice left hanging mid-clause. It reads the last 8 s as Whisper
+  log-mel features and gives the probability that the turn is complete;
+* what the streaming transcript says at the pause: a question, thanks or a
+  goodbye at the end means finished; a trailing "and", "so", "because", "um"
+  or a word that cannot end a clause ("the", "to", "my"...) means not yet.
+
+A turn that looks finished ends after about half a second of silence; one that
+does not is given several seconds. The model file ships inside the
+``pipecat-ai`` wheel; it is located without importing pipecat (whose import
+pulls in much more than we need) and run with our own onnxruntime session.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from .audio import SAMPLE_RATE
+from .errors import ModelError
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = ("audio", "turn", "smart_turn", "data", "smart-turn-v3.2-cpu.onnx")
+"""Where the model sits inside the ``pipecat`` package."""
+WINDOW_S = 8
+"""Smart Turn reads the last 8 s (shorter audio is zero-padded in front)."""
+
+Cue = Literal["finished", "question", "goodbye", "unfinished"] | None
+"""What the words at a pause say: "question" and "goodbye" are finished turns of a kind
+that matters in the last turn."""
+
+
+@dataclass(frozen=True)
+class EndpointOptions:
+    """How long to wait at a pause, by how finished the turn looks."""
+
+    quick_s: float = 0.5
+    """Silence that ends a turn that looks finished."""
+    statement_s: float = 1.0
+    """Silence that ends a turn the voice says is finished while the words say neither way.
+
+    A trade-off, measured by bench/endpoint.py on its dev sources: read speech cut
+    mid-sentence sounds (and, to tiny.en, reads) as finished as a real end, so
+    0.5 s cut 7 of 27 thinking pauses and 2.0 s cut 2, at a median wait of 0.7 s
+    and 2.2 s. 1.0 s waits a second on a plain statement; a question, thanks or a
+    goodbye still ends after ``quick_s``."""
+    hold_s: float = 3.5
+    """Silence that ends a turn that does not (longer than a thinking pause)."""
+    hold_unfinished_s: float = 5.0
+    """...and one whose words are left hanging ("and", "so", "um"): the cap."""
+    confident: float = 0.95
+    """Smart Turn probability at or above which the turn counts as finished on sound alone
+    (0.8 before tuning, the first run below)."""
+    lenient: float = 0.3
+    """...and at or above which it counts when the words say finished too."""
+    check_after_s: float = 0.2
+    """Silence after which the acoustic model is asked (as pipecat does, at its VAD's stop)."""
+    still_listening_after_s: float = 1.0
+    """From this much silence on, the live line says it is still listening."""
+    last_turn: bool = False
+    """No interviewer line follows, so nothing could reopen an answer ended too early:
+    only a goodbye ends it after ``quick_s``, a question after ``statement_s``, and
+    anything else waits ``hold_s`` (thanks often opens a close: "Thank you for your
+    time. [pause] I'm very interested...")."""
+
+
+# ---------------------------------------------------------------- the acoustic model
+
+
+def model_path() -> Path:
+    """The Smart Turn ONNX file inside the installed pipecat-ai package (not imported)."""
+    spec = importlib.util.find_spec("pipecat")  # a top-level name: found without running its code
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("the end-of-turn model needs the pipecat-ai package: run `make install`")
+    path = Path(next(iter(spec.submodule_search_locations))).joinpath(*MODEL_FILE)
+    if not path.is_file():
+        raise ModelError(f"pipecat-ai holds no {path.name}: reinstall it (pip install 'pipecat-ai>=1.14,<2')")
+    return path
+
+
+class TurnModel:
+    """Smart Turn v3.2 on one onnxruntime session with one thread (the other core decodes)."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            import onnxruntime as ort
+            from faster_whisper.feature_extractor import FeatureExtractor
+        except ImportError as exc:
+            raise ModelError("the end-of-turn model needs onnxruntime and faster-whisper: run `make install`") from exc
+        so = ort.SessionOptions()
+        so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        so.inter_op_num_threads = 1
+        so.intra_op_num_threads = 1
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        try:
+            self._session = ort.InferenceSession(str(path), sess_options=so, providers=["CPUExecutionProvider"])
+        except Exception as exc:
+            raise ModelError(f"cannot load the end-of-turn model {path}: {exc}") from exc
+        self._features = FeatureExtractor(feature_size=80, chunk_length=WINDOW_S)
+        self._lock = threading.Lock()  # one run at a time: the session has one thread
+
+    def features(self, audio: np.ndarray) -> np.ndarray:
+        """Whisper log-mel features (80 x 800) of the last 8 s, as Smart Turn was trained on.
+
+        The window is zero-padded in front, then normalised to zero mean and unit
+        variance over the whole 8 s (pipecat's ``local_smart_turn_v3.py`` pads
+        before its ``_whisper_features`` normalises); faster-whisper's extractor
+        without its own padding then yields exactly the 800 frames the model takes.
+        """
+        n = WINDOW_S * SAMPLE_RATE
+        x = np.asarray(audio, dtype=np.float32)[-n:]
+        if x.size < n:
+            x = np.pad(x, (n - x.size, 0))
+        x = (x - x.mean()) / np.sqrt(x.var() + 1e-7)
+        return np.asarray(self._features(x, padding=0), dtype=np.float32)
+
+    def probability(self, audio: np.ndarray) -> float:
+        """How likely the speech in ``audio`` (16 kHz, ending now) is a finished turn."""
+        feats = self.features(audio)[None, :, :]
+        with self._lock:
+            out = self._session.run(None, {"input_features": feats})
+        return float(np.asarray(out[0]).reshape(-1)[0])
+
+
+@lru_cache(maxsize=1)
+def load_turn_model() -> TurnModel:
+    """The one Smart Turn session of this process."""
+    return TurnModel(model_path())
+
+
+def preload_turn_model() -> threading.Thread:
+    """Load the model in the background (while the interviewer speaks); errors surface at first use."""
+
+    def run() -> None:
+        try:
+            load_turn_model().probability(np.zeros(SAMPLE_RATE, np.float32))
+        except ModelError as exc:
+            log.debug("end-of-turn model not available: %s", exc)
+
+    thread = threading.Thread(target=run, name="turn-model-load", daemon=True)
+    thread.start()
+    return thread
+
+
+# ---------------------------------------------------------------- what the words say
+
+_FINISHED_END = re.compile(
+    r"(thank(s| you)( (so|very) much)?( for (your|the) time( today)?)?|"
+    r"(good)?bye( now)?|take care|have a (great|good|nice|lovely) (day|one|evening|weekend|afternoon|morning|night)|"
+    r"(great|nice|good) (talking|speaking) (to|with) you|"
+    r"talk (to you )?soon|cheers|that'?s (all|it)( from me)?|"
+    r"i appreciate it|appreciate (it|your time)|see you)$"
+)
+"""Closings that finish a turn when they come last."""
+
+_GOODBYE_END = re.compile(
+    r"((good)?bye( now)?|take care|have a (great|good|nice|lovely) (day|one|evening|weekend|afternoon|morning|night)|"
+    r"talk (to you )?soon|see you)$"
+)
+
+_UNFINISHED_LAST = frozenset(
+    """
+    and or but so because cause cuz since although though whereas if unless until whether
+    plus um uh er erm hmm basically
+    the a an my your our their his her its these those some every each
+    to of at with from by into onto between during than
+    i we they he she i'm i've i'd i'll we're we've we'd they're it's there's
+    very really quite just
+    """.split()
+)
+"""Words a sentence does not end on: a conjunction, a filler, an article, a preposition..."""
+
+_WORD = re.compile(r"[a-z']+")
+
+
+def transcript_cue(text: str) -> Cue:
+    """What the words at a pause say about the turn: finished, unfinished, or nothing."""
+    stripped = text.strip().lower()
+    if not stripped:
+        return None
+    if stripped.endswith("?"):
+        return "question"  # a question hands the turn over
+    if stripped.endswith("!") and _GOODBYE_END.search(" ".join(_WORD.findall(stripped)[-8:])):
+        return "goodbye"
+    if stripped.endswith((",", "...", "…", "-", "—")):
+        return "unfinished"
+    words = _WORD.findall(stripped)
+    if not words:
+        return None
+    tail = " ".join(words[-8:])
+    if _GOODBYE_END.search(tail):
+        return "goodbye"
+    if _FINISHED_END.search(tail):
+        return "finished"
+    if words[-1] in _UNFINISHED_LAST:
+        return "unfinished"
+    return None
+
+
+# ---------------------------------------------------------------- the decision
+
+
+def required_silence(probability: float | None, cue: Cue, o: EndpointOptions) -> float:
+    """Seconds of silence after which the turn ends, given what the model and the words say.
+
+    The words veto: a hanging "and" or "the" holds the turn however the voice
+    sounded, because an unfinished sentence is what a thinking pause looks like.
+    """
+    if cue == "unfinished":
+        return o.hold_unfinished_s
+    if o.last_turn:
+        return {"goodbye": o.quick_s, "question": o.statement_s}.get(cue or "", o.hold_s)
+    if cue is not None and (probability is None or probability >= o.lenient):
+        return o.quick_s
+    if probability is not None and probability >= o.confident:
+        return o.statement_s
+    return o.hold_s
+
+
+@dataclass(frozen=True)
+class PauseVerdict:
+    """What the judge made of one pause (for the bench and the logs)."""
+
+    speech_end: float
+    """Seconds into the answer where the speech before the pause ended."""
+    probability: float | None
+    """Smart Turn's probability that the turn is finished (None: model unavailable)."""
+    text: str | None
+    """The transcript up to the pause (None: not decoded yet)."""
+    cue: Cue
+    wait_s: float
+    """Silence required before the turn ends."""
+
+
+class EndOfTurn:
+    """Judges each pause of one answer; ``listen`` asks it after every VAD window of silence.
+
+    ``transcript`` returns the words heard up to a given speech end once they are
+    decoded (None while they are not): the judge waits for them before ending a
+    turn early, so when it fires the report's words are ready too.
+    """
+
+    def __init__(
+        self,
+        options: EndpointOptions | None = None,
+        model: TurnModel | None | Literal["load"] = "load",
+        transcript: Callable[[float], str | None] | None = None,
+    ) -> None:
+        self.options = options or EndpointOptions()
+        self._model_arg = model
+        self.transcript = transcript
+        self.pauses: list[PauseVerdict] = []
+        """The pause that ended the turn (one entry; more when a caller keeps judging)."""
+        self.trace: list[tuple[float, float | None, str | None]] = []
+        """Every pause judged: (speech end, probability, words so far), for the benchmark and the logs."""
+        self._speech_end: float | None = None
+        self._probability: float | None = None
+        self._asked = False
+
+    def _model(self) -> TurnModel | None:
+        if self._model_arg == "load":
+            try:
+                self._model_arg = load_turn_model()
+            except ModelError as exc:
+                log.warning("%s; ending turns on the words and silence alone", exc)
+                self._model_arg = None
+        return self._model_arg if isinstance(self._model_arg, TurnModel) else None
+
+    def speech(self) -> None:
+        """The person is speaking (again): any pending judgement is void."""
+        self._speech_end = None
+        self._asked = False
+
+    def should_end(self, silence_s: float, speech_end: float, audio: Callable[[], np.ndarray]) -> bool:
+        """True when ``silence_s`` of silence after speech ending at ``speech_end`` ends the turn.
+
+        ``audio`` gives the answer so far, for the acoustic model (asked once per pause).
+        """
+        o = self.options
+        if self._speech_end != speech_end:
+            self._speech_end, self._asked, self._probability = speech_end, False, None
+        if silence_s < o.check_after_s:
+            return False
+        if not self._asked:
+            # Asked early (0.2 s) so its answer is in before the quickest end (0.5 s).
+            self._asked = True
+            model = self._model()
+            self._probability = model.probability(audio()) if model else None
+        if silence_s < o.quick_s:
+            return False
+        if not self.trace or self.trace[-1][0] != speech_end:
+            self.trace.append((speech_end, self._probability, None))
+        if silence_s >= o.hold_unfinished_s:
+            self._record(None, None, o.hold_unfinished_s)
+            return True
+        if self._probability is not None and self._probability < o.lenient and silence_s < o.hold_s:
+            return False  # sounds unfinished: whatever the words say, hold on (no need to wait for them)
+        text = self.transcript(speech_end) if self.transcript else ""
+        if text is None:
+            return False  # the words are still being decoded: ending now would make the report wait
+        if self.trace[-1][2] is None:
+            self.trace[-1] = (speech_end, self._probability, text)
+        cue = transcript_cue(text)
+        wait = required_silence(self._probability, cue, o)
+        if silence_s >= wait:
+            self._record(text, cue, wait)
+            return True
+        return False
+
+    def _record(self, text: str | None, cue: Cue, wait: float) -> None:
+        assert self._speech_end is not None
+        self.pauses.append(PauseVerdict(self._speech_end, self._probability, text, cue, wait))
+
+    def still_listening(self, silence_s: float) -> bool:
+        """A long pause: tell the person the answer is still open."""
+        return silence_s >= self.options.still_listening_after_s
+
+    def describe(self) -> dict[str, Any]:
+        last = self.pauses[-1] if self.pauses else None
+        return {} if last is None else {"probability": last.probability, "cue": last.cue, "wait_s": last.wait_s}

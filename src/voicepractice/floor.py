@@ -1,0 +1,172 @@
+"""Who has the floor: nothing the person says between or over the interviewer's lines is lost.
+
+The microphone (or the recording standing in for it) is read by a ``BlockPump``
+thread for the whole drill, so sound keeps arriving while the drill prepares
+the interviewer's reply and while the interviewer speaks. Then:
+
+* speech that starts after an answer was judged finished but before the
+  interviewer's next line begins **reopens** the answer (``reopen``): the person
+  had only paused;
+* speech heard while the interviewer was speaking is **kept** in the answer
+  before it (``overlap``), and the person is told, unless its words are the
+  interviewer's own line coming back through laptop speakers (echo): the
+  product expects headphones, and on speakers the echo is recognised by its
+  words matching the line just played, and dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+import numpy as np
+
+from .audio import SAMPLE_RATE, level
+from .listen import Capture, Chunk
+
+log = logging.getLogger(__name__)
+
+MIN_SPEECH_S = 0.25
+"""Less speech than this in a stretch (a cough, a click) does not reopen an answer."""
+ECHO_SIMILARITY = 75
+"""rapidfuzz partial ratio above which words heard during a line are that line's echo."""
+
+
+class BlockPump:
+    """Reads a block iterator on its own thread so nothing is missed while the drill does other work.
+
+    Iterating over the pump yields the blocks in order (waiting for the next);
+    ``drain`` takes whatever has arrived without waiting. An error raised by the
+    source (a lost device) is raised again to the consumer, in order.
+    """
+
+    _END = object()
+
+    def __init__(self, blocks: Iterator[np.ndarray]) -> None:
+        self._source = blocks
+        self._queue: queue.Queue[object] = queue.Queue()
+        self._stop = threading.Event()
+        self._ended = False
+        self._thread = threading.Thread(target=self._run, name="block-pump", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for block in self._source:
+                if self._stop.is_set():
+                    break
+                self._queue.put(block)
+        except BaseException as exc:  # re-raised in the consumer's thread
+            self._queue.put(exc)
+        finally:
+            self._queue.put(self._END)
+            close = getattr(self._source, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except Exception:  # noqa: BLE001 - a generator already closing
+                    log.debug("closing the block source failed", exc_info=True)
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return self
+
+    def __next__(self) -> np.ndarray:
+        if self._ended:
+            raise StopIteration
+        while True:
+            try:
+                item = self._queue.get(timeout=0.2)  # a timeout keeps Ctrl-C responsive
+                break
+            except queue.Empty:
+                continue
+        if item is self._END:
+            self._ended = True
+            raise StopIteration
+        if isinstance(item, BaseException):
+            self._ended = True
+            raise item
+        assert isinstance(item, np.ndarray)
+        return item
+
+    def drain(self) -> list[np.ndarray]:
+        """Every block that has arrived, without waiting (an error or the end stays queued)."""
+        out: list[np.ndarray] = []
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return out
+            if not isinstance(item, np.ndarray):
+                self._requeue_front(item)
+                return out
+            out.append(item)
+
+    def _requeue_front(self, item: object) -> None:
+        with self._queue.mutex:
+            self._queue.queue.appendleft(item)
+            self._queue.not_empty.notify()
+
+    def stop(self) -> None:
+        # Not named close(): ``yield from pump`` in a generator that is dropped would call it.
+        self._stop.set()
+
+
+def speech_seconds(audio: np.ndarray) -> float:
+    """Seconds the VAD hears as speech in ``audio``."""
+    from .vad import WINDOW, StreamingVad
+
+    if audio.size < WINDOW:
+        return 0.0
+    vad = StreamingVad()
+    return sum(1 for _, speaking in vad.feed(audio) if speaking) * WINDOW / SAMPLE_RATE
+
+
+def has_speech(audio: np.ndarray) -> bool:
+    return speech_seconds(audio) >= MIN_SPEECH_S
+
+
+def join(blocks: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+
+
+def extend(first: Capture, more: Capture | np.ndarray) -> Capture:
+    """``first`` followed by ``more`` (another capture, or raw audio with no decision of its own)."""
+    offset = first.duration
+    if isinstance(more, np.ndarray):
+        audio = np.concatenate([first.audio, more])
+        return replace(first, audio=audio, level=level(audio))
+    audio = np.concatenate([first.audio, more.audio])
+    return Capture(
+        audio=audio,
+        ended_by=more.ended_by,
+        speech=first.speech + tuple((a + offset, b + offset) for a, b in more.speech),
+        level=level(audio),
+        speech_end=first.speech_end if more.speech_end is None else more.speech_end + offset,
+        ended_at=more.ended_at,
+    )
+
+
+def shifted(on_chunk: Callable[[Chunk], None], offset: float) -> Callable[[Chunk], None]:
+    """``on_chunk`` for a continuation: chunk times measured from the start of the whole answer."""
+
+    def call(chunk: Chunk) -> None:
+        on_chunk(
+            replace(
+                chunk,
+                offset=chunk.offset + offset,
+                speech_until=None if chunk.speech_until is None else chunk.speech_until + offset,
+            )
+        )
+
+    return call
+
+
+def is_echo(heard: str, line: str) -> bool:
+    """Words heard during the interviewer's line that are that line (laptop speakers into the mic)."""
+    from rapidfuzz import fuzz
+
+    heard = heard.strip().lower()
+    return bool(heard) and fuzz.partial_ratio(heard, line.lower()) >= ECHO_SIMILARITY

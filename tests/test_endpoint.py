@@ -1,0 +1,181 @@
+"""The end-of-turn decision: transcript cues, the policy, Smart Turn's input, and the judge's waiting."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from voicepractice.audio import SAMPLE_RATE, load_audio
+from voicepractice.endpoint import (
+    EndOfTurn,
+    EndpointOptions,
+    load_turn_model,
+    model_path,
+    required_silence,
+    transcript_cue,
+)
+
+from conftest import FIXTURES
+
+OPTS = EndpointOptions()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What are the next steps in the process?",
+        "Thank you so much for your time today.",
+        "Thanks again. Bye!",
+        "It was great talking to you. Have a good afternoon.",
+        "I really appreciate it",
+        "Okay, thank you",
+    ],
+)
+def test_a_question_thanks_or_goodbye_finishes_the_turn(text: str) -> None:
+    assert transcript_cue(text) in ("finished", "question", "goodbye")
+    assert (transcript_cue(text) == "question") == text.endswith("?")
+    assert (transcript_cue(text) == "goodbye") == any(w in text for w in ("Bye", "afternoon"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have five years of experience and",
+        "I think I'd be a good fit because",
+        "So,",
+        "I led the migration, um",
+        "My background is in the",
+        "I'd love to hear more about the team, and...",
+        "I've spent most of my time working with",
+    ],
+)
+def test_a_trailing_conjunction_filler_or_open_clause_holds_the_turn(text: str) -> None:
+    assert transcript_cue(text) == "unfinished"
+
+
+@pytest.mark.parametrize("text", ["", "I led the migration of our billing system.", "That sounds great"])
+def test_a_plain_statement_says_nothing_either_way(text: str) -> None:
+    assert transcript_cue(text) is None
+
+
+def test_policy_quick_only_when_the_turn_looks_finished() -> None:
+    assert required_silence(0.97, None, OPTS) == OPTS.statement_s  # the voice alone: a little longer
+    assert required_silence(0.97, "goodbye", OPTS) == OPTS.quick_s
+    assert required_silence(0.5, "finished", OPTS) == OPTS.quick_s
+    assert required_silence(0.5, None, OPTS) == OPTS.hold_s  # unsure, and the words say nothing
+    assert required_silence(0.05, "finished", OPTS) == OPTS.hold_s  # the voice is left hanging
+    # The words veto a confident model: "and" at a pause is a thinking pause.
+    assert required_silence(0.99, "unfinished", OPTS) == OPTS.hold_unfinished_s
+    assert required_silence(None, "finished", OPTS) == OPTS.quick_s
+    assert required_silence(None, None, OPTS) == OPTS.hold_s
+    last = replace(OPTS, last_turn=True)  # nothing could reopen it: only a goodbye is quick
+    assert required_silence(0.99, "goodbye", last) == OPTS.quick_s
+    assert required_silence(0.99, "question", last) == OPTS.statement_s
+    assert required_silence(0.99, "finished", last) == required_silence(0.99, None, last) == OPTS.hold_s
+    assert required_silence(0.99, "unfinished", last) == OPTS.hold_unfinished_s
+    assert OPTS.quick_s <= 0.8 and OPTS.hold_s >= 3.0 and OPTS.hold_unfinished_s >= OPTS.hold_s
+
+
+def test_features_match_pipecats_own_extractor() -> None:
+    """faster-whisper's extractor on the normalised 8 s window gives Smart Turn's training features."""
+    spec = importlib.util.spec_from_file_location("st_features", model_path().parents[1] / "_whisper_features.py")
+    assert spec and spec.loader
+    upstream = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(upstream)
+    audio = load_audio(FIXTURES / "strong_close.flac")
+    for clip in (audio[: 3 * SAMPLE_RATE], audio):  # shorter than the window (padded in front) and longer
+        n = 8 * SAMPLE_RATE
+        window = np.pad(clip[-n:], (max(0, n - clip.size), 0))
+        expected = upstream.compute_whisper_log_mel_features(window, do_normalize=True)
+        ours = load_turn_model().features(clip)
+        assert ours.shape == expected.shape == (80, 800)
+        assert np.abs(ours - expected).max() < 1e-3
+
+
+def test_model_gives_a_probability_and_silence_alone_is_not_a_turn() -> None:
+    model = load_turn_model()
+    speech = load_audio(FIXTURES / "strong_close.flac")
+    p = model.probability(speech)
+    assert 0.0 <= p <= 1.0
+    assert model.probability(speech) == pytest.approx(p)  # deterministic
+
+
+class _Words:
+    """The transcript as the judge sees it: None until 'decoded'."""
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+        self.asked: list[float] = []
+
+    def __call__(self, speech_end: float) -> str | None:
+        self.asked.append(speech_end)
+        return self.text
+
+
+def _audio() -> np.ndarray:
+    return load_audio(FIXTURES / "strong_close.flac")[: 4 * SAMPLE_RATE]
+
+
+def test_judge_waits_for_the_words_before_ending_early() -> None:
+    words = _Words(None)
+    judge = EndOfTurn(transcript=words)
+    judge._probability = None
+    # A model that is sure the turn is over still waits for the words, so the report is ready.
+    judge._model_arg = None
+    assert not judge.should_end(0.6, 3.0, _audio)
+    assert not judge.should_end(2.0, 3.0, _audio)
+    words.text = "What are the next steps?"
+    assert judge.should_end(2.1, 3.0, _audio)
+    assert judge.pauses[-1].cue == "question" and judge.pauses[-1].wait_s == OPTS.quick_s
+
+
+def test_judge_holds_a_hanging_clause_and_new_speech_resets_it() -> None:
+    words = _Words("I have been working on data pipelines and")
+    judge = EndOfTurn(transcript=words, model=None)
+    assert not judge.should_end(0.6, 3.0, _audio)
+    assert not judge.should_end(OPTS.hold_s + 0.1, 3.0, _audio)
+    assert judge.should_end(OPTS.hold_unfinished_s, 3.0, _audio)  # the cap: never waits forever
+    judge.speech()
+    words.text = "Thank you so much."
+    assert not judge.should_end(0.3, 5.0, _audio)
+    assert judge.should_end(0.5, 5.0, _audio)
+    assert judge.still_listening(1.5) and not judge.still_listening(0.3)
+
+
+def test_judge_asks_the_real_model_once_per_pause() -> None:
+    judge = EndOfTurn(transcript=lambda t: "")
+    calls: list[int] = []
+
+    def audio() -> np.ndarray:
+        calls.append(1)
+        return _audio()
+
+    for silence in (0.1, 0.5, 0.6, 0.7):
+        judge.should_end(silence, 3.0, audio)
+    assert len(calls) == 1
+    assert judge.trace and 0.0 <= (judge.trace[0][1] or 0.0) <= 1.0
+
+
+def test_a_recording_with_a_long_thinking_pause_is_not_cut(vp, tmp_path, fixture_manifest) -> None:
+    """The issue's case: a single --answer with a 2.75 s pause lost everything after it."""
+    from pathlib import Path
+
+    from voicepractice.audio import write_wav
+
+    meta = fixture_manifest["thinking_pause"]
+    audio = load_audio(FIXTURES / meta["file"])
+    mid = int(sum(meta["pauses"][0]) / 2 * SAMPLE_RATE)
+    longer = np.concatenate([audio[:mid], np.full(int(0.75 * SAMPLE_RATE), 1e-4, np.float32), audio[mid:]])
+    answer = write_wav(tmp_path / "pause.wav", longer)
+    one_turn = Path(__file__).parent / "data" / "one_turn.toml"
+    r = vp("drill", "--answer", str(answer), "--scenario", str(one_turn), "--no-cue", "--json")
+    assert r.code == 0, r.err
+    import json
+
+    turn = json.loads(r.out)["turns"][-1]
+    text = turn["transcript"]["text"].lower()
+    assert "thank you" in text and "interested" in text and "next steps" in text, text
+    assert turn["ended_by"] in ("silence", "end_of_recording")  # the fixture ends 2.5 s after the last word

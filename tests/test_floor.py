@@ -1,0 +1,111 @@
+"""Keeping the floor: the block pump, joining a reopened answer, echo of the interviewer's line."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from voicepractice.audio import SAMPLE_RATE, load_audio
+from voicepractice.floor import BlockPump, extend, has_speech, is_echo, shifted
+from voicepractice.listen import BLOCK, Chunk, ListenOptions, _DeviceLost, listen, recording_blocks
+
+from conftest import FIXTURES
+
+
+def test_pump_keeps_reading_while_nobody_consumes_and_drains_without_waiting() -> None:
+    audio = np.arange(10 * BLOCK, dtype=np.float32)
+    pump = BlockPump(recording_blocks(audio, paced=False))
+    time.sleep(0.2)
+    first = next(pump)
+    rest = pump.drain()
+    assert first.size == BLOCK and len(rest) == 9
+    assert np.array_equal(np.concatenate([first, *rest]), audio)  # nothing lost, in order
+    assert pump.drain() == []
+    with pytest.raises(StopIteration):
+        next(pump)
+
+
+def test_pump_survives_a_listen_that_stops_early() -> None:
+    """listen() drops its generator at the end; the pump must go on for the next listen."""
+    speech = load_audio(FIXTURES / "strong_close.flac")
+    pump = BlockPump(recording_blocks(speech, paced=False))
+    first = listen(pump, ListenOptions(max_seconds=3, enter_ends=False))
+    second = listen(pump, ListenOptions(max_seconds=3, enter_ends=False))
+    assert first.ended_by == second.ended_by == "max_length"
+    assert np.array_equal(np.concatenate([first.audio, second.audio]), speech[: first.audio.size + second.audio.size])
+
+
+def test_pump_hands_a_lost_device_to_the_consumer() -> None:
+    def blocks() -> Iterator[np.ndarray]:
+        for i, block in enumerate(recording_blocks(load_audio(FIXTURES / "strong_close.flac"), paced=False)):
+            if i == 20:
+                raise _DeviceLost()
+            yield block
+
+    cap = listen(BlockPump(blocks()), ListenOptions(enter_ends=False))
+    assert cap.ended_by == "device_lost" and cap.audio.size == 20 * BLOCK
+
+
+def test_a_reopened_answer_is_one_answer_on_one_clock() -> None:
+    speech = load_audio(FIXTURES / "strong_close.flac")
+    half = speech.size // 2
+    a = listen(recording_blocks(speech[:half], paced=False), ListenOptions(end_silence_s=9, enter_ends=False))
+    b = listen(recording_blocks(speech[half:], paced=False), ListenOptions(end_silence_s=9, enter_ends=False))
+    both = extend(a, b)
+    assert both.duration == pytest.approx(speech.size / SAMPLE_RATE)
+    assert both.speech[: len(a.speech)] == a.speech
+    assert both.speech[len(a.speech)][0] == pytest.approx(b.speech[0][0] + a.duration)
+    assert both.speech_end == pytest.approx((b.speech_end or 0) + a.duration)
+    assert extend(a, np.zeros(SAMPLE_RATE, np.float32)).duration == pytest.approx(a.duration + 1)
+
+    seen: list[Chunk] = []
+    shifted(seen.append, 10.0)(Chunk(audio=speech[:BLOCK], offset=1.0, speech_until=2.0, tentative=True))
+    assert (seen[0].offset, seen[0].speech_until, seen[0].tentative) == (11.0, 12.0, True)
+
+
+def test_speech_is_told_from_room_tone() -> None:
+    assert has_speech(load_audio(FIXTURES / "strong_close.flac")[: 3 * SAMPLE_RATE])
+    assert not has_speech(load_audio(FIXTURES / "silence.flac"))
+    assert not has_speech(load_audio(FIXTURES / "noise.flac"))
+
+
+def test_echo_of_the_interviewers_line_is_recognised() -> None:
+    line = "That's all my questions. Is there anything you'd like to ask or add?"
+    assert is_echo("is there anything you'd like to ask", line)
+    assert not is_echo("What are the next steps in the process?", line)
+    assert not is_echo("", line)
+
+
+def test_words_after_a_cut_are_kept_in_that_answer_with_a_note(vp, tmp_path) -> None:
+    """'Thank you.' then a 2.5 s pause between turns: the judge ends the answer at the thanks;
+    what the recording says after it (over the interviewer's next line) stays in that answer."""
+    hibari = pytest.importorskip("hibari", reason="needs hibari-tts (pip install -e '.[test]')")
+    import json
+
+    from voicepractice.audio import resample, write_wav
+
+    tts = hibari.Hibari(voice="heart")
+    rng = np.random.default_rng(5)
+
+    def say(text: str) -> np.ndarray:
+        return resample(np.asarray(tts(text, seed=1), np.float32), hibari.SAMPLE_RATE, SAMPLE_RATE) * 0.5
+
+    def tone(seconds: float) -> np.ndarray:
+        return (rng.standard_normal(int(seconds * SAMPLE_RATE)) * 0.0015).astype(np.float32)
+
+    first = np.concatenate([tone(0.4), say("Thank you."), tone(2.5), say("What does a typical week look like in this role?"), tone(1.0)])
+    files = [write_wav(tmp_path / "1.wav", first)]
+    files += [write_wav(tmp_path / f"{n}.wav", np.concatenate([tone(0.4), say(t), tone(1.0)])) for n, t in
+              ((2, "I'm very interested, and my five years of analytics fit well. What are the next steps?"), (3, "Goodbye!"))]  # fmt: skip
+    r = vp("drill", *(a for f in files for a in ("-a", str(f))), "--no-cue", "--json", "--seed", "1")
+    assert r.code == 0, r.err
+    result = json.loads(r.out)
+    first_turn = result["turns"][0]
+    text = first_turn["transcript"]["text"].lower()
+    assert "thank you" in text and "typical week" in text, text
+    said_over = [n for n in result["notes"] if "while the interviewer was talking" in n]
+    reopened = first_turn["transcript"]["duration"] >= first.size / SAMPLE_RATE - 1.5
+    assert said_over or reopened, result["notes"]

@@ -1,0 +1,264 @@
+"""The voice analysis on audio with a known answer, and on real recordings.
+
+Known answers come from natural TTS speech reshaped by Praat (see ``voice_audio.py``): the same
+sentences flattened are monotone and the originals are not; a statement gliding up at the end
+is upspeak and a question doing the same is not; a sentence whose end is 15 dB quieter trails
+off. The real recordings are the speech corpus (read, spontaneous, 8 kHz telephone).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voicepractice.records import Report, Transcript
+from voicepractice.voice import Voice, analyse_recording, is_question, split_sentences
+
+pytest.importorskip("parselmouth")
+pytest.importorskip("hibari")
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = next(
+    (p / "shared" / "speech_corpus" for p in ROOT.parents if (p / "shared" / "speech_corpus").is_dir()),
+    ROOT.parent / "shared" / "speech_corpus",
+)
+
+STATEMENTS = (
+    "I led the migration of our analytics platform to the cloud.",
+    "My background is in data engineering.",
+    "I have five years of experience with data pipelines.",
+)
+
+
+@pytest.fixture(scope="module")
+def transcriber():  # type: ignore[no-untyped-def]
+    from voicepractice.transcribe import Transcriber
+
+    return Transcriber()
+
+
+def _transcribe(transcriber, audio: np.ndarray) -> Transcript:  # type: ignore[no-untyped-def]
+    return transcriber.transcript(audio.astype(np.float32))
+
+
+def _voice(audio: np.ndarray, transcript: Transcript) -> Voice:
+    return analyse_recording(audio.astype(np.float32), transcript)
+
+
+@pytest.fixture(scope="module")
+def answer(transcriber):  # type: ignore[no-untyped-def]
+    """Three statements in a natural voice, as one answer, with the words' timings."""
+    from voice_audio import join, speak
+
+    audio = join(*(speak(s) for s in STATEMENTS))
+    return audio, _transcribe(transcriber, audio)
+
+
+# --- Monotone -------------------------------------------------------------------
+
+
+def test_flattened_pitch_is_monotone_and_the_original_is_not(answer) -> None:  # type: ignore[no-untyped-def]
+    from voice_audio import flatten
+
+    audio, transcript = answer
+    original = _voice(audio, transcript)
+    flat = _voice(flatten(audio), transcript)
+    assert original.judged and flat.judged
+    assert original.figure("pitch_variation").verdict == "ok", original.figure("pitch_variation")
+    assert original.figure("monotone_stretches").verdict == "ok"
+    assert not any("monotone" in s.flags for s in original.sentences)
+    assert flat.figure("pitch_variation").verdict == "low", flat.figure("pitch_variation")
+    assert flat.figure("monotone_stretches").verdict == "high"
+    assert all("monotone" in s.flags for s in flat.sentences if s.pitch_variation is not None)
+    assert flat.issue == "pitch_variation" and flat.coaching and "flat" in flat.coaching
+    assert original.issue != "pitch_variation"
+
+
+# --- Upspeak ----------------------------------------------------------------------
+
+
+def test_a_statement_rising_at_the_end_is_upspeak_and_a_question_is_not(transcriber) -> None:  # type: ignore[no-untyped-def]
+    from voice_audio import final_move, speak
+
+    statement = speak(STATEMENTS[0])
+    t_statement = _transcribe(transcriber, statement)
+    question = speak("What are the next steps in the process?")
+    t_question = _transcribe(transcriber, question)
+
+    rising = _voice(final_move(statement, +6.0), t_statement)  # Ladd's "up to 40 %"
+    falling = _voice(final_move(statement, -4.0), t_statement)
+    rising_question = _voice(final_move(question, +6.0), t_question)
+
+    (s,) = rising.sentences
+    assert not s.question and s.final_rise_st is not None and s.final_rise_st >= 5.0
+    assert "upspeak" in s.flags
+    (s,) = falling.sentences
+    assert s.final_rise_st is not None and s.final_rise_st < 1.0 and "upspeak" not in s.flags
+    (q,) = rising_question.sentences
+    assert q.question and q.final_rise_st is not None and q.final_rise_st >= 2.0  # it rose...
+    assert "upspeak" not in q.flags  # ...and a question may
+
+
+def test_upspeak_on_every_statement_is_the_answers_issue(answer) -> None:  # type: ignore[no-untyped-def]
+    from voice_audio import final_move, join, speak
+
+    _, _ = answer
+    audio = join(*(final_move(speak(s), +6.0) for s in STATEMENTS))
+    from voicepractice.transcribe import Transcriber
+
+    transcript = Transcriber().transcript(audio.astype(np.float32))
+    voice = _voice(audio, transcript)
+    up = voice.figure("upspeak_share")
+    assert up.verdict == "high", (up, [(s.text, s.final_rise_st) for s in voice.sentences])
+    assert voice.issue in ("upspeak_share", "pitch_variation")
+
+
+# --- Trailing off -----------------------------------------------------------------
+
+
+def test_a_sentence_faded_by_15_db_at_the_end_trails_off(transcriber) -> None:  # type: ignore[no-untyped-def]
+    from voice_audio import fade_end, speak
+
+    audio = speak(STATEMENTS[2])
+    transcript = _transcribe(transcriber, audio)
+    # the last two words ("data pipelines"), to the end of the recording, 15 dB down
+    fade_from = float(transcript.words[-2].start or 0.0)
+    plain = _voice(audio, transcript)
+    faded = _voice(fade_end(audio, end_s=audio.size / 16000, span_s=audio.size / 16000 - fade_from), transcript)
+    (p,) = plain.sentences
+    (f,) = faded.sentences
+    assert p.end_drop_db is not None and p.end_drop_db < 10.0 and "trailing_off" not in p.flags
+    assert f.end_drop_db is not None and f.end_drop_db >= 10.0, f
+    assert "trailing_off" in f.flags
+    assert faded.coaching and "faded" in faded.coaching
+    # one sentence is a moment, not a habit: no answer-level verdict
+    assert faded.figure("trailing_off_share").verdict is None
+
+
+# --- Honest limits ------------------------------------------------------------------
+
+
+def test_silence_and_noise_get_no_verdict() -> None:
+    rng = np.random.default_rng(7)
+    empty = Transcript(text="", words=(), duration=5.0)
+    for audio in (np.zeros(16000 * 5, np.float32), (0.05 * rng.standard_normal(16000 * 5)).astype(np.float32)):
+        voice = analyse_recording(audio, empty)
+        assert not voice.judged
+        assert voice.figure("pitch_variation").verdict is None
+        assert all(f.verdict in (None, "ok") for f in voice.figures.values() if f.name != "level_dbfs")
+        assert voice.issue is None and voice.coaching
+
+
+def test_a_short_answer_gets_no_pitch_verdict(transcriber) -> None:  # type: ignore[no-untyped-def]
+    from voice_audio import flatten, speak
+
+    audio = flatten(speak("Thanks, bye."))
+    voice = _voice(audio, _transcribe(transcriber, audio))
+    assert not voice.judged
+    assert voice.figure("pitch_variation").verdict is None
+    assert "too little" in (voice.figure("pitch_variation").note or "")
+    assert voice.figure("pace_change").verdict is None
+
+
+def _corpus_rows() -> list[dict[str, str]]:
+    if not (CORPUS / "manifest.tsv").is_file():
+        pytest.skip(f"speech corpus not found at {CORPUS}")
+    with open(CORPUS / "manifest.tsv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def test_real_recordings_give_plausible_figures_including_8khz(transcriber) -> None:  # type: ignore[no-untyped-def]
+    from voicepractice.audio import load_audio
+
+    rows = _corpus_rows()
+    picked = [r for r in rows if r["kind"] in ("telephone", "spontaneous")] + [r for r in rows if r["kind"] == "read"][::6]
+    assert any(r["sample_rate"] == "8000" for r in picked)
+    judged = 0
+    for row in picked:
+        audio = load_audio(CORPUS / row["file"])
+        transcript = transcriber.transcript(audio)
+        voice = analyse_recording(audio, transcript)
+        assert voice.f0_median_hz is None or 60 <= voice.f0_median_hz <= 400, row["file"]
+        lvl = voice.figure("level_dbfs").value
+        assert lvl is None or -70 <= lvl <= 0, row["file"]
+        for s in voice.sentences:
+            assert s.pitch_variation is None or 0.01 <= s.pitch_variation <= 0.5, (row["file"], s)
+            assert s.final_rise_st is None or abs(s.final_rise_st) <= 12.5, (row["file"], s)
+        if voice.judged:
+            judged += 1
+            pvq = voice.figure("pitch_variation").value
+            assert pvq is not None and 0.03 <= pvq <= 0.4, (row["file"], pvq)
+        json.dumps(voice.to_dict())  # serialisable
+        assert Voice.from_dict(voice.to_dict()) == voice
+    assert judged >= 3
+
+
+# --- Pieces ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("What are the next steps?", True),
+        ("So, what does the timeline look like?", True),
+        ("Is there anything else you need from me?", True),
+        ("I was wondering how the team is structured.", True),
+        ("I have five years of experience?", False),  # Whisper's "?" after a rise: still a statement
+        ("Thank you so much for your time.", False),
+        ("That works for me, right?", True),
+    ],
+)
+def test_question_is_read_from_the_wording(text: str, question: bool) -> None:
+    assert is_question(text) is question
+
+
+def test_one_word_sentences_and_untimed_words_do_not_break_it(answer) -> None:  # type: ignore[no-untyped-def]
+    from voicepractice.records import Word
+
+    audio, _ = answer
+    words = (Word("Thanks.", 0.4, 0.9), Word("Bye.", 1.2, 1.5), Word("Yes"), Word("so", 2.0, 2.0))
+    voice = _voice(audio, Transcript(text="Thanks. Bye. Yes so", words=words, duration=audio.size / 16000))
+    assert len(voice.sentences) == 3
+    assert all(s.end_drop_db is None for s in voice.sentences)
+
+
+def test_sentences_split_at_punctuation_and_long_pauses() -> None:
+    from voicepractice.records import Word
+
+    words = [Word("Thanks.", 0.0, 0.4), Word("I", 0.5, 0.6), Word("enjoyed", 0.6, 1.0), Word("it", 2.5, 2.7), Word("a lot", 2.7, 3.0)]
+    assert [len(s) for s in split_sentences(words)] == [1, 2, 2]
+
+
+def test_live_tracking_matches_the_whole_file(answer) -> None:  # type: ignore[no-untyped-def]
+    from voicepractice.voice import LiveTracker, analyse_frames
+
+    audio, _ = answer
+    x = audio.astype(np.float32)
+    tracker = LiveTracker()
+    for i in range(0, x.size, 1600):
+        tracker.feed(x[i : i + 1600])
+    live = tracker.finish(x)
+    whole = analyse_frames(x)
+    both = (live.f0 > 0) & (whole.f0 > 0)
+    assert live.f0.size == whole.f0.size
+    assert both.sum() >= 0.85 * (whole.f0 > 0).sum()
+    assert np.median(np.abs(12 * np.log2(live.f0[both] / whole.f0[both]))) < 0.3
+    assert np.percentile(np.abs(live.level_db - whole.level_db), 99) < 0.5
+
+
+def test_report_round_trips_with_voice(answer) -> None:  # type: ignore[no-untyped-def]
+    from voicepractice.check import check
+
+    audio, transcript = answer
+    from dataclasses import replace
+
+    report = replace(check(transcript), voice=_voice(audio, transcript))
+    data = json.loads(json.dumps(report.to_dict()))
+    assert set(data["voice"]["figures"]) >= {"pitch_variation", "trailing_off_share", "upspeak_share", "pace_change"}
+    assert data["voice"]["figures"]["pitch_variation"]["norm"]["source"]
+    assert Report.from_dict(data).voice == report.voice
+    assert Report.from_dict({**data, "voice": None}).voice is None
