@@ -566,7 +566,13 @@ class _Speaker:
                     self._failed[name] = SpeechError(str(exc))
                 finally:
                     self._ready[name].set()
-            for text in ahead[-self.first_phrasings :] if self.first_phrasings else ():
+            # Rendering ahead serves the natural voice's start-up only (espeak-ng renders a line in
+            # a blink), and espeak-ng through pyttsx3 crashed the process (SIGSEGV in Synth) when it
+            # rendered here while Whisper, Smart Turn and Praat ran on other threads.
+            ahead_to_render = ahead[-self.first_phrasings :] if self.first_phrasings else []
+            if not natural.is_natural(self.options.voice.voice) or self._fallback_noted:
+                ahead_to_render = []
+            for text in ahead_to_render:
                 if self._failed:
                     break
                 try:  # the next drill's first line, whichever phrasing it picks, comes from the cache
