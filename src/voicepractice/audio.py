@@ -64,6 +64,7 @@ def load_audio(path: str | os.PathLike[str]) -> np.ndarray:
         raise AudioFileError(f"{p} is empty (0 bytes): record the answer again")
     try:
         import av  # noqa: F401  (PyAV comes with faster-whisper)
+        import faster_whisper  # noqa: F401  # the package first: see endpoint.TurnModel
         from faster_whisper.audio import decode_audio
     except ImportError as exc:  # pragma: no cover - broken install
         raise AudioFileError(

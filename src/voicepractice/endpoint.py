@@ -99,6 +99,10 @@ class TurnModel:
 
     def __init__(self, path: Path) -> None:
         try:
+            # The package first, so this thread waits while another one is still importing it;
+            # importing the submodule straight away can take its lock mid-way and end in
+            # _DeadlockError (seen when the judge and the model loader started together).
+            import faster_whisper  # noqa: F401
             import onnxruntime as ort
             from faster_whisper.feature_extractor import FeatureExtractor
         except ImportError as exc:

@@ -299,6 +299,7 @@ HEARD_MARGIN_S = 0.2
 
 def _speech_spans(audio: np.ndarray) -> list[tuple[float, float]]:
     """Where Silero hears speech, unpadded, in seconds."""
+    import faster_whisper  # noqa: F401  # the package first: see endpoint.TurnModel
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     spans = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=100, speech_pad_ms=0))

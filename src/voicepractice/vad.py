@@ -36,6 +36,7 @@ class StreamingVad:
     def __init__(self, options: VadOptions | None = None) -> None:
         self.options = options or VadOptions()
         try:
+            import faster_whisper  # noqa: F401  # the package first: see endpoint.TurnModel
             from faster_whisper.vad import get_vad_model
         except ImportError as exc:
             raise ModelError("speech detection needs faster-whisper: run `make install`") from exc
