@@ -242,6 +242,25 @@ def gate(p: np.ndarray, m: Matrix) -> np.ndarray:
 
 # --- Fitting -----------------------------------------------------------------------
 
+def _standardised(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What both heads train on: ``(mean, scale, xs, pos, sw)``.
+
+    ``xs`` is ``x`` scaled to zero mean and unit variance; ``pos`` counts each element's
+    positives; ``sw`` (n, k) weighs each element's positives and negatives to count alike
+    (an element with no positives gets no positive weight).
+    """
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    xs = ((x - mean) / scale).astype(np.float32)
+    n = xs.shape[0]
+    pos = y.sum(axis=0)
+    wpos = np.where(pos > 0, n / (2 * np.maximum(pos, 1)), 0.0)
+    wneg = n / (2 * np.maximum(n - pos, 1))
+    sw = (y * wpos + (1 - y) * wneg).astype(np.float32)
+    return mean, scale, xs, pos, sw
+
+
 def fit(x: np.ndarray, y: np.ndarray, c: float) -> dict[str, np.ndarray]:
     """L2 logistic regression for every element at once, on standardised features.
 
@@ -251,16 +270,9 @@ def fit(x: np.ndarray, y: np.ndarray, c: float) -> dict[str, np.ndarray]:
     """
     from scipy.optimize import minimize
 
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale < 1e-6] = 1.0
-    xs = ((x - mean) / scale).astype(np.float32)
+    mean, scale, xs, pos, sw = _standardised(x, y)
     n, d = xs.shape
     k = y.shape[1]
-    pos = y.sum(axis=0)
-    wpos = np.where(pos > 0, n / (2 * np.maximum(pos, 1)), 0.0)
-    wneg = n / (2 * np.maximum(n - pos, 1))
-    sw = (y * wpos + (1 - y) * wneg).astype(np.float32)  # (n, k) sample weights
     yf = y.astype(np.float32)
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
@@ -299,16 +311,9 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, lam: float, hidden: int = HIDDEN, iter
     """
     from scipy.optimize import minimize
 
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale < 1e-6] = 1.0
-    xs = ((x - mean) / scale).astype(np.float32)
+    mean, scale, xs, pos, sw = _standardised(x, y)
     n, d = xs.shape
     k = y.shape[1]
-    pos = y.sum(axis=0)
-    wpos = np.where(pos > 0, n / (2 * np.maximum(pos, 1)), 0.0)
-    wneg = n / (2 * np.maximum(n - pos, 1))
-    sw = (y * wpos + (1 - y) * wneg).astype(np.float32)
     yf = y.astype(np.float32)
     rng = np.random.default_rng(SEED)
     shapes = [(d, hidden), (hidden,), (hidden, k), (k,)]
