@@ -45,7 +45,8 @@ class Terminal:
         self.master = master
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "voicepractice", *args],
-            env={**env, "TERM": "xterm", "COLUMNS": "80"},
+            # A hang shows every thread's stack: wait() sends SIGABRT, which faulthandler reports.
+            env={**env, "TERM": "xterm", "COLUMNS": "80", "PYTHONFAULTHANDLER": "1"},
             stdin=slave if stdin_tty else subprocess.DEVNULL, stdout=slave, stderr=slave,
             preexec_fn=default_sigint,
         )  # fmt: skip
@@ -93,6 +94,14 @@ class Terminal:
     def wait(self, timeout: float = 120.0) -> int:
         try:
             return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGABRT)  # faulthandler prints where every thread stands
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+            time.sleep(0.3)
+            raise AssertionError(f"still running after {timeout} s:\n{self.text}") from None
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()
