@@ -21,7 +21,9 @@ Draft format (one file -> labelled/<file stem>.jsonl):
 - Lines starting with `#` are comments.
 
 Each source is written to labelled/sources-coach-data-a.tsv with its split from the hash rule
-(rows this script does not own, such as derived spoken sources, are kept).
+(rows this script does not own, such as derived spoken sources, are kept). Drafts named
+`test2_*.txt` are the held-out batch written after the first test split had been scored: their
+sources go to labelled/sources-coach2-test2.tsv with the split `test2`, which training never reads.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DRAFTS = ROOT / "scripts" / "coach_drafts"
 LABELLED = ROOT / "src" / "voicepractice" / "coach" / "data" / "labelled"
 TSV = LABELLED / "sources-coach-data-a.tsv"
+HELD_OUT_TSV = LABELLED / "sources-coach2-test2.tsv"
+HELD_OUT = "test2"
 
 CODES = {
     "t": "thanks", "i": "interest", "q": "qualifications", "n": "next_steps",
@@ -113,12 +117,26 @@ def convert(path: Path) -> tuple[list[dict], dict[str, tuple[str, str]]]:
     return closes, sources
 
 
-def main() -> int:
+def read_tsv(path: Path) -> dict[str, list[str]]:
     rows: dict[str, list[str]] = {}
-    if TSV.exists():
-        with open(TSV, newline="", encoding="utf-8") as f:
+    if path.exists():
+        with open(path, newline="", encoding="utf-8") as f:
             for row in csv.DictReader(f, delimiter="\t"):
                 rows[row["source"]] = [row["source"], row["kind"], row["ref"], row["split"]]
+    return rows
+
+
+def write_tsv(path: Path, rows: dict[str, list[str]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter="\t", lineterminator="\n")
+        w.writerow(["source", "kind", "ref", "split"])
+        for source in sorted(rows):
+            w.writerow(rows[source])
+
+
+def main() -> int:
+    rows = read_tsv(TSV)
+    held = read_tsv(HELD_OUT_TSV)
     LABELLED.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
     for path in sorted(DRAFTS.glob("*.txt")):
@@ -130,13 +148,14 @@ def main() -> int:
             for close in closes:
                 f.write(json.dumps(close, ensure_ascii=False) + "\n")
         for source, (kind, ref) in sources.items():
-            rows[source] = [source, kind, ref, split_of(source)]
+            if path.stem.startswith("test2_"):
+                held[source] = [source, kind, ref, HELD_OUT]
+            else:
+                rows[source] = [source, kind, ref, split_of(source)]
         print(f"{path.name}: {len(closes)} closes, {sum(len(c['sentences']) for c in closes)} sentences, {len(sources)} sources")
-    with open(TSV, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, delimiter="\t", lineterminator="\n")
-        w.writerow(["source", "kind", "ref", "split"])
-        for source in sorted(rows):
-            w.writerow(rows[source])
+    write_tsv(TSV, rows)
+    if held:
+        write_tsv(HELD_OUT_TSV, held)
     return 0
 
 

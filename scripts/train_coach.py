@@ -86,9 +86,9 @@ def main() -> None:
     closes = training.load_closes(args.data)
     if not closes:
         sys.exit(f"Error: no labelled closes in {args.data}")
-    pool = [c for c in closes if c.split != "test"]
+    pool = [c for c in closes if c.split in ("train", "dev")]
     texts = [s.text for c in pool for s in c.sentences]
-    print(f"{len(pool)} train+dev closes, {len(texts)} sentences (test sources not read)", file=sys.stderr)
+    print(f"{len(pool)} train+dev closes, {len(texts)} sentences (test and test2 sources not read)", file=sys.stderr)
     vectors = training.embed_all(texts, cache=None if args.no_cache else training.CACHE,
                                  progress=lambda i, n: print(f"\rembedding {i}/{n}", end="", file=sys.stderr))
     print(file=sys.stderr)

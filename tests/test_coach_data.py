@@ -31,7 +31,19 @@ def test_the_labelled_data_is_valid() -> None:
     assert data.problems == []
     assert len(data.closes) > 0
     # every split gets whole sources, so the test split can be scored blind
-    assert {s.split for s in data.sources.values()} == {"train", "dev", "test"}
+    assert {s.split for s in data.sources.values()} == {"train", "dev", "test", "test2"}
+
+
+def test_held_out_batch_is_never_trained_on() -> None:
+    """test2 sources keep their listed split whatever their hash, and training reads train and dev only."""
+    from voicepractice.coach import training
+
+    closes = training.load_closes()
+    held = [c for c in closes if c.split == training.HELD_OUT]
+    assert len(held) >= 150 and len({c.root for c in held}) >= 30
+    assert {c.root for c in held}.isdisjoint({c.root for c in closes if c.split != training.HELD_OUT})
+    assert training.split_of("web-cheftalk-culinary", "test2") == "test2"
+    assert training.split_of("web-cheftalk-culinary", "train") == check.hash_split("web-cheftalk-culinary")
 
 
 def test_the_hash_rule_is_the_spec_one() -> None:

@@ -35,10 +35,33 @@ DATA_DIR = Path(__file__).resolve().parent / "data" / "labelled"
 SEED = 20261201
 
 
-def split_of(source: str) -> str:
-    """The spec's rule: sha1 of the source name, mod 100."""
+HELD_OUT = "test2"
+"""A batch of sources written after the first test split had been scored and looked at: listed with
+this split in its ``sources-*.tsv``, it is never read by training or tuning and scored once at the end."""
+SPLITS = ("train", "dev", "test", HELD_OUT)
+
+
+def split_of(source: str, listed: str | None = None) -> str:
+    """The spec's rule: sha1 of the source name, mod 100 (test < 25, dev < 40, else train).
+
+    The one exception is a source listed in the held-out batch (``listed == HELD_OUT``): it stays
+    there whatever its hash says. ``scripts/check_coach_data.py`` checks the data with this function.
+    """
+    if listed == HELD_OUT:
+        return HELD_OUT
     h = int(hashlib.sha1(source.encode()).hexdigest(), 16) % 100
     return "test" if h < 25 else "dev" if h < 40 else "train"
+
+
+def listed_splits(directory: Path = DATA_DIR) -> dict[str, str]:
+    """source -> the split column of its ``sources-*.tsv`` row."""
+    out: dict[str, str] = {}
+    for p in sorted(directory.glob("sources-*.tsv")):
+        with p.open(encoding="utf-8", newline="") as f:
+            for row in csv.reader(f, delimiter="\t"):
+                if len(row) >= 4 and row[0] != "source" and not row[0].startswith("#"):
+                    out[row[0].strip()] = row[3].strip()
+    return out
 
 
 @dataclass(frozen=True)
@@ -116,6 +139,7 @@ def _root(source: str, sources: dict[str, tuple[str, str]]) -> str:
 def load_closes(directory: Path = DATA_DIR) -> list[Close]:
     """Every labelled close, with its split."""
     sources = load_sources(directory)
+    listed = listed_splits(directory)
     closes: list[Close] = []
     for p in sorted(directory.glob("*.jsonl")):
         for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
@@ -137,13 +161,32 @@ def load_closes(directory: Path = DATA_DIR) -> list[Close]:
                 continue
             root = _root(source, sources)
             closes.append(Close(str(row.get("id", f"{p.stem}-{n}")), source, root,
-                                str(row.get("style", "clean")), split_of(root), sents))
+                                str(row.get("style", "clean")), split_of(root, listed.get(root)), sents))
     return closes
+
+
+def asr_copies(closes: Sequence[Close]) -> list[Close]:
+    """One ASR-style copy of every close (``augment.asr_copy``): same source, so same fold and split."""
+    from .augment import asr_copy
+
+    out = []
+    for c in closes:
+        rows = asr_copy(c.id, [(s.text, s.turn, s.labels, s.hard_negative) for s in c.sentences])
+        if rows:
+            out.append(Close(f"{c.id}~asr", c.source, c.root, "asr", c.split,
+                             tuple(Sentence(t, turn, lab, neg) for t, turn, lab, neg in rows)))
+    return out
 
 
 # --- Embeddings (cached by text: the encoder gives a text the same vector in any batch) ---
 
-CACHE = Path(__file__).resolve().parents[3] / ".coach-cache" / "embeddings.npz"
+def _cache_name() -> str:
+    from .encoder import MAX_TOKENS
+
+    return f"embeddings-{MAX_TOKENS}tok.npz"  # a text's vector depends on where it is cut
+
+
+CACHE = Path(__file__).resolve().parents[3] / ".coach-cache" / _cache_name()
 
 
 def embed_all(texts: Iterable[str], cache: Path | None = CACHE, batch: int = 32,
