@@ -181,13 +181,7 @@ def check(
             coaching, example = e.weak_coaching or e.coaching, e.weak_example or e.example
             if unsure:
                 coaching = f"{UNSURE} {e.weak_coaching or e.coaching}"
-        missed_list = details.get("strengths_missed")
-        if isinstance(missed_list, list) and missed_list:
-            template = str(rubric.strengths.get("missed_coaching", "Work in: {missed}."))
-            line = template.format(missed="; ".join(missed_list))
-            coaching = f"{coaching} {line}" if coaching else line
-            if example is None:
-                example = str(rubric.strengths.get("missed_example", "")).format(strength=missed_list[0]) or None
+        coaching, example = rules.with_missed_strengths(coaching, example, details, rubric)
         findings.append(
             Finding(
                 element=e.name, kind=e.kind, found=found, label=e.label,

@@ -446,6 +446,20 @@ def _corrector(rubric: Rubric) -> Corrector:
     return entry[1]
 
 
+
+def with_missed_strengths(coaching: str | None, example: str | None, details: dict[str, object],
+                          rubric: Rubric) -> tuple[str | None, str | None]:
+    """The coaching line and example, with the person's unsaid ``--strength`` points worked in
+    (both engines, the phrase bank and the learned checker, coach them the same way)."""
+    missed = details.get("strengths_missed")
+    if not isinstance(missed, list) or not missed:
+        return coaching, example
+    line = str(rubric.strengths.get("missed_coaching", "Work in: {missed}.")).format(missed="; ".join(missed))
+    coaching = f"{coaching} {line}" if coaching else line
+    if example is None:
+        example = str(rubric.strengths.get("missed_example", "")).format(strength=missed[0]) or None
+    return coaching, example
+
 def check(
     turns: Transcript | Sequence[Transcript],
     profile: Profile | None = None,
@@ -502,15 +516,7 @@ def check(
             coaching, example = e.coaching, e.example
         elif weak:
             coaching, example = e.weak_coaching or e.coaching, e.weak_example or e.example
-        missed_list = details.get("strengths_missed")
-        if isinstance(missed_list, list) and missed_list:
-            template = str(rubric.strengths.get("missed_coaching", "Work in: {missed}."))
-            line = template.format(missed="; ".join(missed_list))
-            coaching = f"{coaching} {line}" if coaching else line
-            if example is None:
-                example = str(rubric.strengths.get("missed_example", "")).format(
-                    strength=missed_list[0]
-                ) or None
+        coaching, example = with_missed_strengths(coaching, example, details, rubric)
         findings.append(
             Finding(
                 element=e.name,
