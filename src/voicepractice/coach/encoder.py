@@ -89,10 +89,8 @@ class Encoder:
         # and spinning threads made a 16-clause check about twice as slow under load.
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.log_severity_level = 3
-        source: str | bytes = gather_first(model) or str(model)
-        self._session: Any = ort.InferenceSession(source, sess_options=opts, providers=["CPUExecutionProvider"],
-                                                  **kwargs)
-        del source
+        self._session: Any = ort.InferenceSession(str(gathered_model(model)), sess_options=opts,
+                                                  providers=["CPUExecutionProvider"], **kwargs)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()
 
@@ -144,6 +142,45 @@ def _batches(lengths: list[int]) -> list[list[int]]:
 _TABLE = "inner.embeddings.word_embeddings.weight"
 
 
+def gathered_model(shipped: Path) -> Path:
+    """The shipped model with its word lookup moved before dequantisation (``gather_first``),
+    written once into the model cache; the shipped file itself when that cannot be done.
+
+    The edit runs in a child process: importing onnx and holding the graph twice would add
+    about 60 MB to the drill's own peak, and it is needed once per installed model.
+    """
+    import subprocess
+    import sys
+
+    from ..transcribe import _model_cache_dir
+
+    st = shipped.stat()
+    target = _model_cache_dir() / "models" / f"minilm-gather-{st.st_size}-{st.st_mtime_ns}.onnx"
+    if target.is_file():
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        code = "import sys; from voicepractice.coach.encoder import write_gathered; write_gathered(*sys.argv[1:3])"
+        subprocess.run([sys.executable, "-c", code, str(shipped), str(target)], check=True, timeout=120,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.debug("encoder graph not rewritten (%s); loading it as shipped", exc)
+        return shipped
+    return target if target.is_file() else shipped
+
+
+def write_gathered(shipped: str, target: str) -> None:
+    """Write ``gather_first(shipped)`` to ``target`` (0600, atomically); nothing if the graph is not the known one."""
+    data = gather_first(Path(shipped))
+    if data is None:
+        return
+    partial = f"{target}.{os.getpid()}.partial"
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(partial, target)
+
+
 def gather_first(model: Path) -> bytes | None:
     """The model with its word-embedding lookup done before dequantisation, or None if it cannot be.
 
@@ -153,7 +190,7 @@ def gather_first(model: Path) -> bytes | None:
     drill passes 500 MB). Picking the int8 rows and their per-row scales first, then casting and
     scaling only those, gives the same numbers (the ops commute) for a few hundred rows a run.
     Needs the ``onnx`` package to edit the graph; without it, or if the graph is not the one we
-    know, the model loads as shipped (slower, same vectors).
+    know, the model loads as shipped (slower, same vectors). ``gathered_model`` caches the result.
     """
     try:
         import onnx
