@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/checker.py              # scores, confusion, timing
     .venv/bin/python bench/checker.py --errors     # also list the test disagreements
+    .venv/bin/python bench/checker.py --split test2  # the held-out batch written after test was tuned on
 
 What it scores:
 1. The test split of the labelled data (sources whose sha1 % 100 < 25; never read
@@ -199,15 +200,19 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list test-split disagreements (after the first run)")
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--skip-old", action="store_true", help="skip tests/data/closes_*.jsonl")
+    parser.add_argument("--split", default="test", choices=("test", training.HELD_OUT),
+                        help="which held-out split to score (test2: the batch written after test was tuned on)")
     args = parser.parse_args()
+    first_path = FIRST if args.split == "test" else RESULTS / f"checker_{args.split}_first_run"
+    out_name = "checker" if args.split == "test" else f"checker_{args.split}"
     say: Callable[[str], None] = lambda s: print(s, file=sys.stderr)  # noqa: E731
 
     h = head()
     closes = training.load_closes()
     data_sha = training.data_sha256()
-    test = [c for c in closes if c.split == "test"]
+    test = [c for c in closes if c.split == args.split]
     n_sent = sum(len(c.sentences) for c in test)
-    say(f"test split: {len(test)} closes, {n_sent} sentences, {len({c.root for c in test})} sources")
+    say(f"{args.split} split: {len(test)} closes, {n_sent} sentences, {len({c.root for c in test})} sources")
     errors: list[str] = []
     model_close = close_scores(test, CheckOptions(), errors)
     model_sent = sentence_scores(test)
@@ -220,10 +225,10 @@ def main() -> None:
                  "rules_close": as_json(rules_close)},
     }
     first_written = False
-    if not (FIRST.with_suffix(".json")).exists() and not args.no_write:
+    if not (first_path.with_suffix(".json")).exists() and not args.no_write:
         RESULTS.mkdir(parents=True, exist_ok=True)
-        md = [f"# Checker: FIRST run on the test split ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", "",
-              "Written once by `bench/checker.py` the first time the test split was scored, before any "
+        md = [f"# Checker: FIRST run on the {args.split} split ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", "",
+              f"Written once by `bench/checker.py --split {args.split}` the first time the split was scored, before any "
               "tuning that looked at it; never overwritten.", "",
               f"Data sha256 `{data_sha}`; head trained on `{h.meta.get('data_sha256')}`, weights "
               f"`{h.meta.get('weights_sha256')}`. {len(test)} closes, {n_sent} sentences.", "",
@@ -231,15 +236,16 @@ def main() -> None:
         md += table({"model": model_close, "old phrase bank": rules_close}, ELEMENTS) + [""]
         md += ["## Sentence level (model)", ""] + table({"model": model_sent}, ELEMENTS) + [""]
         md += ["## Confusion, close level (model)", ""] + confusion(model_close, ELEMENTS) + [""]
-        FIRST.with_suffix(".md").write_text("\n".join(md))
-        FIRST.with_suffix(".json").write_text(json.dumps(results["test"] | {"data_sha256": data_sha,
+        first_path.with_suffix(".md").write_text("\n".join(md))
+        first_path.with_suffix(".json").write_text(json.dumps(results["test"] | {"data_sha256": data_sha,
                                                                            "head": h.meta}, indent=2))
         first_written = True
-    first = json.loads(FIRST.with_suffix(".json").read_text()) if FIRST.with_suffix(".json").exists() else None
+    first = json.loads(first_path.with_suffix(".json").read_text()) if first_path.with_suffix(".json").exists() else None
 
     md = ["# Checker benchmark", "", "Produced by `bench/checker.py`.", "",
-          f"Test split: {len(test)} closes, {n_sent} sentences from {len({c.root for c in test})} sources "
-          "never read by training (split by the hash of the source name).", ""]
+          f"Split `{args.split}`: {len(test)} closes, {n_sent} sentences from {len({c.root for c in test})} sources "
+          "never read by training" + (" (split by the hash of the source name)." if args.split == "test" else
+                                      ": the batch written after the test split had been tuned on."), ""]
     if first:
         def from_json(d: dict[str, Any]) -> dict[str, Score]:
             return {e: Score(v["tp"], v["fp"], v["fn"], v["tn"]) for e, v in d.items()}
@@ -285,8 +291,8 @@ def main() -> None:
         print("\n".join(errors))
     if not args.no_write:
         RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "checker.md").write_text("\n".join(md))
-        (RESULTS / "checker.json").write_text(json.dumps(results, indent=2))
+        (RESULTS / f"{out_name}.md").write_text("\n".join(md))
+        (RESULTS / f"{out_name}.json").write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

@@ -55,11 +55,16 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         f"- **Weights sha256**: `{meta.get('weights_sha256', '(see head.npz)')}`",
         f"- **Labelling guide**: `src/voicepractice/coach/data/LABELLING.md`; data in `{data_dir.relative_to(ROOT)}`.",
         "- **Split**: by source, `sha1(source) % 100`: test < 25, dev < 40, else train; a derived source takes "
-        "its parent's split. Training reads train and dev only.",
+        "its parent's split. Training reads train and dev only; the held-out batch `test2` (written after the "
+        "test split had been tuned on, listed in `sources-coach2-test2.tsv`) is never read either.",
+        f"- **ASR-style copies**: {'yes' if meta.get('asr_copies') else 'no'}: every train/dev close once more "
+        "as a recogniser writes it (lower case, no punctuation, sometimes a filler or a restart; `coach/augment.py`), "
+        "cut into clauses by the checker's own splitter, each clause labelled from the sentences it holds most of.",
         "",
         "## Counts",
         "",
-        f"Closes: {len(closes)} (train {by_split['train']}, dev {by_split['dev']}, test {by_split['test']}); "
+        f"Closes: {len(closes)} (train {by_split['train']}, dev {by_split['dev']}, test {by_split['test']}, "
+        f"test2 {by_split[training.HELD_OUT]}); "
         f"sentences: {len(sents)}, of which {hard} carry a hard negative ({hard / max(1, len(sents)):.0%}). "
         f"Sources: {sum(kinds.values())} ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}). "
         f"Styles: {', '.join(f'{k} {v}' for k, v in sorted(styles.items()))}.",
@@ -71,7 +76,8 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         pos = sum(1 for _, s in sents if e in s.labels)
         neg = sum(1 for _, s in sents if e in s.hard_negative)
         lines.append(f"| {e} | {pos} | {neg} | {meta['oof_close'][e]['f1']:.3f} |")
-    lines += ["", "Test-split figures: `bench/results/checker.md` (first run: `bench/results/checker_first_run.md`).", ""]
+    lines += ["", "Held-out figures: `bench/results/checker_test2_first_run.md` (the batch never tuned on), "
+              "`bench/results/checker.md` (test split; its first run: `bench/results/checker_first_run.md`).", ""]
     return "\n".join(lines)
 
 
@@ -81,14 +87,23 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=COACH / model.HEAD_FILE, help="head file to write")
     parser.add_argument("--no-cache", action="store_true", help="embed every sentence afresh")
     parser.add_argument("--no-card", action="store_true", help="do not rewrite MODEL_CARD.md")
+    parser.add_argument("--card-only", action="store_true", help="rewrite MODEL_CARD.md from the head file's record")
+    parser.add_argument("--no-augment", action="store_true", help="train on the labelled closes only, no ASR-style copies")
     args = parser.parse_args()
 
     closes = training.load_closes(args.data)
     if not closes:
         sys.exit(f"Error: no labelled closes in {args.data}")
+    if args.card_only:
+        (COACH / "MODEL_CARD.md").write_text(card(closes, model.load(args.out).meta, args.data), encoding="utf-8")
+        return
     pool = [c for c in closes if c.split in ("train", "dev")]
+    n_closes = len(pool)
+    if not args.no_augment:
+        pool += training.asr_copies(pool)  # each close once more as a recogniser writes it, cut by our splitter
     texts = [s.text for c in pool for s in c.sentences]
-    print(f"{len(pool)} train+dev closes, {len(texts)} sentences (test and test2 sources not read)", file=sys.stderr)
+    print(f"{n_closes} train+dev closes ({len(pool)} with ASR-style copies), {len(texts)} sentences "
+          "(test and test2 sources not read)", file=sys.stderr)
     vectors = training.embed_all(texts, cache=None if args.no_cache else training.CACHE,
                                  progress=lambda i, n: print(f"\rembedding {i}/{n}", end="", file=sys.stderr))
     print(file=sys.stderr)
@@ -96,6 +111,7 @@ def main() -> None:
     meta["data_sha256"] = training.data_sha256(args.data)
     meta["data_files"] = training.file_hashes(args.data)
     meta["seed"] = training.SEED
+    meta["asr_copies"] = not args.no_augment
     digest = model.save(args.out, model.ELEMENTS, arrays, meta)
     meta["weights_sha256"] = digest
     if not args.no_card:
