@@ -133,6 +133,21 @@ def old_scores(rows: list[dict[str, Any]], options: CheckOptions) -> dict[str, S
     return scores
 
 
+DISTINCT_200 = (
+    "Thanks so much for taking the time to talk with me today, I've really enjoyed it. From what you said the "
+    "biggest need is someone who can take over the quarterly reporting and clean up the supplier data, and that "
+    "is pretty much what I did at my last company for four years, where I cut the month end close from ten days "
+    "to six. So I'm genuinely excited about this role and I think I'd fit in well with the team you described. I "
+    "did have a couple of questions. How big is the finance team right now, and who would I be working with most "
+    "closely? What does success look like in the first ninety days? And what are the next steps in the process, "
+    "when do you expect to make a decision? If there's anything else you need from me, references or samples of "
+    "my reports, I'm happy to send them over. Is there anything about my background that gives you pause? I'd "
+    "love the chance to move forward. Thank you again, I look forward to hearing from you, and have a great rest "
+    "of your day, it was a real pleasure to meet you both today."
+)
+"""A 200-word close with no repeated sentence (every clause a distinct encoder row)."""
+
+
 def timing(runs: int = 100) -> dict[str, float]:
     """Median time to check a 200-word timed close after load (encoder, head, rubric warm)."""
     text = (
@@ -159,7 +174,20 @@ def timing(runs: int = 100) -> dict[str, float]:
         t0 = time.perf_counter()
         check(unpunct)
         ms2.append((time.perf_counter() - t0) * 1000)
+    # The text above repeats every 50 words, so the encoder sees each clause once (texts are
+    # deduplicated): a close without repeats is timed too, and is the figure to hold to the target.
+    distinct = DISTINCT_200.split()
+    words3 = tuple(Word(w, start=i * 0.4, end=i * 0.4 + 0.3) for i, w in enumerate(distinct))
+    real = Transcript(text=DISTINCT_200, words=words3, duration=81.0)
+    check(real)
+    ms3 = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        check(real)
+        ms3.append((time.perf_counter() - t0) * 1000)
     return {"words": len(words_text), "first_call_ms_incl_load": round(first, 1),
+            "median_ms_distinct": round(statistics.median(ms3), 2), "words_distinct": len(distinct),
+            "p95_ms_distinct": round(sorted(ms3)[int(len(ms3) * 0.95)], 2),
             "median_ms": round(statistics.median(ms), 2), "p95_ms": round(sorted(ms)[int(len(ms) * 0.95)], 2),
             "median_ms_unpunctuated": round(statistics.median(ms2), 2), "runs": runs,
             "threads": int(os.environ.get("VOICEPRACTICE_CHECK_THREADS", 2)), "load_avg_1min": os.getloadavg()[0]}
@@ -202,7 +230,16 @@ def main() -> None:
     parser.add_argument("--skip-old", action="store_true", help="skip tests/data/closes_*.jsonl")
     parser.add_argument("--split", default="test", choices=("test", training.HELD_OUT),
                         help="which held-out split to score (test2: the batch written after test was tuned on)")
+    parser.add_argument("--speed-only", action="store_true", help="only time check() on a 200-word close")
     args = parser.parse_args()
+    if args.speed_only:
+        t = timing()
+        print(f"check() on a {t['words_distinct']}-word close, no sentence repeated, after load: median "
+              f"{t['median_ms_distinct']} ms, p95 {t['p95_ms_distinct']} ms; the repeating {t['words']}-word close: "
+              f"median {t['median_ms']} ms, p95 {t['p95_ms']} ms, "
+              f"unpunctuated median {t['median_ms_unpunctuated']} ms ({t['runs']} runs, {t['threads']} threads, "
+              f"load average {t['load_avg_1min']:.1f} before, {os.getloadavg()[0]:.1f} after)")
+        return
     first_path = FIRST if args.split == "test" else RESULTS / f"checker_{args.split}_first_run"
     out_name = "checker" if args.split == "test" else f"checker_{args.split}"
     say: Callable[[str], None] = lambda s: print(s, file=sys.stderr)  # noqa: E731
@@ -282,7 +319,9 @@ def main() -> None:
     t = timing()
     results["timing"] = t
     md += ["## Speed", "",
-           f"Median {t['median_ms']} ms (p95 {t['p95_ms']} ms) to check a {t['words']}-word timed close after load, "
+           f"Median {t['median_ms_distinct']} ms (p95 {t['p95_ms_distinct']} ms) to check a {t['words_distinct']}-word "
+           "close with no repeated sentence after load; "
+           f"median {t['median_ms']} ms (p95 {t['p95_ms']} ms) for the older {t['words']}-word timed close that repeats, "
            f"{t['threads']} encoder threads, {t['runs']} runs (unpunctuated: {t['median_ms_unpunctuated']} ms); "
            f"first call including loading the encoder: {t['first_call_ms_incl_load']} ms. "
            f"Machine load average during the run: {t['load_avg_1min']:.1f} (2 cores, shared).", ""]
