@@ -26,6 +26,9 @@ MIN_WORDS = 3
 _END = (".", "?", "!", ";", "\u2026")
 _THANKS = frozenset({"thank", "thanks", "cheers", "thankyou"})
 _WH = frozenset({"what", "when", "how", "who", "where", "which", "whats", "what's", "when's", "how's", "whom"})
+_WH_AUX = frozenset({"what's", "whats", "when's", "how's", "where's", "who's"})
+"""A question word with its verb inside: "what's the main challenge" opens a question."""
+_HOW_MUCH = frozenset({"much", "many", "long", "soon", "often", "big"})
 _AUX = frozenset(
     "is are was were do does did can could will would should shall may might have has am 's 're 'll".split()
 )
@@ -81,7 +84,8 @@ def _opens_clause(bare: list[str], k: int) -> bool:
     if w in _JOIN and nxt and (nxt[0] in _THANKS or nxt[0] in _WH or nxt[0] == "i"
                                or (nxt[0] in _ASK and len(nxt) > 1 and nxt[1] in _YOU)):
         return True
-    if w in _WH and prev not in _NO_CUT_BEFORE_WH and prev not in _JOIN and any(x in _AUX for x in nxt[:2]):
+    if w in _WH and prev not in _NO_CUT_BEFORE_WH and prev not in _JOIN and (
+            any(x in _AUX for x in nxt[:2]) or w in _WH_AUX or (w == "how" and nxt and nxt[0] in _HOW_MUCH)):
         return True
     if w in _ASK and nxt and nxt[0] in _YOU and prev not in _WH and prev not in _JOIN and prev not in _YOU \
             and prev not in _AUX and prev not in {"that", "if", "what", "so", "which", "how"} \

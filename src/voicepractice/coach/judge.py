@@ -55,7 +55,7 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
     col = {e: j for j, e in enumerate(elements)}
     for i, text in enumerate(texts):
         cue = cue_vector(text)
-        if not cue[_ASKS]:
+        if not cue[_ASKS] and not _unpunctuated_wh(text):
             for e in MUST_ASK:
                 p[i, col[e]] = 0.0
         low = text.lower()
@@ -70,6 +70,24 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
 
 
 _ASKS, _NEGATED, _HEDGED = (CUE_NAMES.index(n) for n in ("asks", "negated", "hedged"))
+_LEAD = frozenset({"um", "uh", "er", "erm", "so", "and", "but", "also", "okay", "ok", "oh", "well", "like", "yeah",
+                   "then", "first", "second", "just", "actually", "right", "sorry", "and", "anyway"})
+_WH_OPEN = frozenset({"what", "what's", "whats", "when", "when's", "where", "where's", "which", "who", "who's",
+                      "whom", "how", "how's", "why"})
+
+
+def _unpunctuated_wh(text: str) -> bool:
+    """A clause of unpunctuated speech that opens with a question word ("how much latitude would the
+    chef have", "which kind of documents i will translate"): a recogniser that drops the "?" and a
+    speaker who does not invert still ask. Typed or punctuated text keeps the exact rule."""
+    if any(ch in text for ch in ".?!"):
+        return False
+    words = [w.strip(",;:").replace("\u2019", "'") for w in text.lower().split()]
+    words = [w for w in words if w]
+    k = 0
+    while k < len(words) - 1 and words[k] in _LEAD:
+        k += 1
+    return k < len(words) and words[k] in _WH_OPEN and len(words) - k >= 3
 _PERKS = re.compile(r"\b(salary|salaries|pay|paid|wage|wages|holiday|holidays|vacation|pto|benefits|bonus|bonuses|"
                     r"compensation|pension|perks|remote days|stock options|equity|overtime rate)\b")
 _PROCESS = re.compile(r"\b(next steps?|hear back|here back|decision|decide|timeline|time frame|round|process|"
