@@ -50,7 +50,7 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
       pay or perks (its words, or the phrase bank's salary cue) is neither;
     - interest under a negation or a hedge that the phrase bank (with its negation
       scope) does not credit is not interest ("I'm not sure this role is for me");
-    - "thank-you note/email/card" is not thanks unless the bank finds thanks too.
+    - "thank-you note/email/card" and "thanks to my mentor" are not thanks unless the bank finds thanks too.
     """
     col = {e: j for j, e in enumerate(elements)}
     for i, text in enumerate(texts):
@@ -64,7 +64,7 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
                 p[i, col[e]] = 0.0
         if (cue[_NEGATED] or cue[_HEDGED]) and bank[i, col["interest"]] == 0:
             p[i, col["interest"]] = 0.0
-        if bank[i, col["thanks"]] == 0 and _THANK_NOTE.search(text.lower()):
+        if bank[i, col["thanks"]] == 0 and (_THANK_NOTE.search(text.lower()) or _THANKS_TO.search(text.lower())):
             p[i, col["thanks"]] = 0.0
     return p
 
@@ -92,6 +92,8 @@ _PERKS = re.compile(r"\b(salary|salaries|pay|paid|wage|wages|holiday|holidays|va
                     r"compensation|pension|perks|remote days|stock options|equity|overtime rate)\b")
 _PROCESS = re.compile(r"\b(next steps?|hear back|here back|decision|decide|timeline|time frame|round|process|"
                       r"interview|stage|offer)\b")
+_THANKS_TO = re.compile(r"\bthanks to (my|the|his|her|our|their|a|an|that|this|those|these|him|them)\b")
+"""'Thanks to my mentor I learned...': the cause of something, not thanks (unless the bank finds thanks too)."""
 _THANK_NOTE = re.compile(r"thank[- ]?you (note|email|e-mail|card|letter|message)s?\b")
 
 
