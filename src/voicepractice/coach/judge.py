@@ -71,7 +71,7 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
 
 _ASKS, _NEGATED, _HEDGED = (CUE_NAMES.index(n) for n in ("asks", "negated", "hedged"))
 _LEAD = frozenset({"um", "uh", "er", "erm", "so", "and", "but", "also", "okay", "ok", "oh", "well", "like", "yeah",
-                   "then", "first", "second", "just", "actually", "right", "sorry", "and", "anyway"})
+                   "then", "first", "second", "just", "actually", "right", "sorry", "anyway"})
 _WH_OPEN = frozenset({"what", "what's", "whats", "when", "when's", "where", "where's", "which", "who", "who's",
                       "whom", "how", "how's", "why"})
 
