@@ -87,6 +87,10 @@ def _opens_clause(bare: list[str], k: int) -> bool:
     if w in _WH and prev not in _NO_CUT_BEFORE_WH and prev not in _JOIN and (
             any(x in _AUX for x in nxt[:2]) or w in _WH_AUX or (w == "how" and nxt and nxt[0] in _HOW_MUCH)):
         return True
+    # A direct question run on after "me"/"us" ("i'd love it if you'd consider me what are the next
+    # steps"): the verb straight after the question word, which "tell me what the next steps are" lacks.
+    if w in _WH and prev in {"me", "us"} and nxt and (nxt[0] in _AUX or w in _WH_AUX):
+        return True
     if w in _ASK and nxt and nxt[0] in _YOU and prev not in _WH and prev not in _JOIN and prev not in _YOU \
             and prev not in _AUX and prev not in {"that", "if", "what", "so", "which", "how"} \
             and not any(x in _WH for x in bare[max(0, k - 6) : k]):  # "how many days of leave do i get"
