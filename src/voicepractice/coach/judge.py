@@ -50,7 +50,8 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
       pay or perks (its words, or the phrase bank's salary cue) is neither;
     - interest under a negation or a hedge that the phrase bank (with its negation
       scope) does not credit is not interest ("I'm not sure this role is for me");
-    - "thank-you note/email/card" and "thanks to my mentor" are not thanks unless the bank finds thanks too.
+    - "thank-you note/email/card" and "thanks to my mentor" are not thanks, and interest in a hobby or
+      in one's spare time is not interest, unless the bank finds them too.
     """
     col = {e: j for j, e in enumerate(elements)}
     for i, text in enumerate(texts):
@@ -62,6 +63,8 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
         if (bank[i, col["salary_first"]] > 0 or _PERKS.search(low)) and not _PROCESS.search(low):
             for e in MUST_ASK:
                 p[i, col[e]] = 0.0
+        if bank[i, col["interest"]] == 0 and _PASTIME.search(low):
+            p[i, col["interest"]] = 0.0
         if (cue[_NEGATED] or cue[_HEDGED]) and bank[i, col["interest"]] == 0:
             p[i, col["interest"]] = 0.0
         if bank[i, col["thanks"]] == 0 and (_THANK_NOTE.search(text.lower()) or _THANKS_TO.search(text.lower())):
@@ -92,6 +95,8 @@ _PERKS = re.compile(r"\b(salary|salaries|pay|paid|wage|wages|holiday|holidays|va
                     r"compensation|pension|perks|remote days|stock options|equity|overtime rate)\b")
 _PROCESS = re.compile(r"\b(next steps?|hear back|here back|decision|decide|timeline|time frame|round|process|"
                       r"interview|stage|offer)\b")
+_PASTIME = re.compile(r"\b(as a hobby|a hobby of mine|hobby|in my (spare|free|own) time|for fun)\b")
+"""'I'm interested in Rust as a hobby': interest in a pastime, not in the job (unless the bank finds interest)."""
 _THANKS_TO = re.compile(r"\bthanks to (my|the|his|her|our|their|a|an|that|this|those|these|him|them)\b")
 """'Thanks to my mentor I learned...': the cause of something, not thanks (unless the bank finds thanks too)."""
 _THANK_NOTE = re.compile(r"thank[- ]?you (note|email|e-mail|card|letter|message)s?\b")
