@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import os
 import statistics
@@ -193,12 +194,23 @@ def observe(s: Sample) -> list[list]:
     return pauses
 
 
+@functools.lru_cache(maxsize=None)
+def completeness(text: str) -> float | None:
+    """The text head's reading of the words at a pause (the drill's own function), once per text."""
+    from voicepractice.completeness import complete_probability
+
+    return complete_probability(text) if text.strip() else None
+
+
 def decide(pauses: list[list], rule: str, o: object) -> float:
     """Where the answer ends (seconds into the audio) under ``rule``, replaying the observed pauses."""
     from voicepractice.endpoint import required_silence, transcript_cue
 
     for speech_end, longest, prob, text in pauses:
-        wait = 2.5 if rule == "fixed" else required_silence(prob, transcript_cue(text or ""), o)  # type: ignore[arg-type]
+        if rule == "fixed":
+            wait = 2.5
+        else:
+            wait = required_silence(prob, transcript_cue(text or ""), o, completeness(text or ""))  # type: ignore[arg-type]
         if longest >= wait - 1e-6:
             return speech_end + wait
     return pauses[-1][0] + pauses[-1][1] if pauses else 0.0
@@ -278,6 +290,7 @@ def main() -> None:
     parser.add_argument("--paced-rules", default="adaptive,fixed", help="which rules to run at real-time pace")
     parser.add_argument("--keep-paced", action="store_true", help="keep the real-time rows of the last run for rules not rerun")
     parser.add_argument("--split", choices=("dev", "all"), default="all", help="dev: only the sources tuning may look at")
+    parser.add_argument("--name", default="endpoint", help="results file stem (bench/results/NAME.md and .json)")
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
     from voicepractice.endpoint import EndpointOptions, load_turn_model
@@ -314,32 +327,38 @@ def main() -> None:
                     print(f"  paced {rule} {s.name}: {paced[-1]['last_word_to_report_s']} s", file=sys.stderr)
     lines = table(rows, paced)
     dev = [s for s in samples if not s.held_out]
-    lines += ["", "Trade-off on the dev sources only (statement_s: the wait when the voice sounds finished and the words say neither way):", "",
-              "| statement_s | finished: median / p95 wait (s) | thinking pauses cut |", "|---:|---:|---:|"]  # fmt: skip
-    for st in (0.5, 0.8, 1.0, 1.5, 2.0, 3.5):
-        alt = score(dev, traces, "adaptive", replace(o, statement_s=st))
-        fin = summarize([r["wait_audio_s"] for r in alt if r["kind"] == "finished"])
-        paused_alt = [r for r in alt if r["kind"] == "paused"]
-        lines.append(f"| {st} | {fin['median']:.2f} / {fin['p95']:.2f} | {sum(r['cut'] for r in paused_alt)}/{len(paused_alt)} |")
+    lines += ["", "Trade-off on the dev sources only, what the thresholds were tuned on (text_unfinished: text-head "
+              "probability under which the turn is held; 0 = no veto. statement_s: the wait when the voice sounds "
+              "finished and the words lean neither way):", "",
+              "| text_unfinished | statement_s | finished: median / p95 wait (s) | thinking pauses cut | finished answers ended before their last word |",
+              "|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for tu in (0.0, 0.4, 0.45, 0.5, 0.55, 0.6):
+        for st in (0.5, 0.8, 1.0, 1.5):
+            alt = score(dev, traces, "adaptive", replace(o, statement_s=st, text_unfinished=tu))
+            fin = summarize([r["wait_audio_s"] for r in alt if r["kind"] == "finished"])
+            early = sum(r["wait_audio_s"] < 0 for r in alt if r["kind"] == "finished")
+            paused_alt = [r for r in alt if r["kind"] == "paused"]
+            lines.append(f"| {tu} | {st} | {fin['median']:.2f} / {fin['p95']:.2f} | {sum(r['cut'] for r in paused_alt)}/{len(paused_alt)} | {early} |")
     load = os.getloadavg()
     header = [
         "# End of turn on human speech",
         "",
-        f"`.venv/bin/python bench/endpoint.py{'' if args.paced else ' --no-paced'}` — {len(samples)} samples "
+        f"`.venv/bin/python bench/endpoint.py {' '.join(sys.argv[1:])}` — {len(samples)} samples "
         f"({sum(s.kind == 'finished' for s in samples)} finished, {sum(s.kind == 'paused' for s in samples)} with a 1-3 s thinking pause), "
         f"{time.monotonic() - t_start:.0f} s, load average at the end {load[0]:.1f} on {os.cpu_count()} cores.",
         f"Thresholds: {o}.",
         "",
-        "The held-out sources were scored once before tuning, with the thresholds chosen a priori "
-        "(confident 0.8, one 0.5 s wait for every finished-sounding end): bench/results/endpoint_first_run.md. "
+        "First runs on the held-out sources: bench/results/endpoint_first_run.md (the design without the text head, "
+        "thresholds chosen a priori) and bench/results/endpoint_text_first_run.md (with the text head, thresholds "
+        "tuned on the dev sources only; the held-out sources had been scored once before by the older design). "
         "'Words after the end' are words the judge left outside the answer; in a drill floor.py keeps them "
         "(reopened answer, or kept with a note when said over the interviewer).",
         "",
     ]
     text = "\n".join(header + lines) + "\n"
     print(text)
-    (RESULTS / "endpoint.md").write_text(text, encoding="utf-8")
-    (RESULTS / "endpoint.json").write_text(json.dumps({"options": asdict(o), "rows": rows, "paced": paced}, indent=1), encoding="utf-8")
+    (RESULTS / f"{args.name}.md").write_text(text, encoding="utf-8")
+    (RESULTS / f"{args.name}.json").write_text(json.dumps({"options": asdict(o), "rows": rows, "paced": paced}, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
