@@ -194,7 +194,7 @@ def observe(s: Sample) -> list[list]:
     return pauses
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def completeness(text: str) -> float | None:
     """The text head's reading of the words at a pause (the drill's own function), once per text."""
     from voicepractice.completeness import complete_probability
@@ -228,13 +228,32 @@ def run_paced(s: Sample, rule: str = "adaptive") -> dict:
     judge = EndOfTurn(options.endpoint, transcript=live.text_through) if rule == "adaptive" else None
     t0 = time.monotonic()
     cap = listen(paced_blocks(s.audio, t0), options, on_chunk=live.submit_chunk, judge=judge)
+    t_decided = time.monotonic()
     words = live.finish()
+    t_words = time.monotonic()
     check(make_transcript(words, cap.duration, "tiny.en"))
+    t_report = time.monotonic()
+    last_word = t0 + s.last_word
+    verdict = judge.pauses[-1] if judge and judge.pauses else None
+    speech_end = cap.speech_end if cap.speech_end is not None else s.last_word
+    rule_wait = verdict.wait_s if verdict else (options.end_silence_s or 0.0)
     return {
-        "last_word_to_report_s": round(time.monotonic() - (t0 + s.last_word), 3),
+        "last_word_to_report_s": round(t_report - last_word, 3),
+        # Where the time went, in order: the VAD hearing the speech end after the last word ends;
+        # the silence the rule asks for; more silence while the pause's words were still being
+        # decoded (the judge waits for them, so the report is ready when it fires: this is what
+        # a slow or loaded machine adds); audio blocks handled late; decode left after the
+        # decision; the checker.
+        "vad_tail_s": round(speech_end - s.last_word, 3),
+        "rule_wait_s": round(rule_wait, 3),
+        "words_wait_s": round(cap.duration - speech_end - rule_wait, 3),
+        "decision_late_s": round((t_decided - t0) - cap.duration, 3),
+        "final_decode_s": round(t_words - t_decided, 3),
+        "check_s": round(t_report - t_words, 3),
         "ended_at_s": round(cap.duration, 3),
         "verdict": judge.describe() if judge else {},
         "rule": rule,
+        "load": round(os.getloadavg()[0], 1),
     }
 
 
@@ -298,6 +317,13 @@ def main() -> None:
 
     Transcriber().warm_up()
     load_turn_model()
+    if args.paced:
+        from voicepractice.check import check
+        from voicepractice.completeness import complete_probability
+        from voicepractice.records import Transcript
+
+        check(Transcript.from_text("Thank you."))  # the checker's rubric and encoder load once, as a drill warms them
+        complete_probability("thank you")
     t_start = time.monotonic()
     samples = build_samples()
     if args.split == "dev":
@@ -326,6 +352,22 @@ def main() -> None:
                     paced.append({"name": s.name, "held_out": s.held_out, **run_paced(s, rule)})
                     print(f"  paced {rule} {s.name}: {paced[-1]['last_word_to_report_s']} s", file=sys.stderr)
     lines = table(rows, paced)
+    if paced:
+        lines += ["", "Where the real-time wait went (finished answers, median / p95 in s; `load` is the 1-min load average "
+                  "during the runs; the columns add up to the total per answer). VAD: the speech end heard after the last "
+                  "word's end; rule: the silence the rule asks for; words: more silence while the pause's words were still "
+                  "being decoded (the judge waits for them so the report is ready when it fires: what a slow or loaded "
+                  "machine adds); late: audio blocks handled late; decode: transcription left after the decision; check: "
+                  "the checker.", "",
+                  "| rule | n | VAD | rule | words | late | decode | check | last word → report | load |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+        for rule in rules:
+            sel = [p for p in paced if p.get("rule") == rule and "decision_late_s" in p]
+            if not sel:
+                continue
+            cell = [summarize([p[k] for p in sel]) for k in ("vad_tail_s", "rule_wait_s", "words_wait_s", "decision_late_s", "final_decode_s", "check_s",
+                                          "last_word_to_report_s", "load")]
+            lines.append(f"| {rule} | {len(sel)} | " + " | ".join(f"{c['median']:.2f} / {c['p95']:.2f}" for c in cell) + " |")
     dev = [s for s in samples if not s.held_out]
     lines += ["", "Trade-off on the dev sources only, what the thresholds were tuned on (text_unfinished: text-head "
               "probability under which the turn is held; 0 = no veto. statement_s: the wait when the voice sounds "

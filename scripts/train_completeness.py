@@ -7,10 +7,12 @@ utterance, or is the person mid-sentence? The text comes from the checker's
 labelled closes (src/voicepractice/coach/data/labelled/), never from the speech
 corpus that bench/endpoint.py scores:
 
-* **complete**: the close up to the end of each of its sentences;
-* **incomplete**: the close up to a word boundary inside a sentence, never right
-  after punctuation (a cut after a comma may be a finished clause); in one of
-  five, a filler ("um", "uh") follows the cut, as people say while thinking.
+* **complete**: the close up to the end of each of its sentences, and the
+  sentence alone (an answer may be one short sentence);
+* **incomplete**: the close, or the sentence alone (one or the other at random),
+  up to a word boundary inside a sentence, never right after punctuation (a cut
+  after a comma may be a finished clause); in one of five, a filler ("um",
+  "uh") follows the cut, as people say while thinking.
 
 Each example is the last 16 words with case and punctuation removed, which is
 how the head reads a live transcript (Whisper's period at a cut is thrown away);
@@ -62,13 +64,16 @@ def examples(closes: list[training.Close], rng: np.random.Generator) -> list[tup
             if not toks:
                 continue
             out.append((tail(f"{before} {s.text}"), 1, c.split, c.root))
+            if before:
+                out.append((tail(s.text), 1, c.split, c.root))
             cuts = [k for k in range(1, len(toks)) if not toks[k - 1].endswith(PUNCT_END)]
             if cuts:
                 for k in rng.choice(cuts, size=min(len(cuts), 2 if len(toks) >= 8 else 1), replace=False):
                     prefix = " ".join(toks[: int(k)])
                     if rng.random() < 0.2:
                         prefix += " " + str(rng.choice(["um", "uh", "uh", "um, so"]))
-                    out.append((tail(f"{before} {prefix}"), 0, c.split, c.root))
+                    context = before if rng.random() < 0.5 else ""
+                    out.append((tail(f"{context} {prefix}"), 0, c.split, c.root))
             before = f"{before} {s.text}"
     return [e for e in out if e[0]]
 

@@ -11,8 +11,10 @@ punctuation and case removed (what Whisper added at the cut is thrown away) and
 gives the probability that they end a complete utterance. Its features: the
 checker's sentence embedding of those words (``coach.encoder``, already loaded
 in a drill, a few ms a call), how often the last word ends a sentence in the
-training text, whether it is a word a sentence does not end on, and how many
-words there are. Weights: ``completeness.npz`` beside this module, written by
+training text, whether it is a word a sentence does not end on, and whether
+it is a filler. (Not how many words there are: in the training closes, short
+text is mostly the start of a first sentence, so a length feature taught the
+head that a short sentence is unfinished; "He could wait no longer." read 0.29.) Weights: ``completeness.npz`` beside this module, written by
 ``scripts/train_completeness.py`` from the checker's labelled closes (complete
 sentences versus their prefixes cut at a word boundary), never from the speech
 corpus the end-of-turn bench scores on. At run time it needs numpy only.
@@ -51,8 +53,8 @@ NEVER_LAST = frozenset(
 )
 """Words a sentence almost never ends on (a feature; the head weighs it with the rest)."""
 
-N_CHEAP = 4
-"""Features besides the embedding: the last word's end rate, never-last, words (scaled), a filler last."""
+N_CHEAP = 3
+"""Features besides the embedding: the last word's end rate, never-last, a filler last."""
 FILLERS = frozenset({"um", "uh", "er", "erm", "hmm", "like"})
 
 
@@ -73,7 +75,6 @@ def cheap_features(words: list[str], end_rate: dict[str, float], prior: float) -
         [
             end_rate.get(last, prior),
             float(last in NEVER_LAST),
-            min(len(words), TAIL_WORDS) / TAIL_WORDS,
             float(last in FILLERS),
         ],
         np.float32,

@@ -62,8 +62,9 @@ class EndpointOptions:
     Read speech cut mid-sentence sounds as finished as a real end, and tiny.en
     writes a period at the cut; the text head catches most of those cuts (below
     ``text_unfinished``), so this can be short. Tuned on bench/endpoint.py's dev
-    sources (``--tune``): 0.8 s cut 2 of 27 thinking pauses at a median wait of 0.9 s;
-    before the text head, 1.0 s cut 6 of 27."""
+    sources (the trade-off table of bench/results/endpoint.md): 0.8 s cut 2 of 27
+    thinking pauses at a median wait of 1.0 s, 0.5 s the same 2 at 0.7 s; before the
+    text head, 1.0 s cut 6 of 27."""
     hold_s: float = 3.5
     """Silence that ends a turn that does not (longer than a thinking pause)."""
     hold_unfinished_s: float = 5.0
@@ -75,8 +76,8 @@ class EndpointOptions:
     """...and at or above which it counts when the words say finished too."""
     text_unfinished: float = 0.5
     """Text-head probability below which the words read unfinished: the turn is held
-    ``hold_s`` however the voice sounded (tuned on the dev sources; 0.55 and up
-    made finished answers wait much longer, 0.45 and down cut more pauses)."""
+    ``hold_s`` however the voice sounded (tuned on the dev sources: 0.4 to 0.6 all cut
+    2 of 27 thinking pauses there and 0.65 doubled the median wait: the middle)."""
     text_finished: float = 0.8
     """...and at or above which they read finished, like a closing phrase (``quick_s``)."""
     check_after_s: float = 0.2
