@@ -71,6 +71,7 @@ def test_words_read_unfinished_hold_a_turn_that_sounds_finished() -> None:
     assert required_silence(0.5, None, OPTS, complete=0.95) == OPTS.quick_s  # reads like a finished close
     assert required_silence(0.1, None, OPTS, complete=0.95) == OPTS.hold_s  # ...but the voice hangs
     assert required_silence(0.99, "unfinished", OPTS, complete=0.95) == OPTS.hold_unfinished_s
+    assert required_silence(0.9, "question", OPTS, complete=0.3) == OPTS.quick_s  # a question mark outranks it
 
 
 def test_the_judge_holds_a_cut_sentence_with_the_real_head() -> None:

@@ -55,7 +55,8 @@ NEVER_LAST = frozenset(
 
 N_CHEAP = 3
 """Features besides the embedding: the last word's end rate, never-last, a filler last."""
-FILLERS = frozenset({"um", "uh", "er", "erm", "hmm", "like"})
+FILLERS = frozenset({"um", "uh", "er", "erm", "hmm"})
+"""Not "like": "what would a week look like" ends on it (a filler "like" read the question as unfinished)."""
 
 
 def words_of(text: str) -> list[str]:

@@ -238,15 +238,19 @@ def required_silence(probability: float | None, cue: Cue, o: EndpointOptions, co
     head's (None: not available). The words veto: a hanging "and" or "the", or
     words the text head reads as mid-sentence, hold the turn however the voice
     sounded, because an unfinished sentence is what a thinking pause looks like.
+    An exact closing cue (a question mark, thanks, a goodbye) outranks the text
+    head, which only weighs words ("...would look like?" read 0.6).
     """
     if cue == "unfinished":
         return o.hold_unfinished_s
-    if complete is not None and complete < o.text_unfinished:
-        return o.hold_s
     if o.last_turn:
         return {"goodbye": o.quick_s, "question": o.statement_s}.get(cue or "", o.hold_s)
     sound_ok = probability is None or probability >= o.lenient
-    if sound_ok and (cue is not None or (complete is not None and complete >= o.text_finished)):
+    if sound_ok and cue is not None:
+        return o.quick_s
+    if complete is not None and complete < o.text_unfinished:
+        return o.hold_s
+    if sound_ok and complete is not None and complete >= o.text_finished:
         return o.quick_s
     if probability is not None and probability >= o.confident:
         return o.statement_s
