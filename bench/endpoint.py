@@ -27,8 +27,14 @@ Sources are split before any tuning: the held-out sources (HELD_OUT, and every
 other close) were not looked at while choosing the thresholds; their figures
 come first.
 
-    .venv/bin/python bench/endpoint.py            # both clocks (about 10 min)
-    .venv/bin/python bench/endpoint.py --no-paced # audio clock only (about 3 min)
+    .venv/bin/python bench/endpoint.py            # both clocks (about 25 min on a quiet machine)
+    .venv/bin/python bench/endpoint.py --no-paced # audio clock only (about 5 min)
+    .venv/bin/python bench/endpoint.py --reuse    # replay the pauses seen by the last run (a new rule)
+
+The wall-clock run prints where each answer's wait went (VAD, the rule's
+silence, waiting for the pause's words to be decoded, late blocks, decode, the
+checker) with the load average beside it: on a loaded machine the decode is
+what grows, not the rule.
 
 Prints tables and writes bench/results/endpoint.md and endpoint.json.
 """
@@ -75,6 +81,16 @@ CLOSES = [
     "Yes, I do have one question. What does a typical week look like for someone in this position?",
     "I'm very interested in the position, and I believe my background in analytics is a strong match for what you need.",
     "Great, thank you. I'll look out for your email, and please let me know if you need anything else from me.",
+    # Added later (issue #12 asks for more closes with pauses): appended, so every earlier
+    # sample keeps its split and its cut; odd ones are held out like the rest.
+    "I really appreciate you explaining how the support team works with the engineers on each release.",
+    "My experience running the night shift at the warehouse taught me how to keep a team calm under pressure.",
+    "Is there anything about my background that makes you hesitate about moving me forward?",
+    "I've enjoyed this conversation a lot, and I'm confident I could help your clinic cut its waiting times.",
+    "Before we finish, could you tell me who I would be reporting to day to day?",
+    "Having taught maths for six years, I know how to explain hard ideas to people who are nervous about them.",
+    "Thank you for your time, Priya. I look forward to hearing about the next round.",
+    "I would love the chance to bring my customer service experience to your front desk team.",
 ]
 
 
@@ -237,6 +253,13 @@ def run_paced(s: Sample, rule: str = "adaptive") -> dict:
     verdict = judge.pauses[-1] if judge and judge.pauses else None
     speech_end = cap.speech_end if cap.speech_end is not None else s.last_word
     rule_wait = verdict.wait_s if verdict else (options.end_silence_s or 0.0)
+    if verdict is not None and verdict.text is None:
+        # Ended by the cap before the pause's words were decoded: the rule would have asked
+        # for what these words call for; the rest of the wait was the decode.
+        from voicepractice.endpoint import required_silence, transcript_cue
+
+        text = " ".join(w.text for w in words)
+        rule_wait = required_silence(verdict.probability, transcript_cue(text), options.endpoint, completeness(text))
     return {
         "last_word_to_report_s": round(t_report - last_word, 3),
         # Where the time went, in order: the VAD hearing the speech end after the last word ends;
