@@ -30,6 +30,7 @@ come first.
     .venv/bin/python bench/endpoint.py            # both clocks (about 25 min on a quiet machine)
     .venv/bin/python bench/endpoint.py --no-paced # audio clock only (about 5 min)
     .venv/bin/python bench/endpoint.py --reuse    # replay the pauses seen by the last run (a new rule)
+    .venv/bin/python bench/endpoint.py --reuse --no-paced --enter --name endpoint_enter  # Enter 0.3 s after the last word
 
 The wall-clock run prints where each answer's wait went (VAD, the rule's
 silence, waiting for the pause's words to be decoded, late blocks, decode, the
@@ -280,6 +281,32 @@ def run_paced(s: Sample, rule: str = "adaptive") -> dict:
     }
 
 
+def run_enter(s: Sample, after: float = 0.3) -> dict:
+    """Enter pressed ``after`` s after the last word (the recording stops there), real-time pace:
+    Enter -> report on the wall clock. Only the decode of what the pause's snapshot did not
+    cover, and the checker, should be left."""
+    from voicepractice.check import check
+    from voicepractice.endpoint import EndOfTurn
+    from voicepractice.listen import ListenOptions, listen
+    from voicepractice.transcribe import LiveTranscription, Transcriber, make_transcript
+
+    live = LiveTranscription(Transcriber())
+    options = ListenOptions(enter_ends=False)
+    judge = EndOfTurn(options.endpoint, transcript=live.text_through)
+    t0 = time.monotonic()
+    stop = int((s.last_word + after) * SR)
+    cap = listen(paced_blocks(s.audio[:stop], t0), options, on_chunk=live.submit_chunk, judge=judge)
+    enter = t0 + stop / SR  # when the last block before Enter was complete
+    t_listen = time.monotonic()
+    words = live.finish()
+    t_words = time.monotonic()
+    check(make_transcript(words, cap.duration, "tiny.en"))
+    t_report = time.monotonic()
+    return {"name": s.name, "held_out": s.held_out, "enter_to_report_s": round(t_report - enter, 3),
+            "late_s": round(t_listen - enter, 3), "decode_s": round(t_words - t_listen, 3),
+            "check_s": round(t_report - t_words, 3), "ended_by": cap.ended_by, "load": round(os.getloadavg()[0], 1)}  # fmt: skip
+
+
 def score(samples: list[Sample], traces: dict[str, list[list]], rule: str, o: object) -> list[dict]:
     rows = []
     for s in samples:
@@ -333,6 +360,7 @@ def main() -> None:
     parser.add_argument("--keep-paced", action="store_true", help="keep the real-time rows of the last run for rules not rerun")
     parser.add_argument("--split", choices=("dev", "all"), default="all", help="dev: only the sources tuning may look at")
     parser.add_argument("--name", default="endpoint", help="results file stem (bench/results/NAME.md and .json)")
+    parser.add_argument("--enter", action="store_true", help="also time Enter pressed 0.3 s after the last word (real time)")
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
     from voicepractice.endpoint import EndpointOptions, load_turn_model
@@ -340,7 +368,7 @@ def main() -> None:
 
     Transcriber().warm_up()
     load_turn_model()
-    if args.paced:
+    if args.paced or args.enter:
         from voicepractice.check import check
         from voicepractice.completeness import complete_probability
         from voicepractice.records import Transcript
@@ -375,6 +403,14 @@ def main() -> None:
                     paced.append({"name": s.name, "held_out": s.held_out, **run_paced(s, rule)})
                     print(f"  paced {rule} {s.name}: {paced[-1]['last_word_to_report_s']} s", file=sys.stderr)
     lines = table(rows, paced)
+    enter_rows: list[dict] = []
+    if args.enter:
+        enter_rows = [run_enter(s) for s in samples if s.kind == "finished"]
+        cell = [summarize([e[k] for e in enter_rows]) for k in ("late_s", "decode_s", "check_s", "enter_to_report_s", "load")]
+        lines += ["", "Enter pressed 0.3 s after the last word, real time (median / p95 in s): late: the listen loop "
+                  "noticing it; decode: words not yet decoded (the pause's snapshot started 0.15 s in); check: the checker.", "",
+                  "| n | late | decode | check | Enter → report | load |", "|---:|---:|---:|---:|---:|---:|",
+                  f"| {len(enter_rows)} | " + " | ".join(f"{c['median']:.2f} / {c['p95']:.2f}" for c in cell) + " |"]  # fmt: skip
     if paced:
         lines += ["", "Where the real-time wait went (finished answers, median / p95 in s; `load` is the 1-min load average "
                   "during the runs; the columns add up to the total per answer). VAD: the speech end heard after the last "
@@ -423,7 +459,7 @@ def main() -> None:
     text = "\n".join(header + lines) + "\n"
     print(text)
     (RESULTS / f"{args.name}.md").write_text(text, encoding="utf-8")
-    (RESULTS / f"{args.name}.json").write_text(json.dumps({"options": asdict(o), "rows": rows, "paced": paced}, indent=1), encoding="utf-8")
+    (RESULTS / f"{args.name}.json").write_text(json.dumps({"options": asdict(o), "rows": rows, "paced": paced, "enter": enter_rows}, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
