@@ -9,7 +9,11 @@ Three signals, combined in ``required_silence``:
   log-mel features and gives the probability that the turn is complete;
 * what the streaming transcript says at the pause: a question, thanks or a
   goodbye at the end means finished; a trailing "and", "so", "because", "um"
-  or a word that cannot end a clause ("the", "to", "my"...) means not yet.
+  or a word that cannot end a clause ("the", "to", "my"...) means not yet;
+  and, for the many pauses the word list says nothing about, a learned head
+  (``completeness``) reads the last words without their punctuation and says
+  how likely they end a complete utterance ("I have five years of experience
+  in" versus "I'd love to hear about the next steps").
 
 A turn that looks finished ends after about half a second of silence; one that
 does not is given several seconds. The model file ships inside the
@@ -52,14 +56,15 @@ class EndpointOptions:
 
     quick_s: float = 0.5
     """Silence that ends a turn that looks finished."""
-    statement_s: float = 1.0
-    """Silence that ends a turn the voice says is finished while the words say neither way.
+    statement_s: float = 0.8
+    """Silence that ends a turn the voice says is finished while the words lean neither way.
 
-    A trade-off, measured by bench/endpoint.py on its dev sources: read speech cut
-    mid-sentence sounds (and, to tiny.en, reads) as finished as a real end, so
-    0.5 s cut 7 of 27 thinking pauses and 2.0 s cut 2, at a median wait of 0.7 s
-    and 2.2 s. 1.0 s waits a second on a plain statement; a question, thanks or a
-    goodbye still ends after ``quick_s``."""
+    Read speech cut mid-sentence sounds as finished as a real end, and tiny.en
+    writes a period at the cut; the text head catches most of those cuts (below
+    ``text_unfinished``), so this can be short. Tuned on bench/endpoint.py's dev
+    sources (the trade-off table of bench/results/endpoint.md): 0.8 s cut 2 of 27
+    thinking pauses at a median wait of 1.0 s, 0.5 s the same 2 at 0.7 s; before the
+    text head, 1.0 s cut 6 of 27."""
     hold_s: float = 3.5
     """Silence that ends a turn that does not (longer than a thinking pause)."""
     hold_unfinished_s: float = 5.0
@@ -69,6 +74,12 @@ class EndpointOptions:
     (0.8 before tuning, the first run below)."""
     lenient: float = 0.3
     """...and at or above which it counts when the words say finished too."""
+    text_unfinished: float = 0.5
+    """Text-head probability below which the words read unfinished: the turn is held
+    ``hold_s`` however the voice sounded (tuned on the dev sources: 0.4 to 0.6 all cut
+    2 of 27 thinking pauses there and 0.65 doubled the median wait: the middle)."""
+    text_finished: float = 0.8
+    """...and at or above which they read finished, like a closing phrase (``quick_s``)."""
     check_after_s: float = 0.2
     """Silence after which the acoustic model is asked (as pipecat does, at its VAD's stop)."""
     still_listening_after_s: float = 1.0
@@ -220,17 +231,26 @@ def transcript_cue(text: str) -> Cue:
 # ---------------------------------------------------------------- the decision
 
 
-def required_silence(probability: float | None, cue: Cue, o: EndpointOptions) -> float:
+def required_silence(probability: float | None, cue: Cue, o: EndpointOptions, complete: float | None = None) -> float:
     """Seconds of silence after which the turn ends, given what the model and the words say.
 
-    The words veto: a hanging "and" or "the" holds the turn however the voice
+    ``probability`` is Smart Turn's, ``cue`` the word list's, ``complete`` the text
+    head's (None: not available). The words veto: a hanging "and" or "the", or
+    words the text head reads as mid-sentence, hold the turn however the voice
     sounded, because an unfinished sentence is what a thinking pause looks like.
+    An exact closing cue (a question mark, thanks, a goodbye) outranks the text
+    head, which only weighs words ("...would look like?" read 0.6).
     """
     if cue == "unfinished":
         return o.hold_unfinished_s
     if o.last_turn:
         return {"goodbye": o.quick_s, "question": o.statement_s}.get(cue or "", o.hold_s)
-    if cue is not None and (probability is None or probability >= o.lenient):
+    sound_ok = probability is None or probability >= o.lenient
+    if sound_ok and cue is not None:
+        return o.quick_s
+    if complete is not None and complete < o.text_unfinished:
+        return o.hold_s
+    if sound_ok and complete is not None and complete >= o.text_finished:
         return o.quick_s
     if probability is not None and probability >= o.confident:
         return o.statement_s
@@ -248,6 +268,8 @@ class PauseVerdict:
     text: str | None
     """The transcript up to the pause (None: not decoded yet)."""
     cue: Cue
+    complete: float | None
+    """The text head's probability that the words end a complete utterance (None: no words or no head)."""
     wait_s: float
     """Silence required before the turn ends."""
 
@@ -257,7 +279,9 @@ class EndOfTurn:
 
     ``transcript`` returns the words heard up to a given speech end once they are
     decoded (None while they are not): the judge waits for them before ending a
-    turn early, so when it fires the report's words are ready too.
+    turn early, so when it fires the report's words are ready too. ``complete``
+    reads those words (``completeness.complete_probability`` unless given; None
+    leaves the text head out).
     """
 
     def __init__(
@@ -265,14 +289,22 @@ class EndOfTurn:
         options: EndpointOptions | None = None,
         model: TurnModel | None | Literal["load"] = "load",
         transcript: Callable[[float], str | None] | None = None,
+        complete: Callable[[str], float | None] | None | Literal["load"] = "load",
     ) -> None:
         self.options = options or EndpointOptions()
         self._model_arg = model
         self.transcript = transcript
+        if complete == "load":
+            from .completeness import complete_probability
+
+            complete = complete_probability
+        self._complete_fn = complete
+        self._complete: tuple[str, float | None] | None = None  # (words, their probability): read once per pause
         self.pauses: list[PauseVerdict] = []
         """The pause that ended the turn (one entry; more when a caller keeps judging)."""
-        self.trace: list[tuple[float, float | None, str | None]] = []
-        """Every pause judged: (speech end, probability, words so far), for the benchmark and the logs."""
+        self.trace: list[tuple[float, float | None, str | None, float | None]] = []
+        """Every pause judged: (speech end, probability, words so far, text-head probability),
+        for the benchmark and the logs."""
         self._speech_end: float | None = None
         self._probability: float | None = None
         self._asked = False
@@ -309,7 +341,7 @@ class EndOfTurn:
         if silence_s < o.quick_s:
             return False
         if not self.trace or self.trace[-1][0] != speech_end:
-            self.trace.append((speech_end, self._probability, None))
+            self.trace.append((speech_end, self._probability, None, None))
         if silence_s >= o.hold_unfinished_s:
             self._record(None, None, o.hold_unfinished_s)
             return True
@@ -318,18 +350,26 @@ class EndOfTurn:
         text = self.transcript(speech_end) if self.transcript else ""
         if text is None:
             return False  # the words are still being decoded: ending now would make the report wait
+        complete = self._completeness(text)
         if self.trace[-1][2] is None:
-            self.trace[-1] = (speech_end, self._probability, text)
+            self.trace[-1] = (speech_end, self._probability, text, complete)
         cue = transcript_cue(text)
-        wait = required_silence(self._probability, cue, o)
+        wait = required_silence(self._probability, cue, o, complete)
         if silence_s >= wait:
-            self._record(text, cue, wait)
+            self._record(text, cue, wait, complete)
             return True
         return False
 
-    def _record(self, text: str | None, cue: Cue, wait: float) -> None:
+    def _completeness(self, text: str) -> float | None:
+        if self._complete_fn is None or not text.strip():
+            return None
+        if self._complete is None or self._complete[0] != text:
+            self._complete = (text, self._complete_fn(text))  # a few ms; once per pause, not per block
+        return self._complete[1]
+
+    def _record(self, text: str | None, cue: Cue, wait: float, complete: float | None = None) -> None:
         assert self._speech_end is not None
-        self.pauses.append(PauseVerdict(self._speech_end, self._probability, text, cue, wait))
+        self.pauses.append(PauseVerdict(self._speech_end, self._probability, text, cue, complete, wait))
 
     def still_listening(self, silence_s: float) -> bool:
         """A long pause: tell the person the answer is still open."""
@@ -337,4 +377,6 @@ class EndOfTurn:
 
     def describe(self) -> dict[str, Any]:
         last = self.pauses[-1] if self.pauses else None
-        return {} if last is None else {"probability": last.probability, "cue": last.cue, "wait_s": last.wait_s}
+        if last is None:
+            return {}
+        return {"probability": last.probability, "cue": last.cue, "complete": last.complete, "wait_s": last.wait_s}
