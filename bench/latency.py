@@ -28,6 +28,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pty
+import re
 import resource
 import statistics
 import subprocess
@@ -40,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 ANSWER = ROOT / "audio_fixtures" / "long_answer_60s.flac"
 ONE_TURN = ROOT / "tests" / "data" / "one_turn.toml"
+_ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def _answer_file(mode: str, tmp: Path) -> Path:
@@ -116,6 +119,49 @@ def _batch_run(answer: Path) -> dict[str, float]:
     }
 
 
+class BenchError(RuntimeError):
+    """A set-up produced no figure: the message carries the child's own output."""
+
+
+def _first_line_time(exe: list[str], env: dict[str, str]) -> float:
+    """Seconds from launching ``exe`` to its "Interviewer:" line; the child then is stopped.
+
+    The drill prints that line only when stderr is a terminal (``drill --json 2>file`` keeps the
+    file for warnings), so the child gets a pseudo-terminal, as a person's shell would give it.
+    A child that never prints the line raises BenchError with everything it wrote and its exit
+    status, instead of leaving an empty list for the summary to trip over.
+    """
+    master, slave = pty.openpty()
+    t0 = time.monotonic()
+    proc = subprocess.Popen(exe, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    seen = b""
+    found: float | None = None
+    with open(master, "rb", buffering=0) as terminal:
+        while found is None:
+            try:
+                data = terminal.read(4096)
+            except OSError:  # EIO: the child exited and closed the terminal
+                data = b""
+            if not data:
+                break
+            seen += data
+            if b"Interviewer:" in _ANSI.sub(b"", seen):
+                found = time.monotonic() - t0
+        # Only the start is timed: stop the drill rather than sit through its answer.
+        proc.kill()
+        try:
+            while terminal.read(4096):
+                pass
+        except OSError:
+            pass
+    status = proc.wait()
+    if found is None:
+        text = _ANSI.sub(b"", seen).decode(errors="replace").strip()
+        raise BenchError(f"no 'Interviewer:' line (exit status {status}) from:\n  {' '.join(exe)}\nits stderr:\n{text or '(nothing)'}")
+    return round(found, 3)
+
+
 def startup(runs: int, cache: str, line: str = "clean", voice: str | None = None) -> list[float]:
     """Seconds from launching `voicepractice drill` to the first interviewer line going to the speaker.
 
@@ -128,20 +174,19 @@ def startup(runs: int, cache: str, line: str = "clean", voice: str | None = None
         exe += ["--voice", voice]
     with tempfile.TemporaryDirectory() as shared:
         if cache == "warm":
-            subprocess.run(exe, env={**os.environ, "VOICEPRACTICE_HOME": shared + "/home", "VOICEPRACTICE_CACHE": shared},
-                           capture_output=True, check=True)  # fmt: skip
+            _run_checked(exe, {**os.environ, "VOICEPRACTICE_HOME": shared + "/home", "VOICEPRACTICE_CACHE": shared})
         for _ in range(runs):
             with tempfile.TemporaryDirectory() as home:
                 env = {**os.environ, "VOICEPRACTICE_HOME": home, "VOICEPRACTICE_CACHE": shared if cache == "warm" else home + "/cache"}
-                t0 = time.monotonic()
-                proc = subprocess.Popen(exe, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-                assert proc.stderr is not None
-                for text in proc.stderr:
-                    if text.startswith("Interviewer:"):
-                        out.append(round(time.monotonic() - t0, 3))
-                        break
-                proc.communicate()
+                out.append(_first_line_time(exe, env))
     return out
+
+
+def _run_checked(exe: list[str], env: dict[str, str]) -> None:
+    """Run a whole drill; a failure raises BenchError with the child's stderr."""
+    proc = subprocess.run(exe, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        raise BenchError(f"exit status {proc.returncode} from:\n  {' '.join(exe)}\nits stderr:\n{proc.stderr.strip() or '(nothing)'}")
 
 
 def drill_memory(cache: str) -> float:
@@ -153,10 +198,14 @@ def drill_memory(cache: str) -> float:
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "VOICEPRACTICE_HOME": home, "VOICEPRACTICE_CACHE": home + "/cache"}
         if cache == "warm":
-            subprocess.run(exe, env=env, capture_output=True, check=True)
-        proc = subprocess.Popen(exe, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        assert status == 0, status
+            _run_checked(exe, env)
+        with tempfile.TemporaryFile() as errors:
+            proc = subprocess.Popen(exe, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+            _, status, usage = os.wait4(proc.pid, 0)
+            if status != 0:
+                errors.seek(0)
+                text = errors.read().decode(errors="replace").strip()
+                raise BenchError(f"wait status {status} from:\n  {' '.join(exe)}\nits stderr:\n{text or '(nothing)'}")
         return round(usage.ru_maxrss / 1024, 1)
 
 
