@@ -34,6 +34,7 @@ from .listen import (
     microphone_blocks,
     recording_blocks,
 )
+from .memory import tune_allocator
 from .phoneline import Line
 from .preflight import preflight
 from .records import Report, Transcript, Word
@@ -202,6 +203,7 @@ class _Answer:
 def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) -> DrillResult:
     """Run one drill end to end and store it. Raises VoicePracticeError on user-fixable problems."""
     ui = ui or QuietUI()
+    tune_allocator()  # before the model threads start: large buffers go back to the system when freed
     scenario = load_scenario(options.scenario)
     answers = [audio_mod.load_audio(p) for p in options.answers]  # fail early on a bad file
     run_turns, skipped = plan_turns(scenario, len(answers))
