@@ -38,12 +38,15 @@ class _Sampler:
     def __init__(self) -> None:
         self.t0 = time.monotonic()
         self.peak = 0.0
+        self.peak_at = 0.0
         self.events: list[tuple[float, str, float, float]] = []
         threading.Thread(target=self._run, daemon=True).start()
 
     def _run(self) -> None:
         while True:
-            self.peak = max(self.peak, _rss_mb())
+            now = _rss_mb()
+            if now > self.peak:
+                self.peak, self.peak_at = now, round(time.monotonic() - self.t0, 2)
             time.sleep(0.01)
 
     def mark(self, what: str) -> None:
@@ -79,6 +82,9 @@ def child() -> None:
     _wrap(encoder, "encoder", sampler, "checker encoder: get")
     _wrap(drill, "check", sampler, "check")
     _wrap(drill, "analyse_turns", sampler, "voice analysis (Praat)")
+    _wrap(natural, "synthesize", sampler, "voice: synthesize a line")
+    _wrap(drill, "listen", sampler, "listen to an answer")
+    _wrap(drill.LiveTranscription, "finish", sampler, "Whisper: last stretch of an answer")
     sampler.mark("imports done")
     try:
         cli(ARGS, standalone_mode=False)
@@ -86,15 +92,35 @@ def child() -> None:
         sampler.mark("drill over")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         with os.fdopen(int(os.environ["DRILL_MEMORY_FD"]), "w") as report:
-            json.dump({"events": sampler.events, "sampled_peak": round(sampler.peak), "ru_maxrss_mb": round(peak)}, report)
+            json.dump({"events": sampler.events, "sampled_peak": round(sampler.peak), "peak_at": sampler.peak_at,
+                       "ru_maxrss_mb": round(peak)}, report)  # fmt: skip
+
+
+FILL = """
+from voicepractice.drill import _lines_ahead
+from voicepractice.scenarios import DEFAULT_SCENARIO, Details, load_scenario
+from voicepractice.speak import VoiceOptions
+from voicepractice.tts_cache import warm
+s = load_scenario(DEFAULT_SCENARIO)
+for text in _lines_ahead(s, list(s.turns), Details()):
+    warm(text, VoiceOptions(), s.line)
+"""
+
+
+def fill_cache(env: dict[str, str]) -> None:
+    """Render every line the default scenario can say into the line cache, as the first drills do."""
+    proc = subprocess.run([sys.executable, "-c", FILL], env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"filling the line cache failed:\n{proc.stderr[-3000:]}")
 
 
 def run(cache: str) -> dict[str, Any]:
+    """``cache`` "cold": an empty line cache; "warm": every line the scenario can say is in it."""
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "VOICEPRACTICE_HOME": home, "VOICEPRACTICE_CACHE": home + "/cache"}
         exe = [sys.executable, __file__, "--child"]
         if cache == "warm":
-            subprocess.run([sys.executable, "-m", "voicepractice", *ARGS], env=env, capture_output=True, check=True)
+            fill_cache(env)
         read, write = os.pipe()
         env["DRILL_MEMORY_FD"] = str(write)
         proc = subprocess.Popen(exe, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=(write,))
@@ -123,7 +149,7 @@ def main() -> int:
         print(f"{'s':>6}  {'RSS MB':>6}  {'peak MB':>7}  stage")
         for t, what, now, peak in r["events"]:
             print(f"{t:6.2f}  {now:6.0f}  {peak:7.0f}  {what}")
-        print(f"peak RSS (ru_maxrss): {r['ru_maxrss_mb']} MB; sampled every 10 ms: {r['sampled_peak']} MB")
+        print(f"peak RSS (ru_maxrss): {r['ru_maxrss_mb']} MB; sampled every 10 ms: {r['sampled_peak']} MB at {r['peak_at']} s")
     return 0
 
 

@@ -146,10 +146,12 @@ class _ModelLoader:
         t0 = time.perf_counter()
         try:
             preload_turn_model()  # the end-of-turn model loads beside Whisper, on its own thread
-            self.transcriber.warm_up()
             # Compiling the rubric takes a moment once per process: do it now, not
-            # after the answer, where the person would wait for it.
+            # after the answer, where the person would wait for it. Before Whisper: each check
+            # briefly holds the encoder's weights as float (about 85 MB), and on top of Whisper
+            # decoding the first answer's chunks that took a drill past 550 MB.
             check(Transcript.from_text("Thank you."))
+            self.transcriber.warm_up()
         except BaseException as exc:
             self.error = exc
         self.seconds = time.perf_counter() - t0
