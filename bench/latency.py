@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 
 from audio_server import SoundClock, missing_tools, private_pulse
+from drill_memory import fill_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -200,7 +201,10 @@ def startup(runs: int, cache: str, line: str = "clean", voice: str | None = None
         try:
             if cache == "warm":
                 fill = [*exe, "--fast", *(x for a in answers for x in ("--answer", a))]
-                _run_checked(fill, _child_env(**pulse, VOICEPRACTICE_HOME=shared + "/home", VOICEPRACTICE_CACHE=shared + "/cache"))
+                env = _child_env(**pulse, VOICEPRACTICE_HOME=shared + "/home", VOICEPRACTICE_CACHE=shared + "/cache")
+                _run_checked(fill, env)
+                if voice is None:
+                    fill_cache(env)  # what the first drills leave: every line the scenario can say
             for _ in range(runs):
                 with tempfile.TemporaryDirectory() as fresh:
                     root = shared if cache == "warm" else fresh
@@ -229,7 +233,7 @@ def drill_memory(cache: str) -> float:
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "VOICEPRACTICE_HOME": home, "VOICEPRACTICE_CACHE": home + "/cache"}
         if cache == "warm":
-            _run_checked(exe, env)
+            fill_cache(env)
         with tempfile.TemporaryFile() as errors:
             proc = subprocess.Popen(exe, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
             _, status, usage = os.wait4(proc.pid, 0)
@@ -331,7 +335,8 @@ def start_figures(runs: int) -> int:
         "monitor is recorded). **shown**: launch to the `Interviewer:` line on the terminal, printed just before",
         "the line is played. **first sound**: launch to the first sample above -40 dBFS reaching the speaker:",
         "the first word on the clean line; on the phone line, the ring (the words follow it, 1.9 s later).",
-        "Warm: one data folder and line cache, filled by a whole drill first (every drill after the first).",
+        "Warm: one data folder, and a line cache holding every line the scenario can say (what the first",
+        "drill or two leave: each renders the lines it may need until the person starts answering).",
         "Cold: an empty data folder and cache (the very first drill). Seconds, median / worst of the runs.",
         "",
         "| voice, line cache, line | first sound: median | worst | shown: median | worst | load average |",
@@ -346,7 +351,7 @@ def start_figures(runs: int) -> int:
     lines += [
         "",
         "Peak RSS of a whole three-turn drill in the natural voice (answers from the `*_natural` fixtures, at",
-        f"real-time pace): {rss['cold']:.0f} MB with an empty line cache (load {rss_load['cold'][0]:.1f} → {rss_load['cold'][1]:.1f}),",
+        f"real-time pace, no audio device): {rss['cold']:.0f} MB with an empty line cache (load {rss_load['cold'][0]:.1f} → {rss_load['cold'][1]:.1f}),",
         f"{rss['warm']:.0f} MB with a warm one (load {rss_load['warm'][0]:.1f} → {rss_load['warm'][1]:.1f}). "
         "`bench/drill_memory.py` shows it stage by stage.",
     ]
