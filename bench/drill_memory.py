@@ -4,7 +4,8 @@ Runs the drill `bench/latency.py --start-only` measures for memory (the natural 
 `*_natural` answers at real-time pace, `--seed 1`) in a child process that samples its own RSS
 every 10 ms and notes when each model loads or lets go: the voice (hibari), Smart Turn, Whisper,
 the checker's encoder, the voice analysis (Praat). Prints each stage with the RSS then and the
-peak so far, and the process's peak (ru_maxrss, what latency.py reports).
+peak so far, and the process's peak (ru_maxrss, what latency.py reports); writes
+bench/results/drill_memory_{cold,warm}.md.
 
     .venv/bin/python bench/drill_memory.py [--cache cold|warm] [--runs N]
 """
@@ -142,14 +143,21 @@ def main() -> int:
     if args.child:
         child()
         return 0
+    out = [f"# A drill's memory, stage by stage (`bench/drill_memory.py --cache {args.cache} --runs {args.runs}`)", ""]
     for n in range(args.runs):
         load = os.getloadavg()[0]
         r = run(args.cache)
-        print(f"\nrun {n + 1}, line cache {args.cache}, load average {load:.1f}")
-        print(f"{'s':>6}  {'RSS MB':>6}  {'peak MB':>7}  stage")
+        out += [f"Run {n + 1}, line cache {args.cache}, 1-minute load average {load:.1f} at the start.", "", "```"]
+        out.append(f"{'s':>6}  {'RSS MB':>6}  {'peak MB':>7}  stage")
         for t, what, now, peak in r["events"]:
-            print(f"{t:6.2f}  {now:6.0f}  {peak:7.0f}  {what}")
-        print(f"peak RSS (ru_maxrss): {r['ru_maxrss_mb']} MB; sampled every 10 ms: {r['sampled_peak']} MB at {r['peak_at']} s")
+            out.append(f"{t:6.2f}  {now:6.0f}  {peak:7.0f}  {what}")
+        out += ["```", "", f"Peak RSS (ru_maxrss): {r['ru_maxrss_mb']} MB; sampled every 10 ms: {r['sampled_peak']} MB "
+                f"at {r['peak_at']} s.", ""]  # fmt: skip
+    text = "\n".join(out)
+    print(text)
+    results = ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    (results / f"drill_memory_{args.cache}.md").write_text(text)
     return 0
 
 
