@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install install-test system-deps drill test bench lint fixtures clean
+.PHONY: install install-test system-deps drill test test-slow bench lint fixtures clean
 
 install: $(STAMP)
 
@@ -33,9 +33,15 @@ system-deps:
 drill: install
 	$(BIN)/voicepractice drill --fallback-answer audio_fixtures/sample_answer.flac
 
-# The default suite: real model, real TTS, a real PulseAudio server for the end-to-end test.
+# The default suite: real model, real TTS, a real PulseAudio server for the end-to-end test
+# (about 10 minutes on 2 cores). The long tests (retraining the checker from its data, every
+# scenario line through the voice and back, a ten-minute recording, the espeak variants of
+# the end-to-end drills, the fuzzers) run in `make test-slow`; CI runs both.
 test: install-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow"
+
+test-slow: install-test
+	$(BIN)/python -m pytest -m slow
 
 bench: install
 	$(BIN)/python bench/checker.py

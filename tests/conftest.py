@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import tomllib
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +13,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "audio_fixtures"
 CORPUS = ROOT.parent / "shared" / "speech_corpus"
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    """Run the command line in-process (module-scoped fixtures cannot use capsys): exit code, stdout, stderr."""
+    from voicepractice.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(autouse=True)

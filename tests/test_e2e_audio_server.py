@@ -133,7 +133,11 @@ def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -
     return drill.returncode, json.loads(out), [line for _, line in term.lines]
 
 
-@pytest.mark.parametrize("answer", ["strong_close.flac", "strong_close_natural.flac"], ids=["espeak", "natural"])
+# The natural voice's run is the default suite's; espeak's (harder for Whisper) is in `make test-slow`.
+@pytest.mark.parametrize(
+    "answer",
+    [pytest.param("strong_close.flac", id="espeak", marks=pytest.mark.slow), pytest.param("strong_close_natural.flac", id="natural")],
+)
 def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path, private_home: Path, answer: str) -> None:
     env = {**pulse, "VOICEPRACTICE_HOME": str(private_home)}
     speaker_rec = tmp_path / "speaker.wav"
@@ -184,7 +188,7 @@ def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path
     assert not any("Warning" in ln for ln in stderr_lines), "".join(stderr_lines)
 
 
-@pytest.mark.parametrize("voice", ["", "_natural"], ids=["espeak", "natural"])
+@pytest.mark.parametrize("voice", [pytest.param("", id="espeak", marks=pytest.mark.slow), pytest.param("_natural", id="natural")])
 def test_multi_turn_drill_judges_the_close_across_turns(pulse: dict[str, str], private_home: Path, voice: str) -> None:
     env = {**pulse, "VOICEPRACTICE_HOME": str(private_home)}
     answers = [FIXTURES / f"{f}{voice}.flac" for f in ("turn1_question", "turn2_close", "turn3_goodbye")]

@@ -7,17 +7,15 @@ lines, and be readable at phone width (the screenshot is kept in test-artifacts/
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 from collections.abc import Iterator
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -29,19 +27,6 @@ pytestmark = [
     ),
 ]
 
-
-def cli(*args: str) -> tuple[int, str, str]:
-    """Run the command line in-process (module-scoped fixtures cannot use capsys)."""
-    from voicepractice.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")

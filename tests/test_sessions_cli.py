@@ -14,7 +14,6 @@ import shutil
 import sqlite3
 import stat
 from collections.abc import Iterator
-from contextlib import redirect_stderr, redirect_stdout
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,22 +26,10 @@ from voicepractice.replay import PlayerState, build_timeline
 from voicepractice.store import Session, Store, TurnRecord, new_session_id, now_iso, write_json
 from voicepractice.trend import parse_since, sparkline
 
-from conftest import FIXTURES
+from conftest import FIXTURES, cli
 
 CORE = ("interest", "qualifications", "next_steps", "thanks")
 
-
-def cli(*args: str) -> tuple[int, str, str]:
-    from voicepractice.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")

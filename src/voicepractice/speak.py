@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -344,24 +344,53 @@ felt."""
 def play_samples(
     audio: np.ndarray, rate: int, device: int | str | None = None, on_start: Callable[[], None] | None = None
 ) -> None:
-    """Play mono samples and return once they have been heard (Ctrl-C stops at once).
+    """Play mono samples and return once they have been heard (Ctrl-C stops within 0.1 s).
 
     ``on_start`` is called once the first 100 ms are with the device, i.e. the sound has started.
     """
     sd = output_device(device)
     data = np.ascontiguousarray(audio, dtype=np.float32).reshape(-1, 1)
     step = max(1, rate // 10)  # write 100 ms at a time, so Ctrl-C is handled within 0.1 s
+    with _ctrl_c_between_writes() as pressed:
+        try:
+            stream = sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=device, latency=PLAY_LATENCY_S)
+            with stream:
+                try:
+                    for i in range(0, len(data), step):
+                        if pressed.is_set():
+                            break
+                        stream.write(data[i : i + step])
+                        if on_start is not None and i == 0:
+                            on_start()
+                except BaseException:  # Ctrl-C where another handler owns it
+                    stream.abort()
+                    raise
+                if pressed.is_set():
+                    stream.abort()  # don't play out the buffer after Ctrl-C
+                # Leaving the block stops the stream, which waits until the buffer has played.
+        except (ValueError, sd.PortAudioError) as exc:
+            raise _no_speaker(device, PICK_OUTPUT) from exc
+    if pressed.is_set():
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _ctrl_c_between_writes() -> Iterator[threading.Event]:
+    """Ctrl-C while a line plays sets an event instead of raising wherever Python happens to be.
+
+    A KeyboardInterrupt raised inside sounddevice (opening, writing or closing the stream) can
+    leave a PortAudio stream half made or never closed; here the stream is aborted and closed
+    first, and the interrupt raised after. Only in the main thread with Python's own handler
+    in place (elsewhere a signal handler cannot be set, or someone else owns Ctrl-C).
+    """
+    import signal
+
+    pressed = threading.Event()
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield pressed
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.set())
     try:
-        stream = sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=device, latency=PLAY_LATENCY_S)
-        with stream:
-            try:
-                for i in range(0, len(data), step):
-                    stream.write(data[i : i + step])
-                    if on_start is not None and i == 0:
-                        on_start()
-            except BaseException:
-                stream.abort()  # don't play out the buffer after Ctrl-C
-                raise
-            # Leaving the block stops the stream, which waits until the buffer has played.
-    except (ValueError, sd.PortAudioError) as exc:
-        raise _no_speaker(device, PICK_OUTPUT) from exc
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)

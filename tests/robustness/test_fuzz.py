@@ -25,6 +25,7 @@ CLOSE_WORDS = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @FAST
 @given(st.one_of(st.text(max_size=400), st.lists(CLOSE_WORDS, max_size=120).map(" ".join)))
 def test_text_checker_never_breaks(text: str) -> None:
@@ -39,6 +40,7 @@ def test_text_checker_never_breaks(text: str) -> None:
     report.to_dict()  # serialisable
 
 
+@pytest.mark.slow
 @FAST
 @given(st.lists(st.tuples(CLOSE_WORDS, st.floats(0, 600), st.floats(0, 5), st.floats(0, 1)), max_size=80))
 def test_timed_transcripts_never_break_the_checker(words: list[tuple[str, float, float, float]]) -> None:
