@@ -134,6 +134,7 @@ class _ModelLoader:
         self._after = after
         self.error: BaseException | None = None
         self.seconds = 0.0
+        self._cancelled = threading.Event()
         self._thread = threading.Thread(target=self._run, name="model-load", daemon=True)
         self._thread.start()
 
@@ -143,6 +144,8 @@ class _ModelLoader:
             # never sit in memory together (drill peak under 500 MB); it is quick, and the person
             # is still listening to the ring and the first line meanwhile.
             self._after.wait(timeout=20)
+        if self._cancelled.is_set():
+            return
         t0 = time.perf_counter()
         try:
             preload_turn_model()  # the end-of-turn model loads beside Whisper, on its own thread
@@ -155,6 +158,10 @@ class _ModelLoader:
         except BaseException as exc:
             self.error = exc
         self.seconds = time.perf_counter() - t0
+
+    def cancel(self) -> None:
+        """The drill is over: if the model has not started loading, it never will."""
+        self._cancelled.set()
 
     def wait(self) -> None:
         self._thread.join()
@@ -347,6 +354,9 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     finally:
         if pump is not None:
             pump.stop()
+        if not answered:
+            loader.cancel()  # left before any answer (Ctrl-C, an error): no Whisper to load now
+        speaker.close()
 
     # Everything after the last answer ends counts toward the wait the person feels.
     last = answered[-1].capture if answered else None
@@ -546,6 +556,7 @@ class _Speaker:
         self._fallback_noted = False
         self._first_said = threading.Event()
         self._hurry = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def prepare(self, lines: list[tuple[str, str]], ahead: list[str] | None = None) -> None:
         """Start rendering every known line, first line first.
@@ -556,7 +567,17 @@ class _Speaker:
         for name, text in lines:
             self._ready[name] = threading.Event()
             self._texts[name] = text
-        threading.Thread(target=self._render_all, args=(lines, ahead or []), name="tts-render", daemon=True).start()
+        self._thread = threading.Thread(target=self._render_all, args=(lines, ahead or []), name="tts-render", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Stop rendering ahead and wait for the line being rendered: a process that exits while
+        onnxruntime runs on a daemon thread can die in C++ ("terminate called without an active
+        exception") instead of exiting with its own code."""
+        self._hurry.set()
+        self._first_said.set()
+        if self._thread is not None:
+            self._thread.join(timeout=15)
 
     def hurry(self) -> None:
         """The person is about to answer: stop rendering ahead, so Whisper can load now."""
