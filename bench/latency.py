@@ -12,13 +12,15 @@ process (so peak memory is its own), each run --runs times:
 * batch: record the whole answer, then transcribe it in one go (the design the
   streaming replaced), ended by silence.
 
-It also times the start of `voicepractice drill`: from launching the command to
-the interviewer's first line being handed to the speaker, with the natural voice,
+It also times the start of `voicepractice drill` (``--start-only``: only that):
+from launching the command to the interviewer's line on the terminal and to its
+first sound at the speaker of a private PulseAudio server, with the natural voice,
 with a cache of rendered lines that is empty (the very first drill) and warm (every
-drill after: the lines, and every phrasing of the first one, are cached), and the
-peak memory of a whole three-turn drill in the natural voice, cache empty and warm.
+drill after), and the peak memory of a whole three-turn drill in the natural voice,
+cache empty and warm. A set-up that yields no figure stops the bench with the
+drill's own stderr.
 
-    .venv/bin/python bench/latency.py [--runs 5]
+    .venv/bin/python bench/latency.py [--runs 5] [--start-only]
 
 Prints a table and writes bench/results/latency.md and latency.json.
 """
@@ -28,6 +30,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pty
+import re
 import resource
 import statistics
 import subprocess
@@ -36,10 +40,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from audio_server import SoundClock, missing_tools, private_pulse
+from drill_memory import fill_cache
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 ANSWER = ROOT / "audio_fixtures" / "long_answer_60s.flac"
 ONE_TURN = ROOT / "tests" / "data" / "one_turn.toml"
+_ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def _answer_file(mode: str, tmp: Path) -> Path:
@@ -116,32 +124,104 @@ def _batch_run(answer: Path) -> dict[str, float]:
     }
 
 
-def startup(runs: int, cache: str, line: str = "clean", voice: str | None = None) -> list[float]:
-    """Seconds from launching `voicepractice drill` to the first interviewer line going to the speaker.
+class BenchError(RuntimeError):
+    """A set-up produced no figure: the message carries the child's own output."""
 
-    ``cache`` "cold": an empty line cache each run; "warm": one cache, filled by a drill first.
+
+def _first_line_time(exe: list[str], env: dict[str, str], clock: SoundClock | None = None) -> tuple[float, float | None]:
+    """Seconds from launching ``exe`` to its "Interviewer:" line, and to its first sound; the child then is stopped.
+
+    The drill prints that line only when stderr is a terminal (``drill --json 2>file`` keeps the
+    file for warnings), so the child gets a pseudo-terminal, as a person's shell would give it.
+    With a ``clock`` on the private audio server's speaker, the first sample that reaches it is
+    timed too (the line is printed just before it is played; the sound comes after the audio
+    library opens the device). A child that never prints the line raises BenchError with
+    everything it wrote and its exit status, instead of leaving an empty list behind.
     """
-    out = []
-    exe = [sys.executable, "-m", "voicepractice", "drill", "--scenario", str(ONE_TURN), "--no-cue",
-           "--answer", str(ROOT / "audio_fixtures" / "weak_thanks_only.flac"), "--fast", "--line", line]  # fmt: skip
+    master, slave = pty.openpty()
+    if clock is not None:
+        clock.reset()
+    t0 = time.monotonic()
+    proc = subprocess.Popen(exe, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    seen = b""
+    found: float | None = None
+    with open(master, "rb", buffering=0) as terminal:
+        while found is None:
+            try:
+                data = terminal.read(4096)
+            except OSError:  # EIO: the child exited and closed the terminal
+                data = b""
+            if not data:
+                break
+            seen += data
+            if b"Interviewer:" in _ANSI.sub(b"", seen):
+                found = time.monotonic() - t0
+        heard = clock.wait(timeout=15) if clock is not None and found is not None else None
+        # Only the start is timed: stop the drill rather than sit through its answer.
+        proc.kill()
+        try:
+            while terminal.read(4096):
+                pass
+        except OSError:
+            pass
+    status = proc.wait()
+    if found is None or (clock is not None and heard is None):
+        text = _ANSI.sub(b"", seen).decode(errors="replace").strip()
+        what = "no 'Interviewer:' line" if found is None else "no sound on the speaker within 15 s of the line"
+        raise BenchError(f"{what} (exit status {status}) from:\n  {' '.join(exe)}\nits stderr:\n{text or '(nothing)'}")
+    return round(found, 3), None if heard is None else round(heard - t0, 3)
+
+
+def _child_env(**extra: str) -> dict[str, str]:
+    """The environment of a timed drill: a normal install's, so Python writes and reads its bytecode caches."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, **extra}
+
+
+def startup(runs: int, cache: str, line: str = "clean", voice: str | None = None) -> dict[str, list[float]]:
+    """Launching `voicepractice drill` to the first interviewer line shown, and to its first sound at the speaker.
+
+    The drill is the one a person runs (the default scenario, the microphone) against a private
+    PulseAudio server, so the microphone and speaker checks and the audio device's opening are
+    all in the figure. ``cache`` "cold": the very first drill (empty data folder and line cache);
+    "warm": every drill after it (one data folder and cache, filled by a whole drill first).
+    Returns {"line": [...], "sound": [...]} in seconds.
+    """
+    missing = missing_tools()
+    if missing:
+        raise BenchError(f"the start-up figures need {', '.join(missing)} (apt-get install pulseaudio pulseaudio-utils)")
+    exe = [sys.executable, "-m", "voicepractice", "drill", "--no-cue", "--line", line]
     if voice:
         exe += ["--voice", voice]
-    with tempfile.TemporaryDirectory() as shared:
-        if cache == "warm":
-            subprocess.run(exe, env={**os.environ, "VOICEPRACTICE_HOME": shared + "/home", "VOICEPRACTICE_CACHE": shared},
-                           capture_output=True, check=True)  # fmt: skip
-        for _ in range(runs):
-            with tempfile.TemporaryDirectory() as home:
-                env = {**os.environ, "VOICEPRACTICE_HOME": home, "VOICEPRACTICE_CACHE": shared if cache == "warm" else home + "/cache"}
-                t0 = time.monotonic()
-                proc = subprocess.Popen(exe, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-                assert proc.stderr is not None
-                for text in proc.stderr:
-                    if text.startswith("Interviewer:"):
-                        out.append(round(time.monotonic() - t0, 3))
-                        break
-                proc.communicate()
+    answers = [str(ROOT / "audio_fixtures" / f"{t}_natural.flac") for t in ("turn1_question", "turn2_close", "turn3_goodbye")]
+    out: dict[str, list[float]] = {"line": [], "sound": []}
+    with private_pulse() as pulse, tempfile.TemporaryDirectory() as shared:
+        clock = SoundClock(pulse)
+        try:
+            if cache == "warm":
+                fill = [*exe, "--fast", *(x for a in answers for x in ("--answer", a))]
+                env = _child_env(**pulse, VOICEPRACTICE_HOME=shared + "/home", VOICEPRACTICE_CACHE=shared + "/cache")
+                _run_checked(fill, env)
+                if voice is None:
+                    fill_cache(env)  # what the first drills leave: every line the scenario can say
+            for _ in range(runs):
+                with tempfile.TemporaryDirectory() as fresh:
+                    root = shared if cache == "warm" else fresh
+                    env = _child_env(**pulse, VOICEPRACTICE_HOME=root + "/home", VOICEPRACTICE_CACHE=root + "/cache")
+                    shown, heard = _first_line_time(exe, env, clock)
+                    out["line"].append(shown)
+                    out["sound"].append(heard if heard is not None else float("nan"))
+        finally:
+            clock.close()
     return out
+
+
+def _run_checked(exe: list[str], env: dict[str, str]) -> None:
+    """Run a whole drill; a failure raises BenchError with the child's stderr."""
+    proc = subprocess.run(exe, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        raise BenchError(f"exit status {proc.returncode} from:\n  {' '.join(exe)}\nits stderr:\n{proc.stderr.strip() or '(nothing)'}")
 
 
 def drill_memory(cache: str) -> float:
@@ -153,10 +233,14 @@ def drill_memory(cache: str) -> float:
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "VOICEPRACTICE_HOME": home, "VOICEPRACTICE_CACHE": home + "/cache"}
         if cache == "warm":
-            subprocess.run(exe, env=env, capture_output=True, check=True)
-        proc = subprocess.Popen(exe, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        assert status == 0, status
+            fill_cache(env)
+        with tempfile.TemporaryFile() as errors:
+            proc = subprocess.Popen(exe, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+            _, status, usage = os.wait4(proc.pid, 0)
+            if status != 0:
+                errors.seek(0)
+                text = errors.read().decode(errors="replace").strip()
+                raise BenchError(f"wait status {status} from:\n  {' '.join(exe)}\nits stderr:\n{text or '(nothing)'}")
         return round(usage.ru_maxrss / 1024, 1)
 
 
@@ -182,7 +266,7 @@ def main() -> int:
         proc = subprocess.run([sys.executable, __file__, "--worker", mode, "--runs", str(args.runs)],
                               capture_output=True, text=True, check=True)  # fmt: skip
         results[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
-    results["startup_to_first_line_s"] = startup(args.runs, "warm")
+    results["startup_to_first_sound_s"] = startup(args.runs, "warm")["sound"]
 
     keys = ("endpoint_wait_s", "final_decode_s", "check_s", "store_s", "answer_end_to_report_s")
     lines = [
@@ -208,9 +292,9 @@ def main() -> int:
         "",
         f"Batch / streaming wait after the endpoint: {med_b / med_s:.0f}x ({med_b:.2f} s vs {med_s:.3f} s, medians).",
         "",
-        "Start-up, launching `voicepractice drill` to the interviewer's first line handed to the speaker "
-        "(natural voice, line cache warm; `--start-only` for the cold figures): "
-        f"median {statistics.median(results['startup_to_first_line_s']):.2f} s, worst {max(results['startup_to_first_line_s']):.2f} s.",
+        "Start-up, launching `voicepractice drill` to the interviewer's first sound at the speaker "
+        "(natural voice, clean line, line cache warm; `--start-only` for the rest): "
+        f"median {statistics.median(results['startup_to_first_sound_s']):.2f} s, worst {max(results['startup_to_first_sound_s']):.2f} s.",
     ]
     text = "\n".join(lines) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -222,38 +306,54 @@ def main() -> int:
 
 def start_figures(runs: int) -> int:
     """First interviewer word and drill memory with the natural voice; writes bench/results/startup.md and .json."""
-    load = os.getloadavg()[0]
-    figures = {
-        "first_line_s": {
-            **{f"natural voice, {c}, {ln}": startup(runs, c, ln) for c in ("warm", "cold") for ln in ("clean", "phone")},
-            # The same start with the system voice (espeak-ng), as every drill started before the natural
-            # voice: the reference for this machine at this load.
-            "system voice (espeak-ng), cold, clean": startup(runs, "cold", "clean", "system"),
-        },
-        "drill_peak_rss_mb": {c: drill_memory(c) for c in ("cold", "warm")},
-        "load_average_1min": round(load, 2),
-    }
+    setups = [(f"natural voice, {c}, {ln}", c, ln, None) for c in ("warm", "cold") for ln in ("clean", "phone")]
+    # The same start with the system voice (espeak-ng), as every drill started before the natural voice.
+    setups.append(("system voice (espeak-ng), cold, clean", "cold", "clean", "system"))
+    first: dict[str, dict[str, list[float]]] = {}
+    loads: dict[str, list[float]] = {}
+    for label, cache, line, voice in setups:
+        before = os.getloadavg()[0]
+        print(f"{label}: {runs} launches (load average {before:.1f})...", file=sys.stderr)
+        first[label] = startup(runs, cache, line, voice)
+        loads[label] = [round(before, 2), round(os.getloadavg()[0], 2)]
+    rss: dict[str, float] = {}
+    rss_load: dict[str, list[float]] = {}
+    for cache in ("cold", "warm"):
+        before = os.getloadavg()[0]
+        print(f"whole drill, {cache} cache: peak memory (load average {before:.1f})...", file=sys.stderr)
+        rss[cache] = drill_memory(cache)
+        rss_load[cache] = [round(before, 2), round(os.getloadavg()[0], 2)]
+    figures = {"first_line_s": first, "load_average_1min": loads, "drill_peak_rss_mb": rss, "drill_rss_load_average_1min": rss_load}
     lines = [
         "# Start-up and memory with the natural voice",
         "",
-        f"Command: `.venv/bin/python bench/latency.py --start-only --runs {runs}` (2-core CPU shared with other jobs;",
-        f"1-minute load average {load:.1f} at the start).",
+        f"Command: `.venv/bin/python bench/latency.py --start-only --runs {runs}`, on a 2-core CPU; the 1-minute",
+        "load average before and after each set-up is beside it (other jobs on the machine slow every figure).",
         "",
-        "Launching `voicepractice drill` to the interviewer's first line handed to the speaker, seconds",
-        "(median / worst of the runs). Warm: the line cache holds the line (every drill after the first;",
-        "a drill also renders every phrasing of its first line for the next one). Cold: an empty cache.",
-        "On the phone line a 1.9 s ring and pick-up plays first, while the line renders.",
+        "Each launch is `voicepractice drill --no-cue --line LINE` as a person runs it: the default scenario,",
+        "the microphone, stderr on a terminal, against a private PulseAudio server (null sinks; the speaker's",
+        "monitor is recorded). **shown**: launch to the `Interviewer:` line on the terminal, printed just before",
+        "the line is played. **first sound**: launch to the first sample above -40 dBFS reaching the speaker:",
+        "the first word on the clean line; on the phone line, the ring (the words follow it, 1.9 s later).",
+        "Warm: one data folder, and a line cache holding every line the scenario can say (what the first",
+        "drill or two leave: each renders the lines it may need until the person starts answering).",
+        "Cold: an empty data folder and cache (the very first drill). Seconds, median / worst of the runs.",
         "",
-        "| voice, line cache, line | median | worst |",
-        "|---|---:|---:|",
+        "| voice, line cache, line | first sound: median | worst | shown: median | worst | load average |",
+        "|---|---:|---:|---:|---:|---|",
     ]
-    for label, values in figures["first_line_s"].items():
-        lines.append(f"| {label} | {statistics.median(values):.2f} | {max(values):.2f} |")
-    rss = figures["drill_peak_rss_mb"]
+    for label, values in first.items():
+        sound, shown = values["sound"], values["line"]
+        lines.append(
+            f"| {label} | {statistics.median(sound):.2f} | {max(sound):.2f} | {statistics.median(shown):.2f} | "
+            f"{max(shown):.2f} | {loads[label][0]:.1f} → {loads[label][1]:.1f} |"
+        )
     lines += [
         "",
         "Peak RSS of a whole three-turn drill in the natural voice (answers from the `*_natural` fixtures, at",
-        f"real-time pace): {rss['cold']:.0f} MB with an empty line cache, {rss['warm']:.0f} MB with a warm one.",
+        f"real-time pace, no audio device): {rss['cold']:.0f} MB with an empty line cache (load {rss_load['cold'][0]:.1f} → {rss_load['cold'][1]:.1f}),",
+        f"{rss['warm']:.0f} MB with a warm one (load {rss_load['warm'][0]:.1f} → {rss_load['warm'][1]:.1f}). "
+        "`bench/drill_memory.py` shows it stage by stage.",
     ]
     text = "\n".join(lines) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -183,3 +183,47 @@ def test_without_the_natural_voice_the_system_voice_speaks_with_one_warning(
     assert len(fallbacks) == 1 and " ".join(r.err.split()).count("system voice speaks instead") == 1, r.err
     assert all(t["interviewer_audio"] for t in out["turns"])  # the system voice said every line
     assert not any("text-to-speech failed" in n for n in out["notes"])
+
+
+def test_a_natural_line_starts_speaking_at_once() -> None:
+    # hibari opens every line with about 0.3 s of silence: that was a quarter second on every first word.
+    from voicepractice import natural
+
+    audio = natural.synthesize("Thanks for making the time today.", 165)
+    peak = float(np.max(np.abs(audio)))
+    first_sound = int(np.argmax(np.abs(audio) > 0.01 * peak)) / natural.SAMPLE_RATE
+    assert 0.02 <= first_sound <= 0.1, first_sound
+    assert audio.size / natural.SAMPLE_RATE > 1.0  # the words themselves are all there
+
+
+def test_with_every_line_cached_a_drill_never_loads_the_voice(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The usual drill (every one after the first) plays lines from the cache; loading the voice model
+    # would only slow its start and take memory from Whisper.
+    from voicepractice import natural
+    from voicepractice.drill import DrillOptions, _lines_ahead, run_drill
+    from voicepractice.scenarios import Details, load_scenario
+    from voicepractice.store import Store
+
+    one_turn = str(Path(__file__).parent / "data" / "one_turn.toml")
+    scenario = load_scenario(one_turn)
+    options = VoiceOptions(line="clean")
+    for text in _lines_ahead(scenario, list(scenario.turns), Details()):
+        tts_cache.warm(text, options, "clean")
+    natural.unload()
+
+    import hibari
+
+    from voicepractice.errors import SpeechError
+
+    loads: list[object] = []
+
+    def no_model(*args: object, **kwargs: object) -> None:
+        loads.append(args)
+        raise SpeechError("loaded")
+
+    monkeypatch.setattr(hibari, "Hibari", no_model)
+    drill = DrillOptions(scenario=one_turn, answers=(FIXTURES / "turn2_close.flac",), paced=False, cue=False, voice=options)
+    result = run_drill(drill, Store())
+    assert loads == [], "the voice model was loaded although every line was cached"
+    assert not any("text-to-speech" in n or "system voice" in n for n in result.notes), result.notes
+    assert result.session.turns[0].interviewer_audio

@@ -34,6 +34,7 @@ from .listen import (
     microphone_blocks,
     recording_blocks,
 )
+from .memory import tune_allocator
 from .phoneline import Line
 from .preflight import preflight
 from .records import Report, Transcript, Word
@@ -133,6 +134,7 @@ class _ModelLoader:
         self._after = after
         self.error: BaseException | None = None
         self.seconds = 0.0
+        self._cancelled = threading.Event()
         self._thread = threading.Thread(target=self._run, name="model-load", daemon=True)
         self._thread.start()
 
@@ -142,16 +144,24 @@ class _ModelLoader:
             # never sit in memory together (drill peak under 500 MB); it is quick, and the person
             # is still listening to the ring and the first line meanwhile.
             self._after.wait(timeout=20)
+        if self._cancelled.is_set():
+            return
         t0 = time.perf_counter()
         try:
             preload_turn_model()  # the end-of-turn model loads beside Whisper, on its own thread
-            self.transcriber.warm_up()
             # Compiling the rubric takes a moment once per process: do it now, not
-            # after the answer, where the person would wait for it.
+            # after the answer, where the person would wait for it. Before Whisper: each check
+            # briefly holds the encoder's weights as float (about 85 MB), and on top of Whisper
+            # decoding the first answer's chunks that took a drill past 550 MB.
             check(Transcript.from_text("Thank you."))
+            self.transcriber.warm_up()
         except BaseException as exc:
             self.error = exc
         self.seconds = time.perf_counter() - t0
+
+    def cancel(self) -> None:
+        """The drill is over: if the model has not started loading, it never will."""
+        self._cancelled.set()
 
     def wait(self) -> None:
         self._thread.join()
@@ -202,6 +212,7 @@ class _Answer:
 def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) -> DrillResult:
     """Run one drill end to end and store it. Raises VoicePracticeError on user-fixable problems."""
     ui = ui or QuietUI()
+    tune_allocator()  # before the model threads start: large buffers go back to the system when freed
     scenario = load_scenario(options.scenario)
     answers = [audio_mod.load_audio(p) for p in options.answers]  # fail early on a bad file
     run_turns, skipped = plan_turns(scenario, len(answers))
@@ -238,7 +249,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     try:
         speaker.prepare(
             [(f"interviewer-{n}.wav", line) for n, line in enumerate(lines, 1)],
-            *_lines_ahead(scenario, run_turns, options.details),
+            _lines_ahead(scenario, run_turns, options.details),
         )
         for n, (turn, line) in enumerate(zip(run_turns, lines, strict=True), 1):
             if reply:
@@ -264,6 +275,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 # A muted or unplugged microphone delivers zeros: say so in 3 s, not after the call.
                 pump = floor.BlockPump(stop_on_dead_input(microphone_blocks(options.input_device)))
                 source = "microphone"
+            speaker.hurry()
             if options.cue and speaker.available:
                 speaker.cue()
             ui.listening(turn.id, source)
@@ -342,6 +354,9 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     finally:
         if pump is not None:
             pump.stop()
+        if not answered:
+            loader.cancel()  # left before any answer (Ctrl-C, an error): no Whisper to load now
+        speaker.close()
 
     # Everything after the last answer ends counts toward the wait the person feels.
     last = answered[-1].capture if answered else None
@@ -540,51 +555,84 @@ class _Speaker:
         self._failed: dict[str, SpeechError] = {}
         self._fallback_noted = False
         self._first_said = threading.Event()
-        self.first_phrasings = 0
+        self._hurry = threading.Event()
+        self._thread: threading.Thread | None = None
 
-    def prepare(self, lines: list[tuple[str, str]], ahead: list[str] | None = None, first_phrasings: int = 0) -> None:
+    def prepare(self, lines: list[tuple[str, str]], ahead: list[str] | None = None) -> None:
         """Start rendering every known line, first line first.
 
-        ``ahead`` are lines the drill may say later (phonemized now); its last ``first_phrasings``
-        (the first line's other phrasings) are also rendered into the cache for the next drill.
+        ``ahead`` are lines this drill or the next may say (every phrasing of every turn, the
+        replies): phonemized now, then rendered into the cache until the person starts answering.
         """
-        self.first_phrasings = first_phrasings
         for name, text in lines:
             self._ready[name] = threading.Event()
             self._texts[name] = text
-        threading.Thread(target=self._render_all, args=(lines, ahead or []), name="tts-render", daemon=True).start()
+        self._thread = threading.Thread(target=self._render_all, args=(lines, ahead or []), name="tts-render", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Stop rendering ahead and wait for the line being rendered: a process that exits while
+        onnxruntime runs on a daemon thread can die in C++ ("terminate called without an active
+        exception") instead of exiting with its own code."""
+        self._hurry.set()
+        self._first_said.set()
+        if self._thread is not None:
+            self._thread.join(timeout=15)
+
+    def hurry(self) -> None:
+        """The person is about to answer: stop rendering ahead, so Whisper can load now."""
+        self._hurry.set()
 
     def _render_all(self, lines: list[tuple[str, str]], ahead: list[str]) -> None:
         try:
-            self._phonemize_first([text for _, text in lines] + ahead)
-            for name, text in lines:
-                try:
-                    self._render_now(text, name)
-                except SpeechError as exc:
-                    self._failed[name] = exc
-                except Exception as exc:  # the staging folder went away (drill aborted): nothing to play
-                    self._failed[name] = SpeechError(str(exc))
-                finally:
-                    self._ready[name].set()
+            # Lines already in the cache are a file copy: the first one goes out before anything
+            # loads the voice, and the voice loads (about a second of GIL-bound work) only once
+            # that line is sounding, so it does not hold up the first word.
+            pending = list(lines)
+            while pending and self._cached(pending[0][1]):
+                self._render_one(*pending.pop(0))
+            if len(pending) < len(lines) and (pending or self._uncached(ahead)):
+                self._first_said.wait(timeout=10)
+            self._phonemize_first([text for _, text in pending] + ahead)
+            for name, text in pending:
+                self._render_one(name, text)
             # Rendering ahead serves the natural voice's start-up only (espeak-ng renders a line in
             # a blink), and espeak-ng through pyttsx3 crashed the process (SIGSEGV in Synth) when it
             # rendered here while Whisper, Smart Turn and Praat ran on other threads.
-            ahead_to_render = ahead[-self.first_phrasings :] if self.first_phrasings else []
             if not natural.is_natural(self.options.voice.voice) or self._fallback_noted:
-                ahead_to_render = []
-            for text in ahead_to_render:
-                if self._failed:
-                    break
-                try:  # the next drill's first line, whichever phrasing it picks, comes from the cache
+                ahead = []
+            for text in ahead:
+                if self._failed or self._hurry.is_set():
+                    break  # what is left is rendered by the next drill, or when it is said
+                try:  # the next drill needs no voice model at all once every line is cached
                     warm(text, self.options.voice, self.line)
                 except Exception as exc:  # only speed is at stake
                     log.info("could not render ahead %r: %s", text[:40], exc)
         finally:
             natural.unload()
             # Whisper's load is heavy Python work that would hold up the first line: it starts
-            # once the first line is on its way to the speaker (it has the whole line to load).
+            # once the first line is sounding (it has the whole line to load).
             self._first_said.wait(timeout=10)
             self.done.set()
+
+    def _uncached(self, texts: list[str]) -> bool:
+        return natural.is_natural(self.options.voice.voice) and not all(self._cached(t) for t in texts)
+
+    def _cached(self, text: str) -> bool:
+        try:
+            return is_cached(text, self.options.voice, self.line)
+        except SpeechError:
+            return False  # rendering says why
+
+    def _render_one(self, name: str, text: str) -> None:
+        try:
+            self._render_now(text, name)
+        except SpeechError as exc:
+            self._failed[name] = exc
+        except Exception as exc:  # the staging folder went away (drill aborted): nothing to play
+            self._failed[name] = SpeechError(str(exc))
+        finally:
+            self._ready[name].set()
 
     def _phonemize_first(self, texts: list[str]) -> None:
         """With the natural voice, phonemize every line not cached yet and free the tables (100 MB) at once."""
@@ -647,13 +695,15 @@ class _Speaker:
                 self._play(phoneline.ring_and_pickup(), phoneline.OUT_RATE)
         wav = name if self._render(line, name, fresh) else None
         self.ui.interviewer(line)
-        self._first_said.set()
         if wav and self.available:
             try:
-                play(self.staging / wav, self.options.output_device)
+                # Whisper's load starts once the line is sounding: started earlier, its imports
+                # held the GIL while this thread opened the device, and the first word came later.
+                play(self.staging / wav, self.options.output_device, on_start=self._first_said.set)
             except AudioDeviceError as exc:
                 self.available = False
                 self._note(f"{exc}; the interviewer's lines are shown as text")
+        self._first_said.set()
         return wav
 
     def _play(self, audio: np.ndarray, rate: int) -> None:
@@ -674,15 +724,14 @@ class _Speaker:
         self.ui.warn(message)
 
 
-def _lines_ahead(scenario: Scenario, run_turns: list[Turn], details: Details) -> tuple[list[str], int]:
-    """What the interviewer may say later in this drill (replies), then the first line's phrasings; and their count."""
-    replies: list[str] = []
+def _lines_ahead(scenario: Scenario, run_turns: list[Turn], details: Details) -> list[str]:
+    """What the interviewer may say in this drill or the next: every phrasing of every turn (the first
+    turn's first, since the next drill starts with one of them), then the replies."""
+    said = [fill(text, scenario, details) for t in run_turns for text in t.lines]
     if any(t.respond for t in run_turns):
         bank = {**shared_replies(), **scenario.answers}
-        replies = [fill(text, scenario, details) for r in bank.values() for text in r.lines]
-    firsts = [fill(text, scenario, details) for text in run_turns[0].lines] if run_turns else []
-    replies = [r for r in dict.fromkeys(replies) if r not in firsts]
-    return replies + firsts, len(firsts)
+        said += [fill(text, scenario, details) for r in bank.values() for text in r.lines]
+    return list(dict.fromkeys(said))
 
 
 def recover_session(staging: Path) -> Session | None:

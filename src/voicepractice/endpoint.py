@@ -123,6 +123,8 @@ class TurnModel:
         so.inter_op_num_threads = 1
         so.intra_op_num_threads = 1
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        so.enable_cpu_mem_arena = False  # the arena kept every run's activations: 10 MB more in a drill
+        so.enable_mem_pattern = False
         try:
             self._session = ort.InferenceSession(str(path), sess_options=so, providers=["CPUExecutionProvider"])
         except Exception as exc:

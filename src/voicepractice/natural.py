@@ -128,4 +128,18 @@ def synthesize(text: str, rate: int) -> np.ndarray:
             raise SpeechError(f"the natural voice failed on {text[:40]!r} ({type(exc).__name__}: {exc})") from exc
     if audio.size == 0:
         raise SpeechError(f"the natural voice returned no audio for {text[:40]!r}")
-    return np.asarray(audio, dtype=np.float32)
+    return trim_lead(np.asarray(audio, dtype=np.float32))
+
+
+LEAD_S = 0.05
+"""Silence kept before the first word. hibari starts every line with about 0.3 s of it, and that
+was a quarter of a second added to the first word of every drill."""
+
+
+def trim_lead(audio: np.ndarray, rate: int = SAMPLE_RATE) -> np.ndarray:
+    """``audio`` from ``LEAD_S`` before its first sound (a sample within 40 dB of its peak)."""
+    peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+    if peak == 0.0:
+        return audio
+    first = int(np.argmax(np.abs(audio) > peak * 0.01))
+    return audio[max(0, first - int(LEAD_S * rate)) :]

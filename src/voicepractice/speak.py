@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -302,10 +302,10 @@ def _reset_save_target(engine: Any) -> None:
         driver._save_file = None
 
 
-def play(path: Path, device: int | str | None = None) -> None:
-    """Play a WAV through the output device and wait until it has been heard."""
+def play(path: Path, device: int | str | None = None, on_start: Callable[[], None] | None = None) -> None:
+    """Play a WAV through the output device and wait until it has been heard (``on_start``: see play_samples)."""
     audio, rate = read_wav(path)
-    play_samples(audio, rate, device)
+    play_samples(audio, rate, device, on_start)
 
 
 PICK_OUTPUT = "pick one with --output (see `voicepractice devices`)"
@@ -341,8 +341,13 @@ underran about 15 times per line. An interviewer's voice starting 0.5 s later is
 felt."""
 
 
-def play_samples(audio: np.ndarray, rate: int, device: int | str | None = None) -> None:
-    """Play mono samples and return once they have been heard (Ctrl-C stops within 0.1 s)."""
+def play_samples(
+    audio: np.ndarray, rate: int, device: int | str | None = None, on_start: Callable[[], None] | None = None
+) -> None:
+    """Play mono samples and return once they have been heard (Ctrl-C stops within 0.1 s).
+
+    ``on_start`` is called once the first 100 ms are with the device, i.e. the sound has started.
+    """
     sd = output_device(device)
     data = np.ascontiguousarray(audio, dtype=np.float32).reshape(-1, 1)
     step = max(1, rate // 10)  # write 100 ms at a time, so Ctrl-C is handled within 0.1 s
@@ -355,6 +360,8 @@ def play_samples(audio: np.ndarray, rate: int, device: int | str | None = None) 
                         if pressed.is_set():
                             break
                         stream.write(data[i : i + step])
+                        if on_start is not None and i == 0:
+                            on_start()
                 except BaseException:  # Ctrl-C where another handler owns it
                     stream.abort()
                     raise

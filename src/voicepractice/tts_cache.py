@@ -22,7 +22,7 @@ from .speak import VoiceOptions, check_voice, synthesize
 
 log = logging.getLogger(__name__)
 
-VERSION = "1"
+VERSION = "2"
 """Bump when the rendering changes, so old files are not played again."""
 MAX_FILES = 600
 """About 30 MB of 16 kHz lines: far more than every phrasing of every scenario."""

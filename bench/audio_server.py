@@ -1,0 +1,113 @@
+"""A private PulseAudio server for the benches, and a clock on the first sound a drill plays.
+
+The server runs in a temporary runtime folder with two null sinks, as in
+tests/test_e2e_audio_server.py: ``vp_speaker`` (the drill plays into it; we
+record its monitor) and ``vp_mic`` (its monitor is the drill's microphone, so
+the drill's own checks of the microphone run for real). Nothing system-wide is
+touched. Needs ``pulseaudio`` and ``pulseaudio-utils`` (apt).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+
+NEEDED = ("pulseaudio", "pactl", "parec")
+RATE = 16_000
+LOUD = 0.01
+"""A sample above this (about -40 dBFS) is sound: a null sink's monitor is exact zeros otherwise."""
+
+
+def missing_tools() -> list[str]:
+    return [t for t in NEEDED if not shutil.which(t)]
+
+
+@contextmanager
+def private_pulse() -> Iterator[dict[str, str]]:
+    """The environment that points a child at a fresh private server; the server stops on exit."""
+    with tempfile.TemporaryDirectory(prefix="vp-bench-pulse-") as tmp:
+        runtime = os.path.join(tmp, "runtime")
+        os.mkdir(runtime, 0o700)
+        env = {
+            **os.environ,
+            "XDG_RUNTIME_DIR": runtime,
+            "PULSE_RUNTIME_PATH": os.path.join(runtime, "pulse"),
+            "PULSE_SERVER": f"unix:{os.path.join(runtime, 'pulse', 'native')}",
+            "HOME": tmp,  # the server's cookie and state stay here
+        }
+        server = subprocess.Popen(
+            ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "--use-pid-file=no",
+             "-L", "module-native-protocol-unix",
+             "-L", "module-null-sink sink_name=vp_speaker", "-L", "module-null-sink sink_name=vp_mic"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            for _ in range(100):
+                if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
+                    break
+                if server.poll() is not None:
+                    raise RuntimeError(f"pulseaudio did not start: {server.stderr.read().decode()[-500:]}")  # type: ignore[union-attr]
+                time.sleep(0.1)
+            else:
+                raise RuntimeError("pulseaudio did not answer within 10 s")
+            env["PULSE_SINK"] = "vp_speaker"
+            env["PULSE_SOURCE"] = "vp_mic.monitor"
+            yield env
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+class SoundClock:
+    """Records the speaker's monitor and notes when the first sound arrives (time.monotonic()).
+
+    ``parec`` asks for 10 ms fragments, so a sound is seen within a few tens of ms of reaching the sink.
+    """
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.first: float | None = None
+        self._proc = subprocess.Popen(
+            ["parec", "--device=vp_speaker.monitor", "--channels=1", f"--rate={RATE}", "--format=float32le",
+             "--latency-msec=10"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self._started = threading.Event()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+        if not self._started.wait(10):
+            raise RuntimeError("parec delivered nothing from the speaker's monitor within 10 s")
+
+    def _read(self) -> None:
+        assert self._proc.stdout is not None
+        while True:
+            data = self._proc.stdout.read1(4096)  # type: ignore[attr-defined]
+            if not data:
+                return
+            self._started.set()
+            samples = np.frombuffer(data[: len(data) // 4 * 4], dtype="<f4")
+            if self.first is None and samples.size and float(np.max(np.abs(samples))) > LOUD:
+                self.first = time.monotonic()
+
+    def reset(self) -> None:
+        self.first = None
+
+    def wait(self, timeout: float) -> float | None:
+        deadline = time.monotonic() + timeout
+        while self.first is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.first
+
+    def close(self) -> None:
+        self._proc.terminate()
+        self._proc.wait(timeout=5)

@@ -1,0 +1,56 @@
+"""Keeping a drill's memory down: how the C allocator hands freed memory back.
+
+A drill holds four models at once (Whisper, Smart Turn, the checker's encoder, and the
+voice until it is let go), and each of them allocates large short-lived buffers on its
+own thread: Whisper's 30 s window while it decodes, the encoder's weights turned to
+float for each check (the int8 model is dequantized at run time), Smart Turn's
+activations. glibc serves a large block with mmap and returns it on free, but after the
+first such free it raises that threshold (up to 32 MB) and later blocks come from the
+heap, which keeps its high-water mark: a drill ended with 120 MB more resident than it
+used, and peaked at 625-636 MB (bench/drill_memory.py). A fixed 128 KB threshold keeps
+every large buffer on mmap: the same drill peaked at 545-548 MB, 415 MB at rest.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import sys
+
+log = logging.getLogger(__name__)
+
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 128 * 1024
+"""glibc's own starting value; setting it explicitly is what stops the dynamic raise."""
+
+_tuned = False
+
+
+def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:  # musl and others: their allocators behave differently, nothing to tune
+        return None
+
+
+def tune_allocator() -> None:
+    """Keep large blocks on mmap so they go back to the system when freed (glibc only; once per process)."""
+    global _tuned
+    if _tuned:
+        return
+    _tuned = True
+    libc = _libc()
+    if libc is None or not hasattr(libc, "mallopt"):
+        return
+    ok = libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) and libc.mallopt(_M_TRIM_THRESHOLD, 2 * MMAP_THRESHOLD)
+    log.debug("malloc thresholds %s", "set" if ok else "not set")
+
+
+def trim() -> None:
+    """Hand memory freed in the allocator's arenas back to the system now (glibc only)."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
