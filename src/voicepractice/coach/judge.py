@@ -111,7 +111,8 @@ def probabilities(clauses: Sequence[Clause], h: Head, ctx: rules._Ctx) -> np.nda
     texts = [c.text for c in clauses]
     emb = encoder().encode(texts)
     bank = bank_matrix(ctx, clauses)
-    p = exact_rules(h.predict(features(emb, texts, [c.turn for c in clauses], bank)), texts, bank, h.elements)
+    x = features(emb, texts, [c.turn for c in clauses], bank, across_turns=False)
+    p = exact_rules(h.predict(x), texts, bank, h.elements)
     for src, targets in IMPLIES.items():
         for t in targets:
             p[:, h.index(t)] = np.maximum(p[:, h.index(t)], p[:, h.index(src)] * (p[:, h.index(src)] >= h.found[h.index(src)]))
