@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.console import Console, Group
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -195,7 +196,7 @@ def _voice_line(v: Any) -> list[Any]:
         t.append(value, style="yellow" if bad else "")
     out: list[Any] = [t]
     if v.coaching:
-        out.append(Text(f"  → {v.coaching}", style="cyan"))
+        out.append(Padding(Text(f"→ {v.coaching}", style="cyan"), (0, 0, 0, 2)))  # wraps under itself
     return out
 
 
