@@ -224,3 +224,24 @@ stop = True
     r = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "underrun" not in r.stderr, r.stderr
+
+
+@pytest.mark.audio_server
+def test_a_retry_says_the_same_lines_without_rounds_or_seed(env: dict[str, str], private_home: Path) -> None:
+    """`[r] try again (same lines)` after a plain `drill`: no --rounds, no --seed, three turns.
+
+    The interviewer's lines (and its reply to the person's question) must be the ones of the
+    try before; a retry that picks new phrasings is a different call, not the same one again.
+    """
+    answers = [str(FIXTURES / f) for f in ("turn1_question.flac", "turn2_close.flac", "turn3_goodbye.flac")]
+    term = Terminal(["drill", "--fast", "--no-cue", *(x for a in answers for x in ("--answer", a))], env)
+    end = term.expect(r"\[q\] quit")
+    term.send("r")
+    end = term.expect(r"Since your last try", after=end)
+    end = term.expect(r"\[q\] quit", after=end)
+    term.send("q")
+    assert term.wait(60) == 0, term.text
+    tries = [json.loads(p.read_text()) for p in sorted((private_home / "sessions").glob("*/session.json"))]
+    assert len(tries) == 2
+    first, second = ([t["line"] for t in s["turns"]] for s in tries)
+    assert len(first) == 3 and second == first

@@ -104,10 +104,11 @@ def drill(
         cue=not no_cue,
         seed=seed,
     )
-    if rounds > 1 and seed is None:
+    if seed is None:
         import random
 
-        options = replace(options, seed=random.randrange(1 << 30))  # one seed: rounds rotate phrasings
+        # One seed for the whole loop: rounds rotate phrasings, and [r] says the same lines again.
+        options = replace(options, seed=random.randrange(1 << 30))
     from .practice import ask, change_line, compare
 
     store, meter = Store(), LiveMeter()
