@@ -371,11 +371,11 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
         turns[answer.index] = replace(turns[answer.index], transcript=transcript)
         if transcript.language != "en":
             notes.append(
-                f"your answer to turn {turns[answer.index].turn_id} doesn't sound like English, so it earned "
+                f"your answer to turn {answer.index + 1} doesn't sound like English, so it earned "
                 "nothing: the coach checks English closes; answer in English next time"
             )
         elif english_verdict(transcript.words) == "unsure":
-            notes.append(UNSURE_ENGLISH_NOTE.format(what=f"your answer to turn {turns[answer.index].turn_id}"))
+            notes.append(UNSURE_ENGLISH_NOTE.format(what=f"your answer to turn {answer.index + 1}"))
     timings["final_decode_s"] = time.monotonic() - t0
 
     t1 = time.monotonic()
@@ -472,7 +472,7 @@ def _keep_spoken_over(
     if record.answer_audio:
         audio_mod.write_wav(staging / record.answer_audio, answer.capture.audio)
     notes.append(
-        f"you spoke while the interviewer was talking after turn {record.turn_id}: "
+        f"you spoke while the interviewer was talking after turn {answer.index + 1}: "
         f"“{said}” is kept in that answer; wait for the interviewer to finish next time"
     )
 

@@ -252,7 +252,8 @@ def test_drill_non_english_answer_is_stored_without_credit(tmp_path: Path, vp, p
     assert r.code == 0, r.err
     out = json.loads(r.out)
     assert out["report"]["score"] == 0
-    assert any("doesn't sound like English" in n for n in out["notes"])
+    [note] = [n for n in out["notes"] if "doesn't sound like English" in n]
+    assert note.startswith("your answer to turn 1 "), note  # the card's "Turn 1", not the script's id "close"
     assert out["turns"][-1]["transcript"]["language"] == "unknown"
     hostile.assert_store_consistent(private_home)
 
