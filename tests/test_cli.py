@@ -156,6 +156,16 @@ def test_single_answer_on_a_multi_turn_scenario_says_what_it_skipped(vp) -> None
     assert "(s)" not in note and "goodbye" not in note
 
 
+def test_skipped_note_counts_in_words() -> None:
+    """A person's own two-turn script: "the other question was", never "the other 1 questions were"."""
+    from voicepractice.drill import _skipped_note
+
+    assert "so the other question was skipped" in _skipped_note(1, 2)
+    assert "so the other 3 questions were skipped" in _skipped_note(1, 4)
+    assert _skipped_note(2, 3) == "2 recordings for 3 questions: the last one was skipped"
+    assert _skipped_note(2, 4) == "2 recordings for 4 questions: the last 2 were skipped"
+
+
 def test_config_file_supplies_defaults(vp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cfg = tmp_path / "config.toml"
     cfg.write_text('company = "Acme"\nrole = "the data engineer role"\ninterviewer = "Dana"\n')

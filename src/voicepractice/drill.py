@@ -480,8 +480,9 @@ def _keep_spoken_over(
 def _skipped_note(recordings: int, answer_turns: int) -> str:
     """Why fewer turns ran than the scenario has, in words a person reads."""
     if recordings == 1:
+        others = "other question was" if answer_turns == 2 else f"other {answer_turns - 1} questions were"
         return (
-            f"one recording answers only the closing turn, so the other {answer_turns - 1} questions were "
+            f"one recording answers only the closing turn, so the {others} "
             "skipped (give one --answer per question to run them all)"
         )
     left = answer_turns - recordings
