@@ -74,3 +74,23 @@ def test_devices_has_a_header_and_marks_defaults(pulse: dict[str, str], tmp_path
     r = subprocess.run(run, env=env, capture_output=True, text=True, timeout=60)
     row0 = next(x for x in r.stdout.splitlines() if x.lstrip().startswith("0 "))
     assert "your microphone" in row0
+
+
+# --- scenarios: at 80 columns a description that wraps stays beside its name --------------------
+
+
+def test_scenarios_wrap_beside_their_names_at_80_columns(private_home) -> None:
+    import os
+    import re
+    import sys
+
+    from test_history_status import _pty_run
+
+    env = {**os.environ, "VOICEPRACTICE_HOME": str(private_home), "NO_COLOR": "1", "TERM": "xterm"}
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", _pty_run([sys.executable, "-m", "voicepractice", "scenarios"], env))
+    lines = [ln.rstrip() for ln in screen.splitlines() if ln.strip()]
+    assert max(map(len, lines)) <= 80
+    names = [ln.split()[0] for ln in lines if not ln.startswith(" ")][:-1]  # the last line says how to pick one
+    assert "phone_screen" in names and "technical_screen" in names, screen
+    assert all(re.fullmatch(r"[a-z_]+", n) for n in names), screen  # no wrapped description at column 0
+    assert lines[-1] == "Pick one with: voicepractice drill --scenario NAME"

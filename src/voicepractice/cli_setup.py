@@ -102,8 +102,16 @@ def scenarios(as_json: bool) -> None:
     if as_json:
         emit_json({"scenarios": [{"name": s.name, "title": s.title, "description": s.description, "turns": [t.id for t in s.turns]} for s in found]})
         return
+    from rich.table import Table
+
+    # The name in a column of its own, so a description that wraps stays beside it, not under it.
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column()
     for s in found:
-        out.print(f"[bold]{s.name}[/bold]  {s.title}: {s.description}")
+        table.add_row(s.name, f"{s.title}: {s.description}")
+    out.print(table)
+    out.print("[dim]Pick one with: voicepractice drill --scenario NAME[/dim]")
 
 
 @click.command()
