@@ -63,7 +63,7 @@ def test_status_is_shown_and_only_real_attempts_make_the_trend(vp, mixed: dict[s
     assert rows[mixed["silent"]][3] == "no speech"
     assert rows[mixed["empty"]][3] == "empty"
     assert rows[mixed["good1"]][3] == "complete"
-    assert "Trend over the last 2 complete session(s)" in r.out
+    assert "Trend over the last 2 complete sessions, oldest" in r.out and "(s)" not in r.out
     assert "Left out (not real attempts): 1 empty, 1 interrupted, 1 no speech." in r.out
 
 

@@ -12,6 +12,11 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 session``, ``3 sessions``: people read words, not ``session(s)``."""
+    return f"{n} {noun if n == 1 else noun + 's'}"
+
+
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 

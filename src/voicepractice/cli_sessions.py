@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from .cli_common import device_arg, emit_json, json_option
+from .cli_common import counted, device_arg, emit_json, json_option
 
 CORE = ("interest", "qualifications", "next_steps", "thanks")
 
@@ -72,7 +72,7 @@ def history(
     store = Store()
     if rebuild:
         n = store.rebuild_index()
-        click.echo(f"Rebuilt the index: {n} session(s) found.", err=True)
+        click.echo(f"Rebuilt the index: {counted(n, 'session')} found.", err=True)
     rows = store.list(limit=limit, since=parse_since(since) if since else None, scenario=scenario)
     t = trend(rows)
     if plot is not None:
@@ -180,7 +180,7 @@ def _trend_text(t: Any) -> Any:
     if t.sessions == 0:
         return Text(f"\nNo complete sessions yet, so no trend.\n{note}".rstrip("\n"), style="dim")
     lines = Text(
-        f"\nTrend over the last {t.sessions} complete session(s), oldest → newest\n", style="bold"
+        f"\nTrend over the last {counted(t.sessions, 'complete session')}, oldest → newest\n", style="bold"
     )
     labels = {
         "interest": "Interest",
@@ -365,7 +365,7 @@ def forget(session: str | None, forget_all: bool, yes: bool, as_json: bool) -> N
         if as_json:
             emit_json({"forgotten": n})
         else:
-            click.echo(f"Forgot {n} session(s).")
+            click.echo(f"Forgot {counted(n, 'session')}.")
         return
     sid = store.resolve_id(session)
     store.forget(sid)

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .cli_common import device_arg, emit_json, json_option
+from .cli_common import counted, device_arg, emit_json, json_option
 from .errors import VoicePracticeError
 
 
@@ -172,4 +172,4 @@ def doctor(
     if as_json:
         emit_json({"ok": not failed, "checks": [c.to_dict() for c in results]})
     if failed:
-        raise VoicePracticeError(f"{len(failed)} check(s) failed: {', '.join(c.name for c in failed)} (see the fixes above)")
+        raise VoicePracticeError(f"{counted(len(failed), 'check')} failed: {', '.join(c.name for c in failed)} (see the fixes above)")
