@@ -68,3 +68,14 @@ def test_warmup_summary_says_why_you_fit_not_qualifications() -> None:
     text = _text(warmup_panel(summary))
     assert "qualifications" not in text
     assert "Still missing: Why you fit" in text and "Improved: Interest in the role" in text
+
+
+def test_replay_findings_wrap_under_their_label_at_80_columns() -> None:
+    """A quote or a coaching line that wraps stays indented, never back at column 0."""
+    s = _session()
+    c = Console(width=80, record=True, force_terminal=False)
+    c.print(render_text(build_timeline(s)))
+    findings = c.export_text().split("\nFindings\n", 1)[1].splitlines()[:-1]  # the last line is the colour key
+    assert len(findings) > len(s.report.core), findings  # some of them wrap
+    assert all(line.startswith("  ") for line in findings), findings
+    assert any("Try: “" in line for line in findings)  # the missing element's coaching is there

@@ -428,12 +428,16 @@ def render_text(timeline: Timeline) -> Group:
     return Group(*parts)
 
 
-def findings_lines(timeline: Timeline) -> list[Text]:
+def findings_lines(timeline: Timeline) -> list[Table]:
+    """The findings as a grid: the mark in a column of its own, so a quote or coaching that
+    wraps (at 80 columns most do) stays indented under its label instead of at column 0."""
     report = timeline.session.report
     if report is None:
         return []
     turns = len(timeline.session.turns)
-    out: list[Text] = []
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     shown = (
         list(report.core)
         + [f for f in report.extras if f.found]
@@ -448,8 +452,7 @@ def findings_lines(timeline: Timeline) -> list[Text]:
             mark, style = "✓", "green"
         else:
             mark, style = "✗", "red"
-        t = Text(f"  {mark} ", style=style)
-        t.append(f.label or f.element, style="bold")
+        t = Text(f.label or f.element, style="bold")
         for ev in f.evidence[:1]:
             t.append(f"  “{ev.quote}”", style="italic")
             where = at(ev.turn, ev.start, turns)
@@ -457,11 +460,11 @@ def findings_lines(timeline: Timeline) -> list[Text]:
                 t.append(f"  {where}", style="dim")
         coach = (not f.found and f.kind != "pitfall") or f.weak or (f.kind == "pitfall" and f.found)
         if coach and f.coaching:
-            t.append(f"\n      {f.coaching}", style="cyan")
+            t.append(f"\n{f.coaching}", style="cyan")
             if f.example:
-                t.append(f"\n      Try: “{f.example}”", style="green")
-        out.append(t)
-    return out
+                t.append(f"\nTry: “{f.example}”", style="green")
+        grid.add_row(Text(f"  {mark}", style=style), t)
+    return [grid]
 
 
 def frame(timeline: Timeline, t: float, paused: bool, window: int = 7) -> Group:
