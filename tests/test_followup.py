@@ -560,3 +560,5 @@ def test_country_from_option_config_or_locale(vp, sessions, tmp_path: Path, monk
     assert r.code == 2 and "two-letter code such as US" in r.err
     r = vp(*args[:2], "--print", "--country", "US")
     assert "Skipped: weekends and US public holidays." in r.out
+    r = vp(*args[:2], "--print", "--country", "none")
+    assert "Skipped: weekends only (give --country GB, US... to skip public holidays too)." in r.out  # how, not `country`

@@ -571,7 +571,7 @@ def summary(f: FollowUp) -> str:
     else:
         by = "as you heard it" if f.plan.frame_source == "option" else "from the interviewer"
         heard = f"{frame.phrase} ({by}; ends {frame.end(f.plan.call.date()):%a} {frame.end(f.plan.call.date()).day} {frame.end(f.plan.call.date()):%b})"
-    days = f"weekends and {f.plan.country} public holidays" if f.plan.country else "weekends only (set `country` for public holidays)"
+    days = f"weekends and {f.plan.country} public holidays" if f.plan.country else "weekends only (give --country GB, US... to skip public holidays too)"
     lines = [f"Follow-up plan: {who}", f"Call: {_stamp(f.plan.call)}. Time frame: {heard}.", f"Skipped: {days}.", ""]
     reminders = templates()["reminders"]
     for s in f.plan.steps:
