@@ -69,6 +69,7 @@ def test_devices_has_a_header_and_marks_defaults(pulse: dict[str, str], tmp_path
     lines = r.stdout.splitlines()
     assert lines[0].split()[:3] == ["#", "device", "kind"]
     assert any("default input" in x for x in lines) and any("default output" in x for x in lines)
+    assert lines[-1].startswith("Drills use the defaults") and lines[-1].endswith("--set-output N")  # one line at 80
     assert "your microphone" not in r.stdout
     subprocess.run([*run, "--set-input", "0"], env=env, capture_output=True, timeout=60, check=True)
     r = subprocess.run(run, env=env, capture_output=True, text=True, timeout=60)

@@ -173,6 +173,7 @@ def test_devices_saves_only_a_device_that_exists(env: dict[str, str], tmp_path: 
     assert bad.returncode == 1 and not cfg.exists()
     [line] = bad.stderr.strip().splitlines()
     assert line.startswith("Error: no microphone found matching 'mic'") and "pulse" in line and "default" in line, line
+    assert "choose one with --set-input (index or name)" in line, line  # the option they typed
     ok = run("devices", "--set-input", "pulse", "--set-output", "0")
     assert ok.returncode == 0, ok.stderr
     assert tomllib.loads(cfg.read_text()) == {"input": "pulse", "output": 0}

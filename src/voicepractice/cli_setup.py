@@ -24,9 +24,9 @@ def devices(set_input: str | None, set_output: str | None, as_json: bool) -> Non
 
         # Refuse a device that is not there now: a typo would only show up mid-drill.
         if set_input:
-            find_device(device_arg(set_input), "input")
+            find_device(device_arg(set_input), "input", "--set-input")
         if set_output:
-            find_device(device_arg(set_output), "output")
+            find_device(device_arg(set_output), "output", "--set-output")
         path = save_settings({"input": device_arg(set_input), "output": device_arg(set_output)})
         click.echo(f"Saved in {path}.", err=True)
 
@@ -85,7 +85,7 @@ def _device_table(devs: list[dict[str, Any]], system_default: Any) -> Any:
                 marks.append(f"[bold]{what}[/bold]")
         table.add_row(str(d["index"]), escape(str(d["name"])), kinds, ", ".join(marks))
     hint = Text(
-        "Drills use the defaults unless you choose: devices --set-input N / --set-output N.",
+        "Drills use the defaults; to choose: devices --set-input N / --set-output N",
         style="dim",
     )
     return Group(table, hint)

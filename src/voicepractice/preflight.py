@@ -29,15 +29,18 @@ def device_choices(sd: Any, kind: Kind) -> list[str]:
     return [f"{i} {d['name']}" for i, d in enumerate(sd.query_devices()) if d[channels] > 0]
 
 
-def find_device(device: int | str | None, kind: Kind) -> dict[str, Any]:
-    """PortAudio's description of ``device``; an AudioDeviceError listing the valid choices when it does not exist."""
+def find_device(device: int | str | None, kind: Kind, option: str | None = None) -> dict[str, Any]:
+    """PortAudio's description of ``device``; an AudioDeviceError listing the valid choices when it does not exist.
+
+    ``option`` is the option the person typed (``--set-input``), named in the error; else ``--input``/``--output``.
+    """
     from .audio import portaudio
 
     sd = portaudio()
     try:
         return dict(sd.query_devices(device, kind=kind))
     except (ValueError, sd.PortAudioError) as exc:
-        what, option = _WHAT[kind]
+        what, option = _WHAT[kind][0], option or _WHAT[kind][1]
         choices = device_choices(sd, kind)
         matching = f" matching {device!r}" if device is not None else ""
         if choices:
