@@ -95,3 +95,22 @@ def test_scenarios_wrap_beside_their_names_at_80_columns(private_home) -> None:
     assert "phone_screen" in names and "technical_screen" in names, screen
     assert all(re.fullmatch(r"[a-z_]+", n) for n in names), screen  # no wrapped description at column 0
     assert lines[-1] == "Pick one with: voicepractice drill --scenario NAME"
+
+
+def test_doctor_wraps_under_each_check_at_80_columns(private_home) -> None:
+    """A long detail (the model's path) or a fix wraps under its check's text, never at column 0."""
+    import os
+    import re
+    import sys
+
+    from test_history_status import _pty_run
+
+    env = {**os.environ, "VOICEPRACTICE_HOME": str(private_home), "NO_COLOR": "1", "TERM": "xterm"}
+    args = [sys.executable, "-m", "voicepractice", "doctor", "--input", "no-such-microphone-xyz", "--no-sound", "--seconds", "1"]
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", _pty_run(args, env))
+    lines = [ln.rstrip() for ln in screen.splitlines() if ln.strip()]
+    checks = lines[1:-1]  # between "Speak normally..." and the Error line
+    assert any(ln.startswith("✓ speech model: ") for ln in checks), screen
+    assert any(ln.startswith("✗ microphone: ") for ln in checks) and any(ln.startswith("  fix: ") for ln in checks)
+    assert all(ln[0] in "✓!✗" or ln.startswith("  ") for ln in checks), screen
+    assert lines[-1].startswith("Error: ")

@@ -157,11 +157,18 @@ def doctor(
     def show(c: Check) -> None:
         if as_json:
             return
+        from rich.table import Table
+
         mark = {"ok": ("✓", "green"), "warn": ("!", "yellow"), "fail": ("✗", "red")}[c.status]
-        line = Text.assemble((f"{mark[0]} ", f"bold {mark[1]}"), (f"{c.name}: ", "bold"), c.detail)
+        line = Text.assemble((f"{c.name}: ", "bold"), c.detail)
         if c.fix:
-            line.append(f"\n    fix: {c.fix}", style="cyan")
-        out.print(line)
+            line.append(f"\nfix: {c.fix}", style="cyan")
+        # The mark in a column of its own: a long detail (a model's path) wraps under the text, not at column 0.
+        row = Table.grid(padding=(0, 1))
+        row.add_column(no_wrap=True)
+        row.add_column(overflow="fold")
+        row.add_row(Text(mark[0], style=f"bold {mark[1]}"), line)
+        out.print(row)
 
     if not as_json:
         out.print(f"Speak normally for {seconds:.0f} s when the microphone check starts.", style="dim")
