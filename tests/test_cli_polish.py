@@ -114,3 +114,19 @@ def test_doctor_wraps_under_each_check_at_80_columns(private_home) -> None:
     assert any(ln.startswith("✗ microphone: ") for ln in checks) and any(ln.startswith("  fix: ") for ln in checks)
     assert all(ln[0] in "✓!✗" or ln.startswith("  ") for ln in checks), screen
     assert lines[-1].startswith("Error: ")
+
+
+def test_voices_wrap_beside_their_ids_at_80_columns(private_home) -> None:
+    import os
+    import re
+    import sys
+
+    from test_history_status import _pty_run
+
+    env = {**os.environ, "VOICEPRACTICE_HOME": str(private_home), "NO_COLOR": "1", "TERM": "xterm"}
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", _pty_run([sys.executable, "-m", "voicepractice", "voices"], env))
+    lines = [ln.rstrip() for ln in screen.splitlines() if ln.strip()]
+    assert lines[0].startswith("heart ") and "(natural, default)" in " ".join(lines[:2]), screen
+    ids = [ln.split()[0] for ln in lines[:-1] if not ln.startswith(" ")]
+    assert all(re.fullmatch(r"[a-z0-9/_-]+", i) for i in ids), screen  # no wrapped name at column 0
+    assert lines[-1] == "Choose one with: voicepractice drill --voice ID"

@@ -129,9 +129,18 @@ def voices(show_all: bool, as_json: bool) -> None:
             for v in found
         ]})  # fmt: skip
         return
+    from rich.table import Table
+    from rich.text import Text
+
+    # The id in a column of its own: a long name wraps beside it, not under it at column 0.
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column()
     for v in found:
         tag = "natural, default" if v.default else v.kind
-        out.print(f"{v.id:<28} {v.name}  [dim]({tag})[/dim]")
+        table.add_row(v.id, Text.assemble(v.name, (f"  ({tag})", "dim")))
+    out.print(table)
+    out.print("[dim]Choose one with: voicepractice drill --voice ID[/dim]")
     if len(found) == 1:
         out.print("[dim]No system voices: install espeak-ng (Linux) for them.[/dim]")
 
