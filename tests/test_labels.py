@@ -79,3 +79,13 @@ def test_replay_findings_wrap_under_their_label_at_80_columns() -> None:
     assert len(findings) > len(s.report.core), findings  # some of them wrap
     assert all(line.startswith("  ") for line in findings), findings
     assert any("Try: “" in line for line in findings)  # the missing element's coaching is there
+
+
+def test_a_long_note_on_the_card_wraps_under_its_text_at_80_columns() -> None:
+    s = _session()
+    note = "one recording answers only the closing turn, so the other 2 questions were skipped (give one --answer per question)"
+    c = Console(width=80, record=True, force_terminal=False)
+    c.print(report_card(s.report, [t.transcript for t in s.turns], notes=[note]))
+    lines = c.export_text().splitlines()
+    at_note = next(i for i, ln in enumerate(lines) if ln.startswith("Note: one recording"))
+    assert lines[at_note + 1].startswith("      ") and "skipped" in " ".join(lines[at_note : at_note + 3])

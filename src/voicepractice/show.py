@@ -351,7 +351,12 @@ def report_card(
         if not any(tr.text.strip() for tr in transcripts):
             parts.append(Text("Nothing was heard in the answer.", style="yellow"))
     for n in notes:
-        parts.append(Text(f"Note: {n}", style="yellow"))
+        # "Note:" in a column of its own: a long note wraps under its text, not at column 0.
+        note = Table.grid(padding=(0, 1))
+        note.add_column(no_wrap=True)
+        note.add_column()
+        note.add_row(Text("Note:", style="yellow"), Text(n, style="yellow"))
+        parts.append(note)
     if not full:
         parts.append(Text("More (every element's coaching, extras, your words): --full", style="dim"))
     return Group(*parts)
