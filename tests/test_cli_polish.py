@@ -130,3 +130,19 @@ def test_voices_wrap_beside_their_ids_at_80_columns(private_home) -> None:
     ids = [ln.split()[0] for ln in lines[:-1] if not ln.startswith(" ")]
     assert all(re.fullmatch(r"[a-z0-9/_-]+", i) for i in ids), screen  # no wrapped name at column 0
     assert lines[-1] == "Choose one with: voicepractice drill --voice ID"
+
+
+def test_full_card_voice_coaching_wraps_under_itself_at_80_columns(private_home) -> None:
+    """--full's Voice block: the coaching after "→" keeps its indent when it wraps (the compact card already did)."""
+    import os
+    import re
+    import sys
+
+    from conftest import FIXTURES
+    from test_history_status import _pty_run
+
+    env = {**os.environ, "VOICEPRACTICE_HOME": str(private_home), "NO_COLOR": "1", "TERM": "xterm"}
+    args = [sys.executable, "-m", "voicepractice", "check", str(FIXTURES / "strong_close.flac"), "--full"]
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", _pty_run(args, env)).splitlines()
+    i = next(i for i, ln in enumerate(lines) if ln.startswith("→ "))  # strong_close's pitch is flat: coached
+    assert len(lines[i].rstrip()) > 60 and lines[i + 1].startswith("  ") and lines[i + 1].strip(), lines[i : i + 2]

@@ -167,7 +167,11 @@ def voice_block(v: Any, full: bool = True) -> list[Any]:
                   "first → last third")  # fmt: skip
     parts: list[Any] = [Text("\nVoice", style="bold"), t]
     if v.coaching:
-        parts.append(Text(f"→ {v.coaching}", style="cyan"))
+        arrow = Table.grid(padding=(0, 1))  # "→" in a column of its own: the coaching wraps under itself
+        arrow.add_column(no_wrap=True)
+        arrow.add_column()
+        arrow.add_row(Text("→", style="cyan"), Text(v.coaching, style="cyan"))
+        parts.append(arrow)
     return parts
 
 
