@@ -129,6 +129,7 @@ def test_ctrl_c_during_the_first_line_keeps_nothing(env: dict[str, str], private
     term.proc.send_signal(signal.SIGINT)
     assert term.wait(30) == 130, term.text
     assert "Saved as session" not in term.text and "core elements" not in term.text, term.text
+    assert "Stopped before you answered: nothing was kept." in term.text  # says so, not just "Aborted."
     assert sessions(env) == []
     left = list((private_home / "sessions").iterdir()) if (private_home / "sessions").exists() else []
     assert left == [], left  # not even a staging folder for the next run to "recover"

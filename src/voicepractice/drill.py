@@ -335,6 +335,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     except KeyboardInterrupt:
         if not answered:  # Ctrl-C before anything was recorded: no session, exit 130
             store.discard(staging)
+            ui.status("\nStopped before you answered: nothing was kept.")  # not just click's "Aborted."
             raise
         interrupted = True
         notes.append("interrupted with Ctrl-C: the answers so far are saved")
