@@ -27,14 +27,14 @@ def _timed(text: str) -> Transcript:
     return Transcript(text=text, words=words, duration=0.5 * len(words) + 1.0)
 
 
-def _store(n: int, status: str, transcript: Transcript | None, suffix: str) -> str:
+def _store(n: int, status: str, transcript: Transcript | None, suffix: str, scenario: str = "phone_screen") -> str:
     store = Store()
     sid = (T0 + timedelta(minutes=n)).strftime("%y%m%d-%H%M%S") + f"-{suffix}"
     staging = store.begin(sid)
     turns = (TurnRecord("close", "Any questions?", transcript=transcript),) if transcript else ()
     report = check(list(t.transcript for t in turns if t.transcript) or [Transcript(text="", duration=20.0)])
     created = (T0 + timedelta(minutes=n)).isoformat()
-    store.commit(Session(sid, created, "phone_screen", status, turns, report), staging)
+    store.commit(Session(sid, created, scenario, status, turns, report), staging)
     return sid
 
 
@@ -103,6 +103,7 @@ def _pty_run(args: list[str], env: dict[str, str], columns: int = 80) -> str:
 
 
 def test_history_in_an_80_column_terminal_keeps_ids_whole(mixed: dict[str, str], private_home: Path) -> None:
+    _store(5, "complete", _timed(CLOSE), "fff", "technical_screen")  # the longest shipped scenario name
     env = {**os.environ, "VOICEPRACTICE_HOME": str(private_home), "NO_COLOR": "1", "COLUMNS": "80", "TERM": "xterm"}
     screen = re.sub(r"\x1b\[[0-9;]*m", "", _pty_run([sys.executable, "-m", "voicepractice", "history"], env))
     assert "\t" not in screen  # a table for people on a terminal
@@ -111,4 +112,5 @@ def test_history_in_an_80_column_terminal_keeps_ids_whole(mixed: dict[str, str],
     row = next(line for line in screen.splitlines() if line.startswith(mixed["interrupted"]))
     assert "interrupted" in row
     assert max(len(line.rstrip()) for line in screen.splitlines()) <= 80
+    assert screen.splitlines()[0].rstrip().endswith("fillers")  # every column, whole: the scenario gives way
     assert "Left out (not real attempts): 1 empty, 1 interrupted, 1 no speech." in screen

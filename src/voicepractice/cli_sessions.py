@@ -142,7 +142,8 @@ def _history_table(rows: list[dict[str, Any]]) -> Any:
     id_width = max(len("session"), *(len(r["id"]) for r in rows))
     table.add_column("session", no_wrap=True, min_width=id_width)
     table.add_column("date", no_wrap=True, min_width=12)
-    table.add_column("scenario", overflow="ellipsis", no_wrap=True, max_width=16)
+    # Not no_wrap: only a column rich may shrink gives way at 80 columns (else it cut the fillers column off).
+    table.add_column("scenario", overflow="ellipsis", max_width=16)
     table.add_column("elements", no_wrap=True, min_width=11)
     table.add_column("score", justify="right", no_wrap=True, min_width=5)
     for col in ("length", "wpm", "fillers"):
