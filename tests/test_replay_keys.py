@@ -5,10 +5,14 @@ from __future__ import annotations
 import io
 import os
 import pty
+import subprocess
+import sys
 import threading
 import time
 
+import pytest
 from rich.console import Console
+from test_e2e_audio_server import pulse  # noqa: F401  (the private PulseAudio fixture)
 from test_sessions_cli import FakeSink, _typed_session
 
 from voicepractice.replay import PlayerState, _keys, build_timeline, parse_keys, play
@@ -111,3 +115,34 @@ def test_player_with_keys_from_a_pseudo_terminal() -> None:
     finally:
         os.close(main)
         os.close(sub)
+
+
+
+@pytest.mark.audio_server
+def test_a_seek_through_a_real_audio_server_does_not_freeze_the_player(pulse: dict[str, str]) -> None:  # noqa: F811
+    """↑/↓ restart the sound at another line. With sd.stop() + sd.play() each restart waited
+    about 0.9 s for ALSA's pulse plugin to drain the old stream; the screen froze meanwhile,
+    and a ↓ pressed in that second looked like it did nothing. Seeks must not wait on the device."""
+    script = """
+import time
+import numpy as np
+from voicepractice.replay import AudioOut
+out = AudioOut(None)
+track = np.random.default_rng(0).normal(0, 0.01, 22050 * 30).astype(np.float32)
+out.start(track, 22050, 0.0)
+time.sleep(0.5)
+waits = []
+for position in (5.0, 10.0, 2.0, 20.0):
+    t0 = time.monotonic()
+    out.start(track, 22050, position)
+    waits.append(time.monotonic() - t0)
+    time.sleep(0.3)
+t0 = time.monotonic()
+out.stop()
+waits.append(time.monotonic() - t0)
+getattr(out, "close", lambda: None)()
+print(max(waits))
+"""
+    r = subprocess.run([sys.executable, "-c", script], env=pulse, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert float(r.stdout) < 0.3, f"a seek or pause waited {float(r.stdout):.2f} s on the audio device"

@@ -260,7 +260,10 @@ def replay(session: str | None, no_audio: bool, output_device: str | None) -> No
         out.print(render_text(timeline))
         return
     player = AudioOut(device_arg(output_device))
-    play(timeline, player, interactive=sys.stdin.isatty() and sys.stdout.isatty())
+    try:
+        play(timeline, player, interactive=sys.stdin.isatty() and sys.stdout.isatty())
+    finally:
+        player.close()
 
 
 @click.command()

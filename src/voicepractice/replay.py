@@ -555,21 +555,59 @@ class PlayerState:
 
 
 class AudioOut:
-    """Plays a track from a position through sounddevice, non-blocking."""
+    """Plays a track from a position through one open output stream, non-blocking.
+
+    A seek or a pause only moves the read position the stream's callback follows, so it
+    takes effect at once. (Restarting with sd.stop() + sd.play() closed the stream each
+    time, which ALSA's pulse plugin drains for about 0.9 s: the screen froze for that
+    second, and a ↓ pressed meanwhile looked like it did nothing.)
+    """
+
+    LATENCY_S = 0.1
+    """Output buffer: how late a seek is heard; replay loads no model, so a short one holds."""
 
     def __init__(self, device: int | str | None) -> None:
+        import threading
+
         no_audio = "use `voicepractice replay --no-audio` to read the timed transcript"
         self._sd = output_device(device, f"{no_audio}, or pick a device with --output", instead=no_audio)
         self.device = device
+        self._lock = threading.Lock()
+        self._track = np.zeros(0, np.float32)
+        self._next = 0  # the next sample the callback plays
+        self._playing = False
+        self._stream: object | None = None
+        self._rate = 0
+
+    def _fill(self, outdata: np.ndarray, frames: int, _time: object, _status: object) -> None:
+        with self._lock:
+            chunk = self._track[self._next : self._next + frames] if self._playing else self._track[:0]
+            self._next += chunk.size
+        outdata[: chunk.size, 0] = chunk
+        outdata[chunk.size :] = 0
 
     def start(self, track: np.ndarray, rate: int, position: float) -> None:
-        self._sd.stop()
-        a = int(position * rate)
-        if a < track.size:
-            self._sd.play(track[a:], rate, device=self.device)
+        with self._lock:
+            self._track, self._next, self._playing = track, int(position * rate), True
+        if self._stream is None or self._rate != rate:
+            self.close()
+            stream = self._sd.OutputStream(
+                samplerate=rate, channels=1, dtype="float32", device=self.device,
+                latency=self.LATENCY_S, callback=self._fill,
+            )  # fmt: skip
+            stream.start()
+            self._stream, self._rate = stream, rate
 
     def stop(self) -> None:
-        self._sd.stop()
+        with self._lock:
+            self._playing = False  # the stream plays silence until the next start
+
+    def close(self) -> None:
+        """Close the stream (this one may wait for the device: only when replay ends)."""
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.abort()  # type: ignore[attr-defined]
+            stream.close()  # type: ignore[attr-defined]
 
 
 KEYS = {"\x1b[D": "left", "\x1b[C": "right", "\x1b[A": "up", "\x1b[B": "down",
