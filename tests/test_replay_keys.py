@@ -146,3 +146,17 @@ print(max(waits))
     r = subprocess.run([sys.executable, "-c", script], env=pulse, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert float(r.stdout) < 0.3, f"a seek or pause waited {float(r.stdout):.2f} s on the audio device"
+
+
+def test_the_live_frame_wraps_under_each_speaker_at_80_columns() -> None:
+    from test_labels import _session
+
+    from voicepractice.replay import frame
+
+    tl = build_timeline(_session())  # two turns: "You (turn 2, anything else): ..." wraps at 80
+    c = Console(width=80, record=True, force_terminal=False)
+    c.print(frame(tl, tl.lines[1].start + 0.1, False))
+    body = c.export_text().splitlines()[2:-3]  # between the header and the clock
+    assert any(ln.startswith("▶ ") for ln in body)
+    assert len(body) > min(len(tl.lines), 7), body  # some lines wrap
+    assert all(ln.startswith(("▶ ", "  ")) for ln in body), body  # never back at column 0

@@ -480,18 +480,22 @@ def frame(timeline: Timeline, t: float, paused: bool, window: int = 7) -> Group:
         current_line = li
     centre = current_line if current_line is not None else 0
     lo = max(0, min(centre - window // 2, len(timeline.lines) - window))
-    rows: list[Text] = [header(timeline.session), Text("")]
+    rows: list[RenderableType] = [header(timeline.session), Text("")]
     for i in range(lo, min(len(timeline.lines), lo + window)):
         line = timeline.lines[i]
-        row = Text("▶ " if i == current_line else "  ", style="bold")
-        row.append(
+        row = Text(
             f"{_speaker_label(line, names)}: ",
             style="bold magenta" if line.speaker == "interviewer" else "bold",
         )
         row.append_text(_line_text(line, current_word if i == current_line else None, timeline.session.report))
         if i != current_line:
             row.stylize("dim")
-        rows.append(row)
+        # The ▶ in a column of its own: a line that wraps at 80 columns stays indented under its speaker.
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        grid.add_row(Text("▶" if i == current_line else " ", style="bold"), row)
+        rows.append(grid)
     state = "paused" if paused else "playing"
     rows.append(Text(f"\n{clock(t)} / {clock(timeline.duration)}  {state}", style="bold"))
     rows.append(Text("space pause · ←/→ 5 s · ↑/↓ line · q quit", style="dim"))
