@@ -247,3 +247,20 @@ def test_a_retry_says_the_same_lines_without_rounds_or_seed(env: dict[str, str],
     assert len(tries) == 2
     first, second = ([t["line"] for t in s["turns"]] for s in tries)
     assert len(first) == 3 and second == first
+
+
+@pytest.mark.audio_server
+def test_enter_ends_the_answer_without_leaving_the_meter_on_screen(env: dict[str, str]) -> None:
+    """The terminal echoed the Enter that ends an answer: a new line under the live meter, which
+    then stayed on screen above "Answer ended". Nothing is echoed while listening."""
+    term = Terminal(["drill", "--scenario", str(ONE_TURN), "--no-cue", "--answer", ANSWER], env)
+    start = term.expect(r"keeps what you\s+said")
+    time.sleep(3)  # the meter is drawing
+    term.send("\r")
+    term.expect(r"Answer ended after [\d.]+ s \(Enter pressed\)", after=start)
+    end = term.expect(r"\[q\] quit", after=start)
+    term.send("q")
+    assert term.wait(60) == 0, term.text
+    listening = term.text[start : term.text.index("Answer ended", start)].split("\n", 1)[1]  # after that line
+    assert "\n" not in listening, repr(listening)  # the meter redraws in place; nothing moved it down
+    assert "4/4" in term.text[:end] or "core elements" in term.text[:end]

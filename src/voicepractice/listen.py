@@ -216,9 +216,25 @@ class _EnterKey:
         self.pressed = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._saved: list[Any] | None = None
         if sys.stdin is not None and sys.stdin.isatty():
+            self._quiet()
             self._thread = threading.Thread(target=self._watch, daemon=True)
             self._thread.start()
+
+    def _quiet(self) -> None:
+        """No echo while listening: the Enter that ends an answer (or any key) echoed a new line
+        under the live meter, which then stayed on screen above "Answer ended"."""
+        try:
+            import termios
+
+            fd = sys.stdin.fileno()
+            self._saved = termios.tcgetattr(fd)
+            quiet = termios.tcgetattr(fd)
+            quiet[3] &= ~termios.ECHO
+            termios.tcsetattr(fd, termios.TCSANOW, quiet)
+        except (ImportError, OSError, ValueError, AttributeError):  # Windows, or not a real terminal
+            self._saved = None
 
     def _watch(self) -> None:
         while not self._stop.is_set():
@@ -233,6 +249,12 @@ class _EnterKey:
 
     def close(self) -> None:
         self._stop.set()
+        if self._saved is not None:
+            import termios
+
+            with contextlib.suppress(OSError, ValueError):
+                termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, self._saved)
+            self._saved = None
 
 
 def listen(
