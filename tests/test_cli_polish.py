@@ -138,8 +138,9 @@ def test_full_card_voice_coaching_wraps_under_itself_at_80_columns(private_home)
     import re
     import sys
 
-    from conftest import FIXTURES
     from test_history_status import _pty_run
+
+    from conftest import FIXTURES
 
     env = {**os.environ, "VOICEPRACTICE_HOME": str(private_home), "NO_COLOR": "1", "TERM": "xterm"}
     args = [sys.executable, "-m", "voicepractice", "check", str(FIXTURES / "strong_close.flac"), "--full"]
