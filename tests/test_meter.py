@@ -89,3 +89,14 @@ def test_a_live_input_is_never_judged_dead_later() -> None:
     rng = np.random.default_rng(0)
     blocks = [rng.normal(0, 0.01, 1600).astype(np.float32)] + [np.zeros(1600, np.float32)] * 100
     assert len(list(stop_on_dead_input(iter(blocks)))) == 101
+
+
+def test_a_long_warning_wraps_under_its_text() -> None:
+    meter, buf = terminal_meter()
+    meter.warn("no speaker or headphones found: pick one with --output (see `voicepractice devices`); "
+               "the interviewer's lines are shown as text")  # fmt: skip
+    import re
+
+    lines = [ln for ln in re.sub(r"\x1b\[[0-9;]*m", "", buf.getvalue()).splitlines() if ln.strip()]
+    assert lines[0].startswith("Warning: no speaker") and len(lines) > 1
+    assert all(ln.startswith(" " * 9) for ln in lines[1:]), lines

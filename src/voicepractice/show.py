@@ -323,6 +323,15 @@ def _said_section(transcripts: Sequence[Transcript], turn_names: Sequence[str] |
     return [Text(""), Panel(body, title="What you said", title_align="left", border_style="dim")]
 
 
+def _hanging(label: str, text: str, style: str) -> Table:
+    """``label text`` with the label in a column of its own: a long text wraps under itself, not at column 0."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text(label, style=style), Text(text, style=style))
+    return grid
+
+
 def report_card(
     report: Report,
     transcripts: Sequence[Transcript],
@@ -355,12 +364,7 @@ def report_card(
         if not any(tr.text.strip() for tr in transcripts):
             parts.append(Text("Nothing was heard in the answer.", style="yellow"))
     for n in notes:
-        # "Note:" in a column of its own: a long note wraps under its text, not at column 0.
-        note = Table.grid(padding=(0, 1))
-        note.add_column(no_wrap=True)
-        note.add_column()
-        note.add_row(Text("Note:", style="yellow"), Text(n, style="yellow"))
-        parts.append(note)
+        parts.append(_hanging("Note:", n, "yellow"))
     if not full:
         parts.append(Text("More (every element's coaching, extras, your words): --full", style="dim"))
     return Group(*parts)
@@ -443,7 +447,7 @@ class LiveMeter:
         self.warned.append(message)
         if self.live:
             self._clear_meter()
-        self.console.print(Text(f"Warning: {message}", style="yellow"))
+        self.console.print(_hanging("Warning:", message, "yellow"))
 
 
 @contextmanager
