@@ -147,3 +147,23 @@ def test_full_card_voice_coaching_wraps_under_itself_at_80_columns(private_home)
     lines = re.sub(r"\x1b\[[0-9;]*m", "", _pty_run(args, env)).splitlines()
     i = next(i for i, ln in enumerate(lines) if ln.startswith("→ "))  # strong_close's pitch is flat: coached
     assert len(lines[i].rstrip()) > 60 and lines[i + 1].startswith("  ") and lines[i + 1].strip(), lines[i : i + 2]
+
+
+def test_followup_plan_and_notes_wrap_at_80_columns(private_home) -> None:
+    """The plan, its notes and the "Wrote ..." line fit an 80-column terminal, words whole; the
+    email above them is printed as it will be sent."""
+    import os
+    import re
+    import sys
+
+    from test_history_status import CLOSE, _pty_run, _store, _timed
+
+    _store(0, "complete", _timed(CLOSE), "aaa")
+    env = {**os.environ, "VOICEPRACTICE_HOME": str(private_home), "NO_COLOR": "1", "TERM": "xterm"}
+    args = [sys.executable, "-m", "voicepractice", "followup", "--heard-back-in", "2w", "--call-date", "2026-11-23 09:30"]
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", _pty_run(args, env)).replace("\r\n", "\n")
+    plan = screen[screen.index("Follow-up plan") :].splitlines()
+    assert any(ln.startswith("Wrote ") for ln in plan) and any(ln.startswith("Call: ") for ln in plan), screen
+    assert max(len(ln.rstrip()) for ln in plan) <= 80, plan
+    call = plan.index(next(ln for ln in plan if ln.startswith("Call: ")))
+    assert plan[call + 1].startswith("  ") and plan[call + 1].strip(), plan  # wrapped under its own text

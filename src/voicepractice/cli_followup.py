@@ -86,7 +86,28 @@ def followup(
     if print_only:
         click.echo(full_text(result), nl=False)
         return
-    click.echo(result.draft("thank_you").text)
-    click.echo(summary(result), nl=False)
+    click.echo(result.draft("thank_you").text)  # as sent: a copied email must not carry our line breaks
+    click.echo(for_terminal(summary(result)), nl=False)
     assert files is not None
-    click.echo(f"\nWrote {files['text']} (every draft) and {files['ics']} (import it into your calendar).")
+    click.echo(for_terminal(f"\nWrote {files['text']} (every draft) and {files['ics']} (import it into your calendar)."))
+
+
+def for_terminal(text: str) -> str:
+    """The plan and its notes wrapped at the terminal's width, each line under its own text
+    ("Note: ..." under the words after "Note:"), instead of the terminal cutting words at column 80.
+    Piped output stays as it is."""
+    import shutil
+    import sys
+    import textwrap
+
+    if not sys.stdout.isatty():
+        return text
+    width = shutil.get_terminal_size().columns
+    lines = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        hang = len(line) - len(line.lstrip()) + (len("Note: ") if line.lstrip().startswith("Note: ") else 2)
+        lines.append(textwrap.fill(line, width, subsequent_indent=" " * hang, break_on_hyphens=False))
+    return "\n".join(lines)
