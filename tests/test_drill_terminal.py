@@ -238,6 +238,9 @@ def test_a_retry_says_the_same_lines_without_rounds_or_seed(env: dict[str, str],
     answers = [str(FIXTURES / f) for f in ("turn1_question.flac", "turn2_close.flac", "turn3_goodbye.flac")]
     term = Terminal(["drill", "--fast", "--no-cue", *(x for a in answers for x in ("--answer", a))], env)
     end = term.expect(r"\[q\] quit")
+    # Issue 15's first bug, in a real terminal: the live meter draws on every turn, not only the first.
+    answers_seen = term.text[:end].split("Listening")[1:]
+    assert len(answers_seen) == 3 and all(len(re.findall(r"\r +\d:\d\d\.\d ", a)) >= 5 for a in answers_seen), term.text
     term.send("r")
     end = term.expect(r"Since your last try", after=end)
     end = term.expect(r"\[q\] quit", after=end)
