@@ -267,3 +267,27 @@ def test_enter_ends_the_answer_without_leaving_the_meter_on_screen(env: dict[str
     listening = term.text[start : term.text.index("Answer ended", start)].split("\n", 1)[1]  # after that line
     assert "\n" not in listening, repr(listening)  # the meter redraws in place; nothing moved it down
     assert "4/4" in term.text[:end] or "core elements" in term.text[:end]
+
+
+@pytest.mark.audio_server
+def test_a_key_pressed_as_the_card_appears_is_kept_one_pressed_during_the_answer_is_not(env: dict[str, str]) -> None:
+    """click.getchar()'s raw mode flushed a key typed before it was reached: a `q` sent as soon as
+    the answer ended was lost and the loop waited forever. A key typed while answering (an
+    accidental `r`) must not act on the prompt that follows."""
+    bye = str(FIXTURES / "turn3_goodbye.flac")
+    term = Terminal(["drill", "--fast", "--no-cue", "--scenario", str(ONE_TURN), "--answer", ANSWER], env)
+    term.expect(r"Answer ended")
+    term.send("q")  # before the card and the prompt are printed
+    assert term.wait(60) == 0, term.text
+    assert len(sessions(env)) == 1
+
+    term = Terminal(["drill", "--no-cue", "--scenario", str(ONE_TURN), "--answer", bye], env)  # paced: time to type
+    term.expect(r"keeps what you\s+said")
+    time.sleep(1)
+    term.send("r")  # while answering
+    end = term.expect(r"\[q\] quit")
+    time.sleep(2)
+    assert "try 2" not in term.text[end:], term.text
+    term.send("q")
+    assert term.wait(60) == 0, term.text
+    assert len(sessions(env)) == 2

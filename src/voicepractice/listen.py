@@ -252,8 +252,9 @@ class _EnterKey:
         if self._saved is not None:
             import termios
 
+            # TCSAFLUSH: keys typed during the answer (an 'r', a 'q') must not act on the prompt after it.
             with contextlib.suppress(OSError, ValueError):
-                termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, self._saved)
+                termios.tcsetattr(sys.stdin.fileno(), termios.TCSAFLUSH, self._saved)
             self._saved = None
 
 

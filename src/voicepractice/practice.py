@@ -22,7 +22,6 @@ KEYS: dict[str, Choice] = {"r": "retry", "n": "next", "q": "quit", "\r": "quit",
 
 def ask(next_label: str = "next round") -> Choice:
     """One keypress on the terminal: r, n or q (Enter and Esc quit; Ctrl-C and end of input too)."""
-    import click
 
     from .show import err
 
@@ -33,11 +32,41 @@ def ask(next_label: str = "next round") -> Choice:
     )
     while True:
         try:
-            key = click.getchar().lower()
+            key = _key().lower()
         except (KeyboardInterrupt, EOFError):
             return "quit"  # every session so far is saved: leaving here is not an abort
         if key in KEYS:
             return KEYS[key]
+
+
+def _key() -> str:
+    """One key from the terminal, keeping one typed while the card was printed.
+
+    click.getchar() enters raw mode with TCSAFLUSH, which drops whatever was typed before
+    it got there: an 'r' pressed as the prompt appeared was lost and the loop sat waiting.
+    (Keys typed during the answer itself are dropped when listening ends.)
+    """
+    import os
+    import sys
+
+    try:
+        import termios
+        import tty
+
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+    except (ImportError, OSError, ValueError, AttributeError):  # Windows, or not a terminal
+        import click
+
+        return click.getchar()
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)  # no flush; Ctrl-C still raises KeyboardInterrupt
+        data = os.read(fd, 1)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    if not data:
+        raise EOFError
+    return data.decode(errors="replace")
 
 
 @dataclass(frozen=True)
