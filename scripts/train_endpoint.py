@@ -22,9 +22,10 @@ bench/results/endpoint_combiner.md and .json.
     .venv/bin/python scripts/train_endpoint.py      # seconds
 
 Result (bench/results/endpoint_combiner_first_run.md): better than the veto on
-the dev sources (median wait 0.71 s against 0.92 s, the same 3 of 31 pauses
-cut), worse on its first run on the held-out sources (2.19 s against 1.02 s, 5
-of 27 cut against 4). So ``EndpointOptions.combiner`` is off by default.
+the dev sources (median wait 0.74 s against 0.92 s with each recording left out
+of the fit, the same 3 of 31 pauses cut), worse on its first run on the held-out
+sources (2.19 s against 1.02 s, 5 of 27 cut against 4). So
+``EndpointOptions.combiner`` is off by default.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def main() -> None:
     trace_file, bench_file = RESULTS / "endpoint_trace.json", RESULTS / "endpoint.json"
     traces: dict[str, list[list]] = json.loads(trace_file.read_text())
     rows = {f"{r['kind']}:{r['name']}": r for r in json.loads(bench_file.read_text())["rows"] if r["rule"] == "fixed"}
-    dev = {k: v for k, v in traces.items() if not rows[k]["held_out"]}
+    dev = {k: v for k, v in traces.items() if k in rows and not rows[k]["held_out"]}
     o = EndpointOptions()
     # One record per pause: (sample name, label or None, features, silence, speech end, cue, p, complete).
     pauses: dict[str, list[dict]] = {}

@@ -85,7 +85,7 @@ class EndpointOptions:
     """Weights of ``finished_probability`` (Smart Turn logit, text-head logit, bias) to
     decide with instead of the text head's veto; None (the default) keeps the veto.
     ``scripts/train_endpoint.py`` fits them on the dev sources' pauses, (0.3906,
-    0.8331, 0.3991): on the dev sources that cut the median wait from 0.92 s to 0.71 s
+    0.8331, 0.3991): on the dev sources that cut the median wait from 0.92 s to 0.74 s
     at the same 3 cut pauses, but its first run on the held-out sources was worse than
     the veto (median 2.19 s against 1.02 s, 5 of 27 pauses cut against 4;
     bench/results/endpoint_combiner_first_run.md), so it is not the default."""
