@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -56,6 +57,10 @@ END_MARGIN_S = 0.15
 CONTOUR_HOP_S = 0.05
 """Contours are stored every 50 ms (enough to draw, a fifth of the frames)."""
 
+_PITCH_FLAGS = frozenset({"monotone"})
+"""Sentence flags judged against the speaker's range, given only when the whole answer holds enough
+voiced speech to know it. A final rise and a faded end are measured against the sentence itself."""
+
 _WH = frozenset("what who whom whose which when where why how".split())
 _AUX = frozenset(
     """is are am was were do does did have has had can could will would shall should may might must
@@ -81,7 +86,12 @@ def is_question(text: str) -> bool:
     lower = text.lower().strip()
     while words and words[0] in _LEAD_IN:
         words.pop(0)
-    if words and (words[0] in _WH or words[0] in _AUX):
+    if words and words[0] in _AUX:
+        return True
+    # A question word opens questions ("what are...", "how long is...") and statements alike
+    # ("when you hear the bell, come quickly", "what I enjoyed was..."): a question has an
+    # auxiliary right after it, or Whisper's "?" (a falling wh-question is still a question).
+    if words and words[0] in _WH and (lower.endswith("?") or any(w in _AUX for w in words[1:3])):
         return True
     if _QUESTION_PHRASES.search(lower):
         return True
@@ -260,6 +270,8 @@ def analyse(turns: Sequence[tuple[Transcript, Frames]], tracker: str = "") -> Vo
             timeline += [offset + (float(w.start or 0) + float(w.end or 0)) / 2 - first for w in timed]
             offset += float(timed[-1].end or 0.0) - first
     judged = voiced_s >= MIN_VOICED_S
+    if not judged:  # a flat sentence means nothing without the speaker's range to set it in
+        sentences = [replace(s, flags=tuple(f for f in s.flags if f not in _PITCH_FLAGS)) for s in sentences]
     too_little = f"only {voiced_s:.1f} s of voiced speech: too little to judge (needs {MIN_VOICED_S:.0f} s)"
     figs: dict[str, VoiceFigure] = {}
 
