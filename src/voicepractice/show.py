@@ -172,29 +172,49 @@ def voice_block(v: Any, full: bool = True) -> list[Any]:
 
 
 def _voice_line(v: Any) -> list[Any]:
-    t = Text("Voice: ", style="bold")
-    items: list[tuple[str, tuple[str, ...]]] = []
+    """Pitch and loudness on one line, sentence ends and pace on the next, each with its norm in
+    brackets (each line fits 80 columns), then the one coaching line."""
+    pitch: list[tuple[str, tuple[str, ...]]] = []
     pvq = v.figure("pitch_variation")
     if v.judged and pvq.value is not None:
-        items.append((f"pitch variation {pvq.value:.2f} (≥ 0.10)", ("pitch_variation", "monotone_stretches")))
+        pitch.append((f"pitch variation {pvq.value:.2f} (≥ 0.10)", ("pitch_variation", "monotone_stretches")))
     else:
-        items.append((f"{v.voiced_s:.1f} s voiced: too little to judge pitch", ()))
-    spread = v.figure("loudness_spread_db")
+        pitch.append(("pitch not judged", ()))  # the coaching line says why
+    lvl, spread = v.figure("level_dbfs"), v.figure("loudness_spread_db")
+    if lvl.verdict == "low" and lvl.value is not None:
+        pitch.append((f"quiet {lvl.value:.0f} dBFS (≥ −40)", ("level_dbfs",)))
     if spread.value is not None:
-        items.append((f"loudness ±{spread.value:.1f} dB", ("loudness_spread_db", "level_dbfs")))
+        pitch.append((f"loudness ±{spread.value:.1f} dB (≤ 6)", ("loudness_spread_db",)))
+    ends: list[tuple[str, tuple[str, ...]]] = []
     for name, word in (("trailing_off_share", "faded"), ("upspeak_share", "rose")):
         f = v.figure(name)
         if f.value is not None and f.note:
-            items.append((f"{word} {f.note.split(';')[0].split(' ')[0]}/{f.note.split(';')[0].split(' ')[2]}", (name,)))
+            n, _, of = f.note.split(";")[0].split(" ")[:3]
+            ends.append((f"{word} {n}/{of}", (name,)))
+    if ends:
+        if any(v.figure(n).verdict for n in ("trailing_off_share", "upspeak_share")):  # none for one sentence
+            ends[-1] = (ends[-1][0] + " (each ≤ ⅓)", ends[-1][1])
+        ends[0] = ("sentence ends " + ends[0][0], ends[0][1])
     pace = v.figure("pace_change")
-    if pace.verdict == "high":
-        items.append(("rushed at the end", ("pace_change",)))
-    for i, (value, names) in enumerate(items):
-        if i:
-            t.append(" · ", style="dim")
-        bad = any(v.figure(n).verdict in ("low", "high") for n in names)
-        t.append(value, style="yellow" if bad else "")
-    out: list[Any] = [t]
+    if pace.verdict == "high" and pace.note:
+        ends.append((f"sped up: {pace.note}", ("pace_change",)))
+
+    def line(items: list[tuple[str, tuple[str, ...]]]) -> Text:
+        t = Text()
+        for i, (value, names) in enumerate(items):
+            if i:
+                t.append(" · ", style="dim")
+            bad = any(v.figure(n).verdict in ("low", "high") for n in names)
+            t.append(value, style="yellow" if bad else "")
+        return t
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text("Voice:", style="bold"), line(pitch))
+    if ends:
+        grid.add_row("", line(ends))
+    out: list[Any] = [grid]
     if v.coaching:
         out.append(Padding(Text(f"→ {v.coaching}", style="cyan"), (0, 0, 0, 2)))  # wraps under itself
     return out

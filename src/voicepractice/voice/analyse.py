@@ -407,6 +407,8 @@ def _coach(
         ("monotone", "pitch_variation", "This sentence was flat (“{q}”): give its key word a lift."),
     ):
         hit = next((s for s in sentences if flag in s.flags), None)
+        if flag != "trailing_off" and not judged:
+            continue  # a pitch moment in an answer too short to judge pitch: measured, not coached
         if hit is not None and figs.get(figure, VoiceFigure(figure, None)).verdict is None:
             return flag, line.format(q=_quote(hit))
     if not judged:
