@@ -278,6 +278,12 @@ def test_real_sentence_ends_faded_by_15_db_trail_off(real) -> None:  # type: ign
     more = [f.end_drop_db - o.end_drop_db for o, f in zip(original.sentences, faded.sentences, strict=True)
             if o.end_drop_db is not None and f.end_drop_db is not None]  # fmt: skip
     assert float(np.median(more)) >= 10.0, more
+    # the review page's sentence table marks exactly the flagged figures
+    from voicepractice.voice.html import figures_html
+
+    page = figures_html(faded)
+    assert page.count("<td class=flagged>") == sum(len(s.flags) for s in faded.sentences) > 0
+    assert page.count("<tr><td class=\"said\">") == len(faded.sentences)
 
 
 # --- Robust to the phone line, noise, silence; no verdict from too little --------------
