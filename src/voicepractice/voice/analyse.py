@@ -48,6 +48,8 @@ RISE_SPAN_S = 0.5
 """The final rise is measured over the sentence's last half second of voiced speech..."""
 RISE_LEVEL_RANGE_DB = 20.0
 """Voiced frames quieter than this below the sentence's median voiced level are left out of the rise."""
+RISE_FALL_ST = 2.0
+"""An end this far below the peak that followed the low point falls: it is not a rise."""
 MIN_RISE_FRAMES = 12
 """...of which the final continuous stretch must hold at least 120 ms."""
 TAIL_S = 0.2
@@ -196,8 +198,13 @@ def _sentence(words: list[Word], frames: Frames, turn: int, next_start: float | 
         smooth = np.median(np.lib.stride_tricks.sliding_window_view(padded, 5), axis=1)
         end_hz = float(np.median(smooth[-6:]))
         low = int(np.argmin(smooth))
+        peak_after_low = float(np.max(smooth[low:]))
         if low >= smooth.size - 6:  # the low point is the end: a fall, measured from the peak before it
             rise = float(_st(np.array([end_hz]), float(np.max(smooth)))[0])
+        elif _st(np.array([peak_after_low]), end_hz)[0] > RISE_FALL_ST:
+            # up out of the low point, then down again into the end: an accent on the last word
+            # ("...about the TEAM."), a falling end; measured from that peak
+            rise = float(_st(np.array([end_hz]), peak_after_low)[0])
         else:  # a rise out of the low point just before the end
             rise = float(_st(np.array([end_hz]), float(smooth[low]))[0])
         fields["final_rise_st"] = round(rise, 2)
