@@ -117,6 +117,32 @@ def test_upspeak_on_every_statement_is_the_answers_issue(answer) -> None:  # typ
     assert voice.issue in ("upspeak_share", "pitch_variation")
 
 
+# --- Pace over time ---------------------------------------------------------------
+
+PACED = (
+    "Thank you so much for taking the time to talk with me today.",
+    "I have really enjoyed learning about the team and the product.",
+    "Over the last five years I have built and run data pipelines for a large online store.",
+    "Last year I led the move of our main database to the cloud, and we finished early.",
+    "I also mentor three junior engineers, and I enjoy helping people grow.",
+    "I am very interested in this role, and I think I could help from the first week.",
+)
+
+
+def test_an_answer_sped_up_in_its_last_third_is_rushing_and_the_original_is_not(transcriber) -> None:  # type: ignore[no-untyped-def]
+    from voice_audio import join, speak, speed_up
+
+    audio = join(*(speak(s) for s in PACED))
+    original = _voice(audio, _transcribe(transcriber, audio))
+    rushed_audio = speed_up(audio, from_s=0.62 * audio.size / 16000, factor=1.5)  # the close, half as fast again
+    rushed = _voice(rushed_audio, _transcribe(transcriber, rushed_audio))
+    assert original.figure("pace_change").verdict == "ok", original.figure("pace_change")
+    pace = rushed.figure("pace_change")
+    assert pace.verdict == "high" and pace.value is not None and pace.value > 1.25, pace
+    assert "rushed at the end" not in (original.coaching or "")
+    assert rushed.issue == "pace_change" and rushed.coaching and "sped up" in rushed.coaching
+
+
 # --- Trailing off -----------------------------------------------------------------
 
 

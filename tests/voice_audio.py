@@ -169,3 +169,15 @@ def noisy(x: np.ndarray, snr_db: float = 10.0, seed: int = 3) -> np.ndarray:
     active = x[np.abs(x) > 0.02 * np.abs(x).max()]
     noise = np.random.default_rng(seed).standard_normal(x.size)
     return x + noise * np.sqrt(float(np.mean(active**2)) / 10 ** (snr_db / 10))
+
+
+def speed_up(x: np.ndarray, from_s: float, factor: float) -> np.ndarray:
+    """Everything from ``from_s`` on said ``factor`` times faster, pitch kept (Praat's overlap-add)."""
+    import parselmouth
+    from parselmouth.praat import call
+
+    snd = parselmouth.Sound(x, SR)
+    head = snd.extract_part(0.0, from_s, preserve_times=False)
+    tail = snd.extract_part(from_s, snd.duration, preserve_times=False)
+    fast = call(tail, "Lengthen (overlap-add)", 60, 500, 1.0 / factor)
+    return np.concatenate([head.values[0], np.asarray(fast.values[0])])
