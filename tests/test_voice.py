@@ -452,6 +452,9 @@ def test_check_file_and_drill_show_the_voice_with_norms_and_one_coaching_line(vp
     assert "pitch variation 0.0" in voice_lines[0] and "(≥ 0.10)" in voice_lines[0] and "(≤ 6)" in voice_lines[0]
     assert "sentence ends" in voice_lines[1]
     assert sum(line.lstrip().startswith("→") for line in voice_lines) == 1 and "flat" in voice_lines[2]
+    r = vp("check", "--full", str(FIXTURES / "sample_answer.flac"))
+    full = r.out[r.out.index("\nVoice\n") :]
+    assert "≥ 0.10 · ≥ 5.7 st (Hincks)" in full and "Flat stretches" in full and "each ≤ ⅓" in full
 
     r = vp("check", "--json", str(FIXTURES / "strong_close_natural.flac"))
     assert r.code == 0, r.err
