@@ -145,7 +145,7 @@ def test_full_card_voice_coaching_wraps_under_itself_at_80_columns(private_home)
     env = {**os.environ, "VOICEPRACTICE_HOME": str(private_home), "NO_COLOR": "1", "TERM": "xterm"}
     args = [sys.executable, "-m", "voicepractice", "check", str(FIXTURES / "strong_close.flac"), "--full"]
     lines = re.sub(r"\x1b\[[0-9;]*m", "", _pty_run(args, env)).splitlines()
-    i = next(i for i, ln in enumerate(lines) if ln.startswith("→ "))  # strong_close's pitch is flat: coached
+    i = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith("→ "))  # strong_close's pitch is flat: coached
     assert len(lines[i].rstrip()) > 60 and lines[i + 1].startswith("  ") and lines[i + 1].strip(), lines[i : i + 2]
 
 
