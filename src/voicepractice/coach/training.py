@@ -185,9 +185,10 @@ def asr_copies(closes: Sequence[Close]) -> list[Close]:
 # --- Embeddings (cached by text: the encoder gives a text the same vector in any batch) ---
 
 def _cache_name() -> str:
-    from .encoder import MAX_TOKENS
+    from .encoder import GRAPH_VERSION, MAX_TOKENS
 
-    return f"embeddings-{MAX_TOKENS}tok.npz"  # a text's vector depends on where it is cut
+    # a text's vector depends on where it is cut and on the graph rewrite
+    return f"embeddings-{MAX_TOKENS}tok-{GRAPH_VERSION}.npz"
 
 
 CACHE = Path(__file__).resolve().parents[3] / ".coach-cache" / _cache_name()
