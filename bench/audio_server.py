@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-NEEDED = ("pulseaudio", "pactl", "parec")
+NEEDED = ("pulseaudio", "pactl", "parec", "parecord", "paplay")
 RATE = 16_000
 LOUD = 0.01
 """A sample above this (about -40 dBFS) is sound: a null sink's monitor is exact zeros otherwise."""
@@ -30,21 +30,31 @@ def missing_tools() -> list[str]:
     return [t for t in NEEDED if not shutil.which(t)]
 
 
+class PulseError(RuntimeError):
+    """The private server did not start; the message carries the end of its log."""
+
+
 @contextmanager
-def private_pulse() -> Iterator[dict[str, str]]:
-    """The environment that points a child at a fresh private server; the server stops on exit."""
-    with tempfile.TemporaryDirectory(prefix="vp-bench-pulse-") as tmp:
-        runtime = os.path.join(tmp, "runtime")
+def private_pulse(home: str | os.PathLike[str] | None = None) -> Iterator[dict[str, str]]:
+    """The environment that points a child at a fresh private server; the server stops on exit.
+
+    ``home`` is where the server's runtime folder, cookie and state go (a temporary folder when
+    not given); the tests pass their own ``tmp_path`` so a failure leaves its traces there.
+    """
+    with tempfile.TemporaryDirectory(prefix="vp-pulse-") as tmp:
+        base = os.fspath(home) if home is not None else tmp
+        runtime = os.path.join(base, "pulse-runtime")
         os.mkdir(runtime, 0o700)
         env = {
             **os.environ,
             "XDG_RUNTIME_DIR": runtime,
             "PULSE_RUNTIME_PATH": os.path.join(runtime, "pulse"),
             "PULSE_SERVER": f"unix:{os.path.join(runtime, 'pulse', 'native')}",
-            "HOME": tmp,  # the server's cookie and state stay here
+            "HOME": base,  # the server's cookie and state stay here
         }
         server = subprocess.Popen(
             ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "--use-pid-file=no",
+             "--log-target=stderr",
              "-L", "module-native-protocol-unix",
              "-L", "module-null-sink sink_name=vp_speaker", "-L", "module-null-sink sink_name=vp_mic"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -54,10 +64,10 @@ def private_pulse() -> Iterator[dict[str, str]]:
                 if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
                     break
                 if server.poll() is not None:
-                    raise RuntimeError(f"pulseaudio did not start: {server.stderr.read().decode()[-500:]}")  # type: ignore[union-attr]
+                    raise PulseError(f"pulseaudio did not start: {server.stderr.read().decode()[-500:]}")  # type: ignore[union-attr]
                 time.sleep(0.1)
             else:
-                raise RuntimeError("pulseaudio did not answer within 10 s")
+                raise PulseError("pulseaudio did not answer within 10 s")
             env["PULSE_SINK"] = "vp_speaker"
             env["PULSE_SOURCE"] = "vp_mic.monitor"
             yield env

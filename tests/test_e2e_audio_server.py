@@ -12,7 +12,6 @@ import json
 import os
 import pty
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -22,55 +21,24 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+import audio_server  # noqa: E402  (one private server for the tests and the benches)
 
 pytestmark = pytest.mark.audio_server
 
-NEEDED = ("pulseaudio", "pactl", "paplay", "parecord")
-
-
 @pytest.fixture
 def pulse(tmp_path: Path) -> Iterator[dict[str, str]]:
-    missing = [t for t in NEEDED if not shutil.which(t)]
+    """A private server with the two null sinks (bench/audio_server.py starts it for the benches too)."""
+    missing = audio_server.missing_tools()
     if missing:
         pytest.skip(f"needs {', '.join(missing)} (apt-get install pulseaudio pulseaudio-utils)")
-    runtime = tmp_path / "pulse-runtime"
-    runtime.mkdir(mode=0o700)
-    env = {
-        **os.environ,
-        "XDG_RUNTIME_DIR": str(runtime),
-        "PULSE_RUNTIME_PATH": str(runtime / "pulse"),
-        "PULSE_SERVER": f"unix:{runtime / 'pulse' / 'native'}",
-        "HOME": str(tmp_path),  # the server's cookie and state stay in the test's folder
-    }
-    server = subprocess.Popen(
-        [
-            "pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit",
-            "--use-pid-file=no", "--log-target=stderr",
-            "-L", "module-native-protocol-unix",
-            "-L", "module-null-sink sink_name=vp_speaker",
-            "-L", "module-null-sink sink_name=vp_mic",
-        ],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
     try:
-        for _ in range(100):
-            if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
-                break
-            if server.poll() is not None:
-                pytest.fail(f"pulseaudio did not start: {server.stderr.read().decode()[-500:]}")  # type: ignore[union-attr]
-            time.sleep(0.1)
-        else:
-            pytest.fail("pulseaudio did not answer within 10 s")
-        env["PULSE_SINK"] = "vp_speaker"
-        env["PULSE_SOURCE"] = "vp_mic.monitor"
-        yield env
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        with audio_server.private_pulse(tmp_path) as env:
+            yield env
+    except audio_server.PulseError as e:
+        pytest.fail(str(e))
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

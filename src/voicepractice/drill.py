@@ -246,6 +246,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     reply = ""
     recordings = iter(zip(answers, options.answers, strict=True))
     pump: floor.BlockPump | None = None  # the microphone stays open from the first answer on
+    leave_no_trace = False  # set when the drill leaves before anything was recorded
     try:
         speaker.prepare(
             [(f"interviewer-{n}.wav", line) for n, line in enumerate(lines, 1)],
@@ -334,22 +335,21 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 reply = _reply(answer.finish(), scenario, options, rng)
     except KeyboardInterrupt:
         if not answered:  # Ctrl-C before anything was recorded: no session, exit 130
-            store.discard(staging)
+            leave_no_trace = True
             raise
         interrupted = True
         notes.append("interrupted with Ctrl-C: the answers so far are saved")
     except DeadInputError as exc:
         ui.status("  No sound at all from the microphone: stopping.")
         if not answered:
-            store.discard(staging)
+            leave_no_trace = True
             raise
         interrupted = True  # the microphone died after some answers: keep them
         notes.append(str(exc))
     except OSError as exc:  # the disk filled up or went read-only mid-drill
         raise _cannot_save(store, staging, captured, exc) from exc
     except BaseException:
-        if not answered:
-            store.discard(staging)  # nothing recorded yet: leave no trace
+        leave_no_trace = not answered  # nothing recorded yet
         raise
     finally:
         if pump is not None:
@@ -357,6 +357,10 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
         if not answered:
             loader.cancel()  # left before any answer (Ctrl-C, an error): no Whisper to load now
         speaker.close()
+        if leave_no_trace:
+            # Nothing recorded: leave no trace. Only now, once the speaker has stopped: a line
+            # still rendering ahead would otherwise write itself into the removed folder.
+            store.discard(staging)
 
     # Everything after the last answer ends counts toward the wait the person feels.
     last = answered[-1].capture if answered else None

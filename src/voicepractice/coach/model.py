@@ -59,8 +59,8 @@ def features(emb: np.ndarray, texts: Sequence[str], turns: Sequence[int], bank: 
         return x
     x[:, :DIM] = emb
     # The context: the mean of the clause before and the clause after.
-    t = np.asarray(turns)
-    prev_ok = t[1:] == t[:-1]
+    turn_of = np.asarray(turns)
+    prev_ok = turn_of[1:] == turn_of[:-1]
     x[1:, DIM : 2 * DIM] += emb[:-1] / 2 * prev_ok[:, None]
     x[:-1, DIM : 2 * DIM] += emb[1:] / 2 * prev_ok[:, None]
     at = 2 * DIM
