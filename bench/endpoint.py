@@ -450,8 +450,9 @@ def main() -> None:
         f"Thresholds: {o}.",
         "",
         "First runs on the held-out sources: bench/results/endpoint_first_run.md (the design without the text head, "
-        "thresholds chosen a priori) and bench/results/endpoint_text_first_run.md (with the text head, thresholds "
-        "tuned on the dev sources only; the held-out sources had been scored once before by the older design). "
+        "thresholds chosen a priori), bench/results/endpoint_text_first_run.md (with the text head, thresholds "
+        "tuned on the dev sources only) and bench/results/endpoint_combiner_first_run.md (a learned combiner of "
+        "both, fitted and thresholded on the dev sources only, worse there: not the default). "
         "'Words after the end' are words the judge left outside the answer; in a drill floor.py keeps them "
         "(reopened answer, or kept with a note when said over the interviewer).",
         "",

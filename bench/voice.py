@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import statistics
 import sys
 import time
@@ -124,6 +125,7 @@ def timing(runs: int) -> tuple[dict, list[str]]:
     transcript = Transcriber().transcript(audio)
     analyse_recording(audio[:16000], transcript)  # warm-up: import parselmouth once
     live, whole, live_cpu = [], [], []
+    load_before = round(os.getloadavg()[0], 2)  # the machine is shared: wall times depend on it
     for _ in range(runs):
         tracker = LiveTracker()
         lag = 0
@@ -146,6 +148,8 @@ def timing(runs: int) -> tuple[dict, list[str]]:
         analyse_recording(audio, transcript)
         whole.append(time.monotonic() - t1)
     res = {
+        "load_avg_1m_before_after": [load_before, round(os.getloadavg()[0], 2)],
+        "cpus": os.cpu_count(),
         "audio_s": round(audio.size / 16000, 1),
         "after_end_live_s": {"median": round(statistics.median(live), 4), "worst": round(max(live), 4)},
         "after_end_live_cpu_s": {"median": round(statistics.median(live_cpu), 4), "worst": round(max(live_cpu), 4)},
@@ -156,7 +160,8 @@ def timing(runs: int) -> tuple[dict, list[str]]:
     md = [
         "## Timing: a 60 s answer",
         "",
-        f"`audio_fixtures/long_answer_60s.flac` ({res['audio_s']} s), {runs} runs, median / worst, seconds.",
+        f"`audio_fixtures/long_answer_60s.flac` ({res['audio_s']} s), {runs} runs, median / worst, seconds; "
+        f"load average {load_before} before, {res['load_avg_1m_before_after'][1]} after, on {os.cpu_count()} CPUs.",
         "",
         "| path | seconds |",
         "|---|---:|",
@@ -177,7 +182,7 @@ def main() -> int:
     t_res, t_md = timing(args.runs)
     print("\n".join(t_md))
     result: dict = {"timing": t_res}
-    md = ["# Voice analysis: real speech and timing", "", "`.venv/bin/python bench/voice.py`", "", *t_md]
+    md = ["# Voice analysis: real speech and timing", "", f"`.venv/bin/python bench/voice.py {' '.join(sys.argv[1:])}`".replace(" `", "`"), "", *t_md]
     if not args.skip_corpus:
         per = real_speech(args.limit)
         summary, s_md = summarise_speech(per)

@@ -147,6 +147,11 @@ def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path
     assert turn["ended_by"] == "silence"
     assert "interested" in turn["transcript"]["text"].lower()
     assert all(e["found"] for e in result["report"]["elements"].values()), result["report"]["elements"]
+    # The voice was tracked from the microphone while it listened: the natural voice is not flat.
+    voice = result["report"]["voice"]
+    assert voice["judged"] and voice["voiced_s"] > 5, voice
+    if "natural" in answer:
+        assert voice["figures"]["pitch_variation"]["verdict"] == "ok", voice["figures"]["pitch_variation"]
 
     # ...and stored.
     folder = Path(result["folder"])

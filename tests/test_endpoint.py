@@ -179,3 +179,17 @@ def test_a_recording_with_a_long_thinking_pause_is_not_cut(vp, tmp_path, fixture
     text = turn["transcript"]["text"].lower()
     assert "thank you" in text and "interested" in text and "next steps" in text, text
     assert turn["ended_by"] in ("silence", "end_of_recording")  # the fixture ends 2.5 s after the last word
+
+
+def test_the_learned_combiner_lets_a_sure_voice_carry_unsure_words_but_not_a_hanging_one() -> None:
+    """Off by default (worse on the held-out sources); when set, a soft sum replaces the text veto."""
+    from voicepractice.endpoint import finished_probability
+
+    fitted = replace(OPTS, combiner=(0.3906, 0.8331, 0.3991))
+    assert required_silence(0.999, None, OPTS, complete=0.45) == OPTS.hold_s  # the default: the veto
+    assert required_silence(0.999, None, fitted, complete=0.45) == OPTS.quick_s  # "You can call me Abi."
+    assert required_silence(0.3, None, fitted, complete=0.45) == OPTS.hold_s
+    assert required_silence(0.99, "unfinished", fitted, complete=0.99) == OPTS.hold_unfinished_s  # words still veto
+    # Monotone in both signals.
+    assert finished_probability(0.9, 0.5, fitted) < finished_probability(0.99, 0.5, fitted)
+    assert finished_probability(0.9, 0.5, fitted) < finished_probability(0.9, 0.8, fitted)

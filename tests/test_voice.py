@@ -117,6 +117,32 @@ def test_upspeak_on_every_statement_is_the_answers_issue(answer) -> None:  # typ
     assert voice.issue in ("upspeak_share", "pitch_variation")
 
 
+# --- Pace over time ---------------------------------------------------------------
+
+PACED = (
+    "Thank you so much for taking the time to talk with me today.",
+    "I have really enjoyed learning about the team and the product.",
+    "Over the last five years I have built and run data pipelines for a large online store.",
+    "Last year I led the move of our main database to the cloud, and we finished early.",
+    "I also mentor three junior engineers, and I enjoy helping people grow.",
+    "I am very interested in this role, and I think I could help from the first week.",
+)
+
+
+def test_an_answer_sped_up_in_its_last_third_is_rushing_and_the_original_is_not(transcriber) -> None:  # type: ignore[no-untyped-def]
+    from voice_audio import join, speak, speed_up
+
+    audio = join(*(speak(s) for s in PACED))
+    original = _voice(audio, _transcribe(transcriber, audio))
+    rushed_audio = speed_up(audio, from_s=0.62 * audio.size / 16000, factor=1.5)  # the close, half as fast again
+    rushed = _voice(rushed_audio, _transcribe(transcriber, rushed_audio))
+    assert original.figure("pace_change").verdict == "ok", original.figure("pace_change")
+    pace = rushed.figure("pace_change")
+    assert pace.verdict == "high" and pace.value is not None and pace.value > 1.25, pace
+    assert "rushed at the end" not in (original.coaching or "")
+    assert rushed.issue == "pace_change" and rushed.coaching and "sped up" in rushed.coaching
+
+
 # --- Trailing off -----------------------------------------------------------------
 
 
@@ -197,6 +223,150 @@ def test_real_recordings_give_plausible_figures_including_8khz(transcriber) -> N
     assert judged >= 3
 
 
+# --- The known answers on real people's voices --------------------------------------
+
+REAL = {  # real recordings of different people: telephone, read, inaugural address, lecture
+    "osr": "audio/osr_us_000_0034_8k.wav",
+    "jfk": "audio/jfk_inaugural_1961.flac",
+    "librispeech": "audio/librispeech_2412-153948-0000.flac",
+    "lecture": "audio/physicsworks_lecture_6-15.6s.wav",
+}
+
+
+@pytest.fixture(scope="module")
+def real(transcriber):  # type: ignore[no-untyped-def]
+    """Each recording as the app hears it (16 kHz) and its transcript, loaded once."""
+    from voicepractice.audio import load_audio
+
+    cache: dict[str, tuple[np.ndarray, Transcript]] = {}
+
+    def get(name: str) -> tuple[np.ndarray, Transcript]:
+        if name not in cache:
+            _corpus_rows()  # skips when the corpus is not there
+            audio = load_audio(CORPUS / REAL[name]).astype(np.float64)
+            cache[name] = (audio, _transcribe(transcriber, audio))
+        return cache[name]
+
+    return get
+
+
+@pytest.mark.parametrize("name", list(REAL))
+def test_a_real_voice_flattened_is_monotone_and_the_original_is_not(real, name: str) -> None:  # type: ignore[no-untyped-def]
+    from voice_audio import flatten
+
+    audio, transcript = real(name)
+    original, flat = _voice(audio, transcript), _voice(flatten(audio), transcript)
+    assert original.judged and flat.judged
+    assert original.figure("pitch_variation").verdict == "ok", original.figure("pitch_variation")
+    assert original.issue != "pitch_variation"
+    assert flat.figure("pitch_variation").verdict == "low", flat.figure("pitch_variation")
+    assert flat.figure("monotone_stretches").verdict == "high"
+    assert flat.issue == "pitch_variation"
+
+
+def _sentence_ends(transcript: Transcript) -> list[tuple[float, float, float]]:
+    """(start of the last word, end of the last word, start of the next sentence) per sentence."""
+    groups = split_sentences(transcript.words)
+    out = []
+    for i, g in enumerate(groups):
+        nxt = float(groups[i + 1][0].start or 0.0) if i + 1 < len(groups) else float(transcript.duration or 1e9)
+        out.append((float(g[-1].start or 0.0), float(g[-1].end or 0.0), nxt))
+    return out
+
+
+def test_real_statements_rising_at_the_end_are_upspeak_and_falling_ones_are_not(real) -> None:  # type: ignore[no-untyped-def]
+    from voice_audio import rise_before
+
+    audio, transcript = real("osr")  # ten read statements, a real telephone recording
+    spans = [(a, min(b + 0.3, nxt)) for a, b, nxt in _sentence_ends(transcript)]
+    original = _voice(audio, transcript)
+    rising = _voice(rise_before(audio, spans, +6.0), transcript)
+    falling = _voice(rise_before(audio, spans, -4.0), transcript)
+    assert original.figure("upspeak_share").verdict == "ok"
+    assert not any(s.question for s in rising.sentences)  # "When you hear the bell, come quickly." included
+    rises = [s.final_rise_st for s in rising.sentences if s.final_rise_st is not None]
+    assert len(rises) >= 8 and 4.5 <= float(np.median(rises)) <= 8.0, rises  # measures what was put there
+    assert rising.figure("upspeak_share").verdict == "high", rising.figure("upspeak_share")
+    assert rising.issue == "upspeak_share" and rising.coaching and "rose" in rising.coaching
+    assert falling.figure("upspeak_share").verdict == "ok", [s.final_rise_st for s in falling.sentences]
+
+
+def test_real_sentence_ends_faded_by_15_db_trail_off(real) -> None:  # type: ignore[no-untyped-def]
+    from voice_audio import fade_spans
+
+    audio, transcript = real("osr")
+    spans = [(b - 0.6, min(b + 0.3, nxt)) for _, b, nxt in _sentence_ends(transcript)]  # the last 0.6 s of words
+    original = _voice(audio, transcript)
+    faded = _voice(fade_spans(audio, spans, 15.0), transcript)
+    assert original.figure("trailing_off_share").verdict == "ok", original.figure("trailing_off_share")
+    assert faded.figure("trailing_off_share").verdict == "high", [s.end_drop_db for s in faded.sentences]
+    assert faded.issue == "trailing_off_share" and faded.coaching and "faded" in faded.coaching
+    more = [f.end_drop_db - o.end_drop_db for o, f in zip(original.sentences, faded.sentences, strict=True)
+            if o.end_drop_db is not None and f.end_drop_db is not None]  # fmt: skip
+    assert float(np.median(more)) >= 10.0, more
+    # the review page's sentence table marks exactly the flagged figures
+    from voicepractice.voice.html import figures_html
+
+    page = figures_html(faded)
+    assert page.count("<td class=flagged>") == sum(len(s.flags) for s in faded.sentences) > 0
+    assert page.count("<tr><td class=\"said\">") == len(faded.sentences)
+
+
+# --- Robust to the phone line, noise, silence; no verdict from too little --------------
+
+
+@pytest.mark.parametrize("line", ["phone", "noisy"])
+def test_the_known_answers_hold_on_8khz_phone_audio_and_in_noise(answer, transcriber, line: str) -> None:  # type: ignore[no-untyped-def]
+    import voice_audio
+    from voice_audio import fade_end, final_move, flatten, speak
+
+    degrade = getattr(voice_audio, line)  # 300-3400 Hz at 8 kHz, or white noise at 10 dB SNR
+    audio, transcript = answer
+    original = _voice(degrade(audio), transcript)
+    flat = _voice(degrade(flatten(audio)), transcript)
+    assert original.figure("pitch_variation").verdict == "ok", original.figure("pitch_variation")
+    assert flat.figure("pitch_variation").verdict == "low", flat.figure("pitch_variation")
+    assert flat.issue == "pitch_variation"
+
+    statement = speak(STATEMENTS[0])
+    t_statement = _transcribe(transcriber, statement)
+    (up,) = _voice(degrade(final_move(statement, +6.0)), t_statement).sentences
+    (down,) = _voice(degrade(final_move(statement, -4.0)), t_statement).sentences
+    assert "upspeak" in up.flags and "upspeak" not in down.flags, (up, down)
+
+    statement = speak(STATEMENTS[2])
+    t_statement = _transcribe(transcriber, statement)
+    fade_from = float(t_statement.words[-2].start or 0.0)
+    end = statement.size / 16000
+    (f,) = _voice(degrade(fade_end(statement, end_s=end, span_s=end - fade_from)), t_statement).sentences
+    (p,) = _voice(degrade(statement), t_statement).sentences
+    assert "trailing_off" in f.flags and "trailing_off" not in p.flags, (f, p)
+
+
+@pytest.mark.parametrize("name", ["audio/librispeech_1089-134691-0000.flac", "audio/cmu_cards_002.wav"])
+def test_a_real_2_second_answer_gets_no_pitch_verdict(transcriber, name: str) -> None:  # type: ignore[no-untyped-def]
+    from voice_audio import flatten, rise_before
+
+    from voicepractice.audio import load_audio
+
+    _corpus_rows()
+    audio = load_audio(CORPUS / name).astype(np.float64)
+    assert 1.9 <= audio.size / 16000 <= 2.2
+    transcript = _transcribe(transcriber, audio)
+    for variant in (audio, flatten(audio)):  # flattened, it is still too little to call monotone
+        voice = _voice(variant, transcript)
+        assert not voice.judged
+        assert all(f.verdict is None for n, f in voice.figures.items() if n != "level_dbfs"), voice.figures
+        assert not any("monotone" in s.flags for s in voice.sentences)
+        assert voice.issue is None and voice.coaching and "too little to judge" in voice.coaching
+    # A final rise is measured (and drawn) but, in 2 s, not coached: no verdict from so little.
+    end = float(transcript.words[-1].end or 0.0)
+    voice = _voice(rise_before(audio, [(end - 0.6, end + 0.3)], +8.0), transcript)
+    assert voice.sentences[-1].final_rise_st is not None and voice.sentences[-1].final_rise_st >= 5.0
+    assert voice.figure("upspeak_share").verdict is None and voice.figure("pitch_variation").verdict is None
+    assert voice.issue is None and voice.coaching and "too little to judge" in voice.coaching
+
+
 # --- Pieces ---------------------------------------------------------------------------
 
 
@@ -210,6 +380,9 @@ def test_real_recordings_give_plausible_figures_including_8khz(transcriber) -> N
         ("I have five years of experience?", False),  # Whisper's "?" after a rise: still a statement
         ("Thank you so much for your time.", False),
         ("That works for me, right?", True),
+        ("When you hear the bell, come quickly.", False),  # a wh-word opens a clause, not a question
+        ("What I enjoyed most was the team.", False),
+        ("How long is the process.", True),  # Whisper's "." on a falling question
     ],
 )
 def test_question_is_read_from_the_wording(text: str, question: bool) -> None:
@@ -262,3 +435,48 @@ def test_report_round_trips_with_voice(answer) -> None:  # type: ignore[no-untyp
     assert data["voice"]["figures"]["pitch_variation"]["norm"]["source"]
     assert Report.from_dict(data).voice == report.voice
     assert Report.from_dict({**data, "voice": None}).voice is None
+
+
+# --- Where people look: the card, --json (check FILE and drill), history --------------
+
+
+def test_check_file_and_drill_show_the_voice_with_norms_and_one_coaching_line(vp) -> None:  # type: ignore[no-untyped-def]
+    from voicepractice.voice.norms import SENTENCE_NORMS, VOICE_NORMS
+
+    from conftest import FIXTURES
+
+    # espeak-ng's rule-made pitch is flat; the natural voice is not
+    r = vp("check", str(FIXTURES / "sample_answer.flac"))
+    assert r.code == 0, r.err
+    voice_lines = r.out[r.out.index("Voice:") :].splitlines()
+    assert "pitch variation 0.0" in voice_lines[0] and "(≥ 0.10)" in voice_lines[0] and "(≤ 6)" in voice_lines[0]
+    assert "sentence ends" in voice_lines[1]
+    assert sum(line.lstrip().startswith("→") for line in voice_lines) == 1 and "flat" in voice_lines[2]
+    r = vp("check", "--full", str(FIXTURES / "sample_answer.flac"))
+    full = r.out[r.out.index("\nVoice\n") :]
+    assert "≥ 0.10 · ≥ 5.7 st (Hincks)" in full and "Flat stretches" in full and "each ≤ ⅓" in full
+
+    r = vp("check", "--json", str(FIXTURES / "strong_close_natural.flac"))
+    assert r.code == 0, r.err
+    voice = json.loads(r.out)["report"]["voice"]
+    assert voice["judged"] and voice["figures"]["pitch_variation"]["verdict"] == "ok"
+    assert list(voice["figures"]) == list(VOICE_NORMS)  # every figure, each with its norm and source
+    for name, fig in voice["figures"].items():
+        assert set(fig) == {"value", "verdict", "note", "norm"} and fig["norm"]["source"], name
+    assert voice["sentence_norms"] == json.loads(json.dumps(SENTENCE_NORMS))
+    assert voice["sentences"] and voice["contours"] and voice["tracker"].startswith("praat-parselmouth")
+
+    r = vp("drill", "--json", "--fast", "--answer", str(FIXTURES / "sample_answer.flac"))
+    assert r.code == 0, r.err
+    drill = json.loads(r.out)
+    voice = drill["report"]["voice"]
+    assert voice["issue"] == "pitch_variation" and "flat" in voice["coaching"]
+    assert list(voice["figures"]) == list(VOICE_NORMS) and voice["sentence_norms"]
+    assert voice["analysis_s"] is not None and "voice_s" in drill["timings"]
+
+    r = vp("history", "--json")
+    (row,) = json.loads(r.out)["sessions"]
+    assert row["pitch_variation"] == voice["figures"]["pitch_variation"]["value"]
+    assert row["voice_issue"] == "pitch_variation"
+    r = vp("history")
+    assert "Pitch var." in r.out and "most often: flat pitch (1 of 1)" in r.out

@@ -35,7 +35,7 @@ CORE = ("interest", "qualifications", "next_steps", "thanks")
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write a chart of score, pace and fillers to this PNG (needs matplotlib).",
+    help="Also write a chart of score, pace, fillers and pitch variation to this PNG (needs matplotlib).",
 )
 @click.option(
     "--rebuild",
@@ -57,12 +57,14 @@ def history(
     length, pace and fillers. A session that is not a real attempt shows its
     status instead: interrupted, no speech, empty, recovered (after a crash) or
     damaged (files gone); these are left out of the trend. Below the table: how
-    often each element was hit, and pace and fillers per minute over time
-    (oldest to newest). Piped or redirected, the table is tab-separated.
+    often each element was hit; pace, fillers per minute and pitch variation
+    over time (oldest to newest); the voice issue that came up most often.
+    Piped or redirected, the table is tab-separated.
 
     --json prints {"sessions": [index rows], "trend": {"sessions": N,
     "left_out": {status: N}, "elements": {name: {"hit", "of"}}, "series":
-    [{"id", "created_at", "score", "words_per_minute", "fillers_per_minute"}]}}.
+    [{"id", "created_at", "score", "words_per_minute", "fillers_per_minute",
+    "pitch_variation", "voice_issue"}]}}.
     """
     from .show import out
     from .store import Store

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import math
 import re
 import threading
 from collections.abc import Callable
@@ -80,6 +81,19 @@ class EndpointOptions:
     2 of 27 thinking pauses there and 0.65 doubled the median wait: the middle)."""
     text_finished: float = 0.8
     """...and at or above which they read finished, like a closing phrase (``quick_s``)."""
+    combiner: tuple[float, float, float] | None = None
+    """Weights of ``finished_probability`` (Smart Turn logit, text-head logit, bias) to
+    decide with instead of the text head's veto; None (the default) keeps the veto.
+    ``scripts/train_endpoint.py`` fits them on the dev sources' pauses, (0.3906,
+    0.8331, 0.3991): on the dev sources that cut the median wait from 0.92 s to 0.74 s
+    at the same 3 cut pauses, but its first run on the held-out sources was worse than
+    the veto (median 2.19 s against 1.02 s, 5 of 27 pauses cut against 4;
+    bench/results/endpoint_combiner_first_run.md), so it is not the default."""
+    finished_at: float = 0.91
+    """With ``combiner``: the probability at or above which the turn ends after ``quick_s``
+    (else ``hold_s``). Chosen on the dev sources, each recording left out of the fit
+    that scores it: 0.90-0.92 cut 3 of 31 thinking pauses at a median wait of 0.71-0.74 s,
+    0.85 cut 5, 0.93 nearly tripled the wait (bench/results/endpoint_combiner.md)."""
     check_after_s: float = 0.2
     """Silence after which the acoustic model is asked (as pipecat does, at its VAD's stop)."""
     still_listening_after_s: float = 1.0
@@ -233,15 +247,34 @@ def transcript_cue(text: str) -> Cue:
 # ---------------------------------------------------------------- the decision
 
 
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-3), 1 - 1e-3)  # the models say 0.999 and 0.001: keep one signal from drowning the other
+    return math.log(p / (1 - p))
+
+
+def finished_probability(probability: float, complete: float, o: EndpointOptions) -> float:
+    """P(the turn is over) from Smart Turn's probability, the text head's and the word list.
+
+    A soft sum in logit space instead of a veto: a voice that sounds very finished
+    (0.98) can carry words the text head reads as a little unsure (0.4), as read
+    sentences ending on a name or a number do ("You can call me Abi."), while a
+    hanging voice and unsure words together hold the turn.
+    """
+    assert o.combiner is not None
+    w_sound, w_text, bias = o.combiner
+    z = w_sound * _logit(probability) + w_text * _logit(complete) + bias
+    return 1.0 / (1.0 + math.exp(-z))
+
+
 def required_silence(probability: float | None, cue: Cue, o: EndpointOptions, complete: float | None = None) -> float:
     """Seconds of silence after which the turn ends, given what the model and the words say.
 
     ``probability`` is Smart Turn's, ``cue`` the word list's, ``complete`` the text
-    head's (None: not available). The words veto: a hanging "and" or "the", or
-    words the text head reads as mid-sentence, hold the turn however the voice
-    sounded, because an unfinished sentence is what a thinking pause looks like.
-    An exact closing cue (a question mark, thanks, a goodbye) outranks the text
-    head, which only weighs words ("...would look like?" read 0.6).
+    head's (None: not available). A hanging "and" or "the" holds the turn however
+    the voice sounded, because an unfinished sentence is what a thinking pause
+    looks like. An exact closing cue (a question mark, thanks, a goodbye) ends it
+    quickly unless the voice hangs. Then the text head vetoes (``text_unfinished``)
+    or, with ``combiner`` set, the combined ``finished_probability`` decides.
     """
     if cue == "unfinished":
         return o.hold_unfinished_s
@@ -250,6 +283,8 @@ def required_silence(probability: float | None, cue: Cue, o: EndpointOptions, co
     sound_ok = probability is None or probability >= o.lenient
     if sound_ok and cue is not None:
         return o.quick_s
+    if o.combiner is not None and probability is not None and complete is not None:
+        return o.quick_s if finished_probability(probability, complete, o) >= o.finished_at else o.hold_s
     if complete is not None and complete < o.text_unfinished:
         return o.hold_s
     if sound_ok and complete is not None and complete >= o.text_finished:
@@ -347,7 +382,12 @@ class EndOfTurn:
         if silence_s >= o.hold_unfinished_s:
             self._record(None, None, o.hold_unfinished_s)
             return True
-        if self._probability is not None and self._probability < o.lenient and silence_s < o.hold_s:
+        if (
+            o.combiner is None
+            and self._probability is not None
+            and self._probability < o.lenient
+            and silence_s < o.hold_s
+        ):
             return False  # sounds unfinished: whatever the words say, hold on (no need to wait for them)
         text = self.transcript(speech_end) if self.transcript else ""
         if text is None:

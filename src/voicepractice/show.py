@@ -127,30 +127,33 @@ def delivery_table(d: Delivery) -> Table:
 def voice_block(v: Any, full: bool = True) -> list[Any]:
     """The "Voice" lines of the report card: a few figures with their norms, one coaching line.
 
-    Compact (``full=False``): one line of figures and the coaching line."""
+    Compact (``full=False``): two lines of figures and the coaching line."""
     if v is None:
         return []
     if not full:
         return _voice_line(v)
     t = Table.grid(padding=(0, 2))
-    t.add_column(no_wrap=True)
-    t.add_column(no_wrap=True)
-    t.add_column(style="dim", no_wrap=True, overflow="ellipsis")
+    t.add_column(no_wrap=True, min_width=15)
+    t.add_column()
+    t.add_column(style="dim")
 
     def style(*names: str) -> str:
         return "yellow" if any(v.figure(n).verdict in ("low", "high") for n in names) else ""
 
     pvq, rng = v.figure("pitch_variation"), v.figure("pitch_range_st")
     if pvq.value is not None and v.judged:
-        value = f"{pvq.value:.2f}" + (f", range {rng.value:.0f} st" if rng.value is not None else "")
-        t.add_row("Pitch variation", Text(value, style=style("pitch_variation", "pitch_range_st", "monotone_stretches")),
-                  "norm ≥ 0.10 (Hincks 2004)")  # fmt: skip
+        value = f"{pvq.value:.2f}" + (f", range {rng.value:.1f} st" if rng.value is not None else "")
+        t.add_row("Pitch variation", Text(value, style=style("pitch_variation", "pitch_range_st")),
+                  "≥ 0.10 · ≥ 5.7 st (Hincks)")  # fmt: skip
+        flat = v.figure("monotone_stretches")
+        if flat.verdict == "high" and flat.note:
+            t.add_row("Flat stretches", Text(flat.note, style="yellow"), "none: 10 s below 0.10")
     else:
-        t.add_row("Pitch", Text(f"{v.voiced_s:.1f} s voiced: too little to judge", style="dim"), "")
+        t.add_row("Pitch", Text(f"not judged ({v.voiced_s:.1f} s voiced)", style="dim"), "needs 3 s voiced")
     lvl, spread = v.figure("level_dbfs"), v.figure("loudness_spread_db")
     if lvl.value is not None:
         value = f"{lvl.value:.0f} dBFS" + (f", ±{spread.value:.1f} dB" if spread.value is not None else "")
-        t.add_row("Loudness", Text(value, style=style("level_dbfs", "loudness_spread_db")), "steady: ≤ 6 dB between sentences")
+        t.add_row("Loudness", Text(value, style=style("level_dbfs", "loudness_spread_db")), "≥ −40 dBFS, ± ≤ 6 dB")
     trail, up = v.figure("trailing_off_share"), v.figure("upspeak_share")
     ends = []
     if trail.note and trail.value is not None:
@@ -159,42 +162,62 @@ def voice_block(v: Any, full: bool = True) -> list[Any]:
         ends.append(f"rose {up.note.split(';')[0].replace(' statements', '').replace(' statement', '')}")
     if ends:
         t.add_row("Sentence ends", Text(" · ".join(ends), style=style("trailing_off_share", "upspeak_share")),
-                  "≥ 10 dB quieter · ≥ 5 st rise")  # fmt: skip
+                  "each ≤ ⅓ (−10 dB, +5 st)")  # fmt: skip
     pace = v.figure("pace_change")
     if pace.value is not None and pace.note:
         first, last = pace.note.split(" wpm first third, ")
         t.add_row("Pace", Text(f"{first} → {last.replace(' last third', '')} wpm", style=style("pace_change")),
-                  "first → last third")  # fmt: skip
+                  "last third ≤ 1.25 × first")  # fmt: skip
     parts: list[Any] = [Text("\nVoice", style="bold"), t]
     if v.coaching:
-        parts.append(Text(f"→ {v.coaching}", style="cyan"))
+        parts.append(Padding(Text(f"→ {v.coaching}", style="cyan"), (0, 0, 0, 2)))  # wraps under itself
     return parts
 
 
 def _voice_line(v: Any) -> list[Any]:
-    t = Text("Voice: ", style="bold")
-    items: list[tuple[str, tuple[str, ...]]] = []
+    """Pitch and loudness on one line, sentence ends and pace on the next, each with its norm in
+    brackets (each line fits 80 columns), then the one coaching line."""
+    pitch: list[tuple[str, tuple[str, ...]]] = []
     pvq = v.figure("pitch_variation")
     if v.judged and pvq.value is not None:
-        items.append((f"pitch variation {pvq.value:.2f} (≥ 0.10)", ("pitch_variation", "monotone_stretches")))
+        pitch.append((f"pitch variation {pvq.value:.2f} (≥ 0.10)", ("pitch_variation", "monotone_stretches")))
     else:
-        items.append((f"{v.voiced_s:.1f} s voiced: too little to judge pitch", ()))
-    spread = v.figure("loudness_spread_db")
+        pitch.append(("pitch not judged", ()))  # the coaching line says why
+    lvl, spread = v.figure("level_dbfs"), v.figure("loudness_spread_db")
+    if lvl.verdict == "low" and lvl.value is not None:
+        pitch.append((f"quiet {lvl.value:.0f} dBFS (≥ −40)", ("level_dbfs",)))
     if spread.value is not None:
-        items.append((f"loudness ±{spread.value:.1f} dB", ("loudness_spread_db", "level_dbfs")))
+        pitch.append((f"loudness ±{spread.value:.1f} dB (≤ 6)", ("loudness_spread_db",)))
+    ends: list[tuple[str, tuple[str, ...]]] = []
     for name, word in (("trailing_off_share", "faded"), ("upspeak_share", "rose")):
         f = v.figure(name)
         if f.value is not None and f.note:
-            items.append((f"{word} {f.note.split(';')[0].split(' ')[0]}/{f.note.split(';')[0].split(' ')[2]}", (name,)))
+            n, _, of = f.note.split(";")[0].split(" ")[:3]
+            ends.append((f"{word} {n}/{of}", (name,)))
+    if ends:
+        if any(v.figure(n).verdict for n in ("trailing_off_share", "upspeak_share")):  # none for one sentence
+            ends[-1] = (ends[-1][0] + " (each ≤ ⅓)", ends[-1][1])
+        ends[0] = ("sentence ends " + ends[0][0], ends[0][1])
     pace = v.figure("pace_change")
-    if pace.verdict == "high":
-        items.append(("rushed at the end", ("pace_change",)))
-    for i, (value, names) in enumerate(items):
-        if i:
-            t.append(" · ", style="dim")
-        bad = any(v.figure(n).verdict in ("low", "high") for n in names)
-        t.append(value, style="yellow" if bad else "")
-    out: list[Any] = [t]
+    if pace.verdict == "high" and pace.note:
+        ends.append((f"sped up: {pace.note}", ("pace_change",)))
+
+    def line(items: list[tuple[str, tuple[str, ...]]]) -> Text:
+        t = Text()
+        for i, (value, names) in enumerate(items):
+            if i:
+                t.append(" · ", style="dim")
+            bad = any(v.figure(n).verdict in ("low", "high") for n in names)
+            t.append(value, style="yellow" if bad else "")
+        return t
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text("Voice:", style="bold"), line(pitch))
+    if ends:
+        grid.add_row("", line(ends))
+    out: list[Any] = [grid]
     if v.coaching:
         out.append(Padding(Text(f"→ {v.coaching}", style="cyan"), (0, 0, 0, 2)))  # wraps under itself
     return out

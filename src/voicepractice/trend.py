@@ -216,7 +216,7 @@ def plot(t: Trend, path: Path) -> Path:
         axes[3].plot(x, [v if v is not None else float("nan") for v in t.pitch_variation], marker="o", color="tab:orange")
         axes[3].axhline(PVQ_LOW, color="tab:orange", alpha=0.4, linestyle="--", label="flatter than this: monotone")
         axes[3].set_ylabel("pitch variation")
-        axes[3].legend(loc="upper left", fontsize="small")
+        axes[3].legend(loc="best", fontsize="small")  # "upper left" sat on the first session's point
     axes[-1].set_xticks(x, labels, rotation=45, ha="right", fontsize="small")
     fig.suptitle(f"voicepractice: your last {t.sessions} sessions")
     fig.tight_layout()

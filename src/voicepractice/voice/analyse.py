@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -47,6 +48,8 @@ RISE_SPAN_S = 0.5
 """The final rise is measured over the sentence's last half second of voiced speech..."""
 RISE_LEVEL_RANGE_DB = 20.0
 """Voiced frames quieter than this below the sentence's median voiced level are left out of the rise."""
+RISE_FALL_ST = 2.0
+"""An end this far below the peak that followed the low point falls: it is not a rise."""
 MIN_RISE_FRAMES = 12
 """...of which the final continuous stretch must hold at least 120 ms."""
 TAIL_S = 0.2
@@ -55,6 +58,10 @@ END_MARGIN_S = 0.15
 """How far past Whisper's end of the last word a sentence's speech may run."""
 CONTOUR_HOP_S = 0.05
 """Contours are stored every 50 ms (enough to draw, a fifth of the frames)."""
+
+_PITCH_FLAGS = frozenset({"monotone"})
+"""Sentence flags judged against the speaker's range, given only when the whole answer holds enough
+voiced speech to know it. A final rise and a faded end are measured against the sentence itself."""
 
 _WH = frozenset("what who whom whose which when where why how".split())
 _AUX = frozenset(
@@ -81,7 +88,12 @@ def is_question(text: str) -> bool:
     lower = text.lower().strip()
     while words and words[0] in _LEAD_IN:
         words.pop(0)
-    if words and (words[0] in _WH or words[0] in _AUX):
+    if words and words[0] in _AUX:
+        return True
+    # A question word opens questions ("what are...", "how long is...") and statements alike
+    # ("when you hear the bell, come quickly", "what I enjoyed was..."): a question has an
+    # auxiliary right after it, or Whisper's "?" (a falling wh-question is still a question).
+    if words and words[0] in _WH and (lower.endswith("?") or any(w in _AUX for w in words[1:3])):
         return True
     if _QUESTION_PHRASES.search(lower):
         return True
@@ -186,8 +198,13 @@ def _sentence(words: list[Word], frames: Frames, turn: int, next_start: float | 
         smooth = np.median(np.lib.stride_tricks.sliding_window_view(padded, 5), axis=1)
         end_hz = float(np.median(smooth[-6:]))
         low = int(np.argmin(smooth))
+        peak_after_low = float(np.max(smooth[low:]))
         if low >= smooth.size - 6:  # the low point is the end: a fall, measured from the peak before it
             rise = float(_st(np.array([end_hz]), float(np.max(smooth)))[0])
+        elif _st(np.array([peak_after_low]), end_hz)[0] > RISE_FALL_ST:
+            # up out of the low point, then down again into the end: an accent on the last word
+            # ("...about the TEAM."), a falling end; measured from that peak
+            rise = float(_st(np.array([end_hz]), peak_after_low)[0])
         else:  # a rise out of the low point just before the end
             rise = float(_st(np.array([end_hz]), float(smooth[low]))[0])
         fields["final_rise_st"] = round(rise, 2)
@@ -260,6 +277,8 @@ def analyse(turns: Sequence[tuple[Transcript, Frames]], tracker: str = "") -> Vo
             timeline += [offset + (float(w.start or 0) + float(w.end or 0)) / 2 - first for w in timed]
             offset += float(timed[-1].end or 0.0) - first
     judged = voiced_s >= MIN_VOICED_S
+    if not judged:  # a flat sentence means nothing without the speaker's range to set it in
+        sentences = [replace(s, flags=tuple(f for f in s.flags if f not in _PITCH_FLAGS)) for s in sentences]
     too_little = f"only {voiced_s:.1f} s of voiced speech: too little to judge (needs {MIN_VOICED_S:.0f} s)"
     figs: dict[str, VoiceFigure] = {}
 
@@ -395,6 +414,8 @@ def _coach(
         ("monotone", "pitch_variation", "This sentence was flat (“{q}”): give its key word a lift."),
     ):
         hit = next((s for s in sentences if flag in s.flags), None)
+        if flag != "trailing_off" and not judged:
+            continue  # a pitch moment in an answer too short to judge pitch: measured, not coached
         if hit is not None and figs.get(figure, VoiceFigure(figure, None)).verdict is None:
             return flag, line.format(q=_quote(hit))
     if not judged:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..delivery import WPM_HIGH
+
 MIN_VOICED_S = 3.0
 """Less voiced speech than this in the whole answer: no verdict on pitch at all (our judgement:
 a second or two of vowels says little about a speaker's range; Edlund & Heldner 2007 show that
@@ -126,6 +128,30 @@ VOICE_NORMS: dict[str, dict[str, Any]] = {
     },
 }  # fmt: skip
 """Norm per answer-level figure: ``low``/``high`` (None: no bound), unit, source, our judgement or not."""
+
+SENTENCE_NORMS: dict[str, dict[str, Any]] = {
+    "pitch_variation": {
+        "low": SENTENCE_PVQ_LOW, "high": None, "unit": "SD/mean F0", "flag": "monotone",
+        "source": "Hincks 2004: the lowest 10 s value among presenters was 0.06",
+        "judgement": False,
+    },
+    "end_drop_db": {
+        "low": None, "high": TRAILING_DROP_DB, "unit": "dB, last 0.4 s of words below the rest", "flag": "trailing_off",
+        "source": "our judgement: 10 dB is about half as loud (Stevens 1957); 4 of 66 corpus sentences went that far",
+        "judgement": True,
+    },
+    "final_rise_st": {
+        "low": None, "high": UPSPEAK_RISE_ST, "unit": "semitones over the last 0.5 s (statements only)", "flag": "upspeak",
+        "source": "Ladd 1996 (HRT up to 40 %, ~6 st); 5 st our judgement: 8 of 54 corpus statements rose that far",
+        "judgement": True,
+    },
+    "words_per_minute": {
+        "low": None, "high": WPM_HIGH, "unit": "wpm", "flag": None,
+        "source": "the delivery norm's ceiling (delivery.WPM_HIGH); shown, not flagged, for one sentence",
+        "judgement": False,
+    },
+}  # fmt: skip
+"""Norm per sentence-level figure, and the flag it sets. Pitch flags need the answer judged (3 s voiced)."""
 
 ISSUES: dict[str, str] = {
     "pitch_variation": "flat pitch",

@@ -131,6 +131,8 @@ class Voice:
         return self.figures.get(name) or VoiceFigure(name, None)
 
     def to_dict(self) -> dict[str, Any]:
+        from .norms import SENTENCE_NORMS
+
         return {
             "voiced_s": self.voiced_s,
             "judged": self.judged,
@@ -140,6 +142,7 @@ class Voice:
             "figures": {name: f.to_dict() for name, f in self.figures.items()},
             "sentences": [s.to_dict() for s in self.sentences],
             "contours": [c.to_dict() for c in self.contours],
+            "sentence_norms": SENTENCE_NORMS,
             "tracker": self.tracker,
             "analysis_s": self.analysis_s,
         }
