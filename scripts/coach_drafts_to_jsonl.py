@@ -23,7 +23,9 @@ Draft format (one file -> labelled/<file stem>.jsonl):
 Each source is written to labelled/sources-coach-data-a.tsv with its split from the hash rule
 (rows this script does not own, such as derived spoken sources, are kept). Drafts named
 `test2_*.txt` are the held-out batch written after the first test split had been scored: their
-sources go to labelled/sources-coach2-test2.tsv with the split `test2`, which training never reads.
+sources go to labelled/sources-coach2-test2.tsv with the split `test2`, which training never reads;
+`test3_*.txt` (written after test2's errors had been read) go to labelled/sources-coach3-test3.tsv
+with the split `test3`, held out the same way.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ LABELLED = ROOT / "src" / "voicepractice" / "coach" / "data" / "labelled"
 TSV = LABELLED / "sources-coach-data-a.tsv"
 HELD_OUT_TSV = LABELLED / "sources-coach2-test2.tsv"
 HELD_OUT = "test2"
+HELD_OUT_3_TSV = LABELLED / "sources-coach3-test3.tsv"
+HELD_OUT_3 = "test3"
 
 CODES = {
     "t": "thanks", "i": "interest", "q": "qualifications", "n": "next_steps",
@@ -137,6 +141,7 @@ def write_tsv(path: Path, rows: dict[str, list[str]]) -> None:
 def main() -> int:
     rows = read_tsv(TSV)
     held = read_tsv(HELD_OUT_TSV)
+    held3 = read_tsv(HELD_OUT_3_TSV)
     LABELLED.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
     for path in sorted(DRAFTS.glob("*.txt")):
@@ -150,12 +155,16 @@ def main() -> int:
         for source, (kind, ref) in sources.items():
             if path.stem.startswith("test2_"):
                 held[source] = [source, kind, ref, HELD_OUT]
+            elif path.stem.startswith("test3_"):
+                held3[source] = [source, kind, ref, HELD_OUT_3]
             else:
                 rows[source] = [source, kind, ref, split_of(source)]
         print(f"{path.name}: {len(closes)} closes, {sum(len(c['sentences']) for c in closes)} sentences, {len(sources)} sources")
     write_tsv(TSV, rows)
     if held:
         write_tsv(HELD_OUT_TSV, held)
+    if held3:
+        write_tsv(HELD_OUT_3_TSV, held3)
     return 0
 
 

@@ -57,8 +57,9 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         f"- **Weights sha256**: `{meta.get('weights_sha256', '(see head.npz)')}`",
         f"- **Labelling guide**: `src/voicepractice/coach/data/LABELLING.md`; data in `{data_dir.relative_to(ROOT)}`.",
         "- **Split**: by source, `sha1(source) % 100`: test < 25, dev < 40, else train; a derived source takes "
-        "its parent's split. Training reads train and dev only; the held-out batch `test2` (written after the "
-        "test split had been tuned on, listed in `sources-coach2-test2.tsv`) is never read either.",
+        "its parent's split. Training reads train and dev only; the held-out batches `test2` (written after the "
+        "test split had been tuned on, listed in `sources-coach2-test2.tsv`) and `test3` (written after test2's "
+        "errors had been read, `sources-coach3-test3.tsv`) are never read either.",
         f"- **ASR-style copies**: {'yes' if meta.get('asr_copies') else 'no'}: every train/dev close once more "
         "as a recogniser writes it (lower case, no punctuation, sometimes a filler or a restart; `coach/augment.py`), "
         "cut into clauses by the checker's own splitter, each clause labelled from the sentences it holds most of.",
@@ -66,7 +67,7 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "## Counts",
         "",
         f"Closes: {len(closes)} (train {by_split['train']}, dev {by_split['dev']}, test {by_split['test']}, "
-        f"test2 {by_split[training.HELD_OUT]}); "
+        f"test2 {by_split[training.HELD_OUT]}, test3 {by_split[training.HELD_OUT_3]}); "
         f"sentences: {len(sents)}, of which {hard} carry a hard negative ({hard / max(1, len(sents)):.0%}). "
         f"Sources: {sum(kinds.values())} ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}). "
         f"Styles: {', '.join(f'{k} {v}' for k, v in sorted(styles.items()))}.",
@@ -105,7 +106,7 @@ def main() -> None:
         pool += training.asr_copies(pool)  # each close once more as a recogniser writes it, cut by our splitter
     texts = [s.text for c in pool for s in c.sentences]
     print(f"{n_closes} train+dev closes ({len(pool)} with ASR-style copies), {len(texts)} sentences "
-          "(test and test2 sources not read)", file=sys.stderr)
+          "(test, test2 and test3 sources not read)", file=sys.stderr)
     vectors = training.embed_all(texts, cache=None if args.no_cache else training.CACHE,
                                  progress=lambda i, n: print(f"\rembedding {i}/{n}", end="", file=sys.stderr))
     print(file=sys.stderr)

@@ -31,7 +31,7 @@ def test_the_labelled_data_is_valid() -> None:
     assert data.problems == []
     assert len(data.closes) > 0
     # every split gets whole sources, so the test split can be scored blind
-    assert {s.split for s in data.sources.values()} == {"train", "dev", "test", "test2"}
+    assert {s.split for s in data.sources.values()} == {"train", "dev", "test", "test2", "test3"}
 
 
 def test_held_out_batch_is_never_trained_on() -> None:
@@ -44,6 +44,19 @@ def test_held_out_batch_is_never_trained_on() -> None:
     assert {c.root for c in held}.isdisjoint({c.root for c in closes if c.split != training.HELD_OUT})
     assert training.split_of("web-cheftalk-culinary", "test2") == "test2"
     assert training.split_of("web-cheftalk-culinary", "train") == check.hash_split("web-cheftalk-culinary")
+
+
+def test_third_held_out_batch_is_never_trained_on() -> None:
+    """test3 (written after test2's errors were read) is held out like test2: whole sources, never trained on."""
+    from voicepractice.coach import training
+
+    closes = training.load_closes()
+    held = [c for c in closes if c.split == training.HELD_OUT_3]
+    assert len(held) >= 120 and len({c.root for c in held}) >= 50
+    assert {c.root for c in held}.isdisjoint({c.root for c in closes if c.split != training.HELD_OUT_3})
+    for extra in ("ask_for_job", "offer_more_info", "invite_concerns", "role_question"):
+        assert sum(extra in c.gold() for c in held) >= 15, extra
+    assert training.split_of("web-tonybeshara-askjob", "test3") == "test3"
 
 
 def test_the_hash_rule_is_the_spec_one() -> None:

@@ -34,6 +34,33 @@ def test_encoder_comes_from_the_installed_wheels() -> None:
     assert np.allclose(alone[0], vectors[0], atol=1e-5)
 
 
+def test_int8_products_stay_close_to_the_shipped_float_graph(tmp_path: Path) -> None:
+    """The rewritten graph multiplies in int8 (fast) and gives the shipped model's vectors within
+    quantisation error, the same alone or in any batch (one scale per token, not per batch)."""
+    import onnxruntime as ort
+
+    from voicepractice.coach import encoder as enc
+
+    shipped, _ = model_files()
+    rewritten = enc.rewritten_model(shipped)
+    assert rewritten != shipped and enc.GRAPH_VERSION in rewritten.name
+    assert rewritten.stat().st_mode & 0o777 == 0o600
+    ops = {n.op_type for n in __import__("onnx").load(str(rewritten)).graph.node}
+    assert "MatMulInteger" in ops
+    texts = ["What are the next steps?", "my six years running payroll map onto this", "thanks so much, bye",
+             "Is there anything about my background that gives you pause?"]
+    fast = encoder().encode(texts)
+    plain = enc.Encoder.__new__(enc.Encoder)
+    plain.__dict__.update(encoder().__dict__)
+    plain._session = ort.InferenceSession(str(shipped), providers=["CPUExecutionProvider"])
+    exact = plain.encode(texts)
+    cosine = (fast * exact).sum(axis=1)
+    assert cosine.min() > 0.97, cosine
+    alone = np.stack([encoder().encode([t])[0] for t in texts])
+    assert np.allclose(alone, fast, atol=1e-6)
+    assert np.allclose(encoder().encode(texts[::-1])[::-1], fast, atol=1e-6)
+
+
 def test_checker_runs_offline_in_a_fresh_process() -> None:
     code = ("import socket\n"
             "def no(*a, **k): raise OSError('network used')\n"
@@ -184,3 +211,17 @@ def test_non_english_turn_earns_nothing() -> None:
     t = Transcript(text="Thank you so much for your time.", words=tuple(Word(w) for w in "Thank you so much for your time.".split()),
                    language="unknown")
     assert check(t).score == 0
+
+
+def test_asking_to_be_considered_is_asking_for_the_job_by_rule() -> None:
+    """The exact rule: an ask to be considered, in so many words, is an ask; in the past or reported it is not."""
+    texts = ["I'd love it if you would consider me for the position.", "please keep me in mind for this role",
+             "i very much hope to be invited to the next stage", "I was hoping to be considered last year.",
+             "My manager asked me to consider his plan.", "What happens in the next round?"]
+    n = len(model.ELEMENTS)
+    p = judge.exact_rules(np.zeros((len(texts), n), np.float32), texts, np.zeros((len(texts), n), np.float32),
+                          model.ELEMENTS)
+    ask = p[:, model.ELEMENTS.index("ask_for_job")]
+    assert list(ask >= judge.ASK_RULE_P) == [True, True, True, False, False, False]
+    assert found("Thank you. Please keep me in mind for this role.", "ask_for_job")
+    assert found("Thank you. Please keep me in mind for this role.", "interest")

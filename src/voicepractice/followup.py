@@ -364,7 +364,8 @@ def _material(session: Session, report: Report, transcripts: Sequence[Transcript
         interviewer_answer=_interviewer_answer(session, question[0].turn) if question else None,
         strength=str(mentioned[0]) if mentioned else None,
         fit=fit,
-        interest=interest.found,
+        # Interest the checker is not sure of (its "not sure" band) is not put in their mouth.
+        interest=interest.found and not interest.details.get("unsure"),
         fit_has_interest=fit_has_interest,
         frame=frame,
     )

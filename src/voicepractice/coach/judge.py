@@ -51,7 +51,10 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
     - interest under a negation or a hedge that the phrase bank (with its negation
       scope) does not credit is not interest ("I'm not sure this role is for me");
     - "thank-you note/email/card" and "thanks to my mentor" are not thanks, and interest in a hobby or
-      in one's spare time is not interest, unless the bank finds them too.
+      in one's spare time is not interest, unless the bank finds them too;
+    - asking to be considered or taken to the next round in so many words ("I'd love it if you'd
+      consider me", "please keep me in mind for this role", "I very much hope to be invited to the
+      next stage") is asking for the job, unless negated, hedged, reported or in the past (``_ASKS_JOB``).
     """
     col = {e: j for j, e in enumerate(elements)}
     for i, text in enumerate(texts):
@@ -69,10 +72,28 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
             p[i, col["interest"]] = 0.0
         if bank[i, col["thanks"]] == 0 and (_THANK_NOTE.search(text.lower()) or _THANKS_TO.search(text.lower())):
             p[i, col["thanks"]] = 0.0
+        if ("ask_for_job" in col and _ASKS_JOB.search(low) and _WISH.search(low)
+                and not (cue[_NEGATED] or cue[_REPORTED] or cue[_PAST])
+                and (not cue[_HEDGED] or _IF_YOU_WOULD.search(low))):
+            p[i, col["ask_for_job"]] = max(p[i, col["ask_for_job"]], ASK_RULE_P)
     return p
 
 
-_ASKS, _NEGATED, _HEDGED = (CUE_NAMES.index(n) for n in ("asks", "negated", "hedged"))
+_ASKS, _NEGATED, _HEDGED, _REPORTED, _PAST = (CUE_NAMES.index(n) for n in ("asks", "negated", "hedged", "reported", "past"))
+ASK_RULE_P = 0.95
+"""What the ask-for-the-job rule sets the probability to (at least): above every 'sure' threshold."""
+_ASKS_JOB = re.compile(
+    r"\b(consider(ing)? (me|my (application|candidacy|candidature|cv|resume|profile))"
+    r"|(be|being|get) considered"
+    r"|keep (me|my (application|name|cv)) in mind"
+    r"|(invited|selected|shortlisted|put through|taken forward|moved forward|brought back) (to|for|into) (the|a) "
+    r"(next|final|second|last) (stage|round|interview)"
+    r"|(go|move|get|come|progress) (through|on|forward)? ?to the (next|final|second) (stage|round|interview))\b")
+"""An ask to be considered or taken on, in so many words (with ``_WISH`` in the same clause)."""
+_WISH = re.compile(r"\b(please|hope|hoping|love|like|glad|happy|keen|grateful|appreciate|request|want|wish|trust)\b|'d (love|like)")
+"""The person wishing or requesting it: "I'd love...", "please...", "I hope...", "I humbly request..."."""
+_IF_YOU_WOULD = re.compile(r"\bif you('d| would| could| might) (consider|keep|put|take|move)")
+"""'I'd love it if you would consider me' is a polite request, not a hedge."""
 _LEAD = frozenset({"um", "uh", "er", "erm", "so", "and", "but", "also", "okay", "ok", "oh", "well", "like", "yeah",
                    "then", "first", "second", "just", "actually", "right", "sorry", "anyway"})
 _WH_OPEN = frozenset({"what", "what's", "whats", "when", "when's", "where", "where's", "which", "who", "who's",
@@ -111,7 +132,7 @@ def probabilities(clauses: Sequence[Clause], h: Head, ctx: rules._Ctx) -> np.nda
     texts = [c.text for c in clauses]
     emb = encoder().encode(texts)
     bank = bank_matrix(ctx, clauses)
-    x = features(emb, texts, [c.turn for c in clauses], bank, across_turns=False)
+    x = features(emb, texts, [c.turn for c in clauses], bank)
     p = exact_rules(h.predict(x), texts, bank, h.elements)
     for src, targets in IMPLIES.items():
         for t in targets:
