@@ -89,3 +89,19 @@ def test_a_long_note_on_the_card_wraps_under_its_text_at_80_columns() -> None:
     lines = c.export_text().splitlines()
     at_note = next(i for i, ln in enumerate(lines) if ln.startswith("Note: one recording"))
     assert lines[at_note + 1].startswith("      ") and "skipped" in " ".join(lines[at_note : at_note + 3])
+
+
+def test_nothing_to_fix_does_not_contradict_a_delivery_flag() -> None:
+    """A 4/4 close said too fast: the card must not say "close the same way" above "(high)"."""
+    from dataclasses import replace
+
+    words = "Thank you for your time. I'm very interested in this role. I've run support teams for five years. What are the next steps?"
+    said = _timed(words, 0)
+    report = check([said])
+    assert report.score == 4
+    calm = _text(report_card(replace(report, voice=None), [said]))
+    assert "close the same way on the real call" in calm, calm
+    fast = replace(report, voice=None, delivery=replace(report.delivery, words_per_minute=210.0))
+    card = _text(report_card(fast, [said]))
+    assert "(high)" in card and "close the same way" not in card, card
+    assert "Nothing to fix in what you said; how you said it is below." in card, card

@@ -283,6 +283,12 @@ def _core_section(report: Report, turn_names: Sequence[str] | None, full: bool) 
 def _fix_first_section(report: Report) -> list[Any]:
     f = fix_first(report)
     if f is None:
+        from .delivery import compare_to_norms
+
+        # A yellow "(high)" on the delivery line under "Nothing to fix" reads as a contradiction.
+        off_norm = any(v in ("low", "high") for v in compare_to_norms(report.delivery).values())
+        if off_norm or (report.voice is not None and report.voice.coaching):
+            return [Text("\nNothing to fix in what you said; how you said it is below.", style="green")]
         return [Text("\nNothing to fix: close the same way on the real call.", style="green")]
     body = Text(f"{f.label or f.element.replace('_', ' ')}. ", style="bold cyan")
     body.append(f.coaching or "", style="cyan")
