@@ -185,6 +185,7 @@ def test_devices_saves_only_a_device_that_exists(env: dict[str, str], tmp_path: 
 
 
 @pytest.mark.audio_server
+@pytest.mark.slow  # a minute of real-time drills: `make test-slow`, which CI runs
 def test_the_practice_loop_retries_and_waits_between_rounds(env: dict[str, str]) -> None:
     term = Terminal(["drill", "--fast", "--no-cue", "--rounds", "2", "--answer", ANSWER, "--scenario", str(ONE_TURN)], env)
     end = term.expect(r"\[q\] quit")
@@ -229,6 +230,7 @@ stop = True
 
 
 @pytest.mark.audio_server
+@pytest.mark.slow  # a minute of real-time drills: `make test-slow`, which CI runs
 def test_a_retry_says_the_same_lines_without_rounds_or_seed(env: dict[str, str], private_home: Path) -> None:
     """`[r] try again (same lines)` after a plain `drill`: no --rounds, no --seed, three turns.
 
@@ -257,7 +259,7 @@ def test_enter_ends_the_answer_without_leaving_the_meter_on_screen(env: dict[str
     """The terminal echoed the Enter that ends an answer: a new line under the live meter, which
     then stayed on screen above "Answer ended". Nothing is echoed while listening."""
     term = Terminal(["drill", "--scenario", str(ONE_TURN), "--no-cue", "--answer", ANSWER], env)
-    start = term.expect(r"keeps what you\s+said")
+    start = term.expect(r"keeps\s+what\s+you\s+said")
     time.sleep(3)  # the meter is drawing
     term.send("\r")
     term.expect(r"Answer ended after [\d.]+ s \(Enter pressed\)", after=start)
@@ -282,7 +284,7 @@ def test_a_key_pressed_as_the_card_appears_is_kept_one_pressed_during_the_answer
     assert len(sessions(env)) == 1
 
     term = Terminal(["drill", "--no-cue", "--scenario", str(ONE_TURN), "--answer", bye], env)  # paced: time to type
-    term.expect(r"keeps what you\s+said")
+    term.expect(r"keeps\s+what\s+you\s+said")
     time.sleep(1)
     term.send("r")  # while answering
     end = term.expect(r"\[q\] quit")
