@@ -96,18 +96,15 @@ def _device_table(devs: list[dict[str, Any]], system_default: Any) -> Any:
 def scenarios(as_json: bool) -> None:
     """List the interviewer scripts."""
     from .scenarios import list_scenarios
-    from .show import out
+    from .show import hanging_grid, out
 
     found = list_scenarios()
     if as_json:
         emit_json({"scenarios": [{"name": s.name, "title": s.title, "description": s.description, "turns": [t.id for t in s.turns]} for s in found]})
         return
-    from rich.table import Table
 
     # The name in a column of its own, so a description that wraps stays beside it, not under it.
-    table = Table.grid(padding=(0, 2))
-    table.add_column(no_wrap=True, style="bold")
-    table.add_column()
+    table = hanging_grid(gap=2, label_style="bold")
     for s in found:
         table.add_row(s.name, f"{s.title}: {s.description}")
     out.print(table)
@@ -119,7 +116,7 @@ def scenarios(as_json: bool) -> None:
 @json_option
 def voices(show_all: bool, as_json: bool) -> None:
     """List the interviewer voices: the natural one (the default) and the system's (pick with --voice)."""
-    from .show import out
+    from .show import hanging_grid, out
     from .speak import all_voices
 
     found = all_voices(show_all)
@@ -129,13 +126,10 @@ def voices(show_all: bool, as_json: bool) -> None:
             for v in found
         ]})  # fmt: skip
         return
-    from rich.table import Table
     from rich.text import Text
 
     # The id in a column of its own: a long name wraps beside it, not under it at column 0.
-    table = Table.grid(padding=(0, 2))
-    table.add_column(no_wrap=True, style="bold")
-    table.add_column()
+    table = hanging_grid(gap=2, label_style="bold")
     for v in found:
         tag = "natural, default" if v.default else v.kind
         table.add_row(v.id, Text.assemble(v.name, (f"  ({tag})", "dim")))

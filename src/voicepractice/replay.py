@@ -35,6 +35,7 @@ from .errors import StoreError
 from .labels import at, element_label, turn_title
 from .labels import clock as label_clock
 from .records import Finding, Report, Transcript
+from .show import hanging_grid
 from .speak import output_device
 from .store import Session
 
@@ -435,9 +436,7 @@ def findings_lines(timeline: Timeline) -> list[Table]:
     if report is None:
         return []
     turns = len(timeline.session.turns)
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column()
+    grid = hanging_grid()
     shown = (
         list(report.core)
         + [f for f in report.extras if f.found]
@@ -491,9 +490,7 @@ def frame(timeline: Timeline, t: float, paused: bool, window: int = 7) -> Group:
         if i != current_line:
             row.stylize("dim")
         # The ▶ in a column of its own: a line that wraps at 80 columns stays indented under its speaker.
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column()
+        grid = hanging_grid()
         grid.add_row(Text("▶" if i == current_line else " ", style="bold"), row)
         rows.append(grid)
     state = "paused" if paused else "playing"

@@ -211,9 +211,7 @@ def _voice_line(v: Any) -> list[Any]:
             t.append(value, style="yellow" if bad else "")
         return t
 
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column()
+    grid = hanging_grid()
     grid.add_row(Text("Voice:", style="bold"), line(pitch))
     if ends:
         grid.add_row("", line(ends))
@@ -294,9 +292,7 @@ def _fix_first_section(report: Report) -> list[Any]:
     body.append(f.coaching or "", style="cyan")
     if f.example:
         body.append(f"\nTry: “{f.example}”", style="green")
-    t = Table.grid(padding=(0, 1))  # wrapped lines stay under the advice, not under the heading
-    t.add_column(no_wrap=True, style="bold")
-    t.add_column()
+    t = hanging_grid(label_style="bold")  # wrapped lines stay under the advice, not under the heading
     t.add_row("Fix first:", body)
     return [Text(""), t]
 
@@ -348,11 +344,17 @@ def _said_section(transcripts: Sequence[Transcript], turn_names: Sequence[str] |
     return [Text(""), Panel(body, title="What you said", title_align="left", border_style="dim")]
 
 
+def hanging_grid(gap: int = 1, label_style: str = "") -> Table:
+    """Two columns: a label that never wraps, and text that wraps under itself (not at column 0)."""
+    grid = Table.grid(padding=(0, gap))
+    grid.add_column(no_wrap=True, style=label_style)
+    grid.add_column()
+    return grid
+
+
 def _hanging(label: str, text: str, style: str) -> Table:
     """``label text`` with the label in a column of its own: a long text wraps under itself, not at column 0."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column()
+    grid = hanging_grid()
     grid.add_row(Text(label, style=style), Text(text, style=style))
     return grid
 
