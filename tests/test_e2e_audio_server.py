@@ -12,6 +12,7 @@ import json
 import os
 import pty
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -85,14 +86,21 @@ class _TerminalDrill:
 
 def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -> tuple[int, dict, list[str]]:
     """Run `voicepractice drill` against the server; speak each answer when it starts listening."""
-    term = _TerminalDrill(env, ["drill", "--json", "--silence", "2.0", "--seed", "3", *args])
+    # PYTHONFAULTHANDLER: a drill that outlives its wait gets SIGABRT and prints every thread's stack.
+    term = _TerminalDrill({**env, "PYTHONFAULTHANDLER": "1"}, ["drill", "--json", "--silence", "2.0", "--seed", "3", *args])
     drill, listening = term.proc, term.listening
     try:
         for answer in answers:
             assert listening.acquire(timeout=90), "the drill never started listening:\n" + term.log
             time.sleep(0.5)
             subprocess.run(["paplay", "--device=vp_mic", str(answer)], env=env, check=True, timeout=90)
-        out, _ = drill.communicate(timeout=90)
+        try:
+            out, _ = drill.communicate(timeout=90)
+        except subprocess.TimeoutExpired:
+            drill.send_signal(signal.SIGABRT)
+            drill.wait(timeout=10)
+            term.reader.join(timeout=5)
+            raise AssertionError("the drill did not exit within 90 s of its last answer:\n" + term.log) from None
     finally:
         if drill.poll() is None:
             drill.kill()
