@@ -31,7 +31,7 @@ def test_the_labelled_data_is_valid() -> None:
     assert data.problems == []
     assert len(data.closes) > 0
     # every split gets whole sources, so the test split can be scored blind
-    assert {s.split for s in data.sources.values()} == {"train", "dev", "test", "test2", "test3"}
+    assert {s.split for s in data.sources.values()} == {"train", "dev", "test", "test2", "test3", "test4"}
 
 
 def test_held_out_batch_is_never_trained_on() -> None:
@@ -57,6 +57,33 @@ def test_third_held_out_batch_is_never_trained_on() -> None:
     for extra in ("ask_for_job", "offer_more_info", "invite_concerns", "role_question"):
         assert sum(extra in c.gold() for c in held) >= 15, extra
     assert training.split_of("web-tonybeshara-askjob", "test3") == "test3"
+
+
+def test_fourth_held_out_batch_is_never_trained_on() -> None:
+    """test4 (closes written by other people, labelled while the model was tuned elsewhere) is held out like
+    test2 and test3: whole sources (a spoken copy stays with its parent), never in the pool training reads."""
+    from voicepractice.coach import training
+
+    closes = training.load_closes()
+    held = [c for c in closes if c.split == training.HELD_OUT_4]
+    assert len(held) >= 150 and len({c.root for c in held}) >= 80
+    assert {c.root for c in held}.isdisjoint({c.root for c in closes if c.split != training.HELD_OUT_4})
+    assert all(c.split == training.HELD_OUT_4 for c in held if c.source != c.root)  # spoken copies inherit it
+    assert sum(c.style == "tts_asr" for c in held) >= 25
+    kinds = {s: row[0] for s, row in training.load_sources().items()}
+    written_after = sum(kinds.get(c.root) == "written-after" for c in held)
+    assert written_after < len(held) / 2
+    for element in ("interest", "qualifications", "next_steps", "thanks"):
+        present = sum(element in c.gold() for c in held)
+        assert present >= 50 and len(held) - present >= 30, element
+    for extra in ("role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact"):
+        assert sum(extra in c.gold() for c in held) >= 30, extra
+    for pitfall in ("negativity", "too_casual", "salary_first", "apologising"):
+        assert sum(pitfall in c.gold() for c in held) >= 8, pitfall
+    name = next(c.root for c in held)
+    assert training.split_of(name, "test4") == "test4"
+    assert training.split_of(name, "train") == check.hash_split(name)
+    assert training.HELD_OUT_4 in training.HELD_OUT_SPLITS
 
 
 def test_the_hash_rule_is_the_spec_one() -> None:
