@@ -109,6 +109,42 @@ def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -
     return drill.returncode, json.loads(out), [line for _, line in term.lines]
 
 
+_STOP_AND_LEAVE = """
+import time
+from voicepractice.floor import BlockPump
+from voicepractice.input_watch import stop_on_dead_input
+from voicepractice.listen import microphone_blocks
+
+pump = BlockPump(stop_on_dead_input(microphone_blocks(None)))
+t0 = time.monotonic()
+for _ in pump:
+    if time.monotonic() - t0 > 0.3:
+        break
+pump.stop()  # ...and the process leaves at once, as a drill does after its last step
+"""
+
+
+def test_a_process_that_stops_the_microphone_and_leaves_exits(pulse: dict[str, str]) -> None:
+    """The drill's microphone is read (and closed) by the block pump's thread. When stop() only asked
+    it to stop, the process could leave while that thread was still closing the stream, and
+    sounddevice's exit handler (Pa_Terminate) closed it too: both joined PortAudio's callback
+    thread and the process hung at exit, in pthread_join (16 of 60 runs of this in a loop)."""
+    runs = [
+        subprocess.Popen([sys.executable, "-c", _STOP_AND_LEAVE], env=pulse, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]  # fmt: skip
+    hung = 0
+    for proc in runs:
+        try:
+            _, err = proc.communicate(timeout=30)
+            assert proc.returncode == 0, err
+        except subprocess.TimeoutExpired:
+            hung += 1
+            proc.kill()
+            proc.communicate()
+    assert hung == 0, f"{hung} of {len(runs)} processes hung at exit after stopping the microphone"
+
+
 # The natural voice's run is the default suite's; espeak's (harder for Whisper) is in `make test-slow`.
 @pytest.mark.parametrize(
     "answer",
