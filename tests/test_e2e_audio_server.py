@@ -87,7 +87,8 @@ class _TerminalDrill:
 def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -> tuple[int, dict, list[str]]:
     """Run `voicepractice drill` against the server; speak each answer when it starts listening."""
     # PYTHONFAULTHANDLER: a drill that outlives its wait gets SIGABRT and prints every thread's stack.
-    term = _TerminalDrill({**env, "PYTHONFAULTHANDLER": "1"}, ["drill", "--json", "--silence", "2.0", "--seed", "3", *args])
+    # -v: the drill names any of its threads still running as it ends (there must be none).
+    term = _TerminalDrill({**env, "PYTHONFAULTHANDLER": "1"}, ["-v", "drill", "--json", "--silence", "2.0", "--seed", "3", *args])
     drill, listening = term.proc, term.listening
     try:
         for answer in answers:
@@ -106,6 +107,7 @@ def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -
             drill.kill()
     term.reader.join(timeout=5)
     assert drill.returncode == 0, term.log
+    assert "still running as the command ends" not in term.log, term.log
     return drill.returncode, json.loads(out), [line for _, line in term.lines]
 
 
