@@ -58,6 +58,31 @@ def test_stop_returns_once_the_source_is_closed() -> None:
     assert closed.is_set() and not pump.running
 
 
+def test_a_source_that_will_not_close_is_left_to_the_system_at_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A microphone stuck closing (PortAudio waiting on a server that went away) is not closed a
+    second time by PortAudio's exit handler, which would hang the process: stop() gives up after its
+    bound and takes that handler off the exit list."""
+    import atexit
+
+    sd = pytest.importorskip("sounddevice")
+    dropped: list[object] = []
+    monkeypatch.setattr(atexit, "unregister", dropped.append)
+    release = threading.Event()
+
+    def stuck() -> Iterator[np.ndarray]:
+        yield np.zeros(BLOCK, np.float32)
+        release.wait(10)  # the next block (and so the stop) never comes in time
+        yield np.zeros(BLOCK, np.float32)
+
+    pump = BlockPump(stuck())
+    next(pump)
+    t0 = time.monotonic()
+    pump.stop(wait_s=0.3)
+    assert time.monotonic() - t0 < 2 and pump.running
+    assert dropped == [sd._exit_handler]
+    release.set()
+
+
 def test_pump_hands_a_lost_device_to_the_consumer() -> None:
     def blocks() -> Iterator[np.ndarray]:
         for i, block in enumerate(recording_blocks(load_audio(FIXTURES / "strong_close.flac"), paced=False)):

@@ -24,7 +24,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, level
+from .audio import SAMPLE_RATE, leave_portaudio_open_at_exit, level
 from .listen import Capture, Chunk
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,8 @@ class BlockPump:
             return
         self._thread.join(wait_s)
         if self._thread.is_alive():
-            log.warning("the audio input did not close within %.0f s", wait_s)
+            log.warning("the audio input did not close within %.0f s; it is left to the system at exit", wait_s)
+            leave_portaudio_open_at_exit()
 
     @property
     def running(self) -> bool:
