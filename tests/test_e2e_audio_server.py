@@ -152,6 +152,7 @@ def test_a_process_that_stops_the_microphone_and_leaves_exits(pulse: dict[str, s
     "answer",
     [pytest.param("strong_close.flac", id="espeak", marks=pytest.mark.slow), pytest.param("strong_close_natural.flac", id="natural")],
 )
+@pytest.mark.cold_cache  # a fresh install's first drill: nothing rendered or rewritten yet
 def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path, private_home: Path, answer: str) -> None:
     env = {**pulse, "VOICEPRACTICE_HOME": str(private_home)}
     speaker_rec = tmp_path / "speaker.wav"

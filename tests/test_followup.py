@@ -55,13 +55,14 @@ DRILLS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 
 @pytest.fixture(scope="module")
-def drill_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+def drill_home(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> tuple[Path, dict[str, str]]:
     """Run each drill once (the real model on the fixtures) into one shared data directory."""
     from voicepractice.cli import main
 
     home = tmp_path_factory.mktemp("followup-home")
     mp = pytest.MonkeyPatch()
     mp.setenv("VOICEPRACTICE_HOME", str(home))
+    mp.setenv("VOICEPRACTICE_CACHE", str(shared_cache))
     for var in ("VOICEPRACTICE_MODEL", "VOICEPRACTICE_INPUT", "VOICEPRACTICE_OUTPUT"):
         mp.delenv(var, raising=False)
     ids: dict[str, str] = {}
