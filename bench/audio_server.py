@@ -52,19 +52,24 @@ def private_pulse(home: str | os.PathLike[str] | None = None) -> Iterator[dict[s
             "PULSE_SERVER": f"unix:{os.path.join(runtime, 'pulse', 'native')}",
             "HOME": base,  # the server's cookie and state stay here
         }
-        server = subprocess.Popen(
-            ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "--use-pid-file=no",
-             "--log-target=stderr",
-             "-L", "module-native-protocol-unix",
-             "-L", "module-null-sink sink_name=vp_speaker", "-L", "module-null-sink sink_name=vp_mic"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+        # The server's log goes to a file: a pipe nobody reads while the tests run would stop the
+        # server (and every drill talking to it) once its log filled the pipe's 64 KB.
+        log_path = os.path.join(runtime, "pulseaudio.log")
+        with open(log_path, "wb") as log:
+            server = subprocess.Popen(
+                ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "--use-pid-file=no",
+                 "--log-target=stderr",
+                 "-L", "module-native-protocol-unix",
+                 "-L", "module-null-sink sink_name=vp_speaker", "-L", "module-null-sink sink_name=vp_mic"],
+                env=env, stdout=subprocess.DEVNULL, stderr=log,
+            )  # fmt: skip
         try:
             for _ in range(100):
                 if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
                     break
                 if server.poll() is not None:
-                    raise PulseError(f"pulseaudio did not start: {server.stderr.read().decode()[-500:]}")  # type: ignore[union-attr]
+                    with open(log_path, "rb") as f:
+                        raise PulseError(f"pulseaudio did not start: {f.read().decode(errors='replace')[-500:]}")
                 time.sleep(0.1)
             else:
                 raise PulseError("pulseaudio did not answer within 10 s")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import tomllib
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -29,13 +30,50 @@ def cli(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.fixture(scope="session")
+def encoder_graph(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """The checker's encoder graph as the first check rewrites it (a child process importing onnx,
+    about a second of CPU), made once for the whole run instead of once per test that checks."""
+    cache = tmp_path_factory.mktemp("model-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VOICEPRACTICE_CACHE", str(cache))
+        try:
+            from voicepractice.coach.encoder import model_files, rewritten_model
+
+            graph = rewritten_model(model_files()[0])
+        except Exception:  # the checker's model is missing: the tests that need it say so
+            return None
+    return graph if graph.parent == cache / "models" else None
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory, encoder_graph: Path | None) -> Path:
+    """One cache for the module-scoped drills of modules that test what happens after a drill
+    (follow-ups, the session commands): an interviewer line rendered by one is read by the next."""
+    cache = tmp_path_factory.mktemp("drill-cache")
+    cache.chmod(0o700)
+    if encoder_graph is not None:
+        (cache / "models").mkdir(mode=0o700)
+        os.link(encoder_graph, cache / "models" / encoder_graph.name)
+    return cache
+
+
 @pytest.fixture(autouse=True)
-def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def private_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, encoder_graph: Path | None
+) -> Path:
     home = tmp_path / "vphome"
+    cache = tmp_path / "cache"
     monkeypatch.setenv("VOICEPRACTICE_HOME", str(home))
-    monkeypatch.setenv("VOICEPRACTICE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("VOICEPRACTICE_CACHE", str(cache))
     for var in ("VOICEPRACTICE_MODEL", "VOICEPRACTICE_INPUT", "VOICEPRACTICE_OUTPUT", "VOICEPRACTICE_DEBUG"):
         monkeypatch.delenv(var, raising=False)
+    if encoder_graph is not None and request.node.get_closest_marker("cold_cache") is None:
+        # The rewritten graph is derived from the installed model alone: every test starts with
+        # it in its own (otherwise empty) cache, as every drill after a person's first one does.
+        (cache / "models").mkdir(mode=0o700, parents=True)
+        cache.chmod(0o700)
+        os.link(encoder_graph, cache / "models" / encoder_graph.name)
     return home
 
 

@@ -34,6 +34,7 @@ def test_encoder_comes_from_the_installed_wheels() -> None:
     assert np.allclose(alone[0], vectors[0], atol=1e-5)
 
 
+@pytest.mark.cold_cache  # the rewrite itself runs here
 def test_int8_products_stay_close_to_the_shipped_float_graph(tmp_path: Path) -> None:
     """The rewritten graph multiplies in int8 (fast) and gives the shipped model's vectors within
     quantisation error, the same alone or in any batch (one scale per token, not per batch)."""

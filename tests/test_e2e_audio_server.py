@@ -87,7 +87,8 @@ class _TerminalDrill:
 def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -> tuple[int, dict, list[str]]:
     """Run `voicepractice drill` against the server; speak each answer when it starts listening."""
     # PYTHONFAULTHANDLER: a drill that outlives its wait gets SIGABRT and prints every thread's stack.
-    term = _TerminalDrill({**env, "PYTHONFAULTHANDLER": "1"}, ["drill", "--json", "--silence", "2.0", "--seed", "3", *args])
+    # -v: the drill names any of its threads still running as it ends (there must be none).
+    term = _TerminalDrill({**env, "PYTHONFAULTHANDLER": "1"}, ["-v", "drill", "--json", "--silence", "2.0", "--seed", "3", *args])
     drill, listening = term.proc, term.listening
     try:
         for answer in answers:
@@ -106,7 +107,44 @@ def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -
             drill.kill()
     term.reader.join(timeout=5)
     assert drill.returncode == 0, term.log
+    assert "still running as the command ends" not in term.log, term.log
     return drill.returncode, json.loads(out), [line for _, line in term.lines]
+
+
+_STOP_AND_LEAVE = """
+import time
+from voicepractice.floor import BlockPump
+from voicepractice.input_watch import stop_on_dead_input
+from voicepractice.listen import microphone_blocks
+
+pump = BlockPump(stop_on_dead_input(microphone_blocks(None)))
+t0 = time.monotonic()
+for _ in pump:
+    if time.monotonic() - t0 > 0.3:
+        break
+pump.stop()  # ...and the process leaves at once, as a drill does after its last step
+"""
+
+
+def test_a_process_that_stops_the_microphone_and_leaves_exits(pulse: dict[str, str]) -> None:
+    """The drill's microphone is read (and closed) by the block pump's thread. When stop() only asked
+    it to stop, the process could leave while that thread was still closing the stream, and
+    sounddevice's exit handler (Pa_Terminate) closed it too: both joined PortAudio's callback
+    thread and the process hung at exit, in pthread_join (16 of 60 runs of this in a loop)."""
+    runs = [
+        subprocess.Popen([sys.executable, "-c", _STOP_AND_LEAVE], env=pulse, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]  # fmt: skip
+    hung = 0
+    for proc in runs:
+        try:
+            _, err = proc.communicate(timeout=30)
+            assert proc.returncode == 0, err
+        except subprocess.TimeoutExpired:
+            hung += 1
+            proc.kill()
+            proc.communicate()
+    assert hung == 0, f"{hung} of {len(runs)} processes hung at exit after stopping the microphone"
 
 
 # The natural voice's run is the default suite's; espeak's (harder for Whisper) is in `make test-slow`.
@@ -114,6 +152,7 @@ def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -
     "answer",
     [pytest.param("strong_close.flac", id="espeak", marks=pytest.mark.slow), pytest.param("strong_close_natural.flac", id="natural")],
 )
+@pytest.mark.cold_cache  # a fresh install's first drill: nothing rendered or rewritten yet
 def test_drill_through_a_real_audio_server(pulse: dict[str, str], tmp_path: Path, private_home: Path, answer: str) -> None:
     env = {**pulse, "VOICEPRACTICE_HOME": str(private_home)}
     speaker_rec = tmp_path / "speaker.wav"

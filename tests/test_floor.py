@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -36,6 +37,50 @@ def test_pump_survives_a_listen_that_stops_early() -> None:
     second = listen(pump, ListenOptions(max_seconds=3, enter_ends=False))
     assert first.ended_by == second.ended_by == "max_length"
     assert np.array_equal(np.concatenate([first.audio, second.audio]), speech[: first.audio.size + second.audio.size])
+
+
+def test_stop_returns_once_the_source_is_closed() -> None:
+    """The source is a microphone stream: the pump thread closes it, and stop() waits for that, so
+    nothing is still closing it when the drill returns and the process exits."""
+    closed = threading.Event()
+
+    def microphone() -> Iterator[np.ndarray]:
+        try:
+            while True:
+                time.sleep(0.3)  # the next block is a while away when stop() is called
+                yield np.zeros(BLOCK, np.float32)
+        finally:
+            closed.set()
+
+    pump = BlockPump(microphone())
+    next(pump)
+    pump.stop()
+    assert closed.is_set() and not pump.running
+
+
+def test_a_source_that_will_not_close_is_left_to_the_system_at_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A microphone stuck closing (PortAudio waiting on a server that went away) is not closed a
+    second time by PortAudio's exit handler, which would hang the process: stop() gives up after its
+    bound and takes that handler off the exit list."""
+    import atexit
+
+    sd = pytest.importorskip("sounddevice")
+    dropped: list[object] = []
+    monkeypatch.setattr(atexit, "unregister", dropped.append)
+    release = threading.Event()
+
+    def stuck() -> Iterator[np.ndarray]:
+        yield np.zeros(BLOCK, np.float32)
+        release.wait(10)  # the next block (and so the stop) never comes in time
+        yield np.zeros(BLOCK, np.float32)
+
+    pump = BlockPump(stuck())
+    next(pump)
+    t0 = time.monotonic()
+    pump.stop(wait_s=0.3)
+    assert time.monotonic() - t0 < 2 and pump.running
+    assert dropped == [sd._exit_handler]
+    release.set()
 
 
 def test_pump_hands_a_lost_device_to_the_consumer() -> None:

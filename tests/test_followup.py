@@ -40,14 +40,16 @@ icalendar = pytest.importorskip("icalendar")
 TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "voicepractice" / "followup.toml"
 NAMES = ("--company", "Acme", "--role", "data engineer", "--interviewer", "Dana")
 
-# name: (recordings, extra drill options)
+# name: (recordings, extra drill options). One seed for the single answers: they hear the same close
+# line, rendered by the first and read from the cache by the rest (which never load the voice).
+ONE_CLOSE = ("--seed", "1")
 DRILLS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "strong": (("strong_close.flac",), (*NAMES, "--strength", "data pipelines")),
+    "strong": (("strong_close.flac",), (*NAMES, *ONE_CLOSE, "--strength", "data pipelines")),
     "multi": (("turn1_question.flac", "turn2_close.flac", "turn3_goodbye.flac"), (*NAMES, "--seed", "3")),
-    "fillers": (("fillers_close.flac",), NAMES),
-    "long": (("long_answer_60s.flac",), NAMES),
-    "weak": (("weak_thanks_only.flac",), ()),
-    "negated": (("negated_interest.flac",), NAMES),
+    "fillers": (("fillers_close.flac",), (*NAMES, *ONE_CLOSE)),
+    "long": (("long_answer_60s.flac",), (*NAMES, *ONE_CLOSE)),
+    "weak": (("weak_thanks_only.flac",), ONE_CLOSE),
+    "negated": (("negated_interest.flac",), (*NAMES, *ONE_CLOSE)),
 }
 
 
@@ -55,13 +57,14 @@ DRILLS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 
 @pytest.fixture(scope="module")
-def drill_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+def drill_home(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> tuple[Path, dict[str, str]]:
     """Run each drill once (the real model on the fixtures) into one shared data directory."""
     from voicepractice.cli import main
 
     home = tmp_path_factory.mktemp("followup-home")
     mp = pytest.MonkeyPatch()
     mp.setenv("VOICEPRACTICE_HOME", str(home))
+    mp.setenv("VOICEPRACTICE_CACHE", str(shared_cache))
     for var in ("VOICEPRACTICE_MODEL", "VOICEPRACTICE_INPUT", "VOICEPRACTICE_OUTPUT"):
         mp.delenv(var, raising=False)
     ids: dict[str, str] = {}

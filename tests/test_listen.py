@@ -114,3 +114,50 @@ def test_a_short_pause_sends_a_snapshot_that_the_end_can_reuse() -> None:
     words = live.finish()
     assert live.reused_snapshots == 1
     assert "thanks" in " ".join(w.text.lower() for w in words)
+
+
+class _FakePortAudio:
+    """sounddevice's surface _started_input uses; ``fail_starts`` starts fail as PortAudio's ALSA
+    host fails under load ("Error starting stream: Wait timed out")."""
+
+    class PortAudioError(Exception):
+        pass
+
+    def __init__(self, fail_starts: int) -> None:
+        self.fail_starts = fail_starts
+        self.streams: list[dict[str, object]] = []
+
+    def InputStream(self, **kwargs: object) -> object:  # noqa: N802 (sounddevice's name)
+        fake = self
+        record: dict[str, object] = {"started": False, "closed": False, "callback": kwargs["callback"]}
+        self.streams.append(record)
+
+        class Stream:
+            def start(self) -> None:
+                if fake.fail_starts:
+                    fake.fail_starts -= 1
+                    raise fake.PortAudioError("Error starting stream: Wait timed out [PaErrorCode -9987]")
+                record["started"] = True
+
+            def close(self) -> None:
+                record["closed"] = True
+
+        return Stream()
+
+
+def test_a_microphone_that_fails_to_start_is_closed_and_opened_once_more() -> None:
+    from voicepractice.listen import _started_input
+
+    sd = _FakePortAudio(fail_starts=1)
+    stream, blocks, rate = _started_input(sd, None, {"default_samplerate": 48000, "name": "mic"})
+    first, second = sd.streams
+    assert first["closed"] and not first["started"]  # the half-started stream is not left open
+    assert second["started"] and not second["closed"] and rate == 16000
+    second["callback"](np.ones((160, 1), np.float32), 160, None, None)  # type: ignore[operator]
+    first["callback"](np.zeros((160, 1), np.float32), 160, None, None)  # type: ignore[operator]
+    assert blocks.get_nowait().sum() == 160 and blocks.empty()  # the dead stream's blocks go nowhere
+
+    sd = _FakePortAudio(fail_starts=2)
+    with pytest.raises(sd.PortAudioError):
+        _started_input(sd, None, {"default_samplerate": 48000, "name": "mic"})
+    assert all(s["closed"] for s in sd.streams) and len(sd.streams) == 2

@@ -85,6 +85,27 @@ def test_digital_silence_stops_within_three_seconds() -> None:
     assert seen <= 30
 
 
+def test_a_dead_input_closes_the_microphone_before_the_error_reaches_anyone() -> None:
+    """The error's traceback keeps the watcher's frame alive, and with it the microphone stream:
+    closed only by a later garbage collection (on any thread, maybe during PortAudio's shutdown)."""
+    closed = []
+
+    def microphone():
+        try:
+            while True:
+                yield np.zeros(1600, np.float32)
+        finally:
+            closed.append(True)
+
+    try:
+        for _ in stop_on_dead_input(microphone()):
+            pass
+    except DeadInputError as exc:
+        error = exc  # held, as the drill holds it until it has reported it
+    assert closed == [True]
+    assert error.__traceback__ is not None
+
+
 def test_a_live_input_is_never_judged_dead_later() -> None:
     rng = np.random.default_rng(0)
     blocks = [rng.normal(0, 0.01, 1600).astype(np.float32)] + [np.zeros(1600, np.float32)] * 100

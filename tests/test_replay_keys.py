@@ -15,7 +15,8 @@ from rich.console import Console
 from test_e2e_audio_server import pulse  # noqa: F401  (the private PulseAudio fixture)
 from test_sessions_cli import FakeSink, _typed_session
 
-from voicepractice.replay import PlayerState, _keys, build_timeline, parse_keys, play
+from voicepractice.keys import parse_keys
+from voicepractice.replay import PlayerState, _keys, build_timeline, play
 
 UP, DOWN = "\x1b[A", "\x1b[B"
 
@@ -160,3 +161,23 @@ def test_the_live_frame_wraps_under_each_speaker_at_80_columns() -> None:
     assert any(ln.startswith("▶ ") for ln in body)
     assert len(body) > min(len(tl.lines), 7), body  # some lines wrap
     assert all(ln.startswith(("▶ ", "  ")) for ln in body), body  # never back at column 0
+
+
+@pytest.mark.parametrize("keep", [True, False], ids=["practice-keeps", "replay-flushes"])
+def test_a_key_typed_before_the_reader_starts_is_kept_only_when_asked(keep: bool) -> None:
+    """One reader for both screens: the practice prompt keeps an 'r' typed as it appeared, replay
+    drops what was typed before it started (both pty tests of those screens rely on it)."""
+    from voicepractice.keys import key_reader
+
+    main, sub = pty.openpty()
+    try:
+        os.write(main, b"r")
+        time.sleep(0.1)  # typed before the reader puts the terminal in cbreak mode
+        with key_reader(sub, keep_typed_ahead=keep) as read:
+            first = read(0.3)
+            os.write(main, b"q")
+            second = read(2.0)
+        assert (first, second) == (("r", "q") if keep else (None, "q"))
+    finally:
+        os.close(main)
+        os.close(sub)

@@ -33,7 +33,7 @@ CORE = ("interest", "qualifications", "next_steps", "thanks")
 
 
 @pytest.fixture(scope="module")
-def drilled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def drilled(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Iterator[dict[str, Any]]:
     """Three real drills, oldest first: a strong close, one missing next steps, and a two-answer drill."""
     home = tmp_path_factory.mktemp("vphome")
     runs = {
@@ -49,8 +49,10 @@ def drilled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     out: dict[str, Any] = {"home": home}
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VOICEPRACTICE_HOME", str(home))
+        mp.setenv("VOICEPRACTICE_CACHE", str(shared_cache))
         for name, args in runs.items():
-            code, stdout, err = cli("drill", "--fast", "--no-cue", "--json", *args)
+            # One seed: the drills hear the same close line, rendered once (the shared cache).
+            code, stdout, err = cli("drill", "--fast", "--no-cue", "--json", "--seed", "1", *args)
             assert code == 0, err
             out[name] = json.loads(stdout)
     yield out

@@ -47,6 +47,22 @@ def portaudio(alternative: str = "") -> Any:
     return sd
 
 
+def leave_portaudio_open_at_exit() -> None:
+    """Skip PortAudio's shutdown when this process exits (sounddevice's exit handler).
+
+    For a stream some thread is still closing: Pa_Terminate would close it a second time, both
+    would join PortAudio's callback thread, and the process would hang at exit instead of leaving
+    the stream to the operating system.
+    """
+    import atexit
+    import sys
+
+    sd = sys.modules.get("sounddevice")
+    handler = getattr(sd, "_exit_handler", None)
+    if handler is not None:
+        atexit.unregister(handler)
+
+
 def load_audio(path: str | os.PathLike[str]) -> np.ndarray:
     """Decode ``path`` to float32 mono samples at 16 kHz.
 

@@ -245,8 +245,31 @@ def check(
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one error boundary for the whole command line."""
     args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args or bool(os.environ.get("VOICEPRACTICE_DEBUG"))
     os.umask(0o077)  # recordings are personal: everything we create is user-only
+    try:
+        _run(args)
+    finally:
+        _log_threads_left()
+
+
+# The package's own background threads. Others may outlive a command: tqdm's monitor (faster-whisper's
+# progress bar) sleeps in Python and stops at exit; the Whisper thread idles between jobs.
+_OUR_THREADS = frozenset({"block-pump", "model-load", "turn-model-load", "tts-render", "voice-tracker"})
+
+
+def _log_threads_left() -> None:
+    """Name any of our threads still running as the command ends (-v). Each job is finished,
+    cancelled or waited for before a command returns; one left running is what a hang at exit
+    (or a crash in native code while Python shuts down) would wait on."""
+    import threading
+
+    left = sorted(t.name for t in threading.enumerate() if t.name in _OUR_THREADS)
+    if left:
+        log.info("still running as the command ends: %s", ", ".join(left))
+
+
+def _run(args: list[str]) -> None:
+    debug = "--debug" in args or bool(os.environ.get("VOICEPRACTICE_DEBUG"))
     try:
         cli.main(args=args, prog_name="voicepractice", standalone_mode=False)
     except click.exceptions.Abort:

@@ -135,6 +135,7 @@ class _ModelLoader:
         self.error: BaseException | None = None
         self.seconds = 0.0
         self._cancelled = threading.Event()
+        self._turn_model: threading.Thread | None = None
         self._thread = threading.Thread(target=self._run, name="model-load", daemon=True)
         self._thread.start()
 
@@ -143,30 +144,43 @@ class _ModelLoader:
             # The interviewer's voice renders first and then lets its model go, so the two models
             # never sit in memory together (drill peak under 500 MB); it is quick, and the person
             # is still listening to the ring and the first line meanwhile.
-            self._after.wait(timeout=20)
+            deadline = time.monotonic() + 20
+            while not self._after.wait(0.1) and not self._cancelled.is_set() and time.monotonic() < deadline:
+                pass
         if self._cancelled.is_set():
             return
         t0 = time.perf_counter()
         try:
-            preload_turn_model()  # the end-of-turn model loads beside Whisper, on its own thread
+            # The end-of-turn model loads beside Whisper, on its own thread.
+            self._turn_model = preload_turn_model()
             # Compiling the rubric takes a moment once per process: do it now, not
             # after the answer, where the person would wait for it. Before Whisper: each check
             # briefly holds the encoder's weights as float (about 85 MB), and on top of Whisper
             # decoding the first answer's chunks that took a drill past 550 MB.
-            check(Transcript.from_text("Thank you."))
-            self.transcriber.warm_up()
+            if not self._cancelled.is_set():
+                check(Transcript.from_text("Thank you."))
+            if not self._cancelled.is_set():
+                self.transcriber.warm_up()
         except BaseException as exc:
             self.error = exc
         self.seconds = time.perf_counter() - t0
 
-    def cancel(self) -> None:
-        """The drill is over: if the model has not started loading, it never will."""
+    def cancel(self, wait_s: float = 10.0) -> None:
+        """The drill is over early: no step starts from now on; wait (up to ``wait_s``) for the one
+        under way, so no model is loading in native code while the process exits."""
         self._cancelled.set()
+        self._join(wait_s)
 
     def wait(self) -> None:
-        self._thread.join()
+        self._join(None)
         if self.error is not None:
             raise self.error
+
+    def _join(self, wait_s: float | None) -> None:
+        self._thread.join(wait_s)
+        if self._turn_model is not None:
+            # A drill with a fixed --silence never asks the turn model, so nothing else waits for it.
+            self._turn_model.join(wait_s)
 
 
 def plan_turns(scenario: Scenario, recordings: int) -> tuple[list[Turn], list[str]]:
@@ -246,6 +260,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     reply = ""
     recordings = iter(zip(answers, options.answers, strict=True))
     pump: floor.BlockPump | None = None  # the microphone stays open from the first answer on
+    trackers: list[LiveTracker] = []
     leave_no_trace = False  # set when the drill leaves before anything was recorded
     try:
         speaker.prepare(
@@ -285,6 +300,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             more_turns = n < len(run_turns)
             judge = _judge(options.listen, live, 0.0, last=not more_turns)
             tracker = LiveTracker()  # the person's own voice only, tracked while they speak
+            trackers.append(tracker)
             capture = listen(
                 tracker.tap(pump), options.listen, on_chunk=chunk_cb, on_progress=ui.progress,
                 spool=staging / f"answer-{n}.pcm", judge=judge,
@@ -356,7 +372,12 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
         if pump is not None:
             pump.stop()
         if not answered:
-            loader.cancel()  # left before any answer (Ctrl-C, an error): no Whisper to load now
+            # Left before any answer (Ctrl-C, an error): no Whisper to load now, no voice to track.
+            # Both are waited for, so no model runs native code on another thread while the
+            # process exits (a daemon thread in onnxruntime then could die in C++).
+            loader.cancel()
+            for tracker in trackers:
+                tracker.close()
         speaker.close()
         if leave_no_trace:
             # Nothing recorded: leave no trace. Only now, once the speaker has stopped: a line

@@ -24,7 +24,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, level
+from .audio import SAMPLE_RATE, leave_portaudio_open_at_exit, level
 from .listen import Capture, Chunk
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,9 @@ MIN_SPEECH_S = 0.25
 """Less speech than this in a stretch (a cough, a click) does not reopen an answer."""
 ECHO_SIMILARITY = 75
 """rapidfuzz partial ratio above which words heard during a line are that line's echo."""
+STOP_WAIT_S = 6.0
+"""How long ``BlockPump.stop`` waits for the source to close: the pump notices the stop at the next
+block (100 ms), and a microphone that delivers nothing more gives up after 5 s (listen.microphone_blocks)."""
 
 
 class BlockPump:
@@ -109,9 +112,27 @@ class BlockPump:
             self._queue.queue.appendleft(item)
             self._queue.not_empty.notify()
 
-    def stop(self) -> None:
+    def stop(self, wait_s: float = STOP_WAIT_S) -> None:
+        """Stop reading, and wait (up to ``wait_s``) until the pump thread has closed the source.
+
+        The source is a microphone stream: left for the pump thread to close "soon", it could
+        still be closing when the process exits, while sounddevice's exit handler (Pa_Terminate)
+        closed it too; both then joined PortAudio's callback thread and the process hung at exit
+        (tests/test_floor.py reproduces it through a real audio server).
+        """
         # Not named close(): ``yield from pump`` in a generator that is dropped would call it.
         self._stop.set()
+        if self._thread is threading.current_thread():
+            return
+        self._thread.join(wait_s)
+        if self._thread.is_alive():
+            log.warning("the audio input did not close within %.0f s; it is left to the system at exit", wait_s)
+            leave_portaudio_open_at_exit()
+
+    @property
+    def running(self) -> bool:
+        """The pump thread is still reading (or closing) its source."""
+        return self._thread.is_alive()
 
 
 def speech_seconds(audio: np.ndarray) -> float:

@@ -75,13 +75,21 @@ def stop_on_dead_input(blocks: Iterator[np.ndarray], dead_after_s: float = 3.0) 
     alive and later silences are the person's, not the device's.
     """
     watch = InputWatch(dead_after_s=dead_after_s)
-    for block in blocks:
-        if not watch.alive:
-            watch.feed(level(block).rms_dbfs, block.size / SAMPLE_RATE)
-            if watch.dead:
-                raise DeadInputError(
-                    f"the microphone delivers only digital silence (nothing above {DEAD_RMS_DBFS:.0f} dBFS in "
-                    f"{watch.seconds:.0f} s): it is muted, unplugged or not allowed; unmute it, pick another "
-                    "with --input (see `voicepractice devices`), or check `voicepractice doctor`"
-                )
-        yield block
+    try:
+        for block in blocks:
+            if not watch.alive:
+                watch.feed(level(block).rms_dbfs, block.size / SAMPLE_RATE)
+                if watch.dead:
+                    raise DeadInputError(
+                        f"the microphone delivers only digital silence (nothing above {DEAD_RMS_DBFS:.0f} dBFS in "
+                        f"{watch.seconds:.0f} s): it is muted, unplugged or not allowed; unmute it, pick another "
+                        "with --input (see `voicepractice devices`), or check `voicepractice doctor`"
+                    )
+            yield block
+    finally:
+        # Close the microphone here and now, on this thread: the error's traceback keeps this
+        # frame (and so the open stream) alive, and a garbage collection on any thread, at any
+        # time, would otherwise close it later, even during PortAudio's own shutdown at exit.
+        close = getattr(blocks, "close", None)
+        if close is not None:
+            close()

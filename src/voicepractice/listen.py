@@ -148,40 +148,9 @@ def microphone_blocks(device: int | str | None) -> Iterator[np.ndarray]:
             + ": plug one in, pick one with --input (see `voicepractice devices`), "
             "or answer from a recording with --answer FILE"
         ) from exc
-    blocks: queue.Queue[np.ndarray | None] = queue.Queue()
-    status_errors: list[str] = []
-
-    def callback(indata: np.ndarray, frames: int, t: object, status: Any) -> None:
-        if status.input_overflow:
-            status_errors.append("overflow")
-        blocks.put(indata[:, 0].copy())
-
-    def finished() -> None:
-        blocks.put(None)
-
-    stream = None
-    rate = SAMPLE_RATE
-    for rate in (SAMPLE_RATE, int(info["default_samplerate"])):
-        try:
-            stream = sd.InputStream(
-                samplerate=rate,
-                channels=1,
-                dtype="float32",
-                # Let PortAudio choose the block size: a fixed 100 ms block through
-                # ALSA's pulse plugin arrived in bursts, or stalled for seconds.
-                blocksize=0,
-                latency="low",
-                device=device,
-                callback=callback,
-                finished_callback=finished,
-            )
-            break
-        except sd.PortAudioError as exc:
-            log.debug("cannot open input at %d Hz: %s", rate, exc)
-    if stream is None:
-        raise AudioDeviceError(f"cannot open the microphone {info['name']!r}: try another with --input")
+    stream, blocks, rate = _started_input(sd, device, info)
     pending = np.zeros(0, np.float32)
-    with stream:
+    try:
         timeout = 5.0  # the first block may take a moment while the device starts
         while True:
             try:
@@ -195,6 +164,58 @@ def microphone_blocks(device: int | str | None) -> Iterator[np.ndarray]:
             while pending.size >= BLOCK:
                 yield pending[:BLOCK]
                 pending = pending[BLOCK:]
+    finally:
+        stream.stop()
+        stream.close()
+
+
+def _started_input(sd: Any, device: int | str | None, info: Any) -> tuple[Any, queue.Queue[np.ndarray | None], int]:
+    """An input stream, started, with the queue its blocks arrive in and its rate.
+
+    Under load PortAudio's ALSA host gives up waiting for its callback thread after a second
+    ("Error starting stream: Wait timed out"), leaving a stream half started: it is closed here
+    (``with stream:`` never closed a stream whose start failed, and PortAudio's exit handler then
+    closed it at exit, joining a thread it had lost track of), and one more is opened.
+    """
+    for attempt in (1, 2):
+        blocks: queue.Queue[np.ndarray | None] = queue.Queue()  # each stream its own: a dead one's end is not ours
+
+        def callback(indata: np.ndarray, frames: int, t: object, status: Any, blocks: queue.Queue[np.ndarray | None] = blocks) -> None:
+            blocks.put(indata[:, 0].copy())
+
+        def finished(blocks: queue.Queue[np.ndarray | None] = blocks) -> None:
+            blocks.put(None)
+
+        stream = None
+        rate = SAMPLE_RATE
+        for rate in (SAMPLE_RATE, int(info["default_samplerate"])):
+            try:
+                stream = sd.InputStream(
+                    samplerate=rate,
+                    channels=1,
+                    dtype="float32",
+                    # Let PortAudio choose the block size: a fixed 100 ms block through
+                    # ALSA's pulse plugin arrived in bursts, or stalled for seconds.
+                    blocksize=0,
+                    latency="low",
+                    device=device,
+                    callback=callback,
+                    finished_callback=finished,
+                )
+                break
+            except sd.PortAudioError as exc:
+                log.debug("cannot open input at %d Hz: %s", rate, exc)
+        if stream is None:
+            raise AudioDeviceError(f"cannot open the microphone {info['name']!r}: try another with --input")
+        try:
+            stream.start()
+            return stream, blocks, rate
+        except sd.PortAudioError as exc:
+            stream.close()
+            if attempt == 2:
+                raise
+            log.info("the microphone did not start (%s): opening it once more", exc)
+    raise AssertionError("unreachable")
 
 
 def recording_blocks(audio: np.ndarray, paced: bool) -> Iterator[np.ndarray]:

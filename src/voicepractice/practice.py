@@ -17,7 +17,7 @@ from .records import Report
 
 Choice = Literal["retry", "next", "quit"]
 
-KEYS: dict[str, Choice] = {"r": "retry", "n": "next", "q": "quit", "\r": "quit", "\n": "quit", "\x1b": "quit"}
+KEYS: dict[str, Choice] = {"r": "retry", "n": "next", "q": "quit", "\r": "quit", "\n": "quit", "escape": "quit"}
 
 
 def ask(next_label: str = "next round") -> Choice:
@@ -46,27 +46,23 @@ def _key() -> str:
     it got there: an 'r' pressed as the prompt appeared was lost and the loop sat waiting.
     (Keys typed during the answer itself are dropped when listening ends.)
     """
-    import os
     import sys
 
     try:
         import termios
-        import tty
 
-        fd = sys.stdin.fileno()
-        saved = termios.tcgetattr(fd)
+        termios.tcgetattr(sys.stdin.fileno())
     except (ImportError, OSError, ValueError, AttributeError):  # Windows, or not a terminal
         import click
 
         return click.getchar()
-    try:
-        tty.setcbreak(fd, termios.TCSANOW)  # no flush; Ctrl-C still raises KeyboardInterrupt
-        data = os.read(fd, 1)
-    finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-    if not data:
-        raise EOFError
-    return data.decode(errors="replace")
+    from .keys import key_reader
+
+    with key_reader(keep_typed_ahead=True) as read:
+        key = None
+        while key is None:
+            key = read(None)
+    return key
 
 
 @dataclass(frozen=True)

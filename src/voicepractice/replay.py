@@ -18,7 +18,6 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -611,78 +610,12 @@ class AudioOut:
             stream.close()  # type: ignore[attr-defined]
 
 
-KEYS = {"\x1b[D": "left", "\x1b[C": "right", "\x1b[A": "up", "\x1b[B": "down",
-        "\x1bOD": "left", "\x1bOC": "right", "\x1bOA": "up", "\x1bOB": "down"}  # fmt: skip
+def _keys(fd: int | None = None) -> AbstractContextManager[Callable[[float], str | None]]:
+    """Keys from the terminal for the player: what was typed before replay started is flushed
+    (a key meant for the shell must not pause or scroll the player)."""
+    from .keys import key_reader
 
-
-def parse_keys(buffer: str) -> tuple[list[str], str]:
-    """Keys in what the terminal sent, and an unfinished escape sequence left over.
-
-    One read can hold several keys (↓↓ pressed quickly arrive as "\\x1b[B\\x1b[B"),
-    and one key can be split across reads ("\\x1b" now, "[B" a moment later):
-    both used to lose the key, so ↓ "sometimes did nothing".
-    """
-    keys: list[str] = []
-    i = 0
-    while i < len(buffer):
-        if buffer[i] != "\x1b":
-            keys.append(buffer[i])
-            i += 1
-            continue
-        rest = buffer[i : i + 3]
-        if len(rest) < 3 and (len(rest) == 1 or rest[1] in "[O"):
-            return keys, buffer[i:]  # maybe the start of an arrow key: wait for the rest
-        if rest in KEYS:
-            keys.append(KEYS[rest])
-            i += 3
-            continue
-        if rest[1] in "[O":  # another escape sequence (F-keys, Home...): skip it whole
-            j = i + 2
-            while j < len(buffer) and not buffer[j].isalpha() and buffer[j] != "~":
-                j += 1
-            i = j + 1
-            continue
-        keys.append("escape")
-        i += 1
-    return keys, ""
-
-
-@contextmanager
-def _keys(fd: int | None = None) -> Iterator[Callable[[float], str | None]]:
-    """Read single keys from a terminal (cbreak mode), restoring it afterwards."""
-    import os
-    import select
-    import termios
-    import tty
-    from collections import deque
-
-    fd = sys.stdin.fileno() if fd is None else fd
-    old = termios.tcgetattr(fd)
-    tty.setcbreak(fd)
-    pending: deque[str] = deque()
-    partial = [""]
-
-    def read(timeout: float) -> str | None:
-        if pending:
-            return pending.popleft()
-        ready, _, _ = select.select([fd], [], [], timeout)
-        while ready:
-            chunk = os.read(fd, 64).decode(errors="ignore")
-            if not chunk:
-                break
-            keys, partial[0] = parse_keys(partial[0] + chunk)
-            pending.extend(keys)
-            # A lone ESC is Escape only if nothing follows it quickly.
-            ready = select.select([fd], [], [], 0.05)[0] if partial[0] else []
-        if partial[0] == "\x1b":
-            pending.append("escape")
-        partial[0] = "" if partial[0] == "\x1b" else partial[0]
-        return pending.popleft() if pending else None
-
-    try:
-        yield read
-    finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+    return key_reader(fd, keep_typed_ahead=False)
 
 
 class Sink(Protocol):
@@ -731,7 +664,10 @@ def play(
                     if state.position >= timeline.duration:
                         break
                 live.update(frame(timeline, state.position, state.paused))
-                key = read(0.05)
+                try:
+                    key = read(0.05)
+                except EOFError:  # the terminal went away
+                    break
                 if key is None:
                     continue
                 if not state.paused:  # act on where the sound is now, not where it was drawn

@@ -208,6 +208,14 @@ class LiveTracker:
                 self._error = exc
                 return
 
+    def close(self, wait_s: float = 10.0) -> None:
+        """Stop tracking without a result (the drill ended early): the thread is not left running
+        Praat's native code while the process exits."""
+        with self._lock:
+            self._closed = True
+        self._wake.set()
+        self._thread.join(wait_s)
+
     def finish(self, audio: np.ndarray | None = None) -> Frames:
         """The tracks of the whole answer (``audio``: the capture, when it differs from what was fed)."""
         with self._lock:
