@@ -25,7 +25,8 @@ Each source is written to labelled/sources-coach-data-a.tsv with its split from 
 `test2_*.txt` are the held-out batch written after the first test split had been scored: their
 sources go to labelled/sources-coach2-test2.tsv with the split `test2`, which training never reads;
 `test3_*.txt` (written after test2's errors had been read) go to labelled/sources-coach3-test3.tsv
-with the split `test3`, held out the same way.
+with the split `test3`, held out the same way. `coach4_*.txt` (written by coach4 after all three
+had been scored, to be trained on) go to labelled/sources-coach4.tsv with their split from the hash rule.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ HELD_OUT_TSV = LABELLED / "sources-coach2-test2.tsv"
 HELD_OUT = "test2"
 HELD_OUT_3_TSV = LABELLED / "sources-coach3-test3.tsv"
 HELD_OUT_3 = "test3"
+COACH4_TSV = LABELLED / "sources-coach4.tsv"
 
 CODES = {
     "t": "thanks", "i": "interest", "q": "qualifications", "n": "next_steps",
@@ -142,6 +144,7 @@ def main() -> int:
     rows = read_tsv(TSV)
     held = read_tsv(HELD_OUT_TSV)
     held3 = read_tsv(HELD_OUT_3_TSV)
+    coach4 = read_tsv(COACH4_TSV)
     LABELLED.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
     for path in sorted(DRAFTS.glob("*.txt")):
@@ -157,6 +160,8 @@ def main() -> int:
                 held[source] = [source, kind, ref, HELD_OUT]
             elif path.stem.startswith("test3_"):
                 held3[source] = [source, kind, ref, HELD_OUT_3]
+            elif path.stem.startswith("coach4_"):
+                coach4[source] = [source, kind, ref, split_of(source)]
             else:
                 rows[source] = [source, kind, ref, split_of(source)]
         print(f"{path.name}: {len(closes)} closes, {sum(len(c['sentences']) for c in closes)} sentences, {len(sources)} sources")
@@ -165,6 +170,8 @@ def main() -> int:
         write_tsv(HELD_OUT_TSV, held)
     if held3:
         write_tsv(HELD_OUT_3_TSV, held3)
+    if coach4:
+        write_tsv(COACH4_TSV, coach4)
     return 0
 
 
