@@ -55,8 +55,7 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "`training.TRAINING_SPLITS`; the first-run figures of test, test2 and test3 in `bench/results/` remain "
         "the historical record) plus 145 closes written for the phrasing classes their errors showed "
         "(`coach4_*.jsonl`); more asks for the job in so many words as an exact rule; "
-        + (f"the n-gram model blended in at {meta['lex_weight']}. " if meta.get("lex_weight") else
-           "the n-gram model (`coach/lexical.py`) was tried and not kept. ")
+        + "an n-gram model to blend with the network (`scripts/coach_tuning/lexical.py`) was tried and not kept. "
         + "Every choice by 5-fold cross-validation grouped by source over all of it: "
         "`bench/results/checker_cv_round4.md`.",
         "- **Thresholds**: per element, picked for close-level F1 on out-of-fold predictions (3 folds grouped "
@@ -101,8 +100,6 @@ def main() -> None:
     parser.add_argument("--no-card", action="store_true", help="do not rewrite MODEL_CARD.md")
     parser.add_argument("--card-only", action="store_true", help="rewrite MODEL_CARD.md from the head file's record")
     parser.add_argument("--no-augment", action="store_true", help="train on the labelled closes only, no ASR-style copies")
-    parser.add_argument("--lex-weight", type=float, default=training.LEX_WEIGHT,
-                        help="share of the n-gram model in the blend (0: the network alone)")
     parser.add_argument("--jobs", type=int, default=1, help="fit the out-of-fold folds in this many processes")
     parser.add_argument("--reuse-fits", action="store_true",
                         help="keep the network's fits in .coach-cache/train and reuse them for the same inputs")
@@ -125,7 +122,7 @@ def main() -> None:
                                  progress=lambda i, n: print(f"\rembedding {i}/{n}", end="", file=sys.stderr))
     print(file=sys.stderr)
     arrays, meta = training.train(pool, vectors, log_line=lambda s: print(s, file=sys.stderr),
-                                  lex_weight=args.lex_weight, reuse_fits=args.reuse_fits, jobs=args.jobs)
+                                  reuse_fits=args.reuse_fits, jobs=args.jobs)
     meta["data_sha256"] = training.data_sha256(args.data)
     meta["data_files"] = training.file_hashes(args.data)
     meta["seed"] = training.SEED

@@ -225,3 +225,35 @@ def test_asking_to_be_considered_is_asking_for_the_job_by_rule() -> None:
     assert list(ask >= judge.ASK_RULE_P) == [True, True, True, False, False, False]
     assert found("Thank you. Please keep me in mind for this role.", "ask_for_job")
     assert found("Thank you. Please keep me in mind for this role.", "interest")
+
+
+def test_more_asks_for_the_job_by_rule_and_their_near_misses() -> None:
+    """Round 4's asks in so many words (choose me, give me a chance, put me forward, move forward in the process);
+    a story, a negation, the job description or the opportunity to ask a question are not asks."""
+    texts = ["I hope you'll choose me.", "please give me a chance", "Will you recommend me to your boss?",
+             "would you put me through to the next stage", "I'd really like to move forward in the process.",
+             "They didn't give me a chance at my last job.", "My old boss put me forward for a course.",
+             "Could you give me the job description?", "I'd love it if you could give me a chance to ask one more thing.",
+             "I recommend my last team to anyone."]
+    n = len(model.ELEMENTS)
+    p = judge.exact_rules(np.zeros((len(texts), n), np.float32), texts, np.zeros((len(texts), n), np.float32),
+                          model.ELEMENTS)
+    ask = p[:, model.ELEMENTS.index("ask_for_job")]
+    assert list(ask >= judge.ASK_RULE_P) == [True] * 5 + [False] * 5
+
+
+def test_a_reported_question_is_not_asked_unless_the_person_asks_too() -> None:
+    texts = ["my manager asked me what the next steps were", "She told me the next step is a trial day.",
+             "my friend said the next step is a trial day is that right", "so what are the next steps"]
+    n = len(model.ELEMENTS)
+    p = judge.exact_rules(np.ones((len(texts), n), np.float32), texts, np.zeros((len(texts), n), np.float32),
+                          model.ELEMENTS)
+    assert list(p[:, model.ELEMENTS.index("next_steps")] > 0.5) == [False, False, True, True]
+
+
+def test_training_reads_only_the_scored_splits() -> None:
+    def close(split: str) -> training.Close:
+        return training.Close(id=split, source=split, root=split, style="clean", split=split, sentences=())
+
+    pool = training.training_pool([close(s) for s in ("train", "dev", "test", "test2", "test3", "test4", "blind")])
+    assert [c.split for c in pool] == ["train", "dev", "test", "test2", "test3"]

@@ -1,10 +1,9 @@
-"""A lexical model of the clause: word and character n-grams, one logistic regression per element.
+"""Tried in round 4, not in the checker: a lexical model of the clause (word and character n-grams, one
+logistic regression per element) to blend with the network's probabilities.
 
-Why: the sentence encoder blurs exact wording ("consider me" vs "consider it", "any concerns" vs
-"my concerns"), which n-grams keep; n-grams miss paraphrase, which the encoder keeps. Blended,
-each covers the other's misses (out-of-fold figures in ``MODEL_CARD.md``). The same ``grams``
-feed training and checking; at run time it is a dictionary lookup and a sparse dot product
-(numpy only).
+The idea: the sentence encoder blurs exact wording ("consider me" vs "consider it"), which n-grams keep.
+``cv_all.py lex:W`` scores the blend by grouped cross-validation; the result is in
+``bench/results/checker_cv_round4.md``. Needs scikit-learn.
 """
 
 from __future__ import annotations
