@@ -54,9 +54,11 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "- **Round 4** (coach4): trained on every scored split (train, dev, test, test2, test3: "
         "`training.TRAINING_SPLITS`; the first-run figures of test, test2 and test3 in `bench/results/` remain "
         "the historical record) plus 145 closes written for the phrasing classes their errors showed "
-        "(`coach4_*.jsonl`); more asks for the job in so many words as an exact rule; "
+        "(`coach4_*.jsonl`); more asks for the job in so many words as an exact rule, and someone else's reported "
+        "question is not the person's own next-steps or role question; "
         + "an n-gram model to blend with the network (`scripts/coach_tuning/lexical.py`) was tried and not kept. "
-        + "Every choice by 5-fold cross-validation grouped by source over all of it: "
+        + "Measured by 5-fold cross-validation grouped by source over all of it (the rules: ask for the job "
+        "+0.014 F1 on the same folds; the data: within fold noise on the old closes): "
         "`bench/results/checker_cv_round4.md`.",
         "- **Thresholds**: per element, picked for close-level F1 on out-of-fold predictions (3 folds grouped "
         "by source over every trained-on split); a band above it is reported as \"found, but not sure\".",
@@ -68,7 +70,7 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "`sources-coach2-test2.tsv`) and `test3` (written after test2's errors had been read, "
         "`sources-coach3-test3.tsv`) were each scored once before being trained on; a batch held out later is "
         "never read.",
-        f"- **ASR-style copies**: {'yes' if meta.get('asr_copies') else 'no'}: every train/dev close once more "
+        f"- **ASR-style copies**: {'yes' if meta.get('asr_copies') else 'no'}: every trained-on close once more "
         "as a recogniser writes it (lower case, no punctuation, sometimes a filler or a restart; `coach/augment.py`), "
         "cut into clauses by the checker's own splitter, each clause labelled from the sentences it holds most of.",
         "",
