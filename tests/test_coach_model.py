@@ -159,7 +159,7 @@ def test_retraining_reproduces_the_committed_head(tmp_path: Path) -> None:
     assert training.data_sha256(data) == h.meta["data_sha256"]
     out = tmp_path / "head.npz"
     r = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_coach.py"), "--data", str(data),
-                        "--out", str(out), "--no-card"], capture_output=True, text=True, timeout=1800)
+                        "--out", str(out), "--no-card", "--jobs", "3"], capture_output=True, text=True, timeout=2400)
     assert r.returncode == 0, r.stderr[-2000:]
     assert model.load(out).meta["weights_sha256"] == h.meta["weights_sha256"]
 
