@@ -137,9 +137,10 @@ def test_unsure_band_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_head_is_stamped_with_its_weights() -> None:
     h = model.head()
     assert len(h.meta["data_sha256"]) == 64 and h.meta["data_files"]
+    lexical = {**h.lexical, "lex_weight": np.array([h.lex_weight], np.float32)} if h.lexical else {}
     assert h.meta["weights_sha256"] == model.weights_sha256(
         {"weights": h.weights, "bias": h.bias, "mean": h.mean, "scale": h.scale, "found": h.found, "sure": h.sure,
-         "hidden_w": h.hidden_w, "hidden_b": h.hidden_b})
+         "hidden_w": h.hidden_w, "hidden_b": h.hidden_b, **lexical})
 
 
 @pytest.mark.slow

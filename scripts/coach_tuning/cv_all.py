@@ -42,8 +42,7 @@ def fold_ids(m: T.Matrix, folds: int = FOLDS) -> np.ndarray:
 
 
 def lexical_oof(texts: list[str], y: np.ndarray, f: np.ndarray, c: float) -> np.ndarray:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import lexical  # the n-gram model under test (not in the checker)
+    from voicepractice.coach import lexical
 
     p = np.zeros_like(y)
     for k in range(f.max() + 1):

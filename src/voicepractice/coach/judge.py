@@ -160,7 +160,7 @@ def probabilities(clauses: Sequence[Clause], h: Head, ctx: rules._Ctx) -> np.nda
     emb = encoder().encode(texts)
     bank = bank_matrix(ctx, clauses)
     x = features(emb, texts, [c.turn for c in clauses], bank)
-    p = exact_rules(h.predict(x), texts, bank, h.elements)
+    p = exact_rules(h.predict(x, texts), texts, bank, h.elements)
     for src, targets in IMPLIES.items():
         for t in targets:
             p[:, h.index(t)] = np.maximum(p[:, h.index(t)], p[:, h.index(src)] * (p[:, h.index(src)] >= h.found[h.index(src)]))

@@ -445,6 +445,32 @@ def out_of_fold(m: Matrix, c: float, folds: int = 3, jobs: int = 1) -> np.ndarra
     return p
 
 
+def _lex_fold(m: Matrix, c: float, f: np.ndarray, k: int) -> np.ndarray:
+    from . import lexical
+
+    tr, te = np.flatnonzero(f != k), np.flatnonzero(f == k)
+    if not len(te):
+        return np.zeros((0, m.y.shape[1]), np.float32)
+    arrays = lexical.fit([m.texts[i] for i in tr], m.y[tr], c=c)
+    return lexical.predict(arrays, [m.texts[i] for i in te])
+
+
+def lexical_out_of_fold(m: Matrix, c: float, folds: int = 3, jobs: int = 1) -> np.ndarray:
+    """The n-gram model's probabilities for every sentence, from folds that never saw its source."""
+    f = fold_of(m, folds)
+    p = np.zeros_like(m.y)
+    if jobs > 1:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(min(jobs, folds), mp_context=mp.get_context("fork")) as ex:
+            parts = list(ex.map(functools.partial(_lex_fold, m, c, f), range(folds)))
+    else:
+        parts = [_lex_fold(m, c, f, k) for k in range(folds)]
+    for k, part in enumerate(parts):
+        p[f == k] = part
+    return p
+
 def close_level(p: np.ndarray, m: Matrix) -> tuple[np.ndarray, np.ndarray]:
     """Max probability per close and gold per close (elements found anywhere)."""
     n = int(m.close.max()) + 1
@@ -515,23 +541,34 @@ def _no_memo(m: Matrix, what: str, fn: Callable[[], dict[str, np.ndarray]]) -> d
     return fn()
 
 
+LEX_WEIGHT = 0.6
+"""The n-gram model's share of the blend (0 turns it off): the middle of the 0.5-0.7 plateau of grouped
+5-fold cross-validation (``bench/results/checker_cv_round4.md``)."""
+LEX_C = 1.0
+"""The n-gram logistic regressions' inverse regularisation."""
+
+
 def train(closes: Sequence[Close], vectors: dict[str, np.ndarray], grid: Sequence[float] = (20.0,),
-          log_line: Callable[[str], None] = print,
+          log_line: Callable[[str], None] = print, lex_weight: float = LEX_WEIGHT,
           folds: int = 3, reuse_fits: bool = False, jobs: int = 1) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Pick the L2 penalty and thresholds on out-of-fold predictions (grouped by source), then fit on every
     close of ``TRAINING_SPLITS``.
 
     The grid's default is the one value that won a wider out-of-fold search (see MODEL_CARD.md):
-    each value costs three fits, and the reproduction test retrains from scratch.
+    each value costs three fits, and the reproduction test retrains from scratch. With ``lex_weight``
+    the n-gram model (``lexical.py``) is blended in, out of fold for the thresholds as for the network.
     ``reuse_fits`` keeps the network's fits on disk (``MEMO``) and reuses them for the same inputs;
     ``jobs`` fits the folds in parallel processes (the same numbers, sooner).
     """
     memo = _memo if reuse_fits else _no_memo
     pool = training_pool(closes)
     m = matrix(pool, vectors)
+    lex_p = lexical_out_of_fold(m, LEX_C, folds, jobs) if lex_weight > 0 else None
     best: tuple[float, float, np.ndarray] | None = None
     for c in grid:
         raw = memo(m, f"oof-{c}-{folds}", functools.partial(_oof_dict, m, c, folds, jobs))["p"]
+        if lex_p is not None:
+            raw = (1 - lex_weight) * raw + lex_weight * lex_p
         p = gate(raw, m)
         pc, yc = close_level(p, m)
         found, _ = thresholds(pc, yc)
@@ -545,12 +582,18 @@ def train(closes: Sequence[Close], vectors: dict[str, np.ndarray], grid: Sequenc
     pc, yc = close_level(p, m)
     found, sure = thresholds(pc, yc)
     arrays = dict(memo(m, f"fit-{c}", functools.partial(fit_mlp, m.x, m.y, c)))
+    if lex_weight > 0:
+        from . import lexical
+
+        arrays.update(lexical.fit(m.texts, m.y, c=LEX_C))
+        arrays["lex_weight"] = np.array([lex_weight], np.float32)
     arrays["found"] = found
     arrays["sure"] = sure
     oof = {e: dict(zip(("precision", "recall", "f1"), (round(v, 4) for v in f1(pc[:, j] >= found[j], yc[:, j] > 0.5)), strict=True))
            for j, e in enumerate(ELEMENTS)}
     counts = {sp: sum(c_.split == sp for c_ in pool) for sp in TRAINING_SPLITS}
     meta = {"L2": c, "hidden": HIDDEN, "oof_macro_f1": round(macro, 4), "oof_close": oof, "folds": folds,
+            "lex_weight": lex_weight, "lex_C": LEX_C if lex_weight > 0 else None,
             "train_closes": counts["train"], "dev_closes": counts["dev"], "closes_by_split": counts,
             "sentences": int(len(m.y)), "positives": {e: int(m.y[:, j].sum()) for j, e in enumerate(ELEMENTS)}}
     return arrays, meta

@@ -1,9 +1,10 @@
-"""Tried in round 4, not in the checker: a lexical model of the clause (word and character n-grams, one
-logistic regression per element) to blend with the network's probabilities.
+"""A lexical model of the clause: word and character n-grams, one logistic regression per element.
 
-The idea: the sentence encoder blurs exact wording ("consider me" vs "consider it"), which n-grams keep.
-``cv_all.py lex:W`` scores the blend by grouped cross-validation; the result is in
-``bench/results/checker_cv_round4.md``. Needs scikit-learn.
+Why: the sentence encoder blurs exact wording ("consider me" vs "consider it", "any concerns" vs "my
+concerns"), which n-grams keep; blended with the network (``Head.lex_weight``), out of fold it lifted
+every core element and asking for the job (``bench/results/checker_cv_round4.md``). The same
+``grams`` feed training and checking; at run time it is a dictionary lookup and a sparse dot product
+(numpy only); fitting needs scikit-learn (training only).
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def fit(texts: Sequence[str], y: np.ndarray, c: float = 1.0, min_df: int = 2) ->
     for j in range(k):
         if y[:, j].sum() == 0:
             continue
-        lr = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=500)
+        lr = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=500, random_state=0)
         lr.fit(x, y[:, j] > 0.5)
         w[j] = lr.coef_[0]
         b[j] = lr.intercept_[0]
