@@ -138,9 +138,10 @@ def test_unsure_band_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_head_is_stamped_with_its_weights() -> None:
     h = model.head()
     assert len(h.meta["data_sha256"]) == 64 and h.meta["data_files"]
+    lexical = {**h.lexical, "lex_weight": np.array([h.lex_weight], np.float32)} if h.lexical else {}
     assert h.meta["weights_sha256"] == model.weights_sha256(
         {"weights": h.weights, "bias": h.bias, "mean": h.mean, "scale": h.scale, "found": h.found, "sure": h.sure,
-         "hidden_w": h.hidden_w, "hidden_b": h.hidden_b})
+         "hidden_w": h.hidden_w, "hidden_b": h.hidden_b, **lexical})
 
 
 @pytest.mark.slow
@@ -160,7 +161,7 @@ def test_retraining_reproduces_the_committed_head(tmp_path: Path) -> None:
     assert training.data_sha256(data) == h.meta["data_sha256"]
     out = tmp_path / "head.npz"
     r = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_coach.py"), "--data", str(data),
-                        "--out", str(out), "--no-card"], capture_output=True, text=True, timeout=1800)
+                        "--out", str(out), "--no-card", "--jobs", "3"], capture_output=True, text=True, timeout=2400)
     assert r.returncode == 0, r.stderr[-2000:]
     assert model.load(out).meta["weights_sha256"] == h.meta["weights_sha256"]
 
@@ -226,3 +227,35 @@ def test_asking_to_be_considered_is_asking_for_the_job_by_rule() -> None:
     assert list(ask >= judge.ASK_RULE_P) == [True, True, True, False, False, False]
     assert found("Thank you. Please keep me in mind for this role.", "ask_for_job")
     assert found("Thank you. Please keep me in mind for this role.", "interest")
+
+
+def test_more_asks_for_the_job_by_rule_and_their_near_misses() -> None:
+    """Round 4's asks in so many words (choose me, give me a chance, put me forward, move forward in the process);
+    a story, a negation, the job description or the opportunity to ask a question are not asks."""
+    texts = ["I hope you'll choose me.", "please give me a chance", "Will you recommend me to your boss?",
+             "would you put me through to the next stage", "I'd really like to move forward in the process.",
+             "They didn't give me a chance at my last job.", "My old boss put me forward for a course.",
+             "Could you give me the job description?", "I'd love it if you could give me a chance to ask one more thing.",
+             "I recommend my last team to anyone."]
+    n = len(model.ELEMENTS)
+    p = judge.exact_rules(np.zeros((len(texts), n), np.float32), texts, np.zeros((len(texts), n), np.float32),
+                          model.ELEMENTS)
+    ask = p[:, model.ELEMENTS.index("ask_for_job")]
+    assert list(ask >= judge.ASK_RULE_P) == [True] * 5 + [False] * 5
+
+
+def test_a_reported_question_is_not_asked_unless_the_person_asks_too() -> None:
+    texts = ["my manager asked me what the next steps were", "She told me the next step is a trial day.",
+             "my friend said the next step is a trial day is that right", "so what are the next steps"]
+    n = len(model.ELEMENTS)
+    p = judge.exact_rules(np.ones((len(texts), n), np.float32), texts, np.zeros((len(texts), n), np.float32),
+                          model.ELEMENTS)
+    assert list(p[:, model.ELEMENTS.index("next_steps")] > 0.5) == [False, False, True, True]
+
+
+def test_training_reads_only_the_scored_splits() -> None:
+    def close(split: str) -> training.Close:
+        return training.Close(id=split, source=split, root=split, style="clean", split=split, sentences=())
+
+    pool = training.training_pool([close(s) for s in ("train", "dev", "test", "test2", "test3", "test4", "blind")])
+    assert [c.split for c in pool] == ["train", "dev", "test", "test2", "test3"]

@@ -6,7 +6,8 @@ first or last), the exact cues of its wording (``cues.cue_vector``) and where th
 found an element in it (``bank.bank_matrix``). The
 head is a small neural network (one hidden ReLU layer shared by every element,
 then one logistic output per element; a plain logistic regression per element when
-the file has no hidden layer), trained by
+the file has no hidden layer), its probabilities blended with an n-gram model of the clause's
+wording when the file has one (``lexical.py``, ``Head.lex_weight``), trained by
 ``scripts/train_coach.py`` and shipped as ``head.npz`` beside this module,
 stamped with the sha256 of the data it was trained on. At run time it needs
 numpy only.
@@ -96,10 +97,23 @@ class Head:
     hidden_w: np.ndarray | None = None
     """(N_FEATURES, n_hidden): the shared hidden layer, or None for a linear head."""
     hidden_b: np.ndarray | None = None
+    lexical: dict[str, np.ndarray] | None = None
+    """The n-gram model (``lexical.py``: ``lex_vocab``, ``lex_idf``, ``lex_w``, ``lex_b``), or None."""
+    lex_weight: float = 0.0
+    """The n-gram model's share of the blended probability (0 without one)."""
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        """Probabilities ``(n_clauses, n_elements)``."""
-        return forward(x, self.mean, self.scale, self.weights, self.bias, self.hidden_w, self.hidden_b)
+    def predict(self, x: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
+        """Probabilities ``(n_clauses, n_elements)``: the network's, blended with the n-gram model's
+        when the head has one and the clauses' ``texts`` are given."""
+        p = forward(x, self.mean, self.scale, self.weights, self.bias, self.hidden_w, self.hidden_b)
+        if self.lexical is not None and texts is not None and self.lex_weight > 0:
+            from . import lexical
+
+            p = (1 - self.lex_weight) * p + self.lex_weight * lexical.predict(self.lexical, texts, self._lex_index())
+        return p.astype(np.float32)
+
+    def _lex_index(self) -> dict[str, int]:
+        return _vocab_index(self.lexical)
 
     def index(self, element: str) -> int:
         return self.elements.index(element)
@@ -122,21 +136,44 @@ def forward(x: np.ndarray, mean: np.ndarray, scale: np.ndarray, weights: np.ndar
 _ARRAYS = ("weights", "bias", "mean", "scale", "found", "sure")
 _HIDDEN = ("hidden_w", "hidden_b")
 """Present only in a head with a hidden layer (older, linear heads still load)."""
+_LEXICAL = ("lex_idf", "lex_w", "lex_b", "lex_weight")
+"""Present only in a head with an n-gram model (with ``lex_vocab``, its n-grams as strings)."""
+
+_INDEX: dict[int, tuple[np.ndarray, dict[str, int]]] = {}
+
+
+def _vocab_index(arrays: dict[str, np.ndarray] | None) -> dict[str, int]:
+    """n-gram -> column, built once per vocabulary (a dictionary of strings is slow to rebuild per check).
+    The entry holds the vocabulary array itself, so its id cannot be reused by another array."""
+    if not arrays:
+        return {}
+    vocab = arrays["lex_vocab"]
+    entry = _INDEX.get(id(vocab))
+    if entry is None or entry[0] is not vocab:
+        entry = (vocab, {str(g): i for i, g in enumerate(vocab)})
+        _INDEX[id(vocab)] = entry
+    return entry[1]
 
 
 def weights_sha256(arrays: dict[str, np.ndarray]) -> str:
     """The hash of the learned numbers (not of the file, whose zip wrapper may vary)."""
     h = hashlib.sha256()
-    for name in _ARRAYS + tuple(n for n in _HIDDEN if arrays.get(n) is not None):
+    for name in _ARRAYS + tuple(n for n in _HIDDEN + _LEXICAL if arrays.get(n) is not None):
         a = np.ascontiguousarray(arrays[name], dtype=np.float32)
         h.update(name.encode())
         h.update(a.tobytes())
+    if arrays.get("lex_vocab") is not None:
+        h.update(b"lex_vocab")
+        h.update("\n".join(str(g) for g in arrays["lex_vocab"]).encode())
     return h.hexdigest()
 
 
 def save(path: Path, elements: Sequence[str], arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> str:
     """Write a head file byte for byte the same for the same numbers (fixed zip dates)."""
-    arrays = {k: np.asarray(arrays[k], np.float32) for k in _ARRAYS + _HIDDEN if arrays.get(k) is not None}
+    vocab = arrays.get("lex_vocab")
+    arrays = {k: np.asarray(arrays[k], np.float32) for k in _ARRAYS + _HIDDEN + _LEXICAL if arrays.get(k) is not None}
+    if vocab is not None:
+        arrays["lex_vocab"] = np.array([str(g) for g in vocab])
     digest = weights_sha256(arrays)
     meta = {**meta, "weights_sha256": digest}
     payload = {**arrays, "elements": np.array(list(elements)), "meta": np.array(json.dumps(meta, sort_keys=True))}
@@ -155,12 +192,16 @@ def save(path: Path, elements: Sequence[str], arrays: dict[str, np.ndarray], met
 def load(source: Any) -> Head:
     with np.load(source, allow_pickle=False) as z:
         arrays = {k: np.array(z[k], np.float32) for k in _ARRAYS + _HIDDEN if k in z.files}
+        lex = {k: np.array(z[k], np.float32) for k in _LEXICAL if k in z.files}
+        if lex and "lex_vocab" in z.files:
+            lex["lex_vocab"] = np.array(z["lex_vocab"])
         elements = tuple(str(e) for e in z["elements"])
         meta = json.loads(str(z["meta"]))
     if arrays["mean"].shape[0] != N_FEATURES:
         raise ModelError(f"the checker's head expects {arrays['mean'].shape[0]} features, this version makes "
                          f"{N_FEATURES}: retrain with scripts/train_coach.py")
-    return Head(elements=elements, meta=meta, **arrays)
+    weight = float(lex.pop("lex_weight", np.zeros(1)).reshape(-1)[0]) if lex else 0.0
+    return Head(elements=elements, meta=meta, lexical=lex or None, lex_weight=weight, **arrays)
 
 
 HEAD_FILE = "head.npz"

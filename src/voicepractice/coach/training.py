@@ -14,6 +14,7 @@ predictions grouped by source over train+dev, so no source ever scores itself.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import logging
@@ -48,6 +49,10 @@ labelled while the model was being improved elsewhere and never looked at by it:
 scored once after the branches merge."""
 HELD_OUT_SPLITS = (HELD_OUT, HELD_OUT_3, HELD_OUT_4)
 SPLITS = ("train", "dev", "test", *HELD_OUT_SPLITS)
+TRAINING_SPLITS = ("train", "dev", "test", HELD_OUT, HELD_OUT_3)
+"""What the head is trained and cross-validated on: every split already scored (test, test2 and test3
+each had their first run, kept in ``bench/results/``, before they were read). Named one by one, so a
+batch held out later (added to ``HELD_OUT_SPLITS``) is never read."""
 
 
 def split_of(source: str, listed: str | None = None) -> str:
@@ -66,10 +71,17 @@ def listed_splits(directory: Path = DATA_DIR) -> dict[str, str]:
     """source -> the split column of its ``sources-*.tsv`` row."""
     out: dict[str, str] = {}
     for p in sorted(directory.glob("sources-*.tsv")):
-        with p.open(encoding="utf-8", newline="") as f:
-            for row in csv.reader(f, delimiter="\t"):
-                if len(row) >= 4 and row[0] != "source" and not row[0].startswith("#"):
-                    out[row[0].strip()] = row[3].strip()
+        out.update(listed_splits_of(p))
+    return out
+
+
+def listed_splits_of(path: Path) -> dict[str, str]:
+    """source -> split, from one ``sources-*.tsv``."""
+    out: dict[str, str] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.reader(f, delimiter="\t"):
+            if len(row) >= 4 and row[0] != "source" and not row[0].startswith("#"):
+                out[row[0].strip()] = row[3].strip()
     return out
 
 
@@ -172,6 +184,11 @@ def load_closes(directory: Path = DATA_DIR) -> list[Close]:
             closes.append(Close(str(row.get("id", f"{p.stem}-{n}")), source, root,
                                 str(row.get("style", "clean")), split_of(root, listed.get(root)), sents))
     return closes
+
+
+def training_pool(closes: Sequence[Close]) -> list[Close]:
+    """The closes training and tuning may read: those of ``TRAINING_SPLITS``, never a later held-out batch."""
+    return [c for c in closes if c.split in TRAINING_SPLITS]
 
 
 def asr_copies(closes: Sequence[Close]) -> list[Close]:
@@ -401,20 +418,63 @@ def predict(arrays: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
                    arrays.get("hidden_w"), arrays.get("hidden_b"))
 
 
-def out_of_fold(m: Matrix, c: float, folds: int = 3) -> np.ndarray:
-    """Probabilities for every sentence from a model that never saw its source."""
-    groups = np.unique(m.group)
-    rng = np.random.default_rng(SEED)
-    order = rng.permutation(groups)
-    fold_of = {g: i % folds for i, g in enumerate(order)}
-    f = np.array([fold_of[g] for g in m.group])
+def fold_of(m: Matrix, folds: int) -> np.ndarray:
+    """Each sentence's fold: whole root sources dealt round in a seeded order."""
+    order = np.random.default_rng(SEED).permutation(np.unique(m.group))
+    of = {g: i % folds for i, g in enumerate(order)}
+    return np.array([of[g] for g in m.group])
+
+
+def _fold_fit(m: Matrix, c: float, f: np.ndarray, k: int) -> np.ndarray:
+    tr, te = f != k, f == k
+    return predict(fit_mlp(m.x[tr], m.y[tr], c), m.x[te]) if te.any() else np.zeros((0, m.y.shape[1]), np.float32)
+
+
+def out_of_fold(m: Matrix, c: float, folds: int = 3, jobs: int = 1) -> np.ndarray:
+    """Probabilities for every sentence from a model that never saw its source.
+
+    ``jobs`` > 1 fits the folds in that many processes (each fit is the same computation, so the
+    same numbers; on a shared machine it is the wall time that shrinks)."""
+    f = fold_of(m, folds)
     p = np.zeros_like(m.y)
-    for k in range(folds):
-        tr, te = f != k, f == k
-        if te.any():
-            p[te] = predict(fit_mlp(m.x[tr], m.y[tr], c), m.x[te])
+    if jobs > 1:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(min(jobs, folds), mp_context=mp.get_context("fork")) as ex:
+            parts = list(ex.map(functools.partial(_fold_fit, m, c, f), range(folds)))
+    else:
+        parts = [_fold_fit(m, c, f, k) for k in range(folds)]
+    for k, part in enumerate(parts):
+        p[f == k] = part
     return p
 
+
+def _lex_fold(m: Matrix, c: float, f: np.ndarray, k: int) -> np.ndarray:
+    from . import lexical
+
+    tr, te = np.flatnonzero(f != k), np.flatnonzero(f == k)
+    if not len(te):
+        return np.zeros((0, m.y.shape[1]), np.float32)
+    arrays = lexical.fit([m.texts[i] for i in tr], m.y[tr], c=c)
+    return lexical.predict(arrays, [m.texts[i] for i in te])
+
+
+def lexical_out_of_fold(m: Matrix, c: float, folds: int = 3, jobs: int = 1) -> np.ndarray:
+    """The n-gram model's probabilities for every sentence, from folds that never saw its source."""
+    f = fold_of(m, folds)
+    p = np.zeros_like(m.y)
+    if jobs > 1:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(min(jobs, folds), mp_context=mp.get_context("fork")) as ex:
+            parts = list(ex.map(functools.partial(_lex_fold, m, c, f), range(folds)))
+    else:
+        parts = [_lex_fold(m, c, f, k) for k in range(folds)]
+    for k, part in enumerate(parts):
+        p[f == k] = part
+    return p
 
 def close_level(p: np.ndarray, m: Matrix) -> tuple[np.ndarray, np.ndarray]:
     """Max probability per close and gold per close (elements found anywhere)."""
@@ -458,18 +518,63 @@ def thresholds(pc: np.ndarray, yc: np.ndarray, sure_precision: float = 0.97) -> 
     return found, sure
 
 
+MEMO = CACHE.parent / "train"
+"""Where ``train`` keeps the network's fits by a hash of their inputs: the fit is deterministic, so a rerun
+that changes only the n-gram blend or the thresholds reuses them and gets the same numbers."""
+
+
+def _memo(m: Matrix, what: str, fn: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    h = hashlib.sha256()
+    for a in (m.x, m.y, m.group):
+        h.update(np.ascontiguousarray(a).tobytes())
+    h.update(f"{what}-{HIDDEN}-{SEED}".encode())
+    path = MEMO / f"{what}-{h.hexdigest()[:16]}.npz"
+    if path.exists():
+        with np.load(path, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    out = fn()
+    MEMO.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **out)  # type: ignore[arg-type]
+    return out
+
+
+def _oof_dict(m: Matrix, c: float, folds: int, jobs: int = 1) -> dict[str, np.ndarray]:
+    return {"p": out_of_fold(m, c, folds, jobs)}
+
+
+def _no_memo(m: Matrix, what: str, fn: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    return fn()
+
+
+LEX_WEIGHT = 0.6
+"""The n-gram model's share of the blend (0 turns it off): the middle of the 0.5-0.7 plateau of grouped
+5-fold cross-validation (``bench/results/checker_cv_round4.md``)."""
+LEX_C = 1.0
+"""The n-gram logistic regressions' inverse regularisation."""
+
+
 def train(closes: Sequence[Close], vectors: dict[str, np.ndarray], grid: Sequence[float] = (20.0,),
-          log_line: Callable[[str], None] = print) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Pick the L2 penalty and thresholds on out-of-fold train+dev predictions, then fit on all of train+dev.
+          log_line: Callable[[str], None] = print, lex_weight: float = LEX_WEIGHT,
+          folds: int = 3, reuse_fits: bool = False, jobs: int = 1) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Pick the L2 penalty and thresholds on out-of-fold predictions (grouped by source), then fit on every
+    close of ``TRAINING_SPLITS``.
 
     The grid's default is the one value that won a wider out-of-fold search (see MODEL_CARD.md):
-    each value costs three fits, and the reproduction test retrains from scratch.
+    each value costs three fits, and the reproduction test retrains from scratch. With ``lex_weight``
+    the n-gram model (``lexical.py``) is blended in, out of fold for the thresholds as for the network.
+    ``reuse_fits`` keeps the network's fits on disk (``MEMO``) and reuses them for the same inputs;
+    ``jobs`` fits the folds in parallel processes (the same numbers, sooner).
     """
-    pool = [c for c in closes if c.split in ("train", "dev")]
+    memo = _memo if reuse_fits else _no_memo
+    pool = training_pool(closes)
     m = matrix(pool, vectors)
+    lex_p = lexical_out_of_fold(m, LEX_C, folds, jobs) if lex_weight > 0 else None
     best: tuple[float, float, np.ndarray] | None = None
     for c in grid:
-        p = gate(out_of_fold(m, c), m)
+        raw = memo(m, f"oof-{c}-{folds}", functools.partial(_oof_dict, m, c, folds, jobs))["p"]
+        if lex_p is not None:
+            raw = (1 - lex_weight) * raw + lex_weight * lex_p
+        p = gate(raw, m)
         pc, yc = close_level(p, m)
         found, _ = thresholds(pc, yc)
         macro = float(np.mean([f1(pc[:, j] >= found[j], yc[:, j] > 0.5)[2] for j in range(len(ELEMENTS))
@@ -481,12 +586,19 @@ def train(closes: Sequence[Close], vectors: dict[str, np.ndarray], grid: Sequenc
     macro, c, p = best
     pc, yc = close_level(p, m)
     found, sure = thresholds(pc, yc)
-    arrays = fit_mlp(m.x, m.y, c)
+    arrays = dict(memo(m, f"fit-{c}", functools.partial(fit_mlp, m.x, m.y, c)))
+    if lex_weight > 0:
+        from . import lexical
+
+        arrays.update(lexical.fit(m.texts, m.y, c=LEX_C))
+        arrays["lex_weight"] = np.array([lex_weight], np.float32)
     arrays["found"] = found
     arrays["sure"] = sure
     oof = {e: dict(zip(("precision", "recall", "f1"), (round(v, 4) for v in f1(pc[:, j] >= found[j], yc[:, j] > 0.5)), strict=True))
            for j, e in enumerate(ELEMENTS)}
-    meta = {"L2": c, "hidden": HIDDEN, "oof_macro_f1": round(macro, 4), "oof_close": oof,
-            "train_closes": sum(c_.split == "train" for c_ in pool), "dev_closes": sum(c_.split == "dev" for c_ in pool),
+    counts = {sp: sum(c_.split == sp for c_ in pool) for sp in TRAINING_SPLITS}
+    meta = {"L2": c, "hidden": HIDDEN, "oof_macro_f1": round(macro, 4), "oof_close": oof, "folds": folds,
+            "lex_weight": lex_weight, "lex_C": LEX_C if lex_weight > 0 else None,
+            "train_closes": counts["train"], "dev_closes": counts["dev"], "closes_by_split": counts,
             "sentences": int(len(m.y)), "positives": {e: int(m.y[:, j].sum()) for j, e in enumerate(ELEMENTS)}}
     return arrays, meta
