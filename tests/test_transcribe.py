@@ -120,3 +120,17 @@ def test_superseded_snapshot_is_skipped(transcriber: Transcriber) -> None:
     words = live.finish()
     assert live.reused_snapshots == 0
     assert "bye" in " ".join(w.text.lower() for w in words)
+
+
+def test_snapshot_superseded_mid_decode_stops_and_the_next_job_runs(transcriber: Transcriber) -> None:
+    audio = load_audio(FIXTURES / "strong_close.flac")
+    asked: list[bool] = []
+
+    def superseded() -> bool:  # still wanted when the job starts, superseded from its next stage on
+        asked.append(True)
+        return len(asked) > 1
+
+    assert transcriber.submit(audio, skip_if=superseded).result() == []
+    assert len(asked) >= 2  # asked again mid-decode, not only before it started
+    words = transcriber.submit(audio, skip_if=lambda: False).result()
+    assert "interested" in " ".join(w.text.lower() for w in words)
