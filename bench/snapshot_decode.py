@@ -95,13 +95,11 @@ def main() -> None:
 
     clock = Clock()
     clock.wrap(fwt, "get_speech_timestamps", "vad (inner)")
-    vt_spans = vt._speech_spans
     clock.wrap(vt, "_speech_spans", "vad (spans)")
     clock.wrap(fwt.WhisperModel, "encode", "encoder")
     clock.wrap(fwt.WhisperModel, "generate_with_fallback", "beam search")
     clock.wrap(fwt.WhisperModel, "add_word_timestamps", "word times")
     clock.wrap(fwt.FeatureExtractor, "__call__", "features")
-    assert vt_spans is not None
 
     variants = {
         "now (beam 5, VAD x2, word times)": (TranscribeOptions(), None),
@@ -121,10 +119,11 @@ def main() -> None:
         f"`.venv/bin/python bench/snapshot_decode.py {' '.join(sys.argv[1:])}` — tiny.en int8, {os.cpu_count()} cores; "
         "median of the decodes (each tail x repeats) in ms, wall clock except `CPU` (the process's CPU time for "
         "the call, both cores: steadier than wall time on a shared machine); `other` is the rest of the call "
-        "(tokenising, segment splitting, Python). `fallbacks` counts beam searches beyond the first.",
+        "(tokenising, segment splitting, Python). `30 s windows`: encoder passes per decode (mean); `fallbacks`: beam searches "
+        "beyond one per window (temperature retries), summed.",
         "",
-        "| tail | variant | n | total | CPU | vad (inner) | vad (spans) | features | encoder | beam search | word times | other | fallbacks | load |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| tail | variant | n | total | CPU | vad (inner) | vad (spans) | features | encoder | beam search | word times | other | 30 s windows | fallbacks | load |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, (opts, vad) in variants.items():
         tr = Transcriber(opts)
@@ -143,17 +142,18 @@ def main() -> None:
                     row["total"] = total * 1000
                     row["cpu"] = cpu * 1000
                     row["fallbacks"] = clock.calls.get("beam search", 0) - clock.calls.get("encoder", 0)
+                    row["windows"] = clock.calls.get("encoder", 0)
                     row["load"] = os.getloadavg()[0]
                     rows.append(row)
             if not rows:
                 continue
             med = {k: statistics.median(r.get(k, 0.0) for r in rows) for k in
-                   ("total", "cpu", "vad (inner)", "vad (spans)", "features", "encoder", "beam search", "word times", "fallbacks", "load")}  # fmt: skip
+                   ("total", "cpu", "vad (inner)", "vad (spans)", "features", "encoder", "beam search", "word times", "fallbacks", "windows", "load")}  # fmt: skip
             other = med["total"] - sum(med[k] for k in ("vad (inner)", "vad (spans)", "features", "encoder", "beam search", "word times"))
             secs = statistics.median(a.size / SR for a in audio[length])
             line = (f"| {secs:.1f} s | {name} | {len(rows)} | {med['total']:.0f} | {med['cpu']:.0f} | {med['vad (inner)']:.0f} | {med['vad (spans)']:.0f} | "
                     f"{med['features']:.0f} | {med['encoder']:.0f} | {med['beam search']:.0f} | {med['word times']:.0f} | {other:.0f} | "
-                    f"{sum(r['fallbacks'] for r in rows)} | {med['load']:.1f} |")  # fmt: skip
+                    f"{sum(r['windows'] for r in rows) / len(rows):.1f} | {sum(r['fallbacks'] for r in rows)} | {med['load']:.1f} |")  # fmt: skip
             print(line, file=sys.stderr)
             lines.append(line)
     text = "\n".join(lines) + "\n"

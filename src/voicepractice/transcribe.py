@@ -167,6 +167,23 @@ class _Superseded(Exception):
     """The snapshot being decoded was superseded: stop at the next stage."""
 
 
+class _Remnant(Exception):
+    """The next 30 s window holds only the last moments after the words: nothing more to decode."""
+
+
+REMNANT_S = 1.0
+"""A window after the first that holds less audio than this is not decoded.
+
+faster-whisper starts its next 30 s window at the last word's end whenever the
+window's text does not close on a timestamp, which after the VAD filter joins the
+speech end to end is most decodes: 28 of 41 short recordings of the speech corpus
+(<= 12 s) paid a second (or third) encoder pass and beam search for the
+0.1-0.9 s of padding left after the last word. Those remnants held no real word:
+a lone ".", or "Thank you." / "Thanks for watching" made up from the pad (one
+"Thank you." passed the filters below). The remnants that held speech were
+1.4 s and 3.5 s long (bench/results/snapshot_decode.md)."""
+
+
 _cancel = threading.local()
 """``_cancel.asked``: on the model thread, the current job's "am I still wanted?" question."""
 
@@ -177,8 +194,16 @@ def _check_cancel() -> None:
         raise _Superseded
 
 
+def _content_frames(features: Any) -> int:
+    """Frames of real audio in a window: faster-whisper pads the log-mel features with zeros."""
+    x = np.asarray(features).reshape(-1, np.asarray(features).shape[-1])
+    filled = np.flatnonzero(np.any(x != 0.0, axis=0))
+    return int(filled[-1]) + 1 if filled.size else 0
+
+
 def _whisper_class() -> type[WhisperModel]:
-    """faster-whisper's model, with a check between its stages so a superseded snapshot stops.
+    """faster-whisper's model, with a check between its stages so a superseded snapshot stops,
+    and no decode of a short remnant window (``REMNANT_S``).
 
     A snapshot already on the model thread when the person speaks on and pauses again
     used to run to its end (about 0.65 s on a quiet machine, 2-3 s under load) before
@@ -188,9 +213,14 @@ def _whisper_class() -> type[WhisperModel]:
     from faster_whisper import WhisperModel
 
     class CancellableWhisper(WhisperModel):
-        def encode(self, *args: Any, **kwargs: Any) -> Any:
+        def encode(self, features: Any, *args: Any, **kwargs: Any) -> Any:
             _check_cancel()
-            return super().encode(*args, **kwargs)
+            windows = getattr(_cancel, "windows", None)
+            if windows is not None:
+                _cancel.windows = windows + 1
+                if windows >= 1 and _content_frames(features) < REMNANT_S * 100:  # 100 frames a second
+                    raise _Remnant
+            return super().encode(features, *args, **kwargs)
 
         def generate_with_fallback(self, *args: Any, **kwargs: Any) -> Any:
             _check_cancel()
@@ -314,25 +344,32 @@ class Transcriber:
         )
         if use_vad:
             kwargs["vad_parameters"] = {"min_silence_duration_ms": 500, "speech_pad_ms": 300}
-        segments, _info = self.model.transcribe(audio, **kwargs)
-        spans = _speech_spans(audio) if use_vad else None
-        out: list[Word] = []
-        for seg in segments:
-            if _invented(seg):
-                log.debug("dropped a segment Whisper made up from room tone: %r", seg.text)
-                continue
-            for w in seg.words or ():
-                text = w.word.strip()
-                if text and (spans is None or _overlaps(w.start, w.end, spans)):
-                    out.append(
-                        Word(
-                            text=text,
-                            start=round(float(w.start) + offset, 3),
-                            end=round(float(w.end) + offset, 3),
-                            probability=round(float(w.probability), 3),
-                            logprob=round(float(seg.avg_logprob), 3),
-                        )
-                    )
+        _cancel.windows = 0  # counts this call's 30 s windows (see REMNANT_S)
+        try:
+            segments, _info = self.model.transcribe(audio, **kwargs)
+            spans = _speech_spans(audio) if use_vad else None
+            out: list[Word] = []
+            try:
+                for seg in segments:
+                    if _invented(seg):
+                        log.debug("dropped a segment Whisper made up from room tone: %r", seg.text)
+                        continue
+                    for w in seg.words or ():
+                        text = w.word.strip()
+                        if text and (spans is None or _overlaps(w.start, w.end, spans)):
+                            out.append(
+                                Word(
+                                    text=text,
+                                    start=round(float(w.start) + offset, 3),
+                                    end=round(float(w.end) + offset, 3),
+                                    probability=round(float(w.probability), 3),
+                                    logprob=round(float(seg.avg_logprob), 3),
+                                )
+                            )
+            except _Remnant:
+                pass  # every word is in; what is left is the pad after the last one
+        finally:
+            _cancel.windows = None
         return out
 
     def transcript(self, audio: np.ndarray, turn: int = 0) -> Transcript:
