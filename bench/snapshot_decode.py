@@ -102,12 +102,13 @@ def main() -> None:
     clock.wrap(fwt.FeatureExtractor, "__call__", "features")
 
     variants = {
-        "now (beam 5, VAD x2, word times)": (TranscribeOptions(), None),
-        "no inner VAD": (TranscribeOptions(), False),
-        "beam 2": (TranscribeOptions(beam_size=2), None),
-        "greedy": (TranscribeOptions(beam_size=1), None),
-        "greedy, no inner VAD": (TranscribeOptions(beam_size=1), False),
-        "now, 1 thread": (TranscribeOptions(threads=1), None),
+        "before: every window (beam 5, VAD x2, word times)": (TranscribeOptions(), None, 0.0),
+        "now: no remnant window": (TranscribeOptions(), None, vt.REMNANT_S),
+        "no inner VAD": (TranscribeOptions(), False, vt.REMNANT_S),
+        "beam 2": (TranscribeOptions(beam_size=2), None, vt.REMNANT_S),
+        "greedy": (TranscribeOptions(beam_size=1), None, vt.REMNANT_S),
+        "greedy, no inner VAD": (TranscribeOptions(beam_size=1), False, vt.REMNANT_S),
+        "now, 1 thread": (TranscribeOptions(threads=1), None, vt.REMNANT_S),
     }
     if args.variants:
         variants = {k: v for k, v in variants.items() if any(k.startswith(n) for n in args.variants.split(","))}
@@ -125,7 +126,8 @@ def main() -> None:
         "| tail | variant | n | total | CPU | vad (inner) | vad (spans) | features | encoder | beam search | word times | other | 30 s windows | fallbacks | load |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, (opts, vad) in variants.items():
+    for name, (opts, vad, remnant_s) in variants.items():
+        vt.REMNANT_S = remnant_s
         tr = Transcriber(opts)
         tr.warm_up()
         for length in lengths:
