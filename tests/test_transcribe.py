@@ -168,3 +168,12 @@ def test_content_frames_finds_the_zero_padding() -> None:
     assert _content_frames(features) == 137
     assert _content_frames(features[None]) == 137
     assert _content_frames(np.zeros((80, 3000), np.float32)) == 0
+
+
+def test_a_short_window_is_skipped_only_after_one_that_reached_the_end_of_the_audio() -> None:
+    from voicepractice.transcribe import _is_remnant
+
+    assert _is_remnant([812], 40)  # the pad after the last word of an 8 s decode
+    assert not _is_remnant([], 40)  # a short recording's only window
+    assert not _is_remnant([812], 300)  # 3 s left: words the first pass stopped before
+    assert not _is_remnant([3000], 40)  # after a full 30 s window: a word cut at its edge

@@ -181,7 +181,9 @@ speech end to end is most decodes: 28 of 41 short recordings of the speech corpu
 0.1-0.9 s of padding left after the last word. Those remnants held no real word:
 a lone ".", or "Thank you." / "Thanks for watching" made up from the pad (one
 "Thank you." passed the filters below). The remnants that held speech were
-1.4 s and 3.5 s long (bench/results/snapshot_decode.md)."""
+1.4 s and 3.5 s long (faster-whisper's segment seeks on the corpus; README, End
+of turn, fourth pass). Only a window after one that reached the end of the audio
+is skipped (``_is_remnant``)."""
 
 
 _cancel = threading.local()
@@ -192,6 +194,21 @@ def _check_cancel() -> None:
     asked = getattr(_cancel, "asked", None)
     if asked is not None and asked():
         raise _Superseded
+
+
+def _is_remnant(windows: list[int], content: int) -> bool:
+    """Whether a window of ``content`` frames, after windows of ``windows`` frames, is only the pad
+    after the last word: short, and the window before it already reached the end of the audio.
+
+    After a full window (audio longer than 30 s) a short next window can hold a word
+    cut at the window's edge, so it is decoded.
+    """
+    return bool(windows) and windows[-1] < WINDOW_FRAMES and content < REMNANT_S * FRAMES_PER_S
+
+
+WINDOW_FRAMES = 3000
+"""Frames in Whisper's 30 s window."""
+FRAMES_PER_S = 100
 
 
 def _content_frames(features: Any) -> int:
@@ -215,11 +232,11 @@ def _whisper_class() -> type[WhisperModel]:
     class CancellableWhisper(WhisperModel):
         def encode(self, features: Any, *args: Any, **kwargs: Any) -> Any:
             _check_cancel()
-            windows = getattr(_cancel, "windows", None)
-            if windows is not None:
-                _cancel.windows = windows + 1
-                if windows >= 1 and _content_frames(features) < REMNANT_S * 100:  # 100 frames a second
+            if getattr(_cancel, "windows", None) is not None:
+                content = _content_frames(features)
+                if _is_remnant(_cancel.windows, content):
                     raise _Remnant
+                _cancel.windows.append(content)
             return super().encode(features, *args, **kwargs)
 
         def generate_with_fallback(self, *args: Any, **kwargs: Any) -> Any:
@@ -344,7 +361,7 @@ class Transcriber:
         )
         if use_vad:
             kwargs["vad_parameters"] = {"min_silence_duration_ms": 500, "speech_pad_ms": 300}
-        _cancel.windows = 0  # counts this call's 30 s windows (see REMNANT_S)
+        _cancel.windows = []  # this call's 30 s windows, their frames of audio (see REMNANT_S)
         try:
             segments, _info = self.model.transcribe(audio, **kwargs)
             spans = _speech_spans(audio) if use_vad else None
