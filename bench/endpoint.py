@@ -307,14 +307,29 @@ def run_enter(s: Sample, after: float = 0.3) -> dict:
             "check_s": round(t_report - t_words, 3), "ended_by": cap.ended_by, "load": round(os.getloadavg()[0], 1)}  # fmt: skip
 
 
-def score(samples: list[Sample], traces: dict[str, list[list]], rule: str, o: object) -> list[dict]:
+REOPEN_WINDOW_S = 0.1
+"""How long after the decision the drill still reopens an answer: it drains the microphone
+once, right after the decision (and the reply, a few ms), not up to the next line's start."""
+
+
+def reopened(ended: float, resume: float | None, window: float) -> bool:
+    """A pause ended too early whose speech floor.py would hear in time to reopen the answer:
+    it must hold ``floor.MIN_SPEECH_S`` of speech by the time the drill drains the microphone."""
+    from voicepractice.floor import MIN_SPEECH_S
+
+    return resume is not None and ended < resume <= ended + window - MIN_SPEECH_S
+
+
+def score(samples: list[Sample], traces: dict[str, list[list]], rule: str, o: object,
+          reopen_window: float = REOPEN_WINDOW_S) -> list[dict]:  # fmt: skip
     rows = []
     for s in samples:
         ended = decide(traces[f"{s.kind}:{s.name}"], rule, o)
+        cut = bool(s.resume is not None and ended < s.resume)
         row = {
             "name": s.name, "kind": s.kind, "source": s.source, "held_out": s.held_out, "rule": rule,
             "ended_at_s": round(ended, 3), "last_word_s": round(s.last_word, 3), "pause_s": s.pause_s,
-            "resume_s": s.resume, "cut": bool(s.resume is not None and ended < s.resume),
+            "resume_s": s.resume, "cut": cut, "cut_after_reopen": cut and not reopened(ended, s.resume, reopen_window),
             "ref_words": len(s.ref_words), "words_lost": sum(1 for _, start, _ in s.ref_words if start >= ended),
         }  # fmt: skip
         if s.kind == "finished":
@@ -333,8 +348,8 @@ def summarize(vals: list[float]) -> dict:
 
 def table(rows: list[dict], paced: list[dict]) -> list[str]:
     lines = [
-        "| rule | split | finished: silence waited after the last word, median / p95 (s) | finished: last word → report, real time, median / p95 (s) | thinking pauses cut | words after the end |",
-        "|---|---|---:|---:|---:|---:|",
+        "| rule | split | finished: silence waited after the last word, median / p95 (s) | finished: last word → report, real time, median / p95 (s) | thinking pauses cut | cut, counting reopened answers | words after the end |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for rule in ("adaptive", "fixed"):
         for split, pick in (("held-out", True), ("dev (tuned on)", False), ("all", None)):
@@ -348,7 +363,9 @@ def table(rows: list[dict], paced: list[dict]) -> list[str]:
             a = f"{audio['median']:.2f} / {audio['p95']:.2f}" if audio else "-"
             w = f"{wall['median']:.2f} / {wall['p95']:.2f}" if wall else "-"
             pct = f"{cut}/{len(paused)} ({100 * cut / len(paused):.1f}%)" if paused else "-"
-            lines.append(f"| {rule} | {split} | {a} | {w} | {pct} | {lost}/{total} |")
+            still = sum(r["cut_after_reopen"] for r in paused)
+            pct_reopen = f"{still}/{len(paused)} ({100 * still / len(paused):.1f}%)" if paused else "-"
+            lines.append(f"| {rule} | {split} | {a} | {w} | {pct} | {pct_reopen} | {lost}/{total} |")
     return lines
 
 
@@ -357,10 +374,14 @@ def main() -> None:
     parser.add_argument("--no-paced", dest="paced", action="store_false", help="skip the real-time (wall clock) runs")
     parser.add_argument("--reuse", action="store_true", help="replay the pauses observed by the last run (bench/results/endpoint_trace.json)")
     parser.add_argument("--paced-rules", default="adaptive,fixed", help="which rules to run at real-time pace")
-    parser.add_argument("--keep-paced", action="store_true", help="keep the real-time rows of the last run for rules not rerun")
+    parser.add_argument("--keep-paced", action="store_true",
+                        help="keep the real-time rows of the last run (bench/results/endpoint.json) for rules not rerun, "
+                             "all of them with --no-paced, and its Enter rows unless --enter")
     parser.add_argument("--split", choices=("dev", "all"), default="all", help="dev: only the sources tuning may look at")
     parser.add_argument("--name", default="endpoint", help="results file stem (bench/results/NAME.md and .json)")
     parser.add_argument("--enter", action="store_true", help="also time Enter pressed 0.3 s after the last word (real time)")
+    parser.add_argument("--reopen-window", type=float, default=REOPEN_WINDOW_S,
+                        help="seconds after the decision in which speech reopens the answer (the drill's: its one drain)")
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
     from voicepractice.endpoint import EndpointOptions, load_turn_model
@@ -390,12 +411,14 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     trace_file.write_text(json.dumps(traces, indent=0), encoding="utf-8")
     o = EndpointOptions()
-    rows = score(samples, traces, "adaptive", o) + score(samples, traces, "fixed", o)
+    rows = score(samples, traces, "adaptive", o, args.reopen_window) + score(samples, traces, "fixed", o, args.reopen_window)
     paced: list[dict] = []
     rules = args.paced_rules.split(",")
+    kept_enter: list[dict] = []
     if args.keep_paced and (RESULTS / "endpoint.json").is_file():
-        old = json.loads((RESULTS / "endpoint.json").read_text())["paced"]
-        paced = [p for p in old if p.get("rule", "adaptive") not in rules]
+        last = json.loads((RESULTS / "endpoint.json").read_text())
+        paced = [p for p in last["paced"] if not args.paced or p.get("rule", "adaptive") not in rules]
+        kept_enter = [] if args.enter else last.get("enter", [])
     if args.paced:
         for rule in rules:
             for s in samples:
@@ -403,9 +426,10 @@ def main() -> None:
                     paced.append({"name": s.name, "held_out": s.held_out, **run_paced(s, rule)})
                     print(f"  paced {rule} {s.name}: {paced[-1]['last_word_to_report_s']} s", file=sys.stderr)
     lines = table(rows, paced)
-    enter_rows: list[dict] = []
+    enter_rows: list[dict] = kept_enter
     if args.enter:
         enter_rows = [run_enter(s) for s in samples if s.kind == "finished"]
+    if enter_rows:
         cell = [summarize([e[k] for e in enter_rows]) for k in ("late_s", "decode_s", "check_s", "enter_to_report_s", "load")]
         lines += ["", "Enter pressed 0.3 s after the last word, real time (median / p95 in s): late: the listen loop "
                   "noticing it; decode: words not yet decoded (the pause's snapshot started 0.15 s in); check: the checker.", "",
@@ -420,7 +444,7 @@ def main() -> None:
                   "the checker.", "",
                   "| rule | n | VAD | rule | words | late | decode | check | last word → report | load |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
-        for rule in rules:
+        for rule in sorted({p.get("rule", "adaptive") for p in paced}):
             sel = [p for p in paced if p.get("rule") == rule and "decision_late_s" in p]
             if not sel:
                 continue
@@ -448,13 +472,18 @@ def main() -> None:
         f"({sum(s.kind == 'finished' for s in samples)} finished, {sum(s.kind == 'paused' for s in samples)} with a 1-3 s thinking pause), "
         f"{time.monotonic() - t_start:.0f} s, load average at the end {load[0]:.1f} on {os.cpu_count()} cores.",
         f"Thresholds: {o}.",
+        *(["Real-time rows kept from the last run (--keep-paced): its command and load are in the README and beside "
+           "each figure below."] if args.keep_paced and not (args.paced and args.enter) else []),
         "",
         "First runs on the held-out sources: bench/results/endpoint_first_run.md (the design without the text head, "
         "thresholds chosen a priori), bench/results/endpoint_text_first_run.md (with the text head, thresholds "
         "tuned on the dev sources only) and bench/results/endpoint_combiner_first_run.md (a learned combiner of "
         "both, fitted and thresholded on the dev sources only, worse there: not the default). "
         "'Words after the end' are words the judge left outside the answer; in a drill floor.py keeps them "
-        "(reopened answer, or kept with a note when said over the interviewer).",
+        "(reopened answer, or kept with a note when said over the interviewer). 'Cut, counting reopened answers': "
+        f"a cut pause is forgiven when floor.py would reopen the answer, i.e. the person resumes within {args.reopen_window} s "
+        "of the decision less the 0.25 s of speech it needs (the drill drains the microphone once, right after the "
+        "decision, not up to the next line's start); the strict column is the one the targets are read on.",
         "",
     ]
     text = "\n".join(header + lines) + "\n"

@@ -120,3 +120,60 @@ def test_superseded_snapshot_is_skipped(transcriber: Transcriber) -> None:
     words = live.finish()
     assert live.reused_snapshots == 0
     assert "bye" in " ".join(w.text.lower() for w in words)
+
+
+def test_snapshot_superseded_mid_decode_stops_and_the_next_job_runs(transcriber: Transcriber) -> None:
+    audio = load_audio(FIXTURES / "strong_close.flac")
+    asked: list[bool] = []
+
+    def superseded() -> bool:  # still wanted when the job starts, superseded from its next stage on
+        asked.append(True)
+        return len(asked) > 1
+
+    assert transcriber.submit(audio, skip_if=superseded).result() == []
+    assert len(asked) >= 2  # asked again mid-decode, not only before it started
+    words = transcriber.submit(audio, skip_if=lambda: False).result()
+    assert "interested" in " ".join(w.text.lower() for w in words)
+
+
+@pytest.mark.parametrize("name", ["strong_close_natural.flac", "turn3_goodbye_natural.flac", "fillers_close.flac"])
+def test_the_pad_after_the_last_word_is_not_decoded_as_a_second_window(
+    transcriber: Transcriber, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """faster-whisper went on to a second 30 s window for the pad after the last word (a whole
+    encoder pass and beam search more per decode); skipping it keeps every word."""
+    import faster_whisper
+
+    from voicepractice import transcribe
+
+    passes = []
+    encode = faster_whisper.WhisperModel.encode
+    monkeypatch.setattr(faster_whisper.WhisperModel, "encode", lambda self, *a, **k: passes.append(1) or encode(self, *a, **k))
+    audio = load_audio(FIXTURES / name)
+    monkeypatch.setattr(transcribe, "REMNANT_S", 0.0)
+    every_window = transcriber.words(audio)
+    assert len(passes) >= 2  # the second window is there to skip
+    passes.clear()
+    monkeypatch.setattr(transcribe, "REMNANT_S", 1.0)
+    assert transcriber.words(audio) == every_window
+    assert len(passes) == 1
+
+
+def test_content_frames_finds_the_zero_padding() -> None:
+    from voicepractice.transcribe import _content_frames
+
+    features = np.zeros((80, 3000), np.float32)
+    features[:, :137] = -0.5
+    features[3, 136] = 0.0  # a zero inside the content is not padding
+    assert _content_frames(features) == 137
+    assert _content_frames(features[None]) == 137
+    assert _content_frames(np.zeros((80, 3000), np.float32)) == 0
+
+
+def test_a_short_window_is_skipped_only_after_one_that_reached_the_end_of_the_audio() -> None:
+    from voicepractice.transcribe import _is_remnant
+
+    assert _is_remnant([812], 40)  # the pad after the last word of an 8 s decode
+    assert not _is_remnant([], 40)  # a short recording's only window
+    assert not _is_remnant([812], 300)  # 3 s left: words the first pass stopped before
+    assert not _is_remnant([3000], 40)  # after a full 30 s window: a word cut at its edge

@@ -163,6 +163,93 @@ def resolve_model(name: str, download: bool = False) -> str:
     raise ModelError(f"model {name!r} is not installed (installed: {installed}); {hint}")
 
 
+class _Superseded(Exception):
+    """The snapshot being decoded was superseded: stop at the next stage."""
+
+
+class _Remnant(Exception):
+    """The next 30 s window holds only the last moments after the words: nothing more to decode."""
+
+
+REMNANT_S = 1.0
+"""A window after the first that holds less audio than this is not decoded.
+
+faster-whisper starts its next 30 s window at the last word's end whenever the
+window's text does not close on a timestamp, which after the VAD filter joins the
+speech end to end is most decodes: 28 of 41 short recordings of the speech corpus
+(<= 12 s) paid a second (or third) encoder pass and beam search for the
+0.1-0.9 s of padding left after the last word. Those remnants held no real word:
+a lone ".", or "Thank you." / "Thanks for watching" made up from the pad (one
+"Thank you." passed the filters below). The remnants that held speech were
+1.4 s and 3.5 s long (faster-whisper's segment seeks on the corpus; README, End
+of turn, fourth pass). Only a window after one that reached the end of the audio
+is skipped (``_is_remnant``)."""
+
+
+_cancel = threading.local()
+"""``_cancel.asked``: on the model thread, the current job's "am I still wanted?" question."""
+
+
+def _check_cancel() -> None:
+    asked = getattr(_cancel, "asked", None)
+    if asked is not None and asked():
+        raise _Superseded
+
+
+def _is_remnant(windows: list[int], content: int) -> bool:
+    """Whether a window of ``content`` frames, after windows of ``windows`` frames, is only the pad
+    after the last word: short, and the window before it already reached the end of the audio.
+
+    After a full window (audio longer than 30 s) a short next window can hold a word
+    cut at the window's edge, so it is decoded.
+    """
+    return bool(windows) and windows[-1] < WINDOW_FRAMES and content < REMNANT_S * FRAMES_PER_S
+
+
+WINDOW_FRAMES = 3000
+"""Frames in Whisper's 30 s window."""
+FRAMES_PER_S = 100
+
+
+def _content_frames(features: Any) -> int:
+    """Frames of real audio in a window: faster-whisper pads the log-mel features with zeros."""
+    x = np.asarray(features).reshape(-1, np.asarray(features).shape[-1])
+    filled = np.flatnonzero(np.any(x != 0.0, axis=0))
+    return int(filled[-1]) + 1 if filled.size else 0
+
+
+def _whisper_class() -> type[WhisperModel]:
+    """faster-whisper's model, with a check between its stages so a superseded snapshot stops,
+    and no decode of a short remnant window (``REMNANT_S``).
+
+    A snapshot already on the model thread when the person speaks on and pauses again
+    used to run to its end (about 0.65 s on a quiet machine, 2-3 s under load) before
+    the snapshot that matters could start. Its encoder cannot be stopped, but the beam
+    search and the word alignment after it can be skipped.
+    """
+    from faster_whisper import WhisperModel
+
+    class CancellableWhisper(WhisperModel):
+        def encode(self, features: Any, *args: Any, **kwargs: Any) -> Any:
+            _check_cancel()
+            if getattr(_cancel, "windows", None) is not None:
+                content = _content_frames(features)
+                if _is_remnant(_cancel.windows, content):
+                    raise _Remnant
+                _cancel.windows.append(content)
+            return super().encode(features, *args, **kwargs)
+
+        def generate_with_fallback(self, *args: Any, **kwargs: Any) -> Any:
+            _check_cancel()
+            return super().generate_with_fallback(*args, **kwargs)
+
+        def add_word_timestamps(self, *args: Any, **kwargs: Any) -> Any:
+            _check_cancel()
+            return super().add_word_timestamps(*args, **kwargs)
+
+    return CancellableWhisper
+
+
 @lru_cache(maxsize=2)
 def load_model(name: str = DEFAULT_MODEL, download: bool = False, threads: int = 0) -> WhisperModel:
     """Build the Whisper model once per process (CPU, int8)."""
@@ -171,11 +258,11 @@ def load_model(name: str = DEFAULT_MODEL, download: bool = False, threads: int =
         # Belt and braces: even a bug further down must not reach the hub.
         os.environ["HF_HUB_OFFLINE"] = "1"
     try:
-        from faster_whisper import WhisperModel
+        whisper = _whisper_class()
     except ImportError as exc:
         raise ModelError("faster-whisper is not installed: run `make install`") from exc
     try:
-        return WhisperModel(
+        return whisper(
             location,
             device="cpu",
             compute_type="int8",
@@ -241,14 +328,22 @@ class Transcriber:
     ) -> Future[list[Word]]:
         """Queue ``audio`` for recognition; ``context`` is asked for when its turn comes.
 
-        ``skip_if`` is asked just before the work starts: when it says so the job
-        returns no words (a snapshot that has been superseded).
+        ``skip_if`` is asked just before the work starts and again between the
+        model's stages: when it says so the job returns no words (a snapshot that
+        has been superseded).
         """
 
         def job() -> list[Word]:
             if skip_if is not None and skip_if():
                 return []
-            return self._words(audio, offset, context(), vad)
+            _cancel.asked = skip_if
+            try:
+                return self._words(audio, offset, context(), vad)
+            except _Superseded:
+                log.debug("a superseded snapshot stopped mid-decode")
+                return []
+            finally:
+                _cancel.asked = None
 
         return _MODEL_THREAD.submit(job)
 
@@ -266,25 +361,32 @@ class Transcriber:
         )
         if use_vad:
             kwargs["vad_parameters"] = {"min_silence_duration_ms": 500, "speech_pad_ms": 300}
-        segments, _info = self.model.transcribe(audio, **kwargs)
-        spans = _speech_spans(audio) if use_vad else None
-        out: list[Word] = []
-        for seg in segments:
-            if _invented(seg):
-                log.debug("dropped a segment Whisper made up from room tone: %r", seg.text)
-                continue
-            for w in seg.words or ():
-                text = w.word.strip()
-                if text and (spans is None or _overlaps(w.start, w.end, spans)):
-                    out.append(
-                        Word(
-                            text=text,
-                            start=round(float(w.start) + offset, 3),
-                            end=round(float(w.end) + offset, 3),
-                            probability=round(float(w.probability), 3),
-                            logprob=round(float(seg.avg_logprob), 3),
-                        )
-                    )
+        _cancel.windows = []  # this call's 30 s windows, their frames of audio (see REMNANT_S)
+        try:
+            segments, _info = self.model.transcribe(audio, **kwargs)
+            spans = _speech_spans(audio) if use_vad else None
+            out: list[Word] = []
+            try:
+                for seg in segments:
+                    if _invented(seg):
+                        log.debug("dropped a segment Whisper made up from room tone: %r", seg.text)
+                        continue
+                    for w in seg.words or ():
+                        text = w.word.strip()
+                        if text and (spans is None or _overlaps(w.start, w.end, spans)):
+                            out.append(
+                                Word(
+                                    text=text,
+                                    start=round(float(w.start) + offset, 3),
+                                    end=round(float(w.end) + offset, 3),
+                                    probability=round(float(w.probability), 3),
+                                    logprob=round(float(seg.avg_logprob), 3),
+                                )
+                            )
+            except _Remnant:
+                pass  # every word is in; what is left is the pad after the last one
+        finally:
+            _cancel.windows = None
         return out
 
     def transcript(self, audio: np.ndarray, turn: int = 0) -> Transcript:
