@@ -25,13 +25,10 @@ Each source is written to labelled/sources-coach-data-a.tsv with its split from 
 `test2_*.txt` are the held-out batch written after the first test split had been scored: their
 sources go to labelled/sources-coach2-test2.tsv with the split `test2`, which training never reads;
 `test3_*.txt` (written after test2's errors had been read) go to labelled/sources-coach3-test3.tsv
-<<<<<<< HEAD
 with the split `test3`, held out the same way; `test4_*.txt` (closes written by other people, verbatim,
 plus a written-after share) go to labelled/sources-test4.tsv with the split `test4`.
-=======
 with the split `test3`, held out the same way. `coach4_*.txt` (written by coach4 after all three
 had been scored, to be trained on) go to labelled/sources-coach4.tsv with their split from the hash rule.
->>>>>>> coach4
 """
 
 from __future__ import annotations
@@ -50,12 +47,9 @@ HELD_OUT_TSV = LABELLED / "sources-coach2-test2.tsv"
 HELD_OUT = "test2"
 HELD_OUT_3_TSV = LABELLED / "sources-coach3-test3.tsv"
 HELD_OUT_3 = "test3"
-<<<<<<< HEAD
 HELD_OUT_4_TSV = LABELLED / "sources-test4.tsv"
 HELD_OUT_4 = "test4"
-=======
 COACH4_TSV = LABELLED / "sources-coach4.tsv"
->>>>>>> coach4
 
 CODES = {
     "t": "thanks", "i": "interest", "q": "qualifications", "n": "next_steps",
@@ -154,11 +148,8 @@ def main() -> int:
     rows = read_tsv(TSV)
     held = read_tsv(HELD_OUT_TSV)
     held3 = read_tsv(HELD_OUT_3_TSV)
-<<<<<<< HEAD
     held4 = read_tsv(HELD_OUT_4_TSV)
-=======
     coach4 = read_tsv(COACH4_TSV)
->>>>>>> coach4
     LABELLED.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
     for path in sorted(DRAFTS.glob("*.txt")):
@@ -174,13 +165,10 @@ def main() -> int:
                 held[source] = [source, kind, ref, HELD_OUT]
             elif path.stem.startswith("test3_"):
                 held3[source] = [source, kind, ref, HELD_OUT_3]
-<<<<<<< HEAD
             elif path.stem.startswith("test4_"):
                 held4[source] = [source, kind, ref, HELD_OUT_4]
-=======
             elif path.stem.startswith("coach4_"):
                 coach4[source] = [source, kind, ref, split_of(source)]
->>>>>>> coach4
             else:
                 rows[source] = [source, kind, ref, split_of(source)]
         print(f"{path.name}: {len(closes)} closes, {sum(len(c['sentences']) for c in closes)} sentences, {len(sources)} sources")
@@ -189,13 +177,10 @@ def main() -> int:
         write_tsv(HELD_OUT_TSV, held)
     if held3:
         write_tsv(HELD_OUT_3_TSV, held3)
-<<<<<<< HEAD
     if held4:
         write_tsv(HELD_OUT_4_TSV, held4)
-=======
     if coach4:
         write_tsv(COACH4_TSV, coach4)
->>>>>>> coach4
     return 0
 
 
