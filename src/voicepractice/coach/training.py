@@ -425,6 +425,25 @@ def fold_of(m: Matrix, folds: int) -> np.ndarray:
     return np.array([of[g] for g in m.group])
 
 
+def _by_fold(fit_fold: Callable[[Matrix, float, np.ndarray, int], np.ndarray], m: Matrix, c: float,
+             folds: int, jobs: int) -> np.ndarray:
+    """Each sentence's probabilities from ``fit_fold`` trained on the other folds (by source), the folds
+    fitted in ``jobs`` processes when > 1 (the same numbers either way)."""
+    f = fold_of(m, folds)
+    p = np.zeros_like(m.y)
+    if jobs > 1:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(min(jobs, folds), mp_context=mp.get_context("fork")) as ex:
+            parts = list(ex.map(functools.partial(fit_fold, m, c, f), range(folds)))
+    else:
+        parts = [fit_fold(m, c, f, k) for k in range(folds)]
+    for k, part in enumerate(parts):
+        p[f == k] = part
+    return p
+
+
 def _fold_fit(m: Matrix, c: float, f: np.ndarray, k: int) -> np.ndarray:
     tr, te = f != k, f == k
     return predict(fit_mlp(m.x[tr], m.y[tr], c), m.x[te]) if te.any() else np.zeros((0, m.y.shape[1]), np.float32)
@@ -435,19 +454,7 @@ def out_of_fold(m: Matrix, c: float, folds: int = 3, jobs: int = 1) -> np.ndarra
 
     ``jobs`` > 1 fits the folds in that many processes (each fit is the same computation, so the
     same numbers; on a shared machine it is the wall time that shrinks)."""
-    f = fold_of(m, folds)
-    p = np.zeros_like(m.y)
-    if jobs > 1:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(min(jobs, folds), mp_context=mp.get_context("fork")) as ex:
-            parts = list(ex.map(functools.partial(_fold_fit, m, c, f), range(folds)))
-    else:
-        parts = [_fold_fit(m, c, f, k) for k in range(folds)]
-    for k, part in enumerate(parts):
-        p[f == k] = part
-    return p
+    return _by_fold(_fold_fit, m, c, folds, jobs)
 
 
 def _lex_fold(m: Matrix, c: float, f: np.ndarray, k: int) -> np.ndarray:
@@ -462,19 +469,7 @@ def _lex_fold(m: Matrix, c: float, f: np.ndarray, k: int) -> np.ndarray:
 
 def lexical_out_of_fold(m: Matrix, c: float, folds: int = 3, jobs: int = 1) -> np.ndarray:
     """The n-gram model's probabilities for every sentence, from folds that never saw its source."""
-    f = fold_of(m, folds)
-    p = np.zeros_like(m.y)
-    if jobs > 1:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(min(jobs, folds), mp_context=mp.get_context("fork")) as ex:
-            parts = list(ex.map(functools.partial(_lex_fold, m, c, f), range(folds)))
-    else:
-        parts = [_lex_fold(m, c, f, k) for k in range(folds)]
-    for k, part in enumerate(parts):
-        p[f == k] = part
-    return p
+    return _by_fold(_lex_fold, m, c, folds, jobs)
 
 def close_level(p: np.ndarray, m: Matrix) -> tuple[np.ndarray, np.ndarray]:
     """Max probability per close and gold per close (elements found anywhere)."""
