@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "src"))
 
+from coach_drafts_to_jsonl import write_tsv  # noqa: E402
 from make_spoken_coach_data import GAP_S, SR, Voices, _edits, _norm, _spoken_text, _words  # noqa: E402
 
 LABELLED = ROOT / "src" / "voicepractice" / "coach" / "data" / "labelled"
@@ -144,11 +145,7 @@ def main() -> int:
     with open(OUT, "w", encoding="utf-8") as f:
         for close in out:
             f.write(json.dumps(close, ensure_ascii=False) + "\n")
-    with open(TSV, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, delimiter="\t", lineterminator="\n")
-        w.writerow(["source", "kind", "ref", "split"])
-        for source in sorted(rows):
-            w.writerow(rows[source])
+    write_tsv(TSV, rows)
     print(f"word error rate of tiny.en on the heart voice: {edits / max(1, words):.1%} ({edits} edits / {words} words)", file=sys.stderr)
     if args.review:
         args.review.write_text("id\tsentence\tlabels\thard_negative\twritten\theard\n" + "\n".join(review) + "\n")
