@@ -69,6 +69,20 @@ def test_the_compact_card_fits_a_screen_and_full_has_everything(vp) -> None:
     assert all(re.match(r"  \S", ln) for ln in extras if not ln.startswith("· ")), extras
 
 
+def test_the_compact_card_names_the_extras_done_and_still_to_add(vp) -> None:
+    """A 4/4 close read "Nothing to fix" without a word on asking for the job or inviting concerns."""
+    text = ("Thank you so much for your time today. I'm very excited about the role, and my six years "
+            "running payroll for a 400-person firm fit what you need. What are the next steps? "
+            "Is there anything about my background that gives you pause?")
+    r = vp("check", "--text", text)
+    assert r.code == 0 and "4/4" in r.out
+    block = r.out[r.out.index("Extras:") : r.out.index("Delivery:")]
+    done, rest = block.split("could add:", 1)
+    assert "✓ Invite concerns" in done and "ask for the job" not in done
+    assert "ask for the job" in " ".join(rest.split()) and "invite concerns" not in rest
+    assert all(ln.startswith(" " * len("Extras: ")) for ln in block.splitlines()[1:]), block  # wraps under itself
+
+
 def test_a_retry_shows_what_changed() -> None:
     from voicepractice.practice import change_line, compare
 

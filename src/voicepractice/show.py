@@ -318,6 +318,33 @@ def _extras_section(report: Report, turn_names: Sequence[str] | None) -> list[An
     return [Text("\nAlso worth doing", style="bold"), t]
 
 
+def _extras_line(report: Report) -> list[Any]:
+    """The extras in one line for the compact card: what they did, then what a stronger close adds.
+
+    Without it a 4/4 close read "Nothing to fix" and never mentioned asking for the job or inviting
+    concerns, which the career guidance counts in a strong close; ``--full`` has each one's coaching.
+    """
+    extras = list(report.extras)
+    if not extras:
+        return []
+    done = [f for f in extras if f.found]
+    todo = [f for f in extras if not f.found]
+    body = Text()
+    for i, f in enumerate(done):
+        if i:
+            body.append(" · ", style="dim")
+        body.append("✓ ", style="bold green")
+        body.append(f.label or f.element.replace("_", " "))
+    if todo:
+        if done:
+            body.append("\n")
+        names = ", ".join((f.label or f.element.replace("_", " ")).lower() for f in todo)
+        body.append(f"could add: {names}", style="dim")
+    grid = hanging_grid(label_style="bold")
+    grid.add_row("Extras:", body)
+    return [grid]
+
+
 def _pitfalls_section(report: Report, turn_names: Sequence[str] | None, full: bool) -> list[Any]:
     hit = [f for f in report.pitfalls if f.found]
     if not hit:
@@ -385,6 +412,7 @@ def report_card(
         parts += _said_section(transcripts, turn_names)
     else:
         parts += _fix_first_section(report)
+        parts += _extras_line(report)
         parts += _pitfalls_section(report, turn_names, full)
         parts.append(delivery_line(report.delivery))
         parts += voice_block(report.voice, full)
@@ -393,7 +421,7 @@ def report_card(
     for n in notes:
         parts.append(_hanging("Note:", n, "yellow"))
     if not full:
-        parts.append(Text("More (every element's coaching, extras, your words): --full", style="dim"))
+        parts.append(Text("More (every element's coaching, your words): --full", style="dim"))
     return Group(*parts)
 
 
