@@ -77,7 +77,7 @@ def test_the_compact_card_names_the_extras_done_and_still_to_add(vp) -> None:
     r = vp("check", "--text", text)
     assert r.code == 0 and "4/4" in r.out
     block = r.out[r.out.index("Extras:") : r.out.index("Delivery:")]
-    done, rest = block.split("could add:", 1)
+    done, rest = block.split("could add ", 1)
     assert "✓ Invite concerns" in done and "ask for the job" not in done
     assert "ask for the job" in " ".join(rest.split()) and "invite concerns" not in rest
     assert all(ln.startswith(" " * len("Extras: ")) for ln in block.splitlines()[1:]), block  # wraps under itself

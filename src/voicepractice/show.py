@@ -339,7 +339,7 @@ def _extras_line(report: Report) -> list[Any]:
         if done:
             body.append("\n")
         names = ", ".join((f.label or f.element.replace("_", " ")).lower() for f in todo)
-        body.append(f"could add: {names}", style="dim")
+        body.append(f"could add {names}", style="dim")
     grid = hanging_grid(label_style="bold")
     grid.add_row("Extras:", body)
     return [grid]
