@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/coach_tuning/errors.py test4 [--core]
 
-Only for a split that has had its first run (reading its errors is tuning on it).
+Only for a split that has had its first run and is trained on (reading its errors is tuning on it);
+a held-out split is refused.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ def main() -> None:
     split = sys.argv[1]
     if split not in training.SPLITS:
         sys.exit(f"unknown split {split}")
-    if split == "test5":
-        sys.exit("test5 has not had its first run")
+    if split not in training.TRAINING_SPLITS:
+        sys.exit(f"{split} is held out (not in training.TRAINING_SPLITS): score it once with bench/checker.py first")
     elements = ELEMENTS[:4] if "--core" in sys.argv else ELEMENTS
     for c in [c for c in training.load_closes() if c.split == split]:
         report = check(training.transcripts(c), options=CheckOptions())
