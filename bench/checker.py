@@ -289,9 +289,11 @@ def main() -> None:
     first = json.loads(first_path.with_suffix(".json").read_text()) if first_path.with_suffix(".json").exists() else None
 
     md = ["# Checker benchmark", "", "Produced by `bench/checker.py`.", "",
-          f"Split `{args.split}`: {len(test)} closes, {n_sent} sentences from {len({c.root for c in test})} sources "
-          "never read by training" + (" (split by the hash of the source name)." if args.split == "test" else
-                                      ": the batch written after the test split had been tuned on."), ""]
+          f"Split `{args.split}`: {len(test)} closes, {n_sent} sentences from {len({c.root for c in test})} sources"
+          + (" **trained on** since its first run (`training.TRAINING_SPLITS`): the \"now\" figures are seen, not "
+             "held out; the first run is the held-out figure." if args.split in training.TRAINING_SPLITS else
+             " never read by training" + (" (split by the hash of the source name)." if args.split == "test" else
+                                          ": the batch written after the test split had been tuned on.")), ""]
     if first:
         def from_json(d: dict[str, Any]) -> dict[str, Score]:
             return {e: Score(v["tp"], v["fp"], v["fn"], v["tn"]) for e, v in d.items()}

@@ -28,7 +28,8 @@ sources go to labelled/sources-coach2-test2.tsv with the split `test2`, which tr
 with the split `test3`, held out the same way; `test4_*.txt` (closes written by other people, verbatim,
 plus a written-after share) go to labelled/sources-test4.tsv with the split `test4`.
 with the split `test3`, held out the same way. `coach4_*.txt` (written by coach4 after all three
-had been scored, to be trained on) go to labelled/sources-coach4.tsv with their split from the hash rule.
+had been scored, to be trained on) go to labelled/sources-coach4.tsv with their split from the hash rule;
+`coach5_*.txt` (written by coach5 after test4's first run) go to labelled/sources-coach5.tsv the same way.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ HELD_OUT_3 = "test3"
 HELD_OUT_4_TSV = LABELLED / "sources-test4.tsv"
 HELD_OUT_4 = "test4"
 COACH4_TSV = LABELLED / "sources-coach4.tsv"
+COACH5_TSV = LABELLED / "sources-coach5.tsv"
 
 CODES = {
     "t": "thanks", "i": "interest", "q": "qualifications", "n": "next_steps",
@@ -150,6 +152,7 @@ def main() -> int:
     held3 = read_tsv(HELD_OUT_3_TSV)
     held4 = read_tsv(HELD_OUT_4_TSV)
     coach4 = read_tsv(COACH4_TSV)
+    coach5 = read_tsv(COACH5_TSV)
     LABELLED.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
     for path in sorted(DRAFTS.glob("*.txt")):
@@ -169,6 +172,8 @@ def main() -> int:
                 held4[source] = [source, kind, ref, HELD_OUT_4]
             elif path.stem.startswith("coach4_"):
                 coach4[source] = [source, kind, ref, split_of(source)]
+            elif path.stem.startswith("coach5_"):
+                coach5[source] = [source, kind, ref, split_of(source)]
             else:
                 rows[source] = [source, kind, ref, split_of(source)]
         print(f"{path.name}: {len(closes)} closes, {sum(len(c['sentences']) for c in closes)} sentences, {len(sources)} sources")
@@ -181,6 +186,8 @@ def main() -> int:
         write_tsv(HELD_OUT_4_TSV, held4)
     if coach4:
         write_tsv(COACH4_TSV, coach4)
+    if coach5:
+        write_tsv(COACH5_TSV, coach5)
     return 0
 
 

@@ -68,6 +68,15 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "+0.014 F1 on the same folds; the data: within fold noise on the old closes; the n-gram blend at 0.6: "
         "interest 0.884 -> 0.914, recap 0.821 -> 0.864, next steps 0.948 -> 0.956, ask for the job 0.787 -> 0.828): "
         "`bench/results/checker_cv_round4.md`.",
+        "- **Round 5** (coach5): test4 has had its first run (`bench/results/checker_test4_first_run.md`) and is "
+        "trained on too, plus 119 closes of our own writing for the phrasing classes behind test4's false ticks "
+        "(`coach5_*.jsonl`: a promise to restate interest in a note, practical questions under \"if you hire me\", "
+        "inviting concerns about hiring or \"my background\", questions about joining the team or about what "
+        "\"I\" would do, a gap explained, what to achieve in \"the first 90 days\", \"nope, I'm good, thanks\"); "
+        "three exact rules (a span of the new hire's time without the hiring process named is not next steps; a "
+        "promise to restate interest later is not interest; a question under \"if you hire me\" is neither "
+        "interest nor an ask; none fires on a labelled positive, ASR copies included). 5-fold grouped CV before and "
+        "after: `bench/results/checker_cv_round5.md`.",
         "- **Thresholds**: per element, picked for close-level F1 on out-of-fold predictions (3 folds grouped "
         "by source over every trained-on split); a band above it is reported as \"found, but not sure\".",
         f"- **Data sha256**: `{meta['data_sha256']}`",
@@ -76,7 +85,8 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "- **Split**: by source, `sha1(source) % 100`: test < 25, dev < 40, else train; a derived source takes "
         "its parent's split. The held-out batches `test2` (written after the test split had been tuned on, "
         "`sources-coach2-test2.tsv`) and `test3` (written after test2's errors had been read, "
-        "`sources-coach3-test3.tsv`) were each scored once before being trained on; a batch held out later is "
+        "`sources-coach3-test3.tsv`) and `test4` (closes in other people's words, `sources-test4.tsv`) were each "
+        "scored once before being trained on; a batch held out later is "
         "never read.",
         f"- **ASR-style copies**: {'yes' if meta.get('asr_copies') else 'no'}: every trained-on close once more "
         "as a recogniser writes it (lower case, no punctuation, sometimes a filler or a restart; `coach/augment.py`), "
@@ -85,7 +95,8 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "## Counts",
         "",
         f"Closes: {len(closes)} (train {by_split['train']}, dev {by_split['dev']}, test {by_split['test']}, "
-        f"test2 {by_split[training.HELD_OUT]}, test3 {by_split[training.HELD_OUT_3]}); "
+        f"test2 {by_split[training.HELD_OUT]}, test3 {by_split[training.HELD_OUT_3]}, "
+        f"test4 {by_split[training.HELD_OUT_4]}); "
         f"sentences: {len(sents)}, of which {hard} carry a hard negative ({hard / max(1, len(sents)):.0%}). "
         f"Sources: {sum(kinds.values())} ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}). "
         f"Styles: {', '.join(f'{k} {v}' for k, v in sorted(styles.items()))}.",

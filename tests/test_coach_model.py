@@ -253,9 +253,36 @@ def test_a_reported_question_is_not_asked_unless_the_person_asks_too() -> None:
     assert list(p[:, model.ELEMENTS.index("next_steps")] > 0.5) == [False, False, True, True]
 
 
+def test_round_five_rules_and_what_they_leave_alone() -> None:
+    """A span of the new hire's time is a role question, not next steps, unless the process is named; a
+    promise to restate interest later is not interest now; a practical question under "if you hire me" is
+    neither interest nor an ask. The look-alikes on the other side keep the model's verdict."""
+    n = len(model.ELEMENTS)
+    col = model.ELEMENTS.index
+
+    def after(texts: list[str]) -> np.ndarray:
+        return judge.exact_rules(np.ones((len(texts), n), np.float32), texts,
+                                 np.zeros((len(texts), n), np.float32), model.ELEMENTS)
+
+    span = ["What is the expectation for the first 30, 60 and 90 days?",
+            "what would i need to achieve over the next 12 months",
+            "Will I hear back in the next two weeks?", "When do you decide, in the next few days?",
+            "What are the next steps?"]
+    assert list(after(span)[:, col("next_steps")] > 0.5) == [False, False, True, True, True]
+    restate = ["I'll send a thank-you email tonight to reiterate my interest in the position.",
+               "i will write to confirm my interest", "Let me reiterate my strong interest in the position.",
+               "I'd like to reiterate my interest in the analyst role."]
+    assert list(after(restate)[:, col("interest")] > 0.5) == [False, False, True, True]
+    hired = ["If you hire me, when do you want me to start?", "so if i get the job who would train me",
+             "I really want this job.", "I'd love to start as soon as you like."]
+    p = after(hired)
+    assert list(p[:, col("interest")] > 0.5) == [False, False, True, True]
+    assert list(p[:, col("ask_for_job")] > 0.5) == [False, False, True, True]
+
+
 def test_training_reads_only_the_scored_splits() -> None:
     def close(split: str) -> training.Close:
         return training.Close(id=split, source=split, root=split, style="clean", split=split, sentences=())
 
     pool = training.training_pool([close(s) for s in ("train", "dev", "test", "test2", "test3", "test4", "blind")])
-    assert [c.split for c in pool] == ["train", "dev", "test", "test2", "test3"]
+    assert [c.split for c in pool] == ["train", "dev", "test", "test2", "test3", "test4"]

@@ -61,8 +61,12 @@ def mlp_oof(m: T.Matrix, f: np.ndarray, lam: float, hidden: int) -> np.ndarray:
 
 
 def score(p: np.ndarray, m: T.Matrix, f: np.ndarray, n_orig: int, subset: np.ndarray,
-          old: np.ndarray) -> dict[str, tuple[float, ...]]:
-    """Close-level P/R/F1 per element on the labelled closes, thresholds cross-fitted by fold."""
+          old: np.ndarray, t4: np.ndarray, errors: list[str] | None = None,
+          pool: list[T.Close] | None = None) -> dict[str, tuple[float, ...]]:
+    """Close-level P/R/F1 per element on the labelled closes, thresholds cross-fitted by fold.
+
+    With ``errors`` (and ``pool``), each core-element disagreement is listed with the sentence that
+    scored highest for it (the clause behind a false tick)."""
     pc, yc = T.close_level(T.gate(p, m), m)
     fc = np.zeros(len(pc), int)
     fc[m.close] = f
@@ -72,8 +76,18 @@ def score(p: np.ndarray, m: T.Matrix, f: np.ndarray, n_orig: int, subset: np.nda
         other, mine = keep & (fc != k), keep & (fc == k)
         found, _ = T.thresholds(pc[other], yc[other])
         pred[mine] = pc[mine] >= found
+    if errors is not None and pool is not None:
+        pg = T.gate(p, m)
+        for ci in range(n_orig):
+            rows = np.flatnonzero(m.close == ci)
+            for j, e in enumerate(CORE):
+                gold, got = yc[ci, j] > 0.5, bool(pred[ci, j])
+                if gold != got:
+                    top = rows[int(np.argmax(pg[rows, j]))]
+                    errors.append(f"{'FN' if gold else 'FP'} {e:15} {pool[ci].id} [{pool[ci].style}] "
+                                  f"p={pc[ci, j]:.2f} top: {m.texts[top]}")
     out = {}
-    for sel_name, sel in (("all", keep), ("web", keep & subset), ("old", keep & old)):
+    for sel_name, sel in (("all", keep), ("web", keep & subset), ("old", keep & old), ("test4", keep & t4)):
         for j, e in enumerate(ELEMENTS):
             out[f"{sel_name}:{e}"] = T.f1(pred[sel, j], yc[sel, j] > 0.5)
     return out
@@ -85,6 +99,8 @@ def main() -> None:
     ap.add_argument("--no-augment", action="store_true")
     ap.add_argument("--data", type=Path, default=T.DATA_DIR)
     ap.add_argument("--out", type=Path, default=None, help="append the rows as JSON lines here")
+    ap.add_argument("--errors", type=Path, default=None,
+                    help="write the core elements' close-level out-of-fold errors of the last design here")
     args = ap.parse_args()
 
     closes = T.load_closes(args.data)
@@ -94,11 +110,14 @@ def main() -> None:
     web = np.array([kinds.get(c.root, ("own",))[0] in ("web", "forum", "coaching") for c in pool]
                    + [False] * 0)
     new_sources = set(T.listed_splits(args.data)) - {s for p in args.data.glob("sources-*.tsv")
-                                                     if "coach4" not in p.name for s in T.listed_splits_of(p)}
-    old = np.array([c.root not in new_sources for c in pool])
+                                                     if "coach5" not in p.name for s in T.listed_splits_of(p)}
+    # "old": the round-4 pool (before test4 and the coach5 closes joined), so rounds compare on the same closes
+    old = np.array([c.root not in new_sources and c.split != T.HELD_OUT_4 for c in pool])
+    t4 = np.array([c.split == T.HELD_OUT_4 for c in pool])
     if not args.no_augment:
         pool = pool + T.asr_copies(pool)
     web = np.concatenate([web, np.zeros(len(pool) - n_orig, bool)])
+    t4 = np.concatenate([t4, np.zeros(len(pool) - n_orig, bool)])
     old = np.concatenate([old, np.zeros(len(pool) - n_orig, bool)])
     t0 = time.time()
     vectors = T.embed_all([s.text for c in pool for s in c.sentences])
@@ -135,15 +154,18 @@ def main() -> None:
             p = (1 - w) * base + w * lex
         else:
             sys.exit(f"unknown design {design}")
-        s = score(p, m, f, n_orig, web, old)
+        errs: list[str] = []
+        s = score(p, m, f, n_orig, web, old, t4, errs, pool)
+        if args.errors:
+            args.errors.write_text("\n".join(sorted(errs)) + "\n")
         allf = [s[f"all:{e}"][2] for e in ELEMENTS]
         print(f"\n== {design} ({time.time() - t0:.0f} s): macro core {np.mean(allf[:4]):.3f}, "
               f"extras {np.mean(allf[4:9]):.3f}, all {np.mean(allf):.3f}; web core "
               f"{np.mean([s[f'web:{e}'][2] for e in CORE]):.3f} extras {np.mean([s[f'web:{e}'][2] for e in EXTRAS]):.3f}")
         for e in ELEMENTS:
-            a, w_, o = s[f"all:{e}"], s[f"web:{e}"], s[f"old:{e}"]
+            a, w_, o, t = s[f"all:{e}"], s[f"web:{e}"], s[f"old:{e}"], s[f"test4:{e}"]
             print(f"  {e:18} all P {a[0]:.3f} R {a[1]:.3f} F1 {a[2]:.3f} | web P {w_[0]:.3f} R {w_[1]:.3f} "
-                  f"F1 {w_[2]:.3f} | pre-coach4 closes P {o[0]:.3f} R {o[1]:.3f} F1 {o[2]:.3f}")
+                  f"F1 {w_[2]:.3f} | round-4 pool P {o[0]:.3f} R {o[1]:.3f} F1 {o[2]:.3f} | test4 F1 {t[2]:.3f}")
         sys.stdout.flush()
         if args.out:
             with args.out.open("a") as fh:

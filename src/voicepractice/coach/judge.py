@@ -56,7 +56,13 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
     - asking to be considered or taken to the next round in so many words ("I'd love it if you'd
       consider me", "please keep me in mind for this role", "I very much hope to be invited to the
       next stage", "I hope you'll choose me", "will you put me forward?") is asking for the job, unless negated,
-      hedged, reported or in the past (``_ASKS_JOB``, ``_ASKS_JOB_MORE``, ``_ASKS_TO_BE_PUT``).
+      hedged, reported or in the past (``_ASKS_JOB``, ``_ASKS_JOB_MORE``, ``_ASKS_TO_BE_PUT``);
+    - round 5: a question about what the new hire does or achieves in a span of time ("what is the
+      expectation for the first 90 days?", "over the next 12 months") is not next steps unless it names the
+      hiring process too (``_SPAN``, ``_PROCESS_WORDS``); a promise to restate one's interest later in a note
+      ("I'll send an email to reiterate my interest") is not interest now (``_RESTATE_LATER``); a practical
+      question asked under "if you hire me" ("if I get the job, when would I start?") is neither interest
+      nor asking for the job (``_IF_HIRED``).
     """
     col = {e: j for j, e in enumerate(elements)}
     for i, text in enumerate(texts):
@@ -77,6 +83,16 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
             p[i, col["interest"]] = 0.0
         if bank[i, col["thanks"]] == 0 and (_THANK_NOTE.search(text.lower()) or _THANKS_TO.search(text.lower())):
             p[i, col["thanks"]] = 0.0
+        if _SPAN.search(low) and not _PROCESS_WORDS.search(low):
+            p[i, col["next_steps"]] = 0.0
+        if _RESTATE_LATER.search(low) and _LATER.search(low):
+            p[i, col["interest"]] = 0.0
+        if_hired = _IF_HIRED.search(low)
+        if if_hired and (cue[_ASKS] or "?" in text or _QUESTION_NEXT.match(low, if_hired.end())):
+            p[i, col["interest"]] = 0.0
+            if "ask_for_job" in col:
+                p[i, col["ask_for_job"]] = 0.0
+            continue
         if ("ask_for_job" in col
                 and ((_ASKS_JOB.search(low) or _ASKS_JOB_MORE.search(low)) and _WISH.search(low)
                      or _ASKS_TO_BE_PUT.search(low) and cue[_ASKS])
@@ -148,6 +164,26 @@ _PASTIME = re.compile(r"\b(as a hobby|a hobby of mine|hobby|in my (spare|free|ow
 _THANKS_TO = re.compile(r"\bthanks to (my|the|his|her|our|their|a|an|that|this|those|these|him|them)\b")
 """'Thanks to my mentor I learned...': the cause of something, not thanks (unless the bank finds thanks too)."""
 _THANK_NOTE = re.compile(r"thank[- ]?you (note|email|e-mail|card|letter|message)s?\b")
+_SPAN = re.compile(r"\b(first|next|over the next|in the next)\s+([\d\-, ]+|few|one|two|three|six|twelve)?\s*"
+                   r"(and \d+ )?(days|months|weeks|years?|quarter)\b")
+"""A span of the new hire's time ("the first 30, 60 and 90 days", "over the next 12 months"): 98 labelled
+sentences match, none of them next steps."""
+_PROCESS_WORDS = re.compile(r"\b(next steps?|hear|heard|here back|decision|decide|deciding|timeline|round|process|stage|"
+                            r"shortlist|offer|interview|let me know|get back|contact|call)\b")
+"""The hiring process named in the same clause ("will I hear in the next two weeks?"): then the span rule is off."""
+_RESTATE_LATER = re.compile(r"\b(reiterate|restate|re-state|confirm|reaffirm|express|underline|say again)\w*\b"
+                            r"[^.?!]*\binterest\b")
+_LATER = re.compile(r"\b(i'll|i will|i shall|i'm going to|going to|will write|will send|later|tonight|tomorrow|"
+                    r"note|email|e-mail|letter|card)\b")
+"""Restating interest in a note to come: 8 labelled sentences, all hard negatives for interest; the present
+"let me reiterate my interest" and "I'd like to reiterate my interest" are interest and do not match ``_LATER``."""
+_IF_HIRED = re.compile(r"^\W*(\w+\W+){0,3}(if|once|should|say) (you|i)('m| am| was| were| get| got| do get| are|'re|"
+                       r" did| will)? ?(hire|hired|take me on|took me on|offer me|offered|successful|selected|"
+                       r"get the job|got the job|get the role|got the role|get the post|got the post|do hire)\b")
+"""A question asked under "if you hire me": practical, not interest (labelled so in every case)."""
+_QUESTION_NEXT = re.compile(r"\W*(\w+\W+){0,2}(when|who|what|where|which|how|would|will|do|does|is|are|can|could|"
+                            r"should|shall)\b")
+"""The words after the condition open a question (an unpunctuated transcript: "so if i get the job who would train me")."""
 
 
 def probabilities(clauses: Sequence[Clause], h: Head, ctx: rules._Ctx) -> np.ndarray:
