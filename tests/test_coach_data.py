@@ -31,7 +31,7 @@ def test_the_labelled_data_is_valid() -> None:
     assert data.problems == []
     assert len(data.closes) > 0
     # every split gets whole sources, so the test split can be scored blind
-    assert {s.split for s in data.sources.values()} == {"train", "dev", "test", "test2", "test3", "test4"}
+    assert {s.split for s in data.sources.values()} == {"train", "dev", "test", "test2", "test3", "test4", "test5"}
 
 
 def test_held_out_batch_is_never_trained_on() -> None:
@@ -86,6 +86,36 @@ def test_fourth_held_out_batch_is_never_trained_on() -> None:
     assert training.split_of(name, "test4") == "test4"
     assert training.split_of(name, "train") == check.hash_split(name)
     assert training.HELD_OUT_4 in training.HELD_OUT_SPLITS
+
+
+def test_fifth_held_out_batch_is_never_trained_on() -> None:
+    """test5 (labelled blind while coach5 improved the model, like test4) is held out the same way: whole
+    sources on their own, spoken copies with their parents, never in the pool training reads, and large and
+    balanced enough for a per-element F1 (each core element present in 50 closes and absent from 50, each extra
+    present in 25)."""
+    from voicepractice.coach import training
+
+    closes = training.load_closes()
+    held = [c for c in closes if c.split == training.HELD_OUT_5]
+    assert len(held) >= 220 and len({c.root for c in held}) >= 100
+    assert {c.root for c in held}.isdisjoint({c.root for c in closes if c.split != training.HELD_OUT_5})
+    assert all(c.split == training.HELD_OUT_5 for c in held if c.source != c.root)  # spoken copies inherit it
+    assert sum(c.style == "tts_asr" for c in held) >= 60
+    kinds = {s: row[0] for s, row in training.load_sources().items()}
+    assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 85  # other people's words
+    assert sum(kinds.get(c.source) == "written-after" for c in held) < 0.5 * len(held)
+    for element in ("interest", "qualifications", "next_steps", "thanks"):
+        present = sum(element in c.gold() for c in held)
+        assert present >= 50 and len(held) - present >= 50, element
+    for extra in ("role_question", "offer_more_info", "invite_concerns", "ask_for_job"):
+        assert sum(extra in c.gold() for c in held) >= 25, extra
+    assert sum(any(s.hard_negative for s in c.sentences) for c in held) >= 0.4 * len(held)
+    assert training.HELD_OUT_5 in training.HELD_OUT_SPLITS and training.HELD_OUT_5 in training.SPLITS
+    assert training.HELD_OUT_5 not in training.TRAINING_SPLITS
+    assert not [c for c in training.training_pool(closes) if c.split == training.HELD_OUT_5]
+    name = next(c.root for c in held)
+    assert training.split_of(name, "test5") == "test5"
+    assert training.split_of(name, "train") == check.hash_split(name)
 
 
 def test_the_hash_rule_is_the_spec_one() -> None:
