@@ -28,8 +28,9 @@ sources go to labelled/sources-coach2-test2.tsv with the split `test2`, which tr
 with the split `test3`, held out the same way; `test4_*.txt` (closes written by other people, verbatim,
 plus a written-after share) go to labelled/sources-test4.tsv with the split `test4`; `test5_*.txt` (the
 next such batch, labelled blind while coach5 improved the model) go to labelled/sources-test5.tsv with
-the split `test5`. `coach4_*.txt` (written by coach4 after all three
-had been scored, to be trained on) go to labelled/sources-coach4.tsv with their split from the hash rule.
+the split `test5` (so do `test5b_*.txt`, the second batch of that split). `coach4_*.txt` (written by
+coach4 after all three had been scored, to be trained on) go to labelled/sources-coach4.tsv with their
+split from the hash rule.
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ def main() -> int:
                 held3[source] = [source, kind, ref, HELD_OUT_3]
             elif path.stem.startswith("test4_"):
                 held4[source] = [source, kind, ref, HELD_OUT_4]
-            elif path.stem.startswith("test5_"):
+            elif path.stem.startswith(("test5_", "test5b_")):
                 held5[source] = [source, kind, ref, HELD_OUT_5]
             elif path.stem.startswith("coach4_"):
                 coach4[source] = [source, kind, ref, split_of(source)]

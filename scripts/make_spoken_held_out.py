@@ -6,12 +6,13 @@
 test4 and test5 are held-out batches (never trained on, scored once). The closes chosen for a split
 (see ``SPLITS``: for test4 every close taken verbatim from other people's words, i.e. every close in
 labelled/test4_*.jsonl whose source is not `written-after`; for test5 a seeded choice of single-turn
-closes, verbatim ones first) are spoken sentence by sentence by hibari-tts's bundled voice "heart",
-joined with short pauses into one recording per close, transcribed as one recording by the project's
-tiny.en as `voicepractice check FILE` does, and each word is given to the sentence whose audio it
-falls in (the machinery of scripts/make_spoken_coach_data.py, the heart voice only). The labels are
-the parent sentence's, except where scripts/<split>_spoken_overrides.tsv records that the transcript
-lost or changed the meaning (every sentence whose words changed is listed by --review, to read by hand).
+closes, verbatim ones first, then 20 of test5b's verbatim closes appended after them) are spoken
+sentence by sentence by hibari-tts's bundled voice "heart", joined with short pauses into one recording
+per close, transcribed as one recording by the project's tiny.en as `voicepractice check FILE` does,
+and each word is given to the sentence whose audio it falls in (the machinery of
+scripts/make_spoken_coach_data.py, the heart voice only). The labels are the parent sentence's, except
+where scripts/<split>_spoken_overrides.tsv records that the transcript lost or changed the meaning (every
+sentence whose words changed is listed by --review, to read by hand).
 
 Writes labelled/<split>_spoken_tts_asr.jsonl (style tts_asr) and one `derived` source per parent
 source in labelled/sources-<split>.tsv, split <split> (a derived source inherits its parent's split).
@@ -45,8 +46,15 @@ SPLITS = {
     # every verbatim close, multi-turn ones included
     "test4": {"kinds": VERBATIM, "single_turn": False, "limit": None},
     # single-turn closes only: every verbatim one, then written-after ones by a seeded hash of the id,
-    # up to `limit` closes in all
-    "test5": {"kinds": (*VERBATIM, "written-after"), "single_turn": True, "limit": 66},
+    # up to `limit` closes in all; then `more` batches of the same split (later draft files, chosen the same
+    # way among their own closes and appended after the first batch, so the first batch's closes, their order
+    # and their voice seeds stay exactly as they were)
+    "test5": {
+        "kinds": (*VERBATIM, "written-after"),
+        "single_turn": True,
+        "limit": 66,
+        "more": [{"files": "test5b_*.jsonl", "kinds": VERBATIM, "limit": 20}],
+    },
 }
 
 
@@ -61,21 +69,32 @@ def parents(split: str) -> tuple[list[dict], dict[str, list[str]]]:
     with open(LABELLED / f"sources-{split}.tsv", newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             rows[row["source"]] = [row["source"], row["kind"], row["ref"], row["split"]]
+    # the text files, not this script's output
+    closes = _choose(f"{split}_[!s]*.jsonl", rule["kinds"], rule["single_turn"], rule["limit"], rows)
+    for more in rule.get("more", []):
+        closes += _choose(more["files"], more["kinds"], rule["single_turn"], more["limit"], rows)
+    return closes, rows
+
+
+def _choose(
+    pattern: str, kinds: tuple[str, ...], single_turn: bool, limit: int | None, rows: dict[str, list[str]]
+) -> list[dict]:
+    """The closes of the text files matching `pattern` that the rule speaks, in file order."""
     closes = []
-    for path in sorted(LABELLED.glob(f"{split}_[!s]*.jsonl")):  # the text files, not this script's output
+    for path in sorted(LABELLED.glob(pattern)):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 close = json.loads(line)
                 kind = rows.get(close["source"], ["", "derived"])[1]
-                if kind not in rule["kinds"]:
+                if kind not in kinds:
                     continue
-                if rule["single_turn"] and any(s.get("turn", 0) for s in close["sentences"]):
+                if single_turn and any(s.get("turn", 0) for s in close["sentences"]):
                     continue
                 closes.append(close)
-    if rule["limit"] is not None:
-        keep = {c["id"] for c in sorted(closes, key=lambda c: _rank(c, rows[c["source"]][1]))[: rule["limit"]]}
+    if limit is not None:
+        keep = {c["id"] for c in sorted(closes, key=lambda c: _rank(c, rows[c["source"]][1]))[:limit]}
         closes = [c for c in closes if c["id"] in keep]
-    return closes, rows
+    return closes
 
 
 def transcribe(close: dict, voices: Voices, transcriber, seed: int) -> list[str]:  # type: ignore[no-untyped-def]

@@ -91,24 +91,27 @@ def test_fourth_held_out_batch_is_never_trained_on() -> None:
 def test_fifth_held_out_batch_is_never_trained_on() -> None:
     """test5 (labelled blind while coach5 improved the model, like test4) is held out the same way: whole
     sources on their own, spoken copies with their parents, never in the pool training reads, and large and
-    balanced enough for a per-element F1 (each core element present in 50 closes and absent from 50, each extra
-    present in 25)."""
+    balanced enough for a per-element F1 (each core element present in 70 closes and absent from 150, role
+    questions in 150, offers, concerns and asks for the job in 45 each, follow-up contact in 15; test5b's second
+    batch raised the extras from 25-30 and the verbatim closes from 91 to 151)."""
     from voicepractice.coach import training
 
     closes = training.load_closes()
     held = [c for c in closes if c.split == training.HELD_OUT_5]
-    assert len(held) >= 220 and len({c.root for c in held}) >= 100
+    assert len(held) >= 350 and len({c.root for c in held}) >= 170
     assert {c.root for c in held}.isdisjoint({c.root for c in closes if c.split != training.HELD_OUT_5})
     assert all(c.split == training.HELD_OUT_5 for c in held if c.source != c.root)  # spoken copies inherit it
-    assert sum(c.style == "tts_asr" for c in held) >= 60
+    assert sum(c.style == "tts_asr" for c in held) >= 80
     kinds = {s: row[0] for s, row in training.load_sources().items()}
-    assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 85  # other people's words
+    assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 150  # other people's words
     assert sum(kinds.get(c.source) == "written-after" for c in held) < 0.5 * len(held)
     for element in ("interest", "qualifications", "next_steps", "thanks"):
         present = sum(element in c.gold() for c in held)
-        assert present >= 50 and len(held) - present >= 50, element
-    for extra in ("role_question", "offer_more_info", "invite_concerns", "ask_for_job"):
-        assert sum(extra in c.gold() for c in held) >= 25, extra
+        assert present >= 70 and len(held) - present >= 150, element
+    floors = {"role_question": 150, "offer_more_info": 45, "invite_concerns": 45, "ask_for_job": 45,
+              "follow_up_contact": 15}  # fmt: skip
+    for extra, floor in floors.items():
+        assert sum(extra in c.gold() for c in held) >= floor, extra
     assert sum(any(s.hard_negative for s in c.sentences) for c in held) >= 0.4 * len(held)
     assert training.HELD_OUT_5 in training.HELD_OUT_SPLITS and training.HELD_OUT_5 in training.SPLITS
     assert training.HELD_OUT_5 not in training.TRAINING_SPLITS
