@@ -26,10 +26,12 @@ Each source is written to labelled/sources-coach-data-a.tsv with its split from 
 sources go to labelled/sources-coach2-test2.tsv with the split `test2`, which training never reads;
 `test3_*.txt` (written after test2's errors had been read) go to labelled/sources-coach3-test3.tsv
 with the split `test3`, held out the same way; `test4_*.txt` (closes written by other people, verbatim,
-plus a written-after share) go to labelled/sources-test4.tsv with the split `test4`.
-with the split `test3`, held out the same way. `coach4_*.txt` (written by coach4 after all three
-had been scored, to be trained on) go to labelled/sources-coach4.tsv with their split from the hash rule;
-`coach5_*.txt` (written by coach5 after test4's first run) go to labelled/sources-coach5.tsv the same way.
+plus a written-after share) go to labelled/sources-test4.tsv with the split `test4`; `test5_*.txt` (the
+next such batch, labelled blind while coach5 improved the model) go to labelled/sources-test5.tsv with
+the split `test5` (so do `test5b_*.txt`, the second batch of that split). `coach4_*.txt` (written by
+coach4 after all three had been scored, to be trained on) go to labelled/sources-coach4.tsv with their
+split from the hash rule; `coach5_*.txt` (written by coach5 after test4's first run) go to
+labelled/sources-coach5.tsv the same way.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ HELD_OUT_3_TSV = LABELLED / "sources-coach3-test3.tsv"
 HELD_OUT_3 = "test3"
 HELD_OUT_4_TSV = LABELLED / "sources-test4.tsv"
 HELD_OUT_4 = "test4"
+HELD_OUT_5_TSV = LABELLED / "sources-test5.tsv"
+HELD_OUT_5 = "test5"
 COACH4_TSV = LABELLED / "sources-coach4.tsv"
 COACH5_TSV = LABELLED / "sources-coach5.tsv"
 
@@ -151,6 +155,7 @@ def main() -> int:
     held = read_tsv(HELD_OUT_TSV)
     held3 = read_tsv(HELD_OUT_3_TSV)
     held4 = read_tsv(HELD_OUT_4_TSV)
+    held5 = read_tsv(HELD_OUT_5_TSV)
     coach4 = read_tsv(COACH4_TSV)
     coach5 = read_tsv(COACH5_TSV)
     LABELLED.mkdir(parents=True, exist_ok=True)
@@ -170,6 +175,8 @@ def main() -> int:
                 held3[source] = [source, kind, ref, HELD_OUT_3]
             elif path.stem.startswith("test4_"):
                 held4[source] = [source, kind, ref, HELD_OUT_4]
+            elif path.stem.startswith(("test5_", "test5b_")):
+                held5[source] = [source, kind, ref, HELD_OUT_5]
             elif path.stem.startswith("coach4_"):
                 coach4[source] = [source, kind, ref, split_of(source)]
             elif path.stem.startswith("coach5_"):
@@ -184,6 +191,8 @@ def main() -> int:
         write_tsv(HELD_OUT_3_TSV, held3)
     if held4:
         write_tsv(HELD_OUT_4_TSV, held4)
+    if held5:
+        write_tsv(HELD_OUT_5_TSV, held5)
     if coach4:
         write_tsv(COACH4_TSV, coach4)
     if coach5:

@@ -1,18 +1,21 @@
-"""Speak test4's verbatim closes with the natural voice and transcribe them with tiny.en (issue #11).
+"""Speak a held-out batch's closes with the natural voice and transcribe them with tiny.en (issue #11).
 
-    nice .venv/bin/python scripts/make_spoken_test4.py [--review FILE] [--cache FILE]
+    nice .venv/bin/python scripts/make_spoken_held_out.py --split test4 [--review FILE] [--cache FILE]
+    nice .venv/bin/python scripts/make_spoken_held_out.py --split test5 [--review FILE] [--cache FILE]
 
-test4 is a held-out batch (never trained on, scored once). Its closes taken verbatim from other
-people's words (every close in labelled/test4_*.jsonl whose source is not `written-after`) are
-spoken sentence by sentence by hibari-tts's bundled voice "heart", joined with short pauses into one
-recording per close, transcribed as one recording by the project's tiny.en as `voicepractice check
-FILE` does, and each word is given to the sentence whose audio it falls in (the machinery of
-scripts/make_spoken_coach_data.py, the heart voice only). The labels are the parent sentence's,
-except where scripts/test4_spoken_overrides.tsv records that the transcript lost or changed the
-meaning (every sentence whose words changed is listed by --review, to read by hand).
+test4 and test5 are held-out batches (never trained on, scored once). The closes chosen for a split
+(see ``SPLITS``: for test4 every close taken verbatim from other people's words, i.e. every close in
+labelled/test4_*.jsonl whose source is not `written-after`; for test5 a seeded choice of single-turn
+closes, verbatim ones first, then 20 of test5b's verbatim closes appended after them) are spoken
+sentence by sentence by hibari-tts's bundled voice "heart", joined with short pauses into one recording
+per close, transcribed as one recording by the project's tiny.en as `voicepractice check FILE` does,
+and each word is given to the sentence whose audio it falls in (the machinery of
+scripts/make_spoken_coach_data.py, the heart voice only). The labels are the parent sentence's, except
+where scripts/<split>_spoken_overrides.tsv records that the transcript lost or changed the meaning (every
+sentence whose words changed is listed by --review, to read by hand).
 
-Writes labelled/test4_spoken_tts_asr.jsonl (style tts_asr) and one `derived` source per parent
-source in labelled/sources-test4.tsv, split test4 (a derived source inherits its parent's split).
+Writes labelled/<split>_spoken_tts_asr.jsonl (style tts_asr) and one `derived` source per parent
+source in labelled/sources-<split>.tsv, split <split> (a derived source inherits its parent's split).
 Nothing here scores a close: it only makes transcripts.
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import sys
 import tempfile
@@ -36,26 +40,61 @@ from coach_drafts_to_jsonl import write_tsv  # noqa: E402
 from make_spoken_coach_data import GAP_S, SR, Voices, _edits, _norm, _spoken_text, _words  # noqa: E402
 
 LABELLED = ROOT / "src" / "voicepractice" / "coach" / "data" / "labelled"
-TSV = LABELLED / "sources-test4.tsv"
-OUT = LABELLED / "test4_spoken_tts_asr.jsonl"
-OVERRIDES = ROOT / "scripts" / "test4_spoken_overrides.tsv"
-PARENT_GLOB = "test4_[!s]*.jsonl"  # the text files, not this script's own output
 VOICE = "heart"
+VERBATIM = ("web", "forum", "coaching")
+SPLITS = {
+    # every verbatim close, multi-turn ones included
+    "test4": {"kinds": VERBATIM, "single_turn": False, "limit": None},
+    # single-turn closes only: every verbatim one, then written-after ones by a seeded hash of the id,
+    # up to `limit` closes in all; then `more` batches of the same split (later draft files, chosen the same
+    # way among their own closes and appended after the first batch, so the first batch's closes, their order
+    # and their voice seeds stay exactly as they were)
+    "test5": {
+        "kinds": (*VERBATIM, "written-after"),
+        "single_turn": True,
+        "limit": 66,
+        "more": [{"files": "test5b_*.jsonl", "kinds": VERBATIM, "limit": 20}],
+    },
+}
 
 
-def parents() -> tuple[list[dict], dict[str, list[str]]]:
+def _rank(close: dict, kind: str) -> tuple[int, str]:
+    """Verbatim closes first, then the rest in the order of a hash of the id (stable, nobody chooses)."""
+    return (0 if kind in VERBATIM else 1, hashlib.sha1(close["id"].encode()).hexdigest())
+
+
+def parents(split: str) -> tuple[list[dict], dict[str, list[str]]]:
+    rule = SPLITS[split]
     rows: dict[str, list[str]] = {}
-    with open(TSV, newline="", encoding="utf-8") as f:
+    with open(LABELLED / f"sources-{split}.tsv", newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             rows[row["source"]] = [row["source"], row["kind"], row["ref"], row["split"]]
+    # the text files, not this script's output
+    closes = _choose(f"{split}_[!s]*.jsonl", rule["kinds"], rule["single_turn"], rule["limit"], rows)
+    for more in rule.get("more", []):
+        closes += _choose(more["files"], more["kinds"], rule["single_turn"], more["limit"], rows)
+    return closes, rows
+
+
+def _choose(
+    pattern: str, kinds: tuple[str, ...], single_turn: bool, limit: int | None, rows: dict[str, list[str]]
+) -> list[dict]:
+    """The closes of the text files matching `pattern` that the rule speaks, in file order."""
     closes = []
-    for path in sorted(LABELLED.glob(PARENT_GLOB)):
+    for path in sorted(LABELLED.glob(pattern)):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 close = json.loads(line)
-                if rows.get(close["source"], ["", "written-after"])[1] not in ("written-after", "derived"):
-                    closes.append(close)
-    return closes, rows
+                kind = rows.get(close["source"], ["", "derived"])[1]
+                if kind not in kinds:
+                    continue
+                if single_turn and any(s.get("turn", 0) for s in close["sentences"]):
+                    continue
+                closes.append(close)
+    if limit is not None:
+        keep = {c["id"] for c in sorted(closes, key=lambda c: _rank(c, rows[c["source"]][1]))[:limit]}
+        closes = [c for c in closes if c["id"] in keep]
+    return closes
 
 
 def transcribe(close: dict, voices: Voices, transcriber, seed: int) -> list[str]:  # type: ignore[no-untyped-def]
@@ -77,10 +116,10 @@ def transcribe(close: dict, voices: Voices, transcriber, seed: int) -> list[str]
     return [" ".join(ws).strip() for ws in texts]
 
 
-def load_overrides() -> dict[tuple[str, int], tuple[list[str], list[str]] | None]:
+def load_overrides(path: Path) -> dict[tuple[str, int], tuple[list[str], list[str]] | None]:
     out: dict[tuple[str, int], tuple[list[str], list[str]] | None] = {}
-    if OVERRIDES.exists():
-        with open(OVERRIDES, newline="", encoding="utf-8") as f:
+    if path.exists():
+        with open(path, newline="", encoding="utf-8") as f:
             for row in csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t"):
                 key = (row["id"], int(row["sentence"]))
                 out[key] = None if row["labels"] == "drop" else (
@@ -91,6 +130,7 @@ def load_overrides() -> dict[tuple[str, int], tuple[list[str], list[str]] | None
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", choices=sorted(SPLITS), required=True, help="the held-out batch to speak")
     ap.add_argument("--review", type=Path, help="write the sentences whose words changed here, to check by hand")
     ap.add_argument("--cache", type=Path, help="JSON file of transcripts already made (read and updated)")
     args = ap.parse_args()
@@ -101,13 +141,15 @@ def main() -> int:
         return 1
     from voicepractice.transcribe import TranscribeOptions, Transcriber
 
-    closes, rows = parents()
+    closes, rows = parents(args.split)
+    tsv = LABELLED / f"sources-{args.split}.tsv"
+    out_path = LABELLED / f"{args.split}_spoken_tts_asr.jsonl"
     cache: dict[str, list[str]] = json.loads(args.cache.read_text()) if args.cache and args.cache.exists() else {}
-    overrides = load_overrides()
+    overrides = load_overrides(ROOT / "scripts" / f"{args.split}_spoken_overrides.tsv")
     transcriber = None
     out, review, edits, words = [], [], 0, 0
     t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="test4-spoken-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{args.split}-spoken-") as tmp:
         voices = Voices(Path(tmp))
         for n, close in enumerate(closes):
             key = f"{close['id']}-{VOICE}:" + "|".join(s["text"] for s in close["sentences"])
@@ -137,19 +179,21 @@ def main() -> int:
                 sentences.append({"text": heard, "turn": s.get("turn", 0), "labels": labels, "hard_negative": hard})
             if sentences:
                 out.append({"id": cid, "source": f"{close['source']}-{VOICE}", "style": "tts_asr", "sentences": sentences})
-                rows[f"{close['source']}-{VOICE}"] = [
+                # an existing row keeps its ref (test4's name the script by its old name, make_spoken_test4.py),
+                # so rerunning a split leaves its sources table byte-identical
+                rows.setdefault(f"{close['source']}-{VOICE}", [
                     f"{close['source']}-{VOICE}", "derived",
-                    f"{close['source']} spoken by hibari-tts voice heart, transcribed by tiny.en (scripts/make_spoken_test4.py)",
-                    rows[close["source"]][3]]  # fmt: skip
+                    f"{close['source']} spoken by hibari-tts voice heart, transcribed by tiny.en (scripts/make_spoken_held_out.py)",
+                    rows[close["source"]][3]])  # fmt: skip
             print(f"{n + 1}/{len(closes)} {close['id']} {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    with open(OUT, "w", encoding="utf-8") as f:
+    with open(out_path, "w", encoding="utf-8") as f:
         for close in out:
             f.write(json.dumps(close, ensure_ascii=False) + "\n")
-    write_tsv(TSV, rows)
+    write_tsv(tsv, rows)
     print(f"word error rate of tiny.en on the heart voice: {edits / max(1, words):.1%} ({edits} edits / {words} words)", file=sys.stderr)
     if args.review:
         args.review.write_text("id\tsentence\tlabels\thard_negative\twritten\theard\n" + "\n".join(review) + "\n")
-    print(f"{len(out)} closes, {sum(len(c['sentences']) for c in out)} sentences -> {OUT.relative_to(ROOT)}; "
+    print(f"{len(out)} closes, {sum(len(c['sentences']) for c in out)} sentences -> {out_path.relative_to(ROOT)}; "
           f"{len(review)} sentences heard differently from the text", file=sys.stderr)  # fmt: skip
     return 0
 
