@@ -371,6 +371,11 @@ def test_going_on_while_the_reply_is_made_ready_reopens_the_answer(
     first = result["turns"][0]
     text = first["transcript"]["text"].lower()
     assert "parking at the office" in text and "free for staff" in text, text
+    folder = Path(result["folder"])
+    assert not list(folder.glob("*.pcm")), list(folder.iterdir())  # the answer is one WAV, no spool left behind
+    from voicepractice.audio import load_audio
+
+    assert load_audio(folder / "answer-1.wav").size / 16000 == pytest.approx(first["transcript"]["duration"], abs=0.05)
     # The interviewer answered after the person had finished, and answered the question.
     interviewer = [t for t, ln in lines if ln.startswith("Interviewer:")]
     assert len(interviewer) == 2 and interviewer[1] > went_on_until, log

@@ -364,7 +364,9 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             captured.append(capture.audio)
             answer = _Answer(len(turns), capture, live, tracker=tracker)
             if more_turns and capture.ended_by == "silence":
-                answer.on_disk = capture.audio.size - watch.audio.size  # written before the last look
+                # Written before the last look (all the spool holds); the tail since, after the line starts.
+                answer.on_disk = capture.audio.size - watch.audio.size
+                (staging / answer.name).with_suffix(".pcm").unlink(missing_ok=True)
             else:
                 answer.store(staging)
             answered.append(answer)
