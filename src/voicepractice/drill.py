@@ -329,43 +329,54 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 v = judge.pauses[-1]
                 log.info("answer %d ended by the judge: wait %.1f s (cue %s, turn model %s)", n, v.wait_s, v.cue,
                          "n/a" if v.probability is None else f"{v.probability:.2f}")  # fmt: skip
-            while more_turns and capture.ended_by == "silence":
-                # Judged finished: the interviewer replies only if the person stays quiet until
-                # the line's first sample; speech before it reopens the answer. So the line is
-                # made ready first (the reply's voice renders here, seconds on a cold cache) and
-                # the microphone is looked at last; from that look to the first sound at the
-                # speaker only the answer's bookkeeping and the stream's start remain.
-                watch = floor.Watch(pump)
-                if turn.respond:
-                    loader.wait()
-                    reply = _reply(live.finish(), scenario, options, rng)
-                speaker.ready(_with_reply(reply, lines[n]), f"interviewer-{n + 1}.wav", fresh=bool(reply))
-                # The answer goes to disk before the look too (an fsync: up to 0.14 s under load);
-                # the short tail heard after the decision is added once the line has started.
-                audio_mod.write_wav(staging / f"answer-{n}.wav", capture.audio)
-                went_on = watch.went_on()
-                log.debug("last look at the microphone at monotonic %.3f", time.monotonic())
-                if not went_on:
-                    capture = floor.extend(capture, watch.audio)
-                    break
-                log.info("the person went on after %.1f s: the answer is reopened", capture.duration)
-                reply = ""
-                previous = capture
-                more = listen(
-                    _chain(watch.audio, pump), options.listen,
-                    on_chunk=floor.shifted(chunk_cb, previous.duration),
-                    on_progress=_progress_from(ui.progress, previous.duration),
-                    spool=staging / f"answer-{n}.pcm", judge=_judge(options.listen, live, previous.duration, last=False),
-                )  # fmt: skip
-                capture = floor.extend(previous, more)
+            written = -1  # samples of the answer already in its WAV when a line follows at once
+            watch: floor.Watch | None = None
+            try:
+                while more_turns and capture.ended_by == "silence":
+                    # Judged finished: the interviewer replies only if the person stays quiet until
+                    # the line's first sample; speech before it reopens the answer. So the line is
+                    # made ready first (the reply's voice renders here, seconds on a cold cache) and
+                    # the microphone is looked at last; from that look to the first sound at the
+                    # speaker only the answer's bookkeeping and the stream's start remain.
+                    watch = floor.Watch(pump)
+                    if turn.respond:
+                        loader.wait()
+                        reply = _reply(live.finish(), scenario, options, rng)
+                    speaker.ready(_with_reply(reply, lines[n]), f"interviewer-{n + 1}.wav", fresh=bool(reply))
+                    # The answer goes to disk before the look too (an fsync: up to 0.14 s under load);
+                    # the short tail heard after the decision is added once the line has started.
+                    audio_mod.write_wav(staging / f"answer-{n}.wav", capture.audio)
+                    went_on = watch.went_on()
+                    log.debug("last look at the microphone at monotonic %.3f", time.monotonic())
+                    if not went_on:
+                        written = capture.audio.size
+                        capture = floor.extend(capture, watch.audio)
+                        break
+                    log.info("the person went on after %.1f s: the answer is reopened", capture.duration)
+                    reply = ""
+                    previous = capture
+                    more = listen(
+                        _chain(watch.audio, pump), options.listen,
+                        on_chunk=floor.shifted(chunk_cb, previous.duration),
+                        on_progress=_progress_from(ui.progress, previous.duration),
+                        spool=staging / f"answer-{n}.pcm", judge=_judge(options.listen, live, previous.duration, last=False),
+                    )  # fmt: skip
+                    capture = floor.extend(previous, more)
+                    watch = None  # its audio is in the answer now
+            except KeyboardInterrupt:
+                # Ctrl-C while the next line was being made ready (a reply renders for seconds):
+                # kept like Ctrl-C mid-answer, with whatever was heard since the decision.
+                heard = watch.take_arrived() if watch is not None else np.zeros(0, np.float32)
+                capture = replace(floor.extend(capture, heard), ended_by="interrupted")
+                written = -1
             ui.done_listening(capture)
             if capture.ended_by == "interrupted" and capture.audio.size == 0 and not answered:
                 raise KeyboardInterrupt  # Ctrl-C before a single sample: nothing to keep
             captured.append(capture.audio)
             answer = _Answer(len(turns), capture, live, tracker=tracker)
-            if more_turns and capture.ended_by == "silence":
+            if written >= 0:
                 # Written before the last look (all the spool holds); the tail since, after the line starts.
-                answer.on_disk = capture.audio.size - watch.audio.size
+                answer.on_disk = written
                 (staging / answer.name).with_suffix(".pcm").unlink(missing_ok=True)
             else:
                 answer.store(staging)

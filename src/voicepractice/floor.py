@@ -186,10 +186,15 @@ class Watch:
         self._blocks.append(block)
         self._speech_windows += sum(1 for _, speaking in self._vad.feed(block) if speaking)
 
-    def went_on(self) -> bool:
-        """The last look before the line: True when the person has gone on (the answer reopens)."""
+    def take_arrived(self) -> np.ndarray:
+        """Take in every block that has arrived, without waiting; everything heard since the watch began."""
         for arrived in self._pump.drain():
             self._take(arrived)
+        return self.audio
+
+    def went_on(self) -> bool:
+        """The last look before the line: True when the person has gone on (the answer reopens)."""
+        self.take_arrived()
         waited = 0
         while self.speech_s < MIN_SPEECH_S and self._vad.speaking and waited < self.ONSET_WAIT_S * SAMPLE_RATE:
             block = self._pump.get(timeout=self.STALL_S)
