@@ -308,16 +308,19 @@ def run_enter(s: Sample, after: float = 0.3) -> dict:
 
 
 REOPEN_WINDOW_S = 0.1
-"""How long after the decision the drill still reopens an answer: it drains the microphone
-once, right after the decision (and the reply, a few ms), not up to the next line's start."""
+"""From the decision to the drill's last look at the microphone before the next line (floor.Watch):
+the line is made ready first, then looked past. With no reply to render that is 0.04-0.11 s
+(bench/reopen_window.py, private PulseAudio, load 5); a reply adds its decode and its voice
+(2.5 s on a fresh install at load 5, more on the first answer while the models load):
+``--reopen-window 2.5``."""
+ONSET_S = 0.1
+"""The resumed speech's first 100 ms block must have arrived by the look: the VAD then says speech is
+under way, and the look waits it out (a resumed sentence passes ``floor.MIN_SPEECH_S``; a cough would not)."""
 
 
 def reopened(ended: float, resume: float | None, window: float) -> bool:
-    """A pause ended too early whose speech floor.py would hear in time to reopen the answer:
-    it must hold ``floor.MIN_SPEECH_S`` of speech by the time the drill drains the microphone."""
-    from voicepractice.floor import MIN_SPEECH_S
-
-    return resume is not None and ended < resume <= ended + window - MIN_SPEECH_S
+    """A pause ended too early whose speech the drill hears before the next line starts, reopening the answer."""
+    return resume is not None and ended < resume <= ended + window - ONSET_S
 
 
 def score(samples: list[Sample], traces: dict[str, list[list]], rule: str, o: object,
@@ -381,7 +384,7 @@ def main() -> None:
     parser.add_argument("--name", default="endpoint", help="results file stem (bench/results/NAME.md and .json)")
     parser.add_argument("--enter", action="store_true", help="also time Enter pressed 0.3 s after the last word (real time)")
     parser.add_argument("--reopen-window", type=float, default=REOPEN_WINDOW_S,
-                        help="seconds after the decision in which speech reopens the answer (the drill's: its one drain)")
+                        help="seconds from the decision to the last look before the next line (0.1: no reply to render)")
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
     from voicepractice.endpoint import EndpointOptions, load_turn_model
@@ -481,9 +484,10 @@ def main() -> None:
         "both, fitted and thresholded on the dev sources only, worse there: not the default). "
         "'Words after the end' are words the judge left outside the answer; in a drill floor.py keeps them "
         "(reopened answer, or kept with a note when said over the interviewer). 'Cut, counting reopened answers': "
-        f"a cut pause is forgiven when floor.py would reopen the answer, i.e. the person resumes within {args.reopen_window} s "
-        "of the decision less the 0.25 s of speech it needs (the drill drains the microphone once, right after the "
-        "decision, not up to the next line's start); the strict column is the one the targets are read on.",
+        f"a cut pause is forgiven when floor.py would reopen the answer, i.e. the person resumes at least {ONSET_S} s "
+        f"before the drill's last look at the microphone, {args.reopen_window} s after the decision (the look comes "
+        "once the next line is ready, right before it starts; speech under way then is waited out); the strict "
+        "column is the one the targets are read on.",
         "",
     ]
     text = "\n".join(header + lines) + "\n"

@@ -238,7 +238,9 @@ def _close_lines() -> tuple[str, ...]:
 ONE_TURN = Path(__file__).parent / "data" / "one_turn.toml"
 
 
-def _natural_answer(path: Path, text: str, pause_after: str | None = None, pause_s: float = 3.0) -> tuple[Path, float]:
+def _natural_answer(
+    path: Path, text: str, pause_after: str | None = None, pause_s: float = 3.0, tail: float = 1.0
+) -> tuple[Path, float]:
     """``text`` in hibari-tts's natural voice (espeak fools the turn model), with ``pause_s`` of
     silence inserted mid-sentence after the word ``pause_after`` (a thinking pause).
 
@@ -261,7 +263,6 @@ def _natural_answer(path: Path, text: str, pause_after: str | None = None, pause
         k = next(i for i, w in enumerate(words) if w.text.strip(",.").lower() == pause_after)
         cut = int((float(words[k].end or 0) + float(words[k + 1].start or 0)) / 2 * 16000)
         speech = np.concatenate([speech[:cut], tone(pause_s), speech[cut:]])
-    tail = 1.0
     write_wav(path, np.concatenate([tone(0.4), speech, tone(tail)]))
     return path, tail
 
@@ -323,3 +324,59 @@ def test_interviewer_replies_fast_to_a_finished_answer_and_waits_through_a_think
     assert 0 < gaps[1] < 8.0, (gaps, log)
     assert not any("while the interviewer was talking" in n for n in result["notes"]), result["notes"]
     assert result["report"]["elements"]["next_steps"]["found"]
+
+
+REOPEN = Path(__file__).parent / "data" / "reopen_reply.toml"
+
+
+def test_going_on_while_the_reply_is_made_ready_reopens_the_answer(
+    pulse: dict[str, str], tmp_path: Path, private_home: Path
+) -> None:
+    """Issue #12: speech that starts after the answer was judged finished, before the interviewer's
+    next line begins, reopens the answer. The person asks, pauses, and goes on the moment the drill
+    has chosen its reply (its log says so), while the reply's voice is still being rendered (a fresh
+    install: seconds). They were heard before the line's first sample, so their words belong to the
+    same answer, reopened, not to 'said over the interviewer'; and the interviewer answers after
+    them. (The drill used to look at the microphone once, right after choosing the reply, and filed
+    these words as said over the line, with a note.)"""
+    pytest.importorskip("hibari", reason="needs hibari-tts (pip install -e '.[test]')")
+    env = {**pulse, "VOICEPRACTICE_HOME": str(private_home)}
+    asked, _ = _natural_answer(tmp_path / "q.wav", "One thing I wanted to ask: is there parking at the office?", tail=0.2)
+    more, _ = _natural_answer(tmp_path / "more.wav", "And is the parking free for staff?", tail=0.2)
+    term = _TerminalDrill(env, ["-v", "drill", "--json", "--seed", "3", "--scenario", str(REOPEN)])
+    drill, lines = term.proc, term.lines
+    try:
+        assert term.listening.acquire(timeout=90), "the drill never started listening:\n" + term.log
+        time.sleep(0.5)
+        subprocess.run(["paplay", "--device=vp_mic", str(asked)], env=env, check=True, timeout=90)
+        deadline = time.monotonic() + 60
+        while not any("the person asked about" in ln for _, ln in lines):
+            assert time.monotonic() < deadline and drill.poll() is None, "no reply was chosen:\n" + term.log
+            time.sleep(0.01)
+        subprocess.run(["paplay", "--device=vp_mic", str(more)], env=env, check=True, timeout=90)
+        went_on_until = time.monotonic()  # paplay returns once the sink has played it all
+        assert term.listening.acquire(timeout=90), "the drill never asked the close:\n" + term.log
+        time.sleep(0.5)
+        subprocess.run(["paplay", "--device=vp_mic", str(FIXTURES / "turn3_goodbye_natural.flac")], env=env, check=True, timeout=90)
+        out, _ = drill.communicate(timeout=90)
+    finally:
+        if drill.poll() is None:
+            drill.kill()
+    term.reader.join(timeout=5)
+    log = term.log
+    assert drill.returncode == 0, log
+    result = json.loads(out)
+    assert "the answer is reopened" in log, log
+    assert not any("while the interviewer was talking" in n for n in result["notes"]), result["notes"]
+    first = result["turns"][0]
+    text = first["transcript"]["text"].lower()
+    assert "parking at the office" in text and "free for staff" in text, text
+    folder = Path(result["folder"])
+    assert not list(folder.glob("*.pcm")), list(folder.iterdir())  # the answer is one WAV, no spool left behind
+    from voicepractice.audio import load_audio
+
+    assert load_audio(folder / "answer-1.wav").size / 16000 == pytest.approx(first["transcript"]["duration"], abs=0.05)
+    # The interviewer answered after the person had finished, and answered the question.
+    interviewer = [t for t, ln in lines if ln.startswith("Interviewer:")]
+    assert len(interviewer) == 2 and interviewer[1] > went_on_until, log
+    assert "car park" in result["turns"][1]["line"]

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from voicepractice.audio import SAMPLE_RATE, load_audio
-from voicepractice.floor import BlockPump, extend, has_speech, is_echo, shifted
+from voicepractice.floor import MIN_SPEECH_S, BlockPump, Watch, extend, has_speech, is_echo, shifted
 from voicepractice.listen import BLOCK, Chunk, ListenOptions, _DeviceLost, listen, recording_blocks
 
-from conftest import FIXTURES
+from conftest import CORPUS, FIXTURES
 
 
 def test_pump_keeps_reading_while_nobody_consumes_and_drains_without_waiting() -> None:
@@ -154,3 +154,60 @@ def test_words_after_a_cut_are_kept_in_that_answer_with_a_note(vp, tmp_path) -> 
     said_over = [n for n in result["notes"] if "while the interviewer was talking" in n]
     reopened = first_turn["transcript"]["duration"] >= first.size / SAMPLE_RATE - 1.5
     assert said_over or reopened, result["notes"]
+
+
+def _microphone(before: np.ndarray, after: np.ndarray, arrived: threading.Event, looked: threading.Event) -> Iterator[np.ndarray]:
+    """A microphone that has delivered ``before`` when the drill takes its last look, and ``after`` at
+    real-time pace from then on (100 ms blocks, each when it is complete)."""
+    for i in range(0, before.size, BLOCK):
+        yield before[i : i + BLOCK]
+    arrived.set()  # resumed: the pump has queued the last block of ``before``
+    looked.wait(5)
+    for i in range(0, after.size, BLOCK):
+        time.sleep(BLOCK / SAMPLE_RATE)
+        yield after[i : i + BLOCK]
+
+
+def _look(before: np.ndarray, after: np.ndarray) -> tuple[bool, Watch, float]:
+    """The last look at a microphone that has delivered ``before``: (went on, the watch, seconds it took)."""
+    arrived, looked = threading.Event(), threading.Event()
+    pump = BlockPump(_microphone(before, after, arrived, looked))
+    assert arrived.wait(5)
+    watch = Watch(pump)
+    looked.set()
+    t0 = time.monotonic()
+    went_on = watch.went_on()
+    return went_on, watch, time.monotonic() - t0
+
+
+def test_a_sentence_resumed_just_before_the_line_reopens_the_answer() -> None:
+    """The person goes on a moment before the interviewer's line would start: at the last look only
+    0.16 s of the sentence has arrived, less than a cough's worth. The look waits it out (the line
+    holds) and, the speech going on, reopens the answer; one drain alone would have started the line
+    over them."""
+    speech = load_audio(CORPUS / "audio" / "jfk_inaugural_1961.flac")  # speech from 0.32 s
+    before, after = speech[: 5 * BLOCK], speech[5 * BLOCK : 20 * BLOCK]
+    assert not has_speech(before)  # what a single drain at this moment would have judged
+    went_on, watch, waited = _look(before, after)
+    assert went_on and watch.speech_s >= MIN_SPEECH_S
+    assert waited < Watch.ONSET_WAIT_S + 0.3  # the line held for a moment, not for the sentence
+    assert np.array_equal(watch.audio, speech[: watch.audio.size])  # everything heard is kept for the answer
+
+
+def test_a_short_sound_at_the_last_look_does_not_reopen_the_answer() -> None:
+    """A cough's worth of voice (0.15 s) under way at the last look: waited out, it ends short of
+    MIN_SPEECH_S and the line starts, a fraction of a second late."""
+    speech = load_audio(CORPUS / "audio" / "jfk_inaugural_1961.flac")
+    room = load_audio(FIXTURES / "silence.flac")
+    sound = np.concatenate([room[: 4 * BLOCK], speech[int(0.3 * SAMPLE_RATE) : int(0.45 * SAMPLE_RATE)], room[4 * BLOCK :]])
+    before, after = sound[: 6 * BLOCK], sound[6 * BLOCK :]
+    went_on, watch, waited = _look(before, after)
+    assert not went_on and 0 < watch.speech_s < MIN_SPEECH_S
+    assert waited < Watch.ONSET_WAIT_S + 0.3
+
+
+def test_quiet_at_the_last_look_starts_the_line_at_once() -> None:
+    room = load_audio(FIXTURES / "silence.flac")
+    went_on, watch, waited = _look(room[: 10 * BLOCK], room[10 * BLOCK :])
+    assert not went_on and waited < 0.1
+    assert np.array_equal(watch.audio, room[: 10 * BLOCK])

@@ -216,6 +216,22 @@ class _Answer:
     tracker: LiveTracker | None = None
     spoken_over: list[Word] = field(default_factory=list)
     """Words said while the interviewer was speaking, after this answer."""
+    on_disk: int = -1
+    """Samples of ``capture`` in its WAV file (-1: none written yet)."""
+
+    @property
+    def name(self) -> str:
+        return f"answer-{self.index + 1}.wav"
+
+    def store(self, staging: Path) -> None:
+        """Write the answer's WAV (atomically, synced) and drop the spool it replaces."""
+        audio_mod.write_wav(staging / self.name, self.capture.audio)
+        self.on_disk = self.capture.audio.size
+        (staging / self.name).with_suffix(".pcm").unlink(missing_ok=True)
+
+    def store_if_changed(self, staging: Path) -> None:
+        if self.on_disk != self.capture.audio.size:
+            self.store(staging)
 
     def finish(self) -> list[Word]:
         if self.words is None:
@@ -268,16 +284,19 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             _lines_ahead(scenario, run_turns, options.details),
         )
         for n, (turn, line) in enumerate(zip(run_turns, lines, strict=True), 1):
-            if reply:
-                line = f"{reply} {line}"
+            line = _with_reply(reply, line)
             wav = speaker.say(line, f"interviewer-{n}.wav", fresh=bool(reply))
+            if answered and speaker.started is not None:
+                log.info("the line started %.0f ms after answer %d was judged finished",
+                         1000 * (speaker.started - answered[-1].capture.ended_at), answered[-1].index + 1)  # fmt: skip
             reply = ""
             if pump is not None and answered:
                 during = pump.drain()
                 if answers and turn.listen:
                     # A recording plays to its end whoever is talking, as a person would go on.
                     during += list(pump)
-                _keep_spoken_over(answered[-1], floor.join(during), line, turns, staging, transcriber, notes)
+                _keep_spoken_over(answered[-1], floor.join(during), line, transcriber, notes)
+                answered[-1].store_if_changed(staging)
             if not turn.listen:
                 turns.append(TurnRecord(turn.id, line, interviewer_audio=wav))
                 continue
@@ -305,39 +324,64 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 tracker.tap(pump), options.listen, on_chunk=chunk_cb, on_progress=ui.progress,
                 spool=staging / f"answer-{n}.pcm", judge=judge,
             )  # fmt: skip
+            log.debug("answer %d ended by %s at monotonic %.3f", n, capture.ended_by, capture.ended_at)
             if judge is not None and judge.pauses:
                 v = judge.pauses[-1]
                 log.info("answer %d ended by the judge: wait %.1f s (cue %s, turn model %s)", n, v.wait_s, v.cue,
                          "n/a" if v.probability is None else f"{v.probability:.2f}")  # fmt: skip
-            while more_turns and capture.ended_by == "silence":
-                # Judged finished: the interviewer replies only if the person stays quiet
-                # until then; speech before the next line reopens the answer.
-                if turn.respond:
-                    loader.wait()
-                    reply = _reply(live.finish(), scenario, options, rng)
-                heard = floor.join(pump.drain())
-                if not floor.has_speech(heard):
-                    capture = floor.extend(capture, heard)
-                    break
-                log.info("the person went on after %.1f s: the answer is reopened", capture.duration)
-                reply = ""
-                previous = capture
-                more = listen(
-                    _chain(heard, pump), options.listen,
-                    on_chunk=floor.shifted(chunk_cb, previous.duration), on_progress=ui.progress,
-                    spool=staging / f"answer-{n}.pcm", judge=_judge(options.listen, live, previous.duration, last=False),
-                )  # fmt: skip
-                capture = floor.extend(previous, more)
+            written = -1  # samples of the answer already in its WAV when a line follows at once
+            watch: floor.Watch | None = None
+            try:
+                while more_turns and capture.ended_by == "silence":
+                    # Judged finished: the interviewer replies only if the person stays quiet until
+                    # the line's first sample; speech before it reopens the answer. So the line is
+                    # made ready first (the reply's voice renders here, seconds on a cold cache) and
+                    # the microphone is looked at last; from that look to the first sound at the
+                    # speaker only the answer's bookkeeping and the stream's start remain.
+                    watch = floor.Watch(pump)
+                    if turn.respond:
+                        loader.wait()
+                        reply = _reply(live.finish(), scenario, options, rng)
+                    speaker.ready(_with_reply(reply, lines[n]), f"interviewer-{n + 1}.wav", fresh=bool(reply))
+                    # The answer goes to disk before the look too (an fsync: up to 0.14 s under load);
+                    # the short tail heard after the decision is added once the line has started.
+                    audio_mod.write_wav(staging / f"answer-{n}.wav", capture.audio)
+                    went_on = watch.went_on()
+                    log.debug("last look at the microphone at monotonic %.3f", time.monotonic())
+                    if not went_on:
+                        written = capture.audio.size
+                        capture = floor.extend(capture, watch.audio)
+                        break
+                    log.info("the person went on after %.1f s: the answer is reopened", capture.duration)
+                    reply = ""
+                    previous = capture
+                    more = listen(
+                        _chain(watch.audio, pump), options.listen,
+                        on_chunk=floor.shifted(chunk_cb, previous.duration),
+                        on_progress=_progress_from(ui.progress, previous.duration),
+                        spool=staging / f"answer-{n}.pcm", judge=_judge(options.listen, live, previous.duration, last=False),
+                    )  # fmt: skip
+                    capture = floor.extend(previous, more)
+                    watch = None  # its audio is in the answer now
+            except KeyboardInterrupt:
+                # Ctrl-C while the next line was being made ready (a reply renders for seconds):
+                # kept like Ctrl-C mid-answer, with whatever was heard since the decision.
+                heard = watch.take_arrived() if watch is not None else np.zeros(0, np.float32)
+                capture = replace(floor.extend(capture, heard), ended_by="interrupted")
+                written = -1
             ui.done_listening(capture)
             if capture.ended_by == "interrupted" and capture.audio.size == 0 and not answered:
                 raise KeyboardInterrupt  # Ctrl-C before a single sample: nothing to keep
             captured.append(capture.audio)
-            answer_name = f"answer-{n}.wav"
-            audio_mod.write_wav(staging / answer_name, capture.audio)
-            (staging / f"answer-{n}.pcm").unlink(missing_ok=True)
             answer = _Answer(len(turns), capture, live, tracker=tracker)
+            if written >= 0:
+                # Written before the last look (all the spool holds); the tail since, after the line starts.
+                answer.on_disk = written
+                (staging / answer.name).with_suffix(".pcm").unlink(missing_ok=True)
+            else:
+                answer.store(staging)
             answered.append(answer)
-            turns.append(TurnRecord(turn.id, line, interviewer_audio=wav, answer_audio=answer_name, ended_by=capture.ended_by))
+            turns.append(TurnRecord(turn.id, line, interviewer_audio=wav, answer_audio=answer.name, ended_by=capture.ended_by))
             if capture.ended_by in ("interrupted", "device_lost"):
                 interrupted = True
                 notes.append(
@@ -383,6 +427,12 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             # Nothing recorded: leave no trace. Only now, once the speaker has stopped: a line
             # still rendering ahead would otherwise write itself into the removed folder.
             store.discard(staging)
+
+    try:  # an answer whose last line was cut short (Ctrl-C) still has its tail to write
+        for answer in answered:
+            answer.store_if_changed(staging)
+    except OSError as exc:
+        raise _cannot_save(store, staging, captured, exc) from exc
 
     # Everything after the last answer ends counts toward the wait the person feels.
     last = answered[-1].capture if answered else None
@@ -466,6 +516,16 @@ def _judge(listen_options: ListenOptions, live: LiveTranscription, offset: float
     return EndOfTurn(o, transcript=lambda t: live.text_through(t + offset))
 
 
+def _with_reply(reply: str, line: str) -> str:
+    """The interviewer's next line, after its answer to what the person asked (if any)."""
+    return f"{reply} {line}" if reply else line
+
+
+def _progress_from(on_progress: Callable[[Progress], None], offset: float) -> Callable[[Progress], None]:
+    """``on_progress`` for a reopened answer: the meter's clock goes on from where the answer was."""
+    return lambda p: on_progress(replace(p, elapsed=p.elapsed + offset))
+
+
 def _chain(first: np.ndarray, rest: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
     if first.size:
         yield first
@@ -480,9 +540,8 @@ def _reply(words: list[Word], scenario: Scenario, options: DrillOptions, rng: ra
 
 
 def _keep_spoken_over(
-    answer: _Answer, heard: np.ndarray, line: str, turns: list[TurnRecord], staging: Path,
-    transcriber: Transcriber, notes: list[str],
-) -> None:  # fmt: skip
+    answer: _Answer, heard: np.ndarray, line: str, transcriber: Transcriber, notes: list[str]
+) -> None:
     """Speech heard while the interviewer spoke joins the answer before it; the person is told."""
     if not floor.has_speech(heard):
         return
@@ -494,9 +553,6 @@ def _keep_spoken_over(
         return
     answer.capture = floor.extend(answer.capture, heard)
     answer.spoken_over.extend(words)
-    record = turns[answer.index]
-    if record.answer_audio:
-        audio_mod.write_wav(staging / record.answer_audio, answer.capture.audio)
     notes.append(
         f"you spoke while the interviewer was talking after turn {answer.index + 1}: "
         f"“{said}” is kept in that answer; wait for the interviewer to finish next time"
@@ -579,9 +635,16 @@ class _Speaker:
         self.rang = False
         self._ready: dict[str, threading.Event] = {}
         self._texts: dict[str, str] = {}
+        self._made: dict[str, tuple[str, bool]] = {}
+        """Lines made ready ahead of ``say`` (``ready``): the text and whether it rendered."""
+        self._prepared_audio: dict[str, tuple[np.ndarray, int]] = {}
+        """A prepared line's own audio, kept once a reply has been put before it (a reopened
+        answer may change the reply, and the next one goes before the line again, not before both)."""
         self._failed: dict[str, SpeechError] = {}
         self._fallback_noted = False
         self._first_said = threading.Event()
+        self.started: float | None = None
+        """When the last line's first block went to the device (time.monotonic())."""
         self._hurry = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -699,7 +762,7 @@ class _Speaker:
         """A line that changed since prepare: a reply put before the prepared line, joined from both."""
         prepared = self._texts.get(name)
         path = self.staging / name
-        if not prepared or not line.endswith(prepared) or not path.is_file():
+        if not prepared or not line.endswith(prepared) or not (name in self._prepared_audio or path.is_file()):
             self._render_now(line, name)
             return
         reply = line[: -len(prepared)].strip()
@@ -709,10 +772,21 @@ class _Speaker:
         finally:
             natural.unload()  # Whisper is about to decode the next answer: give it the memory
         first, rate = audio_mod.read_wav(part)
-        second, rate2 = audio_mod.read_wav(path)
+        if name not in self._prepared_audio:
+            self._prepared_audio[name] = audio_mod.read_wav(path)
+        second, rate2 = self._prepared_audio[name]
         pause = np.zeros(int(0.35 * rate), np.float32)
         audio_mod.write_wav(path, np.concatenate([first, pause, audio_mod.resample(second, rate2, rate)]), rate)
         part.unlink(missing_ok=True)
+
+    def ready(self, line: str, name: str, fresh: bool = False) -> None:
+        """Make a line ready to play now (render it; ``fresh``: it changed since prepare), so that
+        ``say`` starts it at once. A line made again with the same text is not rendered twice."""
+        if self._made.get(name, ("", False))[0] == line:
+            return
+        if not fresh and name in self._prepared_audio:  # the reply before it was taken back
+            audio_mod.write_wav(self.staging / name, *self._prepared_audio.pop(name))
+        self._made[name] = (line, self._render(line, name, fresh))
 
     def say(self, line: str, name: str, fresh: bool = False) -> str | None:
         """Show and play a line; ``fresh`` renders it again (it changed since prepare)."""
@@ -720,18 +794,26 @@ class _Speaker:
             self.rang = True
             if self.line == "phone" and self.available:
                 self._play(phoneline.ring_and_pickup(), phoneline.OUT_RATE)
-        wav = name if self._render(line, name, fresh) else None
+        self.started = None
+        self.ready(line, name, fresh)
+        self._prepared_audio.pop(name, None)
+        wav = name if self._made[name][1] else None
         self.ui.interviewer(line)
         if wav and self.available:
             try:
                 # Whisper's load starts once the line is sounding: started earlier, its imports
                 # held the GIL while this thread opened the device, and the first word came later.
-                play(self.staging / wav, self.options.output_device, on_start=self._first_said.set)
+                play(self.staging / wav, self.options.output_device, on_start=self._on_start)
             except AudioDeviceError as exc:
                 self.available = False
                 self._note(f"{exc}; the interviewer's lines are shown as text")
         self._first_said.set()
         return wav
+
+    def _on_start(self) -> None:
+        self.started = time.monotonic()
+        log.debug("line started at monotonic %.3f", self.started)
+        self._first_said.set()
 
     def _play(self, audio: np.ndarray, rate: int) -> None:
         try:

@@ -94,6 +94,17 @@ class BlockPump:
         assert isinstance(item, np.ndarray)
         return item
 
+    def get(self, timeout: float) -> np.ndarray | None:
+        """The next block, or None when none comes within ``timeout`` s (an error or the end stays queued)."""
+        try:
+            item = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if not isinstance(item, np.ndarray):
+            self._requeue_front(item)
+            return None
+        return item
+
     def drain(self) -> list[np.ndarray]:
         """Every block that has arrived, without waiting (an error or the end stays queued)."""
         out: list[np.ndarray] = []
@@ -133,6 +144,65 @@ class BlockPump:
     def running(self) -> bool:
         """The pump thread is still reading (or closing) its source."""
         return self._thread.is_alive()
+
+
+class Watch:
+    """The microphone between an answer judged finished and the interviewer's next line.
+
+    Everything heard since the decision is kept (``audio``), and the VAD runs over it
+    as it arrives. ``went_on`` is the drill's last look before the line's first sample:
+    the person has gone on once ``MIN_SPEECH_S`` of speech is heard. Speech that is
+    only starting at that moment is waited out, never guessed: the line waits (at most
+    ``ONSET_WAIT_S`` of audio) until the stretch is either long enough (the answer is
+    reopened) or over (a cough: the line starts). So a sentence resumed right up to the
+    line's first sample reopens the answer, and a cough delays the line by its length.
+    """
+
+    ONSET_WAIT_S = MIN_SPEECH_S + 0.15
+    """Audio waited for after the last look while the VAD says speech is under way."""
+    STALL_S = 1.0
+    """Wall time waited for a block that does not come (a stalled source): then the line starts."""
+
+    def __init__(self, pump: BlockPump) -> None:
+        from .vad import StreamingVad
+
+        self._pump = pump
+        self._blocks: list[np.ndarray] = []
+        self._vad = StreamingVad()
+        self._speech_windows = 0
+
+    @property
+    def audio(self) -> np.ndarray:
+        """Everything heard since the watch began."""
+        return join(self._blocks)
+
+    @property
+    def speech_s(self) -> float:
+        from .vad import WINDOW
+
+        return self._speech_windows * WINDOW / SAMPLE_RATE
+
+    def _take(self, block: np.ndarray) -> None:
+        self._blocks.append(block)
+        self._speech_windows += sum(1 for _, speaking in self._vad.feed(block) if speaking)
+
+    def take_arrived(self) -> np.ndarray:
+        """Take in every block that has arrived, without waiting; everything heard since the watch began."""
+        for arrived in self._pump.drain():
+            self._take(arrived)
+        return self.audio
+
+    def went_on(self) -> bool:
+        """The last look before the line: True when the person has gone on (the answer reopens)."""
+        self.take_arrived()
+        waited = 0
+        while self.speech_s < MIN_SPEECH_S and self._vad.speaking and waited < self.ONSET_WAIT_S * SAMPLE_RATE:
+            block = self._pump.get(timeout=self.STALL_S)
+            if block is None:
+                break  # the recording ended, or the microphone stalled: nothing more to wait for
+            self._take(block)
+            waited += block.size
+        return self.speech_s >= MIN_SPEECH_S
 
 
 def speech_seconds(audio: np.ndarray) -> float:
