@@ -304,7 +304,8 @@ def run_enter(s: Sample, after: float = 0.3) -> dict:
     t_report = time.monotonic()
     return {"name": s.name, "held_out": s.held_out, "enter_to_report_s": round(t_report - enter, 3),
             "late_s": round(t_listen - enter, 3), "decode_s": round(t_words - t_listen, 3),
-            "check_s": round(t_report - t_words, 3), "ended_by": cap.ended_by, "load": round(os.getloadavg()[0], 1)}  # fmt: skip
+            "check_s": round(t_report - t_words, 3), "ended_by": cap.ended_by, "snapshot": live.reused_snapshots > 0,
+            "load": round(os.getloadavg()[0], 1)}  # fmt: skip
 
 
 REOPEN_WINDOW_S = 0.1
@@ -433,11 +434,19 @@ def main() -> None:
     if args.enter:
         enter_rows = [run_enter(s) for s in samples if s.kind == "finished"]
     if enter_rows:
-        cell = [summarize([e[k] for e in enter_rows]) for k in ("late_s", "decode_s", "check_s", "enter_to_report_s", "load")]
+        # An answer the judge ended before Enter came (a long pause inside it) has no Enter to time.
+        pressed = [e for e in enter_rows if e["ended_by"] == "end_of_recording"]
+        cell = [summarize([e[k] for e in pressed]) for k in ("late_s", "decode_s", "check_s", "enter_to_report_s", "load")]
+        within = sum(e["enter_to_report_s"] <= 0.5 for e in pressed)
+        snap = sum(e.get("snapshot", False) for e in pressed)
         lines += ["", "Enter pressed 0.3 s after the last word, real time (median / p95 in s): late: the listen loop "
-                  "noticing it; decode: words not yet decoded (the pause's snapshot started 0.15 s in); check: the checker.", "",
-                  "| n | late | decode | check | Enter → report | load |", "|---:|---:|---:|---:|---:|---:|",
-                  f"| {len(enter_rows)} | " + " | ".join(f"{c['median']:.2f} / {c['p95']:.2f}" for c in cell) + " |"]  # fmt: skip
+                  "noticing it; decode: words not yet decoded (what is left of the pause's snapshot, or a whole decode "
+                  "when none covered the speech); check: the checker. Answers the judge ended before Enter are left out "
+                  f"({len(enter_rows) - len(pressed)} of {len(enter_rows)}).", "",
+                  "| n | late | decode | check | Enter → report | ≤ 0.5 s | words from the pause's snapshot | load |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|",
+                  f"| {len(pressed)} | " + " | ".join(f"{c['median']:.2f} / {c['p95']:.2f}" for c in cell[:4])
+                  + f" | {within} | {snap} | {cell[4]['median']:.2f} / {cell[4]['p95']:.2f} |"]  # fmt: skip
     if paced:
         lines += ["", "Where the real-time wait went (finished answers, median / p95 in s; `load` is the 1-min load average "
                   "during the runs; the columns add up to the total per answer). VAD: the speech end heard after the last "

@@ -159,6 +159,24 @@ def test_judge_asks_the_real_model_once_per_pause() -> None:
     assert judge.trace and 0.0 <= (judge.trace[0][1] or 0.0) <= 1.0
 
 
+def test_judge_asks_the_model_only_once_the_pause_words_are_decoded() -> None:
+    # On two cores the model's run beside the pause's decode delayed the words Enter waits for.
+    words = _Words(None)
+    judge = EndOfTurn(transcript=words)
+    calls: list[int] = []
+
+    def audio() -> np.ndarray:
+        calls.append(1)
+        return _audio()
+
+    for silence in (0.2, 0.3, 0.5, 0.6):
+        assert not judge.should_end(silence, 3.0, audio)
+    assert calls == [] and words.asked  # the words were asked for; the model was not
+    words.text = "Thank you so much for your time."
+    judge.should_end(0.7, 3.0, audio)
+    assert len(calls) == 1 and judge.trace[-1][1] is not None
+
+
 def test_a_recording_with_a_long_thinking_pause_is_not_cut(vp, tmp_path, fixture_manifest) -> None:
     """The issue's case: a single --answer with a 2.75 s pause lost everything after it."""
     from pathlib import Path

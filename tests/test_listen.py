@@ -111,6 +111,10 @@ def test_a_short_pause_sends_a_snapshot_that_the_end_can_reuse() -> None:
     cap = listen(recording_blocks(audio, paced=False), ListenOptions(end_silence_s=2.5), on_chunk=on_chunk)
     assert cap.ended_by == "end_of_recording"
     assert [c.tentative for c in chunks][-2:] == [True, False]
+    snapshot = chunks[-2]
+    # Sent two VAD windows into the pause, so it is being decoded before Enter comes.
+    assert snapshot.speech_until is not None
+    assert snapshot.offset + snapshot.audio.size / SAMPLE_RATE - snapshot.speech_until < 0.1
     words = live.finish()
     assert live.reused_snapshots == 1
     assert "thanks" in " ".join(w.text.lower() for w in words)

@@ -370,8 +370,11 @@ class EndOfTurn:
             self._speech_end, self._asked, self._probability = speech_end, False, None
         if silence_s < o.check_after_s:
             return False
-        if not self._asked:
-            # Asked early (0.2 s) so its answer is in before the quickest end (0.5 s).
+        text = self.transcript(speech_end) if self.transcript else ""
+        if not self._asked and text is not None:
+            # Asked once the pause's words are in, not while they are being decoded: the
+            # model's 0.1 s of CPU beside the decode on two cores delayed the words by about
+            # as much, and Enter waits for those words. No end comes before the words anyway.
             self._asked = True
             model = self._model()
             self._probability = model.probability(audio()) if model else None
@@ -382,16 +385,15 @@ class EndOfTurn:
         if silence_s >= o.hold_unfinished_s:
             self._record(None, None, o.hold_unfinished_s)
             return True
+        if text is None:
+            return False  # the words are still being decoded: ending now would make the report wait
         if (
             o.combiner is None
             and self._probability is not None
             and self._probability < o.lenient
             and silence_s < o.hold_s
         ):
-            return False  # sounds unfinished: whatever the words say, hold on (no need to wait for them)
-        text = self.transcript(speech_end) if self.transcript else ""
-        if text is None:
-            return False  # the words are still being decoded: ending now would make the report wait
+            return False  # sounds unfinished: whatever the words say, hold on
         complete = self._completeness(text)
         if self.trace[-1][2] is None:
             self.trace[-1] = (speech_end, self._probability, text, complete)

@@ -64,10 +64,12 @@ class ListenOptions:
     decoded as snapshots instead (see ``Chunk.tentative``)."""
     max_chunk_s: float = 20.0
     """Cut a chunk even without a pause once it is this long (Whisper's window is 30 s)."""
-    snapshot_gap_s: float = 0.15
-    """A pause this long sends a snapshot of the speech so far to be decoded: tiny.en
-    takes about 0.65 s a decode, so starting at once is what makes the words (and
-    the report) ready when the end-of-turn decision fires half a second later."""
+    snapshot_gap_s: float = 0.064
+    """A pause this long (two VAD windows) sends a snapshot of the speech so far to be
+    decoded: one decode takes about half a second, so starting at once is what makes the
+    words (and the report) ready when Enter or the end-of-turn decision comes. The VAD
+    hears a speech end 0.1-0.3 s after the last word, so at 0.15 s the snapshot left
+    about when Enter (0.3 s after the last word) did, and often after it."""
     enter_ends: bool = True
     """Pressing Enter ends the answer (when standard input is a terminal)."""
     vad: VadOptions = VadOptions()
