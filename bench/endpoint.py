@@ -53,6 +53,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -281,10 +282,24 @@ def run_paced(s: Sample, rule: str = "adaptive") -> dict:
     }
 
 
-def run_enter(s: Sample, after: float = 0.3) -> dict:
-    """Enter pressed ``after`` s after the last word (the recording stops there), real-time pace:
-    Enter -> report on the wall clock. Only the decode of what the pause's snapshot did not
-    cover, and the checker, should be left."""
+@dataclass
+class EnterRun:
+    """One answer ended by Enter: what ``listen`` captured, its live transcription, and the wall-clock
+    moments (time.monotonic()) from the start to the report."""
+
+    capture: Any
+    live: Any
+    t0: float
+    enter: float
+    """When the last block before Enter was complete."""
+    listen_returned: float
+    words: float
+    report: float
+
+
+def time_enter(s: Sample, after: float = 0.3) -> EnterRun:
+    """Enter pressed ``after`` s after the last word (the recording stops there), at real-time pace,
+    through the drill's own ``listen``, ``EndOfTurn``, live transcription and checker."""
     from voicepractice.check import check
     from voicepractice.endpoint import EndOfTurn
     from voicepractice.listen import ListenOptions, listen
@@ -296,16 +311,21 @@ def run_enter(s: Sample, after: float = 0.3) -> dict:
     t0 = time.monotonic()
     stop = int((s.last_word + after) * SR)
     cap = listen(paced_blocks(s.audio[:stop], t0), options, on_chunk=live.submit_chunk, judge=judge)
-    enter = t0 + stop / SR  # when the last block before Enter was complete
     t_listen = time.monotonic()
     words = live.finish()
     t_words = time.monotonic()
     check(make_transcript(words, cap.duration, "tiny.en"))
-    t_report = time.monotonic()
-    return {"name": s.name, "held_out": s.held_out, "enter_to_report_s": round(t_report - enter, 3),
-            "late_s": round(t_listen - enter, 3), "decode_s": round(t_words - t_listen, 3),
-            "check_s": round(t_report - t_words, 3), "ended_by": cap.ended_by, "snapshot": live.reused_snapshots > 0,
-            "load": round(os.getloadavg()[0], 1)}  # fmt: skip
+    return EnterRun(cap, live, t0, t0 + stop / SR, t_listen, t_words, time.monotonic())
+
+
+def run_enter(s: Sample, after: float = 0.3) -> dict:
+    """Enter -> report on the wall clock. Only the decode of what the pause's snapshot did not
+    cover, and the checker, should be left."""
+    r = time_enter(s, after)
+    return {"name": s.name, "held_out": s.held_out, "enter_to_report_s": round(r.report - r.enter, 3),
+            "late_s": round(r.listen_returned - r.enter, 3), "decode_s": round(r.words - r.listen_returned, 3),
+            "check_s": round(r.report - r.words, 3), "ended_by": r.capture.ended_by,
+            "snapshot": r.live.reused_snapshots > 0, "load": round(os.getloadavg()[0], 1)}  # fmt: skip
 
 
 REOPEN_WINDOW_S = 0.1

@@ -29,7 +29,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from endpoint import RESULTS, SR, Sample, build_samples, paced_blocks, summarize  # noqa: E402
+from endpoint import RESULTS, SR, Sample, build_samples, summarize, time_enter  # noqa: E402
 
 EVENTS: list[dict[str, Any]] = []
 _job = threading.local()
@@ -88,25 +88,10 @@ def instrument() -> None:
 
 
 def run(s: Sample, after: float) -> dict[str, Any]:
-    from voicepractice import check as check_mod
-    from voicepractice.endpoint import EndOfTurn
-    from voicepractice.listen import ListenOptions, listen
-    from voicepractice.transcribe import LiveTranscription, Transcriber, make_transcript
-
     EVENTS.clear()
-    live = LiveTranscription(Transcriber())
-    options = ListenOptions(enter_ends=False)
-    judge = EndOfTurn(options.endpoint, transcript=live.text_through)
-    t0 = time.monotonic()
-    stop = int((s.last_word + after) * SR)
-    cap = listen(paced_blocks(s.audio[:stop], t0), options, on_chunk=live.submit_chunk, judge=judge)
-    enter = t0 + stop / SR
-    t_listen = time.monotonic()
-    words = live.finish()
-    t_words = time.monotonic()
-    check_mod.check(make_transcript(words, cap.duration, "tiny.en"))
-    t_report = time.monotonic()
-    last = t0 + s.last_word
+    r = time_enter(s, after)
+    cap, live, enter, t_listen, t_words, t_report = r.capture, r.live, r.enter, r.listen_returned, r.words, r.report
+    last = r.t0 + s.last_word
 
     def rel(t: float) -> float:
         return round(t - last, 3)
