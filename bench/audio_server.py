@@ -85,13 +85,20 @@ def private_pulse(home: str | os.PathLike[str] | None = None) -> Iterator[dict[s
 
 
 class SoundClock:
-    """Records the speaker's monitor and notes when the first sound arrives (time.monotonic()).
+    """Records the speaker's monitor and notes when sounds arrive (time.monotonic()): the first one
+    (``first``, cleared by ``reset``) and the start of every sound after a second of quiet (``onsets``).
 
     ``parec`` asks for 10 ms fragments, so a sound is seen within a few tens of ms of reaching the sink.
     """
 
+    QUIET_S = 1.0
+    """A gap this long between loud fragments ends a sound: the next loud fragment is a new onset."""
+
     def __init__(self, env: dict[str, str]) -> None:
         self.first: float | None = None
+        self.onsets: list[float] = []
+        self._loud = False
+        self._loud_at = 0.0
         self._proc = subprocess.Popen(
             ["parec", "--device=vp_speaker.monitor", "--channels=1", f"--rate={RATE}", "--format=float32le",
              "--latency-msec=10"],
@@ -110,12 +117,23 @@ class SoundClock:
             if not data:
                 return
             self._started.set()
+            now = time.monotonic()
             samples = np.frombuffer(data[: len(data) // 4 * 4], dtype="<f4")
-            if self.first is None and samples.size and float(np.max(np.abs(samples))) > LOUD:
-                self.first = time.monotonic()
+            loud = samples.size > 0 and float(np.max(np.abs(samples))) > LOUD
+            if loud and self.first is None:
+                self.first = now
+            if loud and not self._loud:
+                self.onsets.append(now)
+            self._loud = loud or (self._loud and now - self._loud_at < self.QUIET_S)
+            if loud:
+                self._loud_at = now
 
     def reset(self) -> None:
         self.first = None
+
+    def first_after(self, t: float) -> float | None:
+        """The first onset after ``t`` (time.monotonic())."""
+        return next((o for o in self.onsets if o > t), None)
 
     def wait(self, timeout: float) -> float | None:
         deadline = time.monotonic() + timeout

@@ -30,7 +30,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -47,44 +46,6 @@ _STARTED = re.compile(r"line started at monotonic ([\d.]+)")
 _CHECKED = re.compile(r"last look at the microphone at monotonic ([\d.]+)")
 
 
-class Monitor:
-    """The speaker's monitor, with the time each fragment arrived."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.onsets: list[float] = []
-        self._loud = False
-        self._quiet_since = 0.0
-        self._proc = subprocess.Popen(
-            ["parec", "--device=vp_speaker.monitor", "--channels=1", f"--rate={audio_server.RATE}",
-             "--format=float32le", "--latency-msec=10"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        assert self._proc.stdout is not None
-        while True:
-            data = self._proc.stdout.read1(4096)  # type: ignore[attr-defined]
-            if not data:
-                return
-            now = time.monotonic()
-            samples = np.frombuffer(data[: len(data) // 4 * 4], dtype="<f4")
-            loud = samples.size > 0 and float(np.max(np.abs(samples))) > audio_server.LOUD
-            if loud and not self._loud:
-                self.onsets.append(now)
-            self._loud = loud or (self._loud and now - self._quiet_since < 1.0)
-            if loud:
-                self._quiet_since = now
-
-    def first_after(self, t: float) -> float | None:
-        return next((o for o in self.onsets if o > t), None)
-
-    def close(self) -> None:
-        self._proc.terminate()
-        self._proc.wait(timeout=5)
-
-
 def padded(folder: Path) -> list[Path]:
     """The answers with 8 s more of their own room tone, so the judge, not the recording's end, ends them."""
     from voicepractice.audio import load_audio, write_wav
@@ -98,7 +59,7 @@ def padded(folder: Path) -> list[Path]:
 
 
 def run(env: dict[str, str], answers: list[Path], show_log: bool = False) -> list[dict[str, float]]:
-    monitor = Monitor(env)
+    monitor = audio_server.SoundClock(env)
     time.sleep(0.5)
     try:
         args = [a for f in answers for a in ("--answer", str(f))]
