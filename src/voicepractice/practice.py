@@ -80,7 +80,7 @@ class Change:
 def compare(previous: Report, current: Report) -> Change:
     """Core elements gained and lost between two attempts."""
     was = {f.element: f.found for f in previous.core}
-    labels = {f.element: f.label or f.element.replace("_", " ") for f in current.core}
+    labels = {f.element: f.name for f in current.core}
     now = {f.element: f.found for f in current.core}
     return Change(
         gained=tuple(labels[e] for e, found in now.items() if found and not was.get(e, False)),

@@ -153,6 +153,11 @@ class Finding:
     Between the element's found and sure thresholds the finding is ``weak`` with
     ``details["unsure"]``: "found, but not sure"."""
 
+    @property
+    def name(self) -> str:
+        """What the card calls it: the label, else the machine name in words."""
+        return self.label or self.element.replace("_", " ")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "element": self.element,

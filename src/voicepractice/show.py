@@ -75,7 +75,7 @@ def _finding_row(f: Finding, turn_names: Sequence[str] | None) -> tuple[Text, Te
             if details.get("strengths_mentioned"):
                 body.append("\n")
             body.append("Forgot: " + ", ".join(details["strengths_missed"]), style="yellow")
-    return mark, Text(f.label or f.element.replace("_", " ")), body
+    return mark, Text(f.name), body
 
 
 def _norm_text(name: str) -> str:
@@ -288,7 +288,7 @@ def _fix_first_section(report: Report) -> list[Any]:
         if off_norm or (report.voice is not None and report.voice.coaching):
             return [Text("\nNothing to fix in what you said; how you said it is below.", style="green")]
         return [Text("\nNothing to fix: close the same way on the real call.", style="green")]
-    body = Text(f"{f.label or f.element.replace('_', ' ')}. ", style="bold cyan")
+    body = Text(f"{f.name}. ", style="bold cyan")
     body.append(f.coaching or "", style="cyan")
     if f.example:
         body.append(f"\nTry: “{f.example}”", style="green")
@@ -334,11 +334,11 @@ def _extras_line(report: Report) -> list[Any]:
         if i:
             body.append(" · ", style="dim")
         body.append("✓ ", style="bold green")
-        body.append(f.label or f.element.replace("_", " "))
+        body.append(f.name)
     if todo:
         if done:
             body.append("\n")
-        names = ", ".join((f.label or f.element.replace("_", " ")).lower() for f in todo)
+        names = ", ".join(f.name.lower() for f in todo)
         body.append(f"could add {names}", style="dim")
     grid = hanging_grid(label_style="bold")
     grid.add_row("Extras:", body)
