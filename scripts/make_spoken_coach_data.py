@@ -234,11 +234,16 @@ def main() -> int:
             w.writerow(rows[source])
     for voice, (e, n) in sorted(wer.items()):
         print(f"word error rate of tiny.en on the {voice} voice: {e / max(1, n):.1%} ({e} edits / {n} words)", file=sys.stderr)
-    if args.review:
-        args.review.write_text("id\tsentence\tlabels\thard_negative\twritten\theard\n" + "\n".join(review) + "\n")
-    print(f"{len(out)} closes, {sum(len(c['sentences']) for c in out)} sentences -> {OUT.relative_to(ROOT)}; "
-          f"{len(review)} sentences heard differently from the text", file=sys.stderr)  # fmt: skip
+    finish(out, OUT, review, args.review)
     return 0
+
+
+def finish(out: list[dict], path: Path, review: list[str], review_path: Path | None) -> None:
+    """Write the sentences heard differently (``--review``, to read by hand) and say what was written."""
+    if review_path:
+        review_path.write_text("id\tsentence\tlabels\thard_negative\twritten\theard\n" + "\n".join(review) + "\n")
+    print(f"{len(out)} closes, {sum(len(c['sentences']) for c in out)} sentences -> {path.relative_to(ROOT)}; "
+          f"{len(review)} sentences heard differently from the text", file=sys.stderr)  # fmt: skip
 
 
 if __name__ == "__main__":

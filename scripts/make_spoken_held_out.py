@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from coach_drafts_to_jsonl import write_tsv  # noqa: E402
-from make_spoken_coach_data import GAP_S, SR, Voices, _edits, _norm, _spoken_text, _words  # noqa: E402
+from make_spoken_coach_data import GAP_S, SR, Voices, _edits, _norm, _spoken_text, _words, finish  # noqa: E402
 
 LABELLED = ROOT / "src" / "voicepractice" / "coach" / "data" / "labelled"
 VOICE = "heart"
@@ -191,10 +191,7 @@ def main() -> int:
             f.write(json.dumps(close, ensure_ascii=False) + "\n")
     write_tsv(tsv, rows)
     print(f"word error rate of tiny.en on the heart voice: {edits / max(1, words):.1%} ({edits} edits / {words} words)", file=sys.stderr)
-    if args.review:
-        args.review.write_text("id\tsentence\tlabels\thard_negative\twritten\theard\n" + "\n".join(review) + "\n")
-    print(f"{len(out)} closes, {sum(len(c['sentences']) for c in out)} sentences -> {out_path.relative_to(ROOT)}; "
-          f"{len(review)} sentences heard differently from the text", file=sys.stderr)  # fmt: skip
+    finish(out, out_path, review, args.review)
     return 0
 
 
