@@ -59,19 +59,28 @@ def test_third_held_out_batch_is_never_trained_on() -> None:
     assert training.split_of("web-tonybeshara-askjob", "test3") == "test3"
 
 
+def _held_out_batch(split: str) -> tuple[list, list, dict[str, str]]:
+    """Every close, the held-out batch's, and each source's kind, once the checks every batch passes hold:
+    whole sources of its own, and spoken copies held out with their parents."""
+    from voicepractice.coach import training
+
+    closes = training.load_closes()
+    held = [c for c in closes if c.split == split]
+    assert {c.root for c in held}.isdisjoint({c.root for c in closes if c.split != split})
+    assert all(c.split == split for c in held if c.source != c.root)  # spoken copies inherit it
+    kinds = {s: row[0] for s, row in training.load_sources().items()}
+    return closes, held, kinds
+
+
 def test_fourth_held_out_batch_is_whole_sources_and_trained_on_only_after_its_first_run() -> None:
     """test4 (closes written by other people, labelled while the model was tuned elsewhere) was held out like
     test2 and test3: whole sources (a spoken copy stays with its parent). Its first run is on record, so from
     round 5 it is trained on, like test2 and test3 before it."""
     from voicepractice.coach import training
 
-    closes = training.load_closes()
-    held = [c for c in closes if c.split == training.HELD_OUT_4]
+    _, held, kinds = _held_out_batch(training.HELD_OUT_4)
     assert len(held) >= 220 and len({c.root for c in held}) >= 100
-    assert {c.root for c in held}.isdisjoint({c.root for c in closes if c.split != training.HELD_OUT_4})
-    assert all(c.split == training.HELD_OUT_4 for c in held if c.source != c.root)  # spoken copies inherit it
     assert sum(c.style == "tts_asr" for c in held) >= 65
-    kinds = {s: row[0] for s, row in training.load_sources().items()}
     text = [c for c in held if kinds.get(c.source) != "derived"]
     verbatim = sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in text)
     assert verbatim >= 65  # text closes in other people's own words, not ours (their spoken copies not counted)
@@ -99,13 +108,9 @@ def test_fifth_held_out_batch_is_never_trained_on() -> None:
     batch raised the extras from 25-30 and the verbatim closes from 91 to 151)."""
     from voicepractice.coach import training
 
-    closes = training.load_closes()
-    held = [c for c in closes if c.split == training.HELD_OUT_5]
+    closes, held, kinds = _held_out_batch(training.HELD_OUT_5)
     assert len(held) >= 350 and len({c.root for c in held}) >= 170
-    assert {c.root for c in held}.isdisjoint({c.root for c in closes if c.split != training.HELD_OUT_5})
-    assert all(c.split == training.HELD_OUT_5 for c in held if c.source != c.root)  # spoken copies inherit it
     assert sum(c.style == "tts_asr" for c in held) >= 80
-    kinds = {s: row[0] for s, row in training.load_sources().items()}
     assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 150  # other people's words
     assert sum(kinds.get(c.source) == "written-after" for c in held) < 0.5 * len(held)
     for element in ("interest", "qualifications", "next_steps", "thanks"):
