@@ -83,6 +83,19 @@ class _TerminalDrill:
     def log(self) -> str:
         return "".join(line for _, line in self.lines)
 
+    def finish(self, timeout: float = 90) -> str:
+        """The drill's stdout once it exits. One that outlives ``timeout`` gets SIGABRT (with
+        PYTHONFAULTHANDLER its threads' stacks land in the log) and fails the test with its log."""
+        try:
+            out, _ = self.proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGABRT)
+            self.proc.wait(timeout=10)
+            self.reader.join(timeout=5)
+            raise AssertionError(f"the drill did not exit within {timeout:.0f} s of its last answer:\n" + self.log) from None
+        self.reader.join(timeout=5)
+        return out
+
 
 def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -> tuple[int, dict, list[str]]:
     """Run `voicepractice drill` against the server; speak each answer when it starts listening."""
@@ -95,17 +108,10 @@ def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -
             assert listening.acquire(timeout=90), "the drill never started listening:\n" + term.log
             time.sleep(0.5)
             subprocess.run(["paplay", "--device=vp_mic", str(answer)], env=env, check=True, timeout=90)
-        try:
-            out, _ = drill.communicate(timeout=90)
-        except subprocess.TimeoutExpired:
-            drill.send_signal(signal.SIGABRT)
-            drill.wait(timeout=10)
-            term.reader.join(timeout=5)
-            raise AssertionError("the drill did not exit within 90 s of its last answer:\n" + term.log) from None
+        out = term.finish()
     finally:
         if drill.poll() is None:
             drill.kill()
-    term.reader.join(timeout=5)
     assert drill.returncode == 0, term.log
     assert "still running as the command ends" not in term.log, term.log
     return drill.returncode, json.loads(out), [line for _, line in term.lines]
@@ -291,11 +297,10 @@ def test_interviewer_replies_fast_to_a_finished_answer_and_waits_through_a_think
             time.sleep(0.5)
             subprocess.run(["paplay", "--device=vp_mic", str(path)], env=env, check=True, timeout=90)
             last_word.append(time.monotonic() - tail)  # paplay returns once the sink has played it all
-        out, _ = drill.communicate(timeout=90)
+        out = term.finish()
     finally:
         if drill.poll() is None:
             drill.kill()
-    term.reader.join(timeout=5)
     log = term.log
     assert drill.returncode == 0, log
     result = json.loads(out)
@@ -358,11 +363,10 @@ def test_going_on_while_the_reply_is_made_ready_reopens_the_answer(
         assert term.listening.acquire(timeout=90), "the drill never asked the close:\n" + term.log
         time.sleep(0.5)
         subprocess.run(["paplay", "--device=vp_mic", str(FIXTURES / "turn3_goodbye_natural.flac")], env=env, check=True, timeout=90)
-        out, _ = drill.communicate(timeout=90)
+        out = term.finish()
     finally:
         if drill.poll() is None:
             drill.kill()
-    term.reader.join(timeout=5)
     log = term.log
     assert drill.returncode == 0, log
     result = json.loads(out)
