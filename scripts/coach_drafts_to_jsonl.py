@@ -28,7 +28,9 @@ sources go to labelled/sources-coach2-test2.tsv with the split `test2`, which tr
 with the split `test3`, held out the same way; `test4_*.txt` (closes written by other people, verbatim,
 plus a written-after share) go to labelled/sources-test4.tsv with the split `test4`; `test5_*.txt` (the
 next such batch, labelled blind while coach5 improved the model) go to labelled/sources-test5.tsv with
-the split `test5` (so do `test5b_*.txt`, the second batch of that split). `coach4_*.txt` (written by
+the split `test5` (so do `test5b_*.txt`, the second batch of that split); `test6_*.txt` and `test6b_*.txt` (the
+sixth batch, written by two engineers in parallel, blind while coach6 improved the model) go to
+labelled/sources-test6.tsv with the split `test6`. `coach4_*.txt` (written by
 coach4 after all three had been scored, to be trained on) go to labelled/sources-coach4.tsv with their
 split from the hash rule; `coach5_*.txt` (written by coach5 after test4's first run) go to
 labelled/sources-coach5.tsv the same way.
@@ -54,8 +56,20 @@ HELD_OUT_4_TSV = LABELLED / "sources-test4.tsv"
 HELD_OUT_4 = "test4"
 HELD_OUT_5_TSV = LABELLED / "sources-test5.tsv"
 HELD_OUT_5 = "test5"
+HELD_OUT_6_TSV = LABELLED / "sources-test6.tsv"
+HELD_OUT_6 = "test6"
 COACH4_TSV = LABELLED / "sources-coach4.tsv"
 COACH5_TSV = LABELLED / "sources-coach5.tsv"
+ROUTES: tuple[tuple[tuple[str, ...], Path, str | None], ...] = (
+    (("test2_",), HELD_OUT_TSV, HELD_OUT),
+    (("test3_",), HELD_OUT_3_TSV, HELD_OUT_3),
+    (("test4_",), HELD_OUT_4_TSV, HELD_OUT_4),
+    (("test5_", "test5b_"), HELD_OUT_5_TSV, HELD_OUT_5),
+    (("test6_", "test6b_"), HELD_OUT_6_TSV, HELD_OUT_6),
+    (("coach4_",), COACH4_TSV, None),
+    (("coach5_",), COACH5_TSV, None),
+)
+"""Draft name prefixes -> the sources table their sources go to and their split (None: the hash rule)."""
 
 CODES = {
     "t": "thanks", "i": "interest", "q": "qualifications", "n": "next_steps",
@@ -150,14 +164,16 @@ def write_tsv(path: Path, rows: dict[str, list[str]]) -> None:
             w.writerow(rows[source])
 
 
+def route(stem: str) -> tuple[Path, str | None]:
+    """The sources table a draft's sources go to, and their split (None: the hash rule decides)."""
+    for prefixes, tsv, split in ROUTES:
+        if stem.startswith(prefixes):
+            return tsv, split
+    return TSV, None
+
+
 def main() -> int:
-    rows = read_tsv(TSV)
-    held = read_tsv(HELD_OUT_TSV)
-    held3 = read_tsv(HELD_OUT_3_TSV)
-    held4 = read_tsv(HELD_OUT_4_TSV)
-    held5 = read_tsv(HELD_OUT_5_TSV)
-    coach4 = read_tsv(COACH4_TSV)
-    coach5 = read_tsv(COACH5_TSV)
+    tables = {tsv: read_tsv(tsv) for tsv in (TSV, *(r[1] for r in ROUTES))}
     LABELLED.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
     for path in sorted(DRAFTS.glob("*.txt")):
@@ -168,35 +184,13 @@ def main() -> int:
         with open(LABELLED / f"{path.stem}.jsonl", "w", encoding="utf-8") as f:
             for close in closes:
                 f.write(json.dumps(close, ensure_ascii=False) + "\n")
+        tsv, split = route(path.stem)
         for source, (kind, ref) in sources.items():
-            if path.stem.startswith("test2_"):
-                held[source] = [source, kind, ref, HELD_OUT]
-            elif path.stem.startswith("test3_"):
-                held3[source] = [source, kind, ref, HELD_OUT_3]
-            elif path.stem.startswith("test4_"):
-                held4[source] = [source, kind, ref, HELD_OUT_4]
-            elif path.stem.startswith(("test5_", "test5b_")):
-                held5[source] = [source, kind, ref, HELD_OUT_5]
-            elif path.stem.startswith("coach4_"):
-                coach4[source] = [source, kind, ref, split_of(source)]
-            elif path.stem.startswith("coach5_"):
-                coach5[source] = [source, kind, ref, split_of(source)]
-            else:
-                rows[source] = [source, kind, ref, split_of(source)]
+            tables[tsv][source] = [source, kind, ref, split or split_of(source)]
         print(f"{path.name}: {len(closes)} closes, {sum(len(c['sentences']) for c in closes)} sentences, {len(sources)} sources")
-    write_tsv(TSV, rows)
-    if held:
-        write_tsv(HELD_OUT_TSV, held)
-    if held3:
-        write_tsv(HELD_OUT_3_TSV, held3)
-    if held4:
-        write_tsv(HELD_OUT_4_TSV, held4)
-    if held5:
-        write_tsv(HELD_OUT_5_TSV, held5)
-    if coach4:
-        write_tsv(COACH4_TSV, coach4)
-    if coach5:
-        write_tsv(COACH5_TSV, coach5)
+    for tsv, rows in tables.items():
+        if rows or tsv == TSV:
+            write_tsv(tsv, rows)
     return 0
 
 

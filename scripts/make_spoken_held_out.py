@@ -2,11 +2,13 @@
 
     nice .venv/bin/python scripts/make_spoken_held_out.py --split test4 [--review FILE] [--cache FILE]
     nice .venv/bin/python scripts/make_spoken_held_out.py --split test5 [--review FILE] [--cache FILE]
+    nice .venv/bin/python scripts/make_spoken_held_out.py --split test6 [--review FILE] [--cache FILE]
 
-test4 and test5 are held-out batches (never trained on, scored once). The closes chosen for a split
+test4, test5 and test6 are held-out batches (never trained on, scored once). The closes chosen for a split
 (see ``SPLITS``: for test4 every close taken verbatim from other people's words, i.e. every close in
 labelled/test4_*.jsonl whose source is not `written-after`; for test5 a seeded choice of single-turn
-closes, verbatim ones first, then 20 of test5b's verbatim closes appended after them) are spoken
+closes, verbatim ones first, then 20 of test5b's verbatim closes appended after them; for test6 every
+single-turn verbatim close of test6_*.jsonl, then up to 40 of test6b's by the hash of the id) are spoken
 sentence by sentence by hibari-tts's bundled voice "heart", joined with short pauses into one recording
 per close, transcribed as one recording by the project's tiny.en as `voicepractice check FILE` does,
 and each word is given to the sentence whose audio it falls in (the machinery of
@@ -55,6 +57,15 @@ SPLITS = {
         "limit": 66,
         "more": [{"files": "test5b_*.jsonl", "kinds": VERBATIM, "limit": 20}],
     },
+    # every single-turn verbatim close of the first engineer's files (test6_*), then the second engineer's
+    # (test6b_*) as a `more` batch appended after them; written in parallel, so the second batch's voice seeds
+    # start at a fixed `seed_start` instead of after the first batch: neither batch's size moves the other's audio
+    "test6": {
+        "kinds": VERBATIM,
+        "single_turn": True,
+        "limit": None,
+        "more": [{"files": "test6b_*.jsonl", "kinds": VERBATIM, "limit": 40, "seed_start": 1000}],
+    },
 }
 
 
@@ -63,7 +74,9 @@ def _rank(close: dict, kind: str) -> tuple[int, str]:
     return (0 if kind in VERBATIM else 1, hashlib.sha1(close["id"].encode()).hexdigest())
 
 
-def parents(split: str) -> tuple[list[dict], dict[str, list[str]]]:
+def parents(split: str) -> tuple[list[dict], list[int], dict[str, list[str]]]:
+    """The closes to speak, in order, each one's voice seed (its place in the list, unless its batch names a
+    `seed_start`), and the split's sources table."""
     rule = SPLITS[split]
     rows: dict[str, list[str]] = {}
     with open(LABELLED / f"sources-{split}.tsv", newline="", encoding="utf-8") as f:
@@ -71,9 +84,13 @@ def parents(split: str) -> tuple[list[dict], dict[str, list[str]]]:
             rows[row["source"]] = [row["source"], row["kind"], row["ref"], row["split"]]
     # the text files, not this script's output
     closes = _choose(f"{split}_[!s]*.jsonl", rule["kinds"], rule["single_turn"], rule["limit"], rows)
+    seeds = list(range(len(closes)))
     for more in rule.get("more", []):
-        closes += _choose(more["files"], more["kinds"], rule["single_turn"], more["limit"], rows)
-    return closes, rows
+        batch = _choose(more["files"], more["kinds"], rule["single_turn"], more["limit"], rows)
+        start = more.get("seed_start", len(closes))
+        closes += batch
+        seeds += range(start, start + len(batch))
+    return closes, seeds, rows
 
 
 def _choose(
@@ -141,7 +158,7 @@ def main() -> int:
         return 1
     from voicepractice.transcribe import TranscribeOptions, Transcriber
 
-    closes, rows = parents(args.split)
+    closes, seeds, rows = parents(args.split)
     tsv = LABELLED / f"sources-{args.split}.tsv"
     out_path = LABELLED / f"{args.split}_spoken_tts_asr.jsonl"
     cache: dict[str, list[str]] = json.loads(args.cache.read_text()) if args.cache and args.cache.exists() else {}
@@ -157,7 +174,7 @@ def main() -> int:
                 if transcriber is None:
                     transcriber = Transcriber(TranscribeOptions(model="tiny.en", threads=1))
                     transcriber.warm_up()
-                cache[key] = transcribe(close, voices, transcriber, seed=n)
+                cache[key] = transcribe(close, voices, transcriber, seed=seeds[n])
                 if args.cache:
                     args.cache.write_text(json.dumps(cache))
             heard_all = cache[key]

@@ -31,7 +31,10 @@ def test_the_labelled_data_is_valid() -> None:
     assert data.problems == []
     assert len(data.closes) > 0
     # every split gets whole sources, so the test split can be scored blind
-    assert {s.split for s in data.sources.values()} == {"train", "dev", "test", "test2", "test3", "test4", "test5"}
+    from voicepractice.coach import training
+
+    splits = {s.split for s in data.sources.values()}
+    assert {"train", "dev", "test", "test2", "test3", "test4", "test5"} <= splits <= set(training.SPLITS)
 
 
 def test_held_out_batch_is_never_trained_on() -> None:
@@ -127,6 +130,34 @@ def test_fifth_held_out_batch_is_never_trained_on() -> None:
     name = next(c.root for c in held)
     assert training.split_of(name, "test5") == "test5"
     assert training.split_of(name, "train") == check.hash_split(name)
+
+
+def test_sixth_held_out_batch_is_never_trained_on() -> None:
+    """test6 (two engineers in parallel: test6_* and test6b_* drafts, labelled blind while coach6 improved the
+    model) is held out like test5: every source of both engineers' drafts listed in sources-test6.tsv with the
+    split test6, whole sources on their own (no root shared with any other split), spoken copies with their
+    parents, never in the pool training reads."""
+    from voicepractice.coach import training
+
+    converter = ROOT / "scripts" / "coach_drafts_to_jsonl.py"
+    spec = importlib.util.spec_from_file_location("coach_drafts_to_jsonl", converter)
+    assert spec and spec.loader
+    drafts = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(drafts)
+    assert drafts.route("test6_web_verbatim") == drafts.route("test6b_web_verbatim") == (
+        LABELLED / "sources-test6.tsv", training.HELD_OUT_6)
+    assert drafts.route("test5_web_verbatim")[1] == training.HELD_OUT_5 and drafts.route("own_x")[1] is None
+    listed = training.listed_splits()
+    for path in sorted((ROOT / "scripts" / "coach_drafts").glob("test6*_*.txt")):
+        for source in drafts.convert(path)[1]:
+            assert listed.get(source) == training.HELD_OUT_6, (path.name, source)
+
+    closes, held, _ = _held_out_batch(training.HELD_OUT_6)
+    assert training.HELD_OUT_6 in training.HELD_OUT_SPLITS and training.HELD_OUT_6 in training.SPLITS
+    assert training.HELD_OUT_6 not in training.TRAINING_SPLITS
+    assert not [c for c in training.training_pool(closes) if c.split == training.HELD_OUT_6]
+    assert training.split_of("web-any-page", "test6") == "test6"
+    assert training.split_of("web-any-page", "train") == check.hash_split("web-any-page")
 
 
 def test_the_hash_rule_is_the_spec_one() -> None:
