@@ -14,16 +14,17 @@ ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "src" / "voicepractice" / "coach" / "data" / "labelled"
 
 
-def _validator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("check_coach_data", ROOT / "scripts" / "check_coach_data.py")
+def _script(name: str):  # type: ignore[no-untyped-def]
+    """``scripts/NAME.py`` as a module (the scripts are not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    sys.modules["check_coach_data"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 
 
-check = _validator()
+check = _script("check_coach_data")
 
 
 def test_the_labelled_data_is_valid() -> None:
@@ -74,6 +75,28 @@ def _held_out_batch(split: str) -> tuple[list, list, dict[str, str]]:
     return closes, held, kinds
 
 
+def _assert_balanced(held: list, kinds: dict[str, str], *, core: tuple[int, int], extras: dict[str, int],
+                     written_after: float, hard_negative: float) -> None:
+    """Big and balanced enough for a per-element F1: each core element present in ``core[0]`` closes and absent
+    from ``core[1]``, each extra in its floor, the written-after and hard-negative shares of the closes."""
+    assert sum(kinds.get(c.source) == "written-after" for c in held) < written_after * len(held)
+    for element in ("interest", "qualifications", "next_steps", "thanks"):
+        present = sum(element in c.gold() for c in held)
+        assert present >= core[0] and len(held) - present >= core[1], element
+    for extra, floor in extras.items():
+        assert sum(extra in c.gold() for c in held) >= floor, extra
+    assert sum(any(s.hard_negative for s in c.sentences) for c in held) >= hard_negative * len(held)
+
+
+def _assert_never_trained_on(split: str, closes: list) -> None:
+    """A batch still to be scored: held out, and never in the pool training reads."""
+    from voicepractice.coach import training
+
+    assert split in training.HELD_OUT_SPLITS and split in training.SPLITS
+    assert split not in training.TRAINING_SPLITS
+    assert not [c for c in training.training_pool(closes) if c.split == split]
+
+
 def test_fourth_held_out_batch_is_whole_sources_and_trained_on_only_after_its_first_run() -> None:
     """test4 (closes written by other people, labelled while the model was tuned elsewhere) was held out like
     test2 and test3: whole sources (a spoken copy stays with its parent). Its first run is on record, so from
@@ -114,18 +137,10 @@ def test_fifth_held_out_batch_is_never_trained_on() -> None:
     assert len(held) >= 350 and len({c.root for c in held}) >= 170
     assert sum(c.style == "tts_asr" for c in held) >= 80
     assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 150  # other people's words
-    assert sum(kinds.get(c.source) == "written-after" for c in held) < 0.5 * len(held)
-    for element in ("interest", "qualifications", "next_steps", "thanks"):
-        present = sum(element in c.gold() for c in held)
-        assert present >= 70 and len(held) - present >= 150, element
     floors = {"role_question": 150, "offer_more_info": 45, "invite_concerns": 45, "ask_for_job": 45,
               "follow_up_contact": 15}  # fmt: skip
-    for extra, floor in floors.items():
-        assert sum(extra in c.gold() for c in held) >= floor, extra
-    assert sum(any(s.hard_negative for s in c.sentences) for c in held) >= 0.4 * len(held)
-    assert training.HELD_OUT_5 in training.HELD_OUT_SPLITS and training.HELD_OUT_5 in training.SPLITS
-    assert training.HELD_OUT_5 not in training.TRAINING_SPLITS
-    assert not [c for c in training.training_pool(closes) if c.split == training.HELD_OUT_5]
+    _assert_balanced(held, kinds, core=(70, 150), extras=floors, written_after=0.5, hard_negative=0.4)
+    _assert_never_trained_on(training.HELD_OUT_5, closes)
     name = next(c.root for c in held)
     assert training.split_of(name, "test5") == "test5"
     assert training.split_of(name, "train") == check.hash_split(name)
@@ -135,18 +150,14 @@ def test_sixth_held_out_batch_is_never_trained_on() -> None:
     """test6 (two engineers in parallel: test6_* and test6b_* drafts, labelled blind while coach6 improved the
     model) is held out like test5: every source of both engineers' drafts listed in sources-test6.tsv with the
     split test6, whole sources on their own (no root shared with any other split), spoken copies with their
-    parents, never in the pool training reads; and big and balanced enough for a per-element F1 from the first
-    engineer's batch alone (each core element present in 50 closes and absent from 100, each extra in 25, 55
-    verbatim closes and their spoken copies). The written-after share is about half, not under it: the two
+    parents, never in the pool training reads; and big and balanced enough for a per-element F1 (each core
+    element present in 50 closes and absent from 100, each extra in 25, 55 verbatim closes and 55 spoken
+    copies). The written-after share is about half, not under it: the two
     DailyDialog/DialogSum sources (CC BY-NC-SA, which the product cannot carry) were taken out before scoring,
     and stored pages with new verbatim closes had run short."""
     from voicepractice.coach import training
 
-    converter = ROOT / "scripts" / "coach_drafts_to_jsonl.py"
-    spec = importlib.util.spec_from_file_location("coach_drafts_to_jsonl", converter)
-    assert spec and spec.loader
-    drafts = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(drafts)
+    drafts = _script("coach_drafts_to_jsonl")
     assert drafts.route("test6_web_verbatim") == drafts.route("test6b_web_verbatim") == (
         LABELLED / "sources-test6.tsv", training.HELD_OUT_6)
     assert drafts.route("test5_web_verbatim")[1] == training.HELD_OUT_5 and drafts.route("own_x")[1] is None
@@ -159,16 +170,10 @@ def test_sixth_held_out_batch_is_never_trained_on() -> None:
     assert len(held) >= 220 and len({c.root for c in held}) >= 95
     assert sum(c.style == "tts_asr" for c in held) >= 55
     assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 55  # other people's words
-    assert sum(kinds.get(c.source) == "written-after" for c in held) < 0.52 * len(held)
-    for element in ("interest", "qualifications", "next_steps", "thanks"):
-        present = sum(element in c.gold() for c in held)
-        assert present >= 50 and len(held) - present >= 100, element
-    for extra in ("role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact"):
-        assert sum(extra in c.gold() for c in held) >= 25, extra
-    assert sum(any(s.hard_negative for s in c.sentences) for c in held) >= 0.5 * len(held)
-    assert training.HELD_OUT_6 in training.HELD_OUT_SPLITS and training.HELD_OUT_6 in training.SPLITS
-    assert training.HELD_OUT_6 not in training.TRAINING_SPLITS
-    assert not [c for c in training.training_pool(closes) if c.split == training.HELD_OUT_6]
+    extras = dict.fromkeys(
+        ("role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact"), 25)
+    _assert_balanced(held, kinds, core=(50, 100), extras=extras, written_after=0.52, hard_negative=0.5)
+    _assert_never_trained_on(training.HELD_OUT_6, closes)
     assert training.split_of("web-any-page", "test6") == "test6"
     assert training.split_of("web-any-page", "train") == check.hash_split("web-any-page")
 
