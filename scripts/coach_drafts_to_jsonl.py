@@ -31,7 +31,8 @@ next such batch, labelled blind while coach5 improved the model) go to labelled/
 the split `test5` (so do `test5b_*.txt`, the second batch of that split). `coach4_*.txt` (written by
 coach4 after all three had been scored, to be trained on) go to labelled/sources-coach4.tsv with their
 split from the hash rule; `coach5_*.txt` (written by coach5 after test4's first run) go to
-labelled/sources-coach5.tsv the same way.
+labelled/sources-coach5.tsv the same way, and `coach6_*.txt` (written by coach6 after test5's first run) to
+labelled/sources-coach6.tsv.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ HELD_OUT_5_TSV = LABELLED / "sources-test5.tsv"
 HELD_OUT_5 = "test5"
 COACH4_TSV = LABELLED / "sources-coach4.tsv"
 COACH5_TSV = LABELLED / "sources-coach5.tsv"
+COACH6_TSV = LABELLED / "sources-coach6.tsv"
 
 CODES = {
     "t": "thanks", "i": "interest", "q": "qualifications", "n": "next_steps",
@@ -158,6 +160,7 @@ def main() -> int:
     held5 = read_tsv(HELD_OUT_5_TSV)
     coach4 = read_tsv(COACH4_TSV)
     coach5 = read_tsv(COACH5_TSV)
+    coach6 = read_tsv(COACH6_TSV)
     LABELLED.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
     for path in sorted(DRAFTS.glob("*.txt")):
@@ -181,6 +184,8 @@ def main() -> int:
                 coach4[source] = [source, kind, ref, split_of(source)]
             elif path.stem.startswith("coach5_"):
                 coach5[source] = [source, kind, ref, split_of(source)]
+            elif path.stem.startswith("coach6_"):
+                coach6[source] = [source, kind, ref, split_of(source)]
             else:
                 rows[source] = [source, kind, ref, split_of(source)]
         print(f"{path.name}: {len(closes)} closes, {sum(len(c['sentences']) for c in closes)} sentences, {len(sources)} sources")
@@ -197,6 +202,8 @@ def main() -> int:
         write_tsv(COACH4_TSV, coach4)
     if coach5:
         write_tsv(COACH5_TSV, coach5)
+    if coach6:
+        write_tsv(COACH6_TSV, coach6)
     return 0
 
 
