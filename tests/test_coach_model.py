@@ -284,5 +284,7 @@ def test_training_reads_only_the_scored_splits() -> None:
     def close(split: str) -> training.Close:
         return training.Close(id=split, source=split, root=split, style="clean", split=split, sentences=())
 
-    pool = training.training_pool([close(s) for s in ("train", "dev", "test", "test2", "test3", "test4", "blind")])
-    assert [c.split for c in pool] == ["train", "dev", "test", "test2", "test3", "test4"]
+    splits = ("train", "dev", "test", "test2", "test3", "test4", "test5", "blind")
+    pool = training.training_pool([close(s) for s in splits])
+    assert [c.split for c in pool] == ["train", "dev", "test", "test2", "test3", "test4", "test5"]
+
