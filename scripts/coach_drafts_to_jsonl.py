@@ -33,7 +33,8 @@ sixth batch, written by two engineers in parallel, blind while coach6 improved t
 labelled/sources-test6.tsv with the split `test6`. `coach4_*.txt` (written by
 coach4 after all three had been scored, to be trained on) go to labelled/sources-coach4.tsv with their
 split from the hash rule; `coach5_*.txt` (written by coach5 after test4's first run) go to
-labelled/sources-coach5.tsv the same way.
+labelled/sources-coach5.tsv the same way, and `coach6_*.txt` (written by coach6 after test5's first run) to
+labelled/sources-coach6.tsv.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ HELD_OUT_6_TSV = LABELLED / "sources-test6.tsv"
 HELD_OUT_6 = "test6"
 COACH4_TSV = LABELLED / "sources-coach4.tsv"
 COACH5_TSV = LABELLED / "sources-coach5.tsv"
+COACH6_TSV = LABELLED / "sources-coach6.tsv"
 ROUTES: tuple[tuple[tuple[str, ...], Path, str | None], ...] = (
     (("test2_",), HELD_OUT_TSV, HELD_OUT),
     (("test3_",), HELD_OUT_3_TSV, HELD_OUT_3),
@@ -68,6 +70,7 @@ ROUTES: tuple[tuple[tuple[str, ...], Path, str | None], ...] = (
     (("test6_", "test6b_"), HELD_OUT_6_TSV, HELD_OUT_6),
     (("coach4_",), COACH4_TSV, None),
     (("coach5_",), COACH5_TSV, None),
+    (("coach6_",), COACH6_TSV, None),
 )
 """Draft name prefixes -> the sources table their sources go to and their split (None: the hash rule)."""
 

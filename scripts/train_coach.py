@@ -77,6 +77,15 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "promise to restate interest later is not interest; a question under \"if you hire me\" is neither "
         "interest nor an ask; none fires on a labelled positive, ASR copies included). 5-fold grouped CV before and "
         "after: `bench/results/checker_cv_round5.md`.",
+        "- **Round 6** (coach6): test5 has had its first run (`bench/results/checker_test5_first_run.md`) and is "
+        "trained on too, plus 253 closes of our own writing for the error classes its errors and round 5's "
+        "out-of-fold errors showed (`coach6_*.jsonl`: questions about growth, the culture or the company; claims "
+        "of fit; the presumptive \"When do I start?\"; questions about onboarding, appraisals or a team's own "
+        "process; lists of reverse-interview questions; questions transcribed without their question mark; offers "
+        "and follow-up contact); two exact rules (the hiring process named on its own, \"Next steps.\", is asked "
+        "whatever the punctuation; \"when do/can I start?\" with no condition asks for the job and is not next "
+        "steps; neither fires on a labelled sentence against its label, ASR copies included). 5-fold grouped CV "
+        "before and after on the same folds: `bench/results/checker_cv_round6.md`.",
         "- **Thresholds**: per element, picked for close-level F1 on out-of-fold predictions (3 folds grouped "
         "by source over every trained-on split); a band above it is reported as \"found, but not sure\".",
         f"- **Data sha256**: `{meta['data_sha256']}`",
@@ -85,8 +94,8 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "- **Split**: by source, `sha1(source) % 100`: test < 25, dev < 40, else train; a derived source takes "
         "its parent's split. The held-out batches `test2` (written after the test split had been tuned on, "
         "`sources-coach2-test2.tsv`) and `test3` (written after test2's errors had been read, "
-        "`sources-coach3-test3.tsv`) and `test4` (closes in other people's words, `sources-test4.tsv`) were each "
-        "scored once before being trained on; a batch held out later is "
+        "`sources-coach3-test3.tsv`), `test4` and `test5` (closes in other people's words, `sources-test4.tsv`, "
+        "`sources-test5.tsv`) were each scored once before being trained on; a batch held out later is "
         "never read.",
         f"- **ASR-style copies**: {'yes' if meta.get('asr_copies') else 'no'}: every trained-on close once more "
         "as a recogniser writes it (lower case, no punctuation, sometimes a filler or a restart; `coach/augment.py`), "
@@ -96,7 +105,7 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "",
         f"Closes: {len(closes)} (train {by_split['train']}, dev {by_split['dev']}, test {by_split['test']}, "
         f"test2 {by_split[training.HELD_OUT]}, test3 {by_split[training.HELD_OUT_3]}, "
-        f"test4 {by_split[training.HELD_OUT_4]}); "
+        f"test4 {by_split[training.HELD_OUT_4]}, test5 {by_split[training.HELD_OUT_5]}); "
         f"sentences: {len(sents)}, of which {hard} carry a hard negative ({hard / max(1, len(sents)):.0%}). "
         f"Sources: {sum(kinds.values())} ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}). "
         f"Styles: {', '.join(f'{k} {v}' for k, v in sorted(styles.items()))}.",

@@ -284,5 +284,28 @@ def test_training_reads_only_the_scored_splits() -> None:
     def close(split: str) -> training.Close:
         return training.Close(id=split, source=split, root=split, style="clean", split=split, sentences=())
 
-    pool = training.training_pool([close(s) for s in ("train", "dev", "test", "test2", "test3", "test4", "blind")])
-    assert [c.split for c in pool] == ["train", "dev", "test", "test2", "test3", "test4"]
+    splits = ("train", "dev", "test", "test2", "test3", "test4", "test5", "blind")
+    pool = training.training_pool([close(s) for s in splits])
+    assert [c.split for c in pool] == ["train", "dev", "test", "test2", "test3", "test4", "test5"]
+
+
+def test_round_six_rules_and_what_they_leave_alone() -> None:
+    """The hiring process named on its own is asked even when the transcript lost its question mark; the
+    presumptive "When do I start?" asks for the job and is not next steps. A statement about one's own next
+    steps, a condition, a quotation or "start the training" keep the model's verdict."""
+    n = len(model.ELEMENTS)
+    col = model.ELEMENTS.index
+
+    def after(texts: list[str]) -> np.ndarray:
+        return judge.exact_rules(np.ones((len(texts), n), np.float32), texts,
+                                 np.zeros((len(texts), n), np.float32), model.ELEMENTS)
+
+    named = ["Next steps.", "So, the timeline.", "and the next stage please", "The next step for me is my exams.",
+             "Timeline on my last job was tight.", "The next steps are clear to me now."]
+    assert list(after(named)[:, col("next_steps")] > 0.5) == [True, True, True, False, False, False]
+    start = ["So when do I start?", "when can i start then", "When would I start, if it goes well?",
+             "When can I start the training module?", "She wrote that when do I start is too pushy."]
+    p = judge.exact_rules(np.full((len(start), n), 0.5, np.float32), start,
+                          np.zeros((len(start), n), np.float32), model.ELEMENTS)
+    assert list(p[:, col("next_steps")] > 0) == [False, False, True, True, True]
+    assert list(p[:, col("ask_for_job")] >= judge.ASK_RULE_P) == [True, True, False, False, False]

@@ -1,11 +1,11 @@
-"""Grouped cross-validation of the checker's head over every seen split (issue #11, round 4).
+"""Grouped cross-validation of the checker's head over every seen split (issue #11, rounds 4-6).
 
     nice .venv/bin/python scripts/coach_tuning/cv_all.py base            # the head as it was
     nice .venv/bin/python scripts/coach_tuning/cv_all.py base lex:0.3 ...  # several designs, same folds
 
 The pool is every labelled close whose split is in ``training.TRAINING_SPLITS`` (train, dev and
-the scored test, test2 and test3; a batch held out later is never read), with one ASR-style copy
-of each (same source, same fold). Folds are grouped by root source (5, seeded), so no source is
+the scored test, test2, test3, test4 and test5; a batch held out later is never read), with one ASR-style
+copy of each (same source, same fold). Folds are grouped by root source (5, by the sha1 of its name), so no source is
 ever scored by a head that saw it. Scores are close level (the element anywhere in the close) on
 the labelled closes only (not their ASR copies), after the exact rules, with thresholds
 cross-fitted: each fold is cut at the thresholds picked on the other folds' out-of-fold
@@ -16,6 +16,7 @@ coaching closes only (the kind of source a new held-out batch is written from).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -34,35 +35,37 @@ CORE = ELEMENTS[:4]
 EXTRAS = ELEMENTS[4:9]
 
 
-def fold_ids(m: T.Matrix, folds: int = FOLDS) -> np.ndarray:
-    groups = np.unique(m.group)
-    order = np.random.default_rng(T.SEED).permutation(groups)
-    fold_of = {g: i % folds for i, g in enumerate(order)}
+def fold_ids(m: T.Matrix, roots: list[str], folds: int = FOLDS) -> np.ndarray:
+    """Each sentence's fold from the sha1 of its root source's name (round 6): a source keeps its fold when
+    other sources are added, so a round's before and after score the same closes on the same folds.
+    (Rounds 4-5 dealt a seeded permutation of the sources, which reshuffled every fold when data joined.)"""
+    names = sorted(set(roots))  # T.matrix numbers the roots in this order
+    fold_of = {g: int(hashlib.sha1(r.encode()).hexdigest(), 16) % folds for g, r in enumerate(names)}
     return np.array([fold_of[g] for g in m.group])
 
 
-def lexical_oof(texts: list[str], y: np.ndarray, f: np.ndarray, c: float) -> np.ndarray:
+def lexical_oof(texts: list[str], y: np.ndarray, f: np.ndarray, c: float, trainable: np.ndarray) -> np.ndarray:
     from voicepractice.coach import lexical
 
     p = np.zeros_like(y)
     for k in range(f.max() + 1):
-        tr, te = f != k, f == k
+        tr, te = (f != k) & trainable, f == k
         lex = lexical.fit([texts[i] for i in np.flatnonzero(tr)], y[tr], c=c)
         p[te] = lexical.predict(lex, [texts[i] for i in np.flatnonzero(te)])
     return p
 
 
-def mlp_oof(m: T.Matrix, f: np.ndarray, lam: float, hidden: int) -> np.ndarray:
+def mlp_oof(m: T.Matrix, f: np.ndarray, lam: float, hidden: int, trainable: np.ndarray) -> np.ndarray:
     p = np.zeros_like(m.y)
     for k in range(f.max() + 1):
-        tr, te = f != k, f == k
+        tr, te = (f != k) & trainable, f == k
         p[te] = T.predict(T.fit_mlp(m.x[tr], m.y[tr], lam, hidden=hidden), m.x[te])
     return p
 
 
 def score(p: np.ndarray, m: T.Matrix, f: np.ndarray, n_orig: int, subset: np.ndarray,
           old: np.ndarray, t4: np.ndarray, errors: list[str] | None = None,
-          pool: list[T.Close] | None = None) -> dict[str, tuple[float, ...]]:
+          pool: list[T.Close] | None = None, dotted_at: int | None = None) -> dict[str, tuple[float, ...]]:
     """Close-level P/R/F1 per element on the labelled closes, thresholds cross-fitted by fold.
 
     With ``errors`` (and ``pool``), each core-element disagreement is listed with the sentence that
@@ -72,10 +75,14 @@ def score(p: np.ndarray, m: T.Matrix, f: np.ndarray, n_orig: int, subset: np.nda
     fc[m.close] = f
     keep = np.arange(len(pc)) < n_orig
     pred = np.zeros_like(pc, dtype=bool)
+    dot = np.zeros((n_orig, pc.shape[1]), bool)
     for k in range(f.max() + 1):
         other, mine = keep & (fc != k), keep & (fc == k)
         found, _ = T.thresholds(pc[other], yc[other])
         pred[mine] = pc[mine] >= found
+        if dotted_at is not None:  # the same closes with every "?" written as "." (test only), same cut
+            idx = np.flatnonzero(mine)
+            dot[idx] = pc[dotted_at + idx] >= found
     if errors is not None and pool is not None:
         pg = T.gate(p, m)
         for ci in range(n_orig):
@@ -87,9 +94,12 @@ def score(p: np.ndarray, m: T.Matrix, f: np.ndarray, n_orig: int, subset: np.nda
                     errors.append(f"{'FN' if gold else 'FP'} {e:15} {pool[ci].id} [{pool[ci].style}] "
                                   f"p={pc[ci, j]:.2f} top: {m.texts[top]}")
     out = {}
-    for sel_name, sel in (("all", keep), ("web", keep & subset), ("old", keep & old), ("test4", keep & t4)):
+    for sel_name, sel in (("all", keep), ("web", keep & subset), ("old", keep & old), ("test5", keep & t4)):
         for j, e in enumerate(ELEMENTS):
             out[f"{sel_name}:{e}"] = T.f1(pred[sel, j], yc[sel, j] > 0.5)
+    if dotted_at is not None:
+        for j, e in enumerate(ELEMENTS):
+            out[f"dot:{e}"] = T.f1(dot[:, j], yc[:n_orig, j] > 0.5)
     return out
 
 
@@ -99,6 +109,9 @@ def main() -> None:
     ap.add_argument("--no-augment", action="store_true")
     ap.add_argument("--data", type=Path, default=T.DATA_DIR)
     ap.add_argument("--out", type=Path, default=None, help="append the rows as JSON lines here")
+    ap.add_argument("--dotted", choices=("score", "train"), default=None,
+                    help="also score every close with its '?' written as '.' (how tiny.en often transcribes a question); "
+                         "'train' also trains on those copies of the training folds' closes that had a '?'")
     ap.add_argument("--errors", type=Path, default=None,
                     help="write the core elements' close-level out-of-fold errors of the last design here")
     args = ap.parse_args()
@@ -110,22 +123,34 @@ def main() -> None:
     web = np.array([kinds.get(c.root, ("own",))[0] in ("web", "forum", "coaching") for c in pool]
                    + [False] * 0)
     new_sources = set(T.listed_splits(args.data)) - {s for p in args.data.glob("sources-*.tsv")
-                                                     if "coach5" not in p.name for s in T.listed_splits_of(p)}
-    # "old": the round-4 pool (before test4 and the coach5 closes joined), so rounds compare on the same closes
-    old = np.array([c.root not in new_sources and c.split != T.HELD_OUT_4 for c in pool])
-    t4 = np.array([c.split == T.HELD_OUT_4 for c in pool])
+                                                     if "coach6" not in p.name for s in T.listed_splits_of(p)}
+    # "old": the pool before the coach6 closes joined (round 5's pool plus test5), so a round's before and
+    # after compare on the same closes and, with folds by source name, the same folds
+    old = np.array([c.root not in new_sources for c in pool])
+    t4 = np.array([c.split == T.HELD_OUT_5 for c in pool])
     if not args.no_augment:
         pool = pool + T.asr_copies(pool)
+    trainable = [True] * len(pool)
+    dotted_at = None
+    if args.dotted:
+        dotted_at = len(pool)
+        labelled = pool[:n_orig]
+        pool = pool + [T.Close(f"{c.id}~dot", c.source, c.root, c.style, c.split,
+                               tuple(T.Sentence(s.text.replace("?", "."), s.turn, s.labels, s.hard_negative)
+                                     for s in c.sentences)) for c in labelled]
+        trainable += [args.dotted == "train" and any("?" in s.text for s in c.sentences) for c in labelled]
     web = np.concatenate([web, np.zeros(len(pool) - n_orig, bool)])
     t4 = np.concatenate([t4, np.zeros(len(pool) - n_orig, bool)])
     old = np.concatenate([old, np.zeros(len(pool) - n_orig, bool)])
     t0 = time.time()
     vectors = T.embed_all([s.text for c in pool for s in c.sentences])
     m = T.matrix(pool, vectors)
-    f = fold_ids(m)
+    f = fold_ids(m, [c.root for c in pool])
+    train_rows = np.array(trainable)[m.close]
     print(f"{n_orig} closes ({len(pool)} with copies), {len(m.y)} sentences, {len(np.unique(m.group))} sources, "
           f"web-like closes {int(web.sum())}; features in {time.time() - t0:.0f} s", file=sys.stderr)
-    key = T.data_sha256(args.data)[:12] + ("" if not args.no_augment else "-noaug")
+    key = (T.data_sha256(args.data)[:12] + ("" if not args.no_augment else "-noaug")
+           + (f"-dot{args.dotted}" if args.dotted else ""))
     store = ROOT / ".coach-cache" / "cv"
     store.mkdir(parents=True, exist_ok=True)
 
@@ -143,19 +168,19 @@ def main() -> None:
         t0 = time.time()
         parts = design.split(":")
         if parts[0] == "base":
-            p = cached("mlp:20:128", mlp_oof, m, f, 20.0, 128)
+            p = cached("mlp:20:128", mlp_oof, m, f, 20.0, 128, train_rows)
         elif parts[0] == "mlp":
-            p = cached(design, mlp_oof, m, f, float(parts[1]), int(parts[2]))
+            p = cached(design, mlp_oof, m, f, float(parts[1]), int(parts[2]), train_rows)
         elif parts[0] == "lex":
             w = float(parts[1])
             c = float(parts[2]) if len(parts) > 2 else 1.0
-            base = cached("mlp:20:128", mlp_oof, m, f, 20.0, 128)
-            lex = cached(f"lexonly:{c}", lexical_oof, m.texts, m.y, f, c)
+            base = cached("mlp:20:128", mlp_oof, m, f, 20.0, 128, train_rows)
+            lex = cached(f"lexonly:{c}", lexical_oof, m.texts, m.y, f, c, train_rows)
             p = (1 - w) * base + w * lex
         else:
             sys.exit(f"unknown design {design}")
         errs: list[str] = []
-        s = score(p, m, f, n_orig, web, old, t4, errs, pool)
+        s = score(p, m, f, n_orig, web, old, t4, errs, pool, dotted_at)
         if args.errors:
             args.errors.write_text("\n".join(sorted(errs)) + "\n")
         allf = [s[f"all:{e}"][2] for e in ELEMENTS]
@@ -163,9 +188,10 @@ def main() -> None:
               f"extras {np.mean(allf[4:9]):.3f}, all {np.mean(allf):.3f}; web core "
               f"{np.mean([s[f'web:{e}'][2] for e in CORE]):.3f} extras {np.mean([s[f'web:{e}'][2] for e in EXTRAS]):.3f}")
         for e in ELEMENTS:
-            a, w_, o, t = s[f"all:{e}"], s[f"web:{e}"], s[f"old:{e}"], s[f"test4:{e}"]
+            a, w_, o, t = s[f"all:{e}"], s[f"web:{e}"], s[f"old:{e}"], s[f"test5:{e}"]
             print(f"  {e:18} all P {a[0]:.3f} R {a[1]:.3f} F1 {a[2]:.3f} | web P {w_[0]:.3f} R {w_[1]:.3f} "
-                  f"F1 {w_[2]:.3f} | round-4 pool P {o[0]:.3f} R {o[1]:.3f} F1 {o[2]:.3f} | test4 F1 {t[2]:.3f}")
+                  f"F1 {w_[2]:.3f} | pre-coach6 pool P {o[0]:.3f} R {o[1]:.3f} F1 {o[2]:.3f} | test5 F1 {t[2]:.3f}"
+                  + (f" | '?' as '.' F1 {s[f'dot:{e}'][2]:.3f}" if dotted_at is not None else ""))
         sys.stdout.flush()
         if args.out:
             with args.out.open("a") as fh:

@@ -62,14 +62,19 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
       hiring process too (``_SPAN``, ``_PROCESS_WORDS``); a promise to restate one's interest later in a note
       ("I'll send an email to reiterate my interest") is not interest now (``_RESTATE_LATER``); a practical
       question asked under "if you hire me" ("if I get the job, when would I start?") is neither interest
-      nor asking for the job (``_IF_HIRED``).
+      nor asking for the job (``_IF_HIRED``);
+    - round 6: the hiring process named on its own ("Next steps.", "and the timeline.") is asked, whatever the
+      punctuation: tiny.en often writes a full stop where the voice rose (``_ELLIPTICAL_PROCESS``); "when do I
+      start?" / "when can I start?" with no condition is the presumptive close, asking for the job, not a
+      question about the process (LABELLING.md; ``_START_NOW``).
     """
     col = {e: j for j, e in enumerate(elements)}
     for i, text in enumerate(texts):
         cue = cue_vector(text)
         if not cue[_ASKS] and not _unpunctuated_wh(text):
             for e in MUST_ASK:
-                p[i, col[e]] = 0.0
+                if not (e == "next_steps" and _ELLIPTICAL_PROCESS.match(text.lower())):
+                    p[i, col[e]] = 0.0
         low = text.lower()
         if "?" not in text and _THIRD_PARTY.search(low) and not _OWN_QUESTION.search(low):
             for e in MUST_ASK:
@@ -92,6 +97,11 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
             p[i, col["interest"]] = 0.0
             if "ask_for_job" in col:
                 p[i, col["ask_for_job"]] = 0.0
+            continue
+        if _START_NOW.search(low) and not (cue[_HEDGED] or cue[_REPORTED] or cue[_PAST]):
+            p[i, col["next_steps"]] = 0.0
+            if "ask_for_job" in col:
+                p[i, col["ask_for_job"]] = max(p[i, col["ask_for_job"]], ASK_RULE_P)
             continue
         if ("ask_for_job" in col
                 and ((_ASKS_JOB.search(low) or _ASKS_JOB_MORE.search(low)) and _WISH.search(low)
@@ -177,6 +187,18 @@ _LATER = re.compile(r"\b(i'll|i will|i shall|i'm going to|going to|will write|wi
                     r"note|email|e-mail|letter|card)\b")
 """Restating interest in a note to come: 8 labelled sentences, all hard negatives for interest; the present
 "let me reiterate my interest" and "I'd like to reiterate my interest" are interest and do not match ``_LATER``."""
+_ELLIPTICAL_PROCESS = re.compile(
+    r"^\W*((um|uh|er|erm|so|and|okay|ok|right|well|oh|then|yeah)\W+)*((what about|how about|any news on|any word on)\W+)?"
+    r"(the\W+)?(next (steps?|stage|round)|timeline|time ?frame|timescales?)"
+    r"(\W+(please|then|for (the|a|your) decision|after this( one)?|from here))?\W*$")
+"""The hiring process named and nothing else ("Next steps.", "and the timeline.", "so, the next stage, please"): a
+question with its question mark lost, the way tiny.en transcribes a rising "Next steps?"."""
+_START_NOW = re.compile(r"^\W*((um|uh|er|erm|so|and|okay|ok|right|well|oh|then|yeah|great|brilliant|perfect|lovely)\W+)*"
+                        r"((when|how soon) (do|can|shall) i\W+)?(when|how soon) (do|can|shall) i (start|begin)\b"
+                        r"(?! (the|a|my|an|on|with|in|by|to)\b)")
+"""The presumptive close, "When do I start?": asking for the job (LABELLING.md). A condition ("if it goes well",
+a hedge), a report, the past or any word before it but a filler ("she wrote that 'when do I start' is...") leave
+it to the model; so do "when can I start the training" and "if you hire me, when..." (``_IF_HIRED``)."""
 _IF_HIRED = re.compile(r"^\W*(\w+\W+){0,3}(if|once|should|say) (you|i)('m| am| was| were| get| got| do get| are|'re|"
                        r" did| will)? ?(hire|hired|take me on|took me on|offer me|offered|successful|selected|"
                        r"get the job|got the job|get the role|got the role|get the post|got the post|do hire)\b")
