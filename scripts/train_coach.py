@@ -85,7 +85,10 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "and follow-up contact); two exact rules (the hiring process named on its own, \"Next steps.\", is asked "
         "whatever the punctuation; \"when do/can I start?\" with no condition asks for the job and is not next "
         "steps; neither fires on a labelled sentence against its label, ASR copies included). 5-fold grouped CV "
-        "before and after on the same folds: `bench/results/checker_cv_round6.md`.",
+        "before and after on the same folds: `bench/results/checker_cv_round6.md`. Then 196 more of our own "
+        "(`own_coach6b_*`, written by a second engineer for the same classes and their boundaries: growth asked "
+        "as a perk, culture reported back, a process told as one's own experience, the start date asked about "
+        "the hire beside \"When shall I resume?\").",
         "- **Thresholds**: per element, picked for close-level F1 on out-of-fold predictions (3 folds grouped "
         "by source over every trained-on split); a band above it is reported as \"found, but not sure\".",
         f"- **Data sha256**: `{meta['data_sha256']}`",
