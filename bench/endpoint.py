@@ -453,8 +453,8 @@ def summarize(vals: list[float]) -> dict:
 
 def table(rows: list[dict], paced: list[dict]) -> list[str]:
     lines = [
-        "| rule | split | finished: silence waited after the last word, median / p95 (s) | finished: last word → report, real time, median / p95 (s) | thinking pauses cut | cut, counting reopened answers | words after the end |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| rule | split | finished: silence waited after the last word, median / p95 (s) | finished: last word → report, real time, median / p95 (s) | thinking pauses cut | cut, counting reopened answers | finished answers ended before their last word | words after the end |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for rule in ("adaptive", "fixed"):
         for split, pick in (("held-out", True), ("dev (tuned on)", False), ("all", None)):
@@ -470,7 +470,11 @@ def table(rows: list[dict], paced: list[dict]) -> list[str]:
             pct = f"{cut}/{len(paused)} ({100 * cut / len(paused):.1f}%)" if paused else "-"
             still = sum(r["cut_after_reopen"] for r in paused)
             pct_reopen = f"{still}/{len(paused)} ({100 * still / len(paused):.1f}%)" if paused else "-"
-            lines.append(f"| {rule} | {split} | {a} | {w} | {pct} | {pct_reopen} | {lost}/{total} |")
+            # An answer ended at a pause before its last word counts as a negative wait in the
+            # median (it lowers it): the count says how many did.
+            early = [r for r in sel if r["kind"] == "finished"]
+            early_cell = f"{sum(r['wait_audio_s'] < 0 for r in early)}/{len(early)}" if early else "-"
+            lines.append(f"| {rule} | {split} | {a} | {w} | {pct} | {pct_reopen} | {early_cell} | {lost}/{total} |")
     return lines
 
 
