@@ -27,10 +27,16 @@ Sources are split before any tuning: the held-out sources (HELD_OUT, and every
 other close) were not looked at while choosing the thresholds; their figures
 come first.
 
+A fourth set, **fresh** (``--set fresh``): 30 more closes in the same voice
+(``FRESH_CLOSES``, frozen with ``FRESH_SEED``), written after the thresholds of the
+rule were fixed and never looked at while changing it: all held out.
+
     .venv/bin/python bench/endpoint.py            # both clocks (about 25 min on a quiet machine)
     .venv/bin/python bench/endpoint.py --no-paced # audio clock only (about 5 min)
     .venv/bin/python bench/endpoint.py --reuse    # replay the pauses seen by the last run (a new rule)
     .venv/bin/python bench/endpoint.py --reuse --no-paced --enter --name endpoint_enter  # Enter 0.3 s after the last word
+    .venv/bin/python bench/endpoint.py --set fresh --no-paced   # the fresh closes (FRESH_CLOSES), all held out
+    .venv/bin/python bench/endpoint.py --reuse --no-paced --explain  # + every dev pause as the rule read it
 
 The wall-clock run prints where each answer's wait went (VAD, the rule's
 silence, waiting for the pause's words to be decoded, late blocks, decode, the
@@ -95,6 +101,44 @@ CLOSES = [
     "I would love the chance to bring my customer service experience to your front desk team.",
 ]
 
+FRESH_CLOSES = [
+    "Thank you for taking the time to speak with me this afternoon.",
+    "I'm really glad we had this chat, and I'm excited about what your team is building.",
+    "What would success look like for this role after the first three months?",
+    "I think that's everything I wanted to ask, so...",
+    "My last project cut our release time from two weeks to three days, which I'm quite proud of.",
+    "How soon are you hoping to have someone start in the role?",
+    "Thanks, Marcus. It's been a pleasure talking with you.",
+    "I don't have any more questions right now, but I may send a follow-up email.",
+    "Could you tell me what the biggest challenge facing the team is at the moment?",
+    "I spent four years as a nurse on a busy ward, so working under pressure is nothing new to me.",
+    "Is the position fully remote, or would I be expected in the office some days?",
+    "I appreciate you being so open about the budget and the timeline.",
+    "Well, I guess that's about it from my side, so...",
+    "I'd be happy to provide references from my previous two managers.",
+    "What do you enjoy most about working here?",
+    "It sounds like a great fit, and I'd really like to move forward to the next stage.",
+    "Thank you again for considering my application. I hope to hear from you next week.",
+    "Who else would I be working with closely on a daily basis?",
+    "I've managed budgets of over two million dollars, and I always delivered on time.",
+    "Okay, that makes sense. Thanks for clarifying the salary range.",
+    "Are there opportunities for training or further study once I join?",
+    "Before I go, I just want to say how much I enjoyed meeting the whole panel today.",
+    "I know I don't have a degree in design, but my portfolio shows what I can do.",
+    "Will there be a technical test as part of the next round?",
+    "Thanks so much, Elena. Enjoy the rest of your day.",
+    "Coming from a small startup, I'm used to wearing many hats and learning quickly.",
+    "Do you have any concerns about my experience that I could address now?",
+    "I'm available to start in early March, after I finish my notice period.",
+    "Right, so the next step would be a call with the director, is that correct?",
+    "That's really helpful to know, and it makes me even more keen on the role.",
+]
+"""The fresh set (``--set fresh``): 30 closes written in session 20, after every threshold of
+the rule was fixed, none of them seen by any tuning (statements, questions, thanks, two
+trailing "so..."). All held out: scored once per design. Frozen with ``FRESH_SEED``."""
+FRESH_SEED = 2020
+"""Seeds the fresh set: the voice (FRESH_SEED + i per close), its room tone, the cut and the pause."""
+
 
 @dataclass
 class Sample:
@@ -121,32 +165,38 @@ def corpus_clips() -> list[tuple[str, str, np.ndarray]]:
     return [(Path(r["file"]).stem, r["source_repo"], load_audio(CORPUS / r["file"])) for r in rows]
 
 
-def close_clips() -> list[tuple[str, str, np.ndarray]]:
+def close_clips(
+    texts: list[str] = CLOSES, stem: str = "hibari-close", seed: int = 0
+) -> list[tuple[str, str, np.ndarray]]:
+    """``texts`` spoken by hibari's "heart" voice, with room tone; close i is seeded with ``seed + i``."""
     from hibari import SAMPLE_RATE, Hibari
 
     from voicepractice.audio import resample
 
     tts = Hibari(voice="heart")  # the voice inside the wheel: any other would download
     out = []
-    for i, text in enumerate(CLOSES):
-        audio = np.asarray(tts(text, seed=i), dtype=np.float32)
+    for i, text in enumerate(texts):
+        k = seed + i
+        audio = np.asarray(tts(text, seed=k), dtype=np.float32)
         audio = resample(audio, SAMPLE_RATE, SR) * 0.5
-        lead = room_tone(0.5, np.random.default_rng(100 + i))
-        out.append((f"hibari-close-{i:02d}", "hibari-tts/heart", np.concatenate([lead, audio + room_tone(audio.size / SR, np.random.default_rng(i))])))
+        lead = room_tone(0.5, np.random.default_rng(100 + k))
+        out.append((f"{stem}-{i:02d}", "hibari-tts/heart", np.concatenate([lead, audio + room_tone(audio.size / SR, np.random.default_rng(k))])))
     return out
 
 
-def build_samples(seed: int = 7) -> list[Sample]:
+def build_samples(seed: int = 7, fresh: bool = False) -> list[Sample]:
+    """The corpus and the closes (``fresh``: the fresh set instead, every sample held out)."""
     from voicepractice.transcribe import Transcriber
 
     transcriber = Transcriber()
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(FRESH_SEED if fresh else seed)
     samples: list[Sample] = []
-    clips = corpus_clips() + close_clips()
-    cache_file = RESULTS / "endpoint_words.json"  # the batch decode's word times, kept so reruns agree
+    clips = close_clips(FRESH_CLOSES, "hibari-fresh", FRESH_SEED) if fresh else corpus_clips() + close_clips()
+    # The batch decode's word times, kept so reruns agree.
+    cache_file = RESULTS / ("endpoint_fresh_words.json" if fresh else "endpoint_words.json")
     cache: dict[str, list] = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
     for n, (name, source, audio) in enumerate(clips):
-        held = source in HELD_OUT or (source.startswith("hibari") and n % 2 == 1)
+        held = fresh or source in HELD_OUT or (source.startswith("hibari") and n % 2 == 1)
         if name not in cache:
             cache[name] = [(w.text, w.start or 0.0, w.end or 0.0) for w in transcriber.words(audio)]
             RESULTS.mkdir(parents=True, exist_ok=True)
@@ -232,6 +282,37 @@ def decide(pauses: list[list], rule: str, o: object) -> float:
         if longest >= wait - 1e-6:
             return speech_end + wait
     return pauses[-1][0] + pauses[-1][1] if pauses else 0.0
+
+
+def explain(samples: list[Sample], traces: dict[str, list[list]], o: object) -> list[str]:
+    """Every pause of the dev samples as the rule read it, for design work (``--explain``).
+
+    Held-out samples are left out: what made the rule fail there must not steer the next one.
+    """
+    from voicepractice.endpoint import required_silence, transcript_cue
+
+    lines = ["| sample | outcome | speech end | silence | Smart Turn | text head | cue | wait | words (end) |",
+             "|---|---|---:|---:|---:|---:|---|---:|---|"]  # fmt: skip
+    for s in samples:
+        if s.held_out:
+            continue
+        pauses = traces[f"{s.kind}:{s.name}"]
+        ended = decide(pauses, "adaptive", o)
+        if s.kind == "finished":
+            outcome = f"finished, waited {ended - s.last_word:.2f} s"
+        else:
+            outcome = f"{'CUT' if ended < (s.resume or 0) else 'held'} ({s.pause_s} s pause after {s.last_word:.2f} s)"
+        for n, (speech_end, longest, prob, text) in enumerate(pauses):
+            cue, complete = transcript_cue(text or ""), completeness(text or "")
+            wait = required_silence(prob, cue, o, complete)  # type: ignore[arg-type]
+            end = " ".join((text or "").split()[-9:]).replace("|", "/")
+            head = f"{s.kind}:{s.name}" if n == 0 else ""
+            lines.append(f"| {head} | {outcome if n == 0 else ''} | {speech_end:.2f} | {longest:.2f} | "
+                         f"{'-' if prob is None else f'{prob:.3f}'} | {'-' if complete is None else f'{complete:.2f}'} | "
+                         f"{cue or ''} | {wait:.1f}{' ←' if longest >= wait - 1e-6 else ''} | {end} |")  # fmt: skip
+            if longest >= wait - 1e-6:
+                break
+    return lines
 
 
 def run_paced(s: Sample, rule: str = "adaptive") -> dict:
@@ -372,8 +453,8 @@ def summarize(vals: list[float]) -> dict:
 
 def table(rows: list[dict], paced: list[dict]) -> list[str]:
     lines = [
-        "| rule | split | finished: silence waited after the last word, median / p95 (s) | finished: last word → report, real time, median / p95 (s) | thinking pauses cut | cut, counting reopened answers | words after the end |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| rule | split | finished: silence waited after the last word, median / p95 (s) | finished: last word → report, real time, median / p95 (s) | thinking pauses cut | cut, counting reopened answers | finished answers ended before their last word | words after the end |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for rule in ("adaptive", "fixed"):
         for split, pick in (("held-out", True), ("dev (tuned on)", False), ("all", None)):
@@ -389,7 +470,11 @@ def table(rows: list[dict], paced: list[dict]) -> list[str]:
             pct = f"{cut}/{len(paused)} ({100 * cut / len(paused):.1f}%)" if paused else "-"
             still = sum(r["cut_after_reopen"] for r in paused)
             pct_reopen = f"{still}/{len(paused)} ({100 * still / len(paused):.1f}%)" if paused else "-"
-            lines.append(f"| {rule} | {split} | {a} | {w} | {pct} | {pct_reopen} | {lost}/{total} |")
+            # An answer ended at a pause before its last word counts as a negative wait in the
+            # median (it lowers it): the count says how many did.
+            early = [r for r in sel if r["kind"] == "finished"]
+            early_cell = f"{sum(r['wait_audio_s'] < 0 for r in early)}/{len(early)}" if early else "-"
+            lines.append(f"| {rule} | {split} | {a} | {w} | {pct} | {pct_reopen} | {early_cell} | {lost}/{total} |")
     return lines
 
 
@@ -402,8 +487,13 @@ def main() -> None:
                         help="keep the real-time rows of the last run (bench/results/endpoint.json) for rules not rerun, "
                              "all of them with --no-paced, and its Enter rows unless --enter")
     parser.add_argument("--split", choices=("dev", "all"), default="all", help="dev: only the sources tuning may look at")
-    parser.add_argument("--name", default="endpoint", help="results file stem (bench/results/NAME.md and .json)")
+    parser.add_argument("--set", dest="sample_set", choices=("corpus", "fresh"), default="corpus",
+                        help="fresh: the 30 fresh closes (FRESH_CLOSES, all held out; traces in endpoint_fresh_trace.json)")
+    parser.add_argument("--name", default=None, help="results file stem (bench/results/NAME.md and .json; "
+                        "default endpoint, or endpoint_fresh with --set fresh)")
     parser.add_argument("--enter", action="store_true", help="also time Enter pressed 0.3 s after the last word (real time)")
+    parser.add_argument("--explain", action="store_true",
+                        help="write every dev pause as the rule read it to bench/results/NAME_explain.md (held-out left out)")
     parser.add_argument("--reopen-window", type=float, default=REOPEN_WINDOW_S,
                         help="seconds from the decision to the last look before the next line (0.1: no reply to render)")
     args = parser.parse_args()
@@ -421,11 +511,13 @@ def main() -> None:
         check(Transcript.from_text("Thank you."))  # the checker's rubric and encoder load once, as a drill warms them
         complete_probability("thank you")
     t_start = time.monotonic()
-    samples = build_samples()
+    fresh = args.sample_set == "fresh"
+    args.name = args.name or ("endpoint_fresh" if fresh else "endpoint")
+    samples = build_samples(fresh=fresh)
     if args.split == "dev":
         samples = [s for s in samples if not s.held_out]
     print(f"{len(samples)} samples ({sum(s.kind == 'paused' for s in samples)} with a thinking pause)", file=sys.stderr)
-    trace_file = RESULTS / "endpoint_trace.json"
+    trace_file = RESULTS / ("endpoint_fresh_trace.json" if fresh else "endpoint_trace.json")
     traces: dict[str, list[list]] = json.loads(trace_file.read_text()) if args.reuse and trace_file.is_file() else {}
     for i, s in enumerate(samples):
         key = f"{s.kind}:{s.name}"
@@ -484,18 +576,21 @@ def main() -> None:
                                           "last_word_to_report_s", "load")]
             lines.append(f"| {rule} | {len(sel)} | " + " | ".join(f"{c['median']:.2f} / {c['p95']:.2f}" for c in cell) + " |")
     dev = [s for s in samples if not s.held_out]
-    lines += ["", "Trade-off on the dev sources only, what the thresholds were tuned on (text_unfinished: text-head "
-              "probability under which the turn is held; 0 = no veto. statement_s: the wait when the voice sounds "
-              "finished and the words lean neither way):", "",
-              "| text_unfinished | statement_s | finished: median / p95 wait (s) | thinking pauses cut | finished answers ended before their last word |",
-              "|---:|---:|---:|---:|---:|"]  # fmt: skip
-    for tu in (0.0, 0.4, 0.45, 0.5, 0.55, 0.6):
-        for st in (0.5, 0.8, 1.0, 1.5):
-            alt = score(dev, traces, "adaptive", replace(o, statement_s=st, text_unfinished=tu))
-            fin = summarize([r["wait_audio_s"] for r in alt if r["kind"] == "finished"])
-            early = sum(r["wait_audio_s"] < 0 for r in alt if r["kind"] == "finished")
-            paused_alt = [r for r in alt if r["kind"] == "paused"]
-            lines.append(f"| {tu} | {st} | {fin['median']:.2f} / {fin['p95']:.2f} | {sum(r['cut'] for r in paused_alt)}/{len(paused_alt)} | {early} |")
+    if dev:  # the fresh set has none: it is all held out
+        lines += ["", "Trade-off on the dev sources only, what the thresholds were tuned on (text_unfinished: text-head "
+                  "probability under which the turn is held; 0 = no veto. statement_s: the wait when the voice sounds "
+                  "finished and the words lean neither way):", "",
+                  "| text_unfinished | statement_s | finished: median / p95 wait (s) | thinking pauses cut | finished answers ended before their last word |",
+                  "|---:|---:|---:|---:|---:|"]  # fmt: skip
+        for tu in (0.0, 0.4, 0.45, 0.5, 0.55, 0.6):
+            for st in (0.5, 0.8, 1.0, 1.5):
+                alt = score(dev, traces, "adaptive", replace(o, statement_s=st, text_unfinished=tu))
+                fin = summarize([r["wait_audio_s"] for r in alt if r["kind"] == "finished"])
+                early = sum(r["wait_audio_s"] < 0 for r in alt if r["kind"] == "finished")
+                paused_alt = [r for r in alt if r["kind"] == "paused"]
+                lines.append(f"| {tu} | {st} | {fin['median']:.2f} / {fin['p95']:.2f} | {sum(r['cut'] for r in paused_alt)}/{len(paused_alt)} | {early} |")
+    if args.explain:
+        (RESULTS / f"{args.name}_explain.md").write_text("\n".join(explain(samples, traces, o)) + "\n", encoding="utf-8")
     load = os.getloadavg()
     header = [
         "# End of turn on human speech",
@@ -507,6 +602,9 @@ def main() -> None:
         *(["Real-time rows kept from the last run (--keep-paced): its command and load are in the README and beside "
            "each figure below."] if args.keep_paced and not (args.paced and args.enter) else []),
         "",
+        *([f"The fresh set (--set fresh): {len(FRESH_CLOSES)} interview closes written after the rule was fixed, spoken "
+           f"by hibari's 'heart' voice (seed {FRESH_SEED}), all held out; the current rule's first run on it is "
+           "bench/results/endpoint_fresh_first_run.md. The 'dev' rows are empty here.", ""] if fresh else []),
         "First runs on the held-out sources: bench/results/endpoint_first_run.md (the design without the text head, "
         "thresholds chosen a priori), bench/results/endpoint_text_first_run.md (with the text head, thresholds "
         "tuned on the dev sources only) and bench/results/endpoint_combiner_first_run.md (a learned combiner of "

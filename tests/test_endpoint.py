@@ -79,6 +79,19 @@ def test_policy_quick_only_when_the_turn_looks_finished() -> None:
     assert OPTS.quick_s <= 0.8 and OPTS.hold_s >= 3.0 and OPTS.hold_unfinished_s >= OPTS.hold_s
 
 
+def test_a_sure_voice_shortens_the_hold_only_when_the_words_are_a_little_unsure() -> None:
+    """The middle tier: Smart Turn and text-head readings of real dev pauses (bench/endpoint.py --explain)."""
+    assert OPTS.quick_s < OPTS.middle_s < OPTS.hold_s
+    assert required_silence(0.982, None, OPTS, complete=0.23) == OPTS.middle_s  # "Philip Steels, et cetera." (an end)
+    assert required_silence(0.977, None, OPTS, complete=0.36) == OPTS.middle_s  # "He could wait no longer." (an end)
+    assert required_silence(0.977, None, OPTS, complete=0.12) == OPTS.hold_s  # "I'm Abigail Clark." [pause] "You can..."
+    assert required_silence(0.963, None, OPTS, complete=0.34) == OPTS.hold_s  # "he had paced." [pause] "up and down"
+    assert required_silence(0.99, "unfinished", OPTS, complete=0.3) == OPTS.hold_unfinished_s  # a hanging word
+    assert required_silence(None, None, OPTS, complete=0.3) == OPTS.hold_s  # no voice to be sure of
+    last = replace(OPTS, last_turn=True)  # nothing could reopen the last answer: no middle tier there
+    assert required_silence(0.99, None, last, complete=0.3) == OPTS.hold_s
+
+
 def test_features_match_pipecats_own_extractor() -> None:
     """faster-whisper's extractor on the normalised 8 s window gives Smart Turn's training features."""
     spec = importlib.util.spec_from_file_location("st_features", model_path().parents[1] / "_whisper_features.py")
@@ -141,7 +154,7 @@ def test_judge_holds_a_hanging_clause_and_new_speech_resets_it() -> None:
     judge.speech()
     words.text = "Thank you so much."
     assert not judge.should_end(0.3, 5.0, _audio)
-    assert judge.should_end(0.5, 5.0, _audio)
+    assert judge.should_end(OPTS.quick_s, 5.0, _audio)
     assert judge.still_listening(1.5) and not judge.still_listening(0.3)
 
 
@@ -153,7 +166,7 @@ def test_judge_asks_the_real_model_once_per_pause() -> None:
         calls.append(1)
         return _audio()
 
-    for silence in (0.1, 0.5, 0.6, 0.7):
+    for silence in (0.1, 0.5, OPTS.quick_s, OPTS.quick_s + 0.1):
         judge.should_end(silence, 3.0, audio)
     assert len(calls) == 1
     assert judge.trace and 0.0 <= (judge.trace[0][1] or 0.0) <= 1.0
@@ -173,7 +186,7 @@ def test_judge_asks_the_model_only_once_the_pause_words_are_decoded() -> None:
         assert not judge.should_end(silence, 3.0, audio)
     assert calls == [] and words.asked  # the words were asked for; the model was not
     words.text = "Thank you so much for your time."
-    judge.should_end(0.7, 3.0, audio)
+    judge.should_end(OPTS.quick_s, 3.0, audio)
     assert len(calls) == 1 and judge.trace[-1][1] is not None
 
 
@@ -204,7 +217,8 @@ def test_the_learned_combiner_lets_a_sure_voice_carry_unsure_words_but_not_a_han
     from voicepractice.endpoint import finished_probability
 
     fitted = replace(OPTS, combiner=(0.3906, 0.8331, 0.3991))
-    assert required_silence(0.999, None, OPTS, complete=0.45) == OPTS.hold_s  # the default: the veto
+    assert required_silence(0.999, None, OPTS, complete=0.15) == OPTS.hold_s  # the default: the veto
+    assert required_silence(0.999, None, OPTS, complete=0.45) == OPTS.middle_s  # ...shortened for a sure voice
     assert required_silence(0.999, None, fitted, complete=0.45) == OPTS.quick_s  # "You can call me Abi."
     assert required_silence(0.3, None, fitted, complete=0.45) == OPTS.hold_s
     assert required_silence(0.99, "unfinished", fitted, complete=0.99) == OPTS.hold_unfinished_s  # words still veto

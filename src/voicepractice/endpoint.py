@@ -15,7 +15,7 @@ Three signals, combined in ``required_silence``:
   how likely they end a complete utterance ("I have five years of experience
   in" versus "I'd love to hear about the next steps").
 
-A turn that looks finished ends after about half a second of silence; one that
+A turn that looks finished ends after 0.8 s of silence; one that
 does not is given several seconds. The model file ships inside the
 ``pipecat-ai`` wheel; it is located without importing pipecat (whose import
 pulls in much more than we need) and run with our own onnxruntime session.
@@ -55,8 +55,15 @@ that matters in the last turn."""
 class EndpointOptions:
     """How long to wait at a pause, by how finished the turn looks."""
 
-    quick_s: float = 0.5
-    """Silence that ends a turn that looks finished."""
+    quick_s: float = 0.8
+    """Silence that ends a turn that looks finished.
+
+    0.5 s until session 20. On the dev sources of bench/endpoint.py, three finished closes
+    ended at the pause between their sentences ("Thank you so much for your time today.
+    [0.74 s] I'm really excited...", "Thanks again, Donna. [0.77 s] I really enjoyed...",
+    "It was great talking to you. [0.70 s] Have a good afternoon."), each losing the rest
+    of the answer; 0.8 s keeps them whole (finished answers ended before their last word:
+    6 -> 3 of 34; thinking pauses cut 3 -> 2 of 31) for 0.08 s more median wait."""
     statement_s: float = 0.8
     """Silence that ends a turn the voice says is finished while the words lean neither way.
 
@@ -65,9 +72,25 @@ class EndpointOptions:
     ``text_unfinished``), so this can be short. Tuned on bench/endpoint.py's dev
     sources (the trade-off table of bench/results/endpoint.md): 0.8 s cut 2 of 27
     thinking pauses at a median wait of 1.0 s, 0.5 s the same 2 at 0.7 s; before the
-    text head, 1.0 s cut 6 of 27."""
+    text head, 1.0 s cut 6 of 27. Since session 20 ``quick_s`` is 0.8 s too: the two are
+    one wait, kept apart so either can move."""
     hold_s: float = 3.5
     """Silence that ends a turn that does not (longer than a thinking pause)."""
+    middle_s: float = 1.5
+    """Silence that ends a turn the voice is sure is finished (``middle_confident``) while the
+    text head reads the words a little unsure (from ``middle_text`` up to ``text_unfinished``):
+    read sentences ending on a name, a number or a rare word ("Philip Steels, et cetera.",
+    "He could wait no longer.") that the head, trained on interview closes, reads at 0.2-0.5.
+    They waited ``hold_s`` until session 20. Chosen on the dev sources (--explain): every
+    thinking pause there the text head read that way sounded less sure (0.963-0.967) or read
+    lower (0.12-0.18): median wait 1.00 s, p95 3.61 s, 2 of 31 pauses cut with ``quick_s``
+    at 0.8 (p95 3.69 s without the tier: it shortens the 3.5 s holds of four dev answers to
+    1.5 s, too few to move the p95). First run on the held-out sources and the
+    fresh set: README, "Sixth pass"."""
+    middle_confident: float = 0.97
+    """Smart Turn probability at or above which ``middle_s`` replaces the text head's hold."""
+    middle_text: float = 0.2
+    """...and the text-head probability at or above which it does (below: ``hold_s``)."""
     hold_unfinished_s: float = 5.0
     """...and one whose words are left hanging ("and", "so", "um"): the cap."""
     confident: float = 0.95
@@ -273,8 +296,9 @@ def required_silence(probability: float | None, cue: Cue, o: EndpointOptions, co
     head's (None: not available). A hanging "and" or "the" holds the turn however
     the voice sounded, because an unfinished sentence is what a thinking pause
     looks like. An exact closing cue (a question mark, thanks, a goodbye) ends it
-    quickly unless the voice hangs. Then the text head vetoes (``text_unfinished``)
-    or, with ``combiner`` set, the combined ``finished_probability`` decides.
+    quickly unless the voice hangs. Then the text head vetoes (``text_unfinished``;
+    ``middle_s`` instead of ``hold_s`` when the voice is very sure and the words only a
+    little unsure) or, with ``combiner`` set, the combined ``finished_probability`` decides.
     """
     if cue == "unfinished":
         return o.hold_unfinished_s
@@ -286,6 +310,8 @@ def required_silence(probability: float | None, cue: Cue, o: EndpointOptions, co
     if o.combiner is not None and probability is not None and complete is not None:
         return o.quick_s if finished_probability(probability, complete, o) >= o.finished_at else o.hold_s
     if complete is not None and complete < o.text_unfinished:
+        if probability is not None and probability >= o.middle_confident and complete >= o.middle_text:
+            return o.middle_s  # a sure voice, words a little unsure: a read line ending on a name
         return o.hold_s
     if sound_ok and complete is not None and complete >= o.text_finished:
         return o.quick_s
