@@ -89,6 +89,8 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "(`own_coach6b_*`, written by a second engineer for the same classes and their boundaries: growth asked "
         "as a perk, culture reported back, a process told as one's own experience, the start date asked about "
         "the hire beside \"When shall I resume?\").",
+        "- **Round 7**: test6 has had its first run with round 6's head (`bench/results/checker_test6_first_run.md`) "
+        "and is trained on too; no new rule, no new data of our own.",
         "- **Thresholds**: per element, picked for close-level F1 on out-of-fold predictions (3 folds grouped "
         "by source over every trained-on split); a band above it is reported as \"found, but not sure\".",
         f"- **Data sha256**: `{meta['data_sha256']}`",
@@ -97,8 +99,8 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "- **Split**: by source, `sha1(source) % 100`: test < 25, dev < 40, else train; a derived source takes "
         "its parent's split. The held-out batches `test2` (written after the test split had been tuned on, "
         "`sources-coach2-test2.tsv`) and `test3` (written after test2's errors had been read, "
-        "`sources-coach3-test3.tsv`), `test4` and `test5` (closes in other people's words, `sources-test4.tsv`, "
-        "`sources-test5.tsv`) were each scored once before being trained on; a batch held out later is "
+        "`sources-coach3-test3.tsv`), `test4`, `test5` and `test6` (closes in other people's words, "
+        "`sources-test4.tsv`, `sources-test5.tsv`, `sources-test6.tsv`) were each scored once before being trained on; a batch held out later is "
         "never read.",
         f"- **ASR-style copies**: {'yes' if meta.get('asr_copies') else 'no'}: every trained-on close once more "
         "as a recogniser writes it (lower case, no punctuation, sometimes a filler or a restart; `coach/augment.py`), "
