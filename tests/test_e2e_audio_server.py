@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
 from voicepractice.endpoint import EndpointOptions
+
+from conftest import FIXTURES, ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 import audio_server  # noqa: E402  (one private server for the tests and the benches)

@@ -15,8 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from voicepractice.coach import CheckOptions, check  # noqa: E402
-from voicepractice.coach import training  # noqa: E402
+from voicepractice.coach import CheckOptions, check, training  # noqa: E402
 from voicepractice.coach.model import ELEMENTS  # noqa: E402
 
 
