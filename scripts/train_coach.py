@@ -108,9 +108,7 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "",
         "## Counts",
         "",
-        f"Closes: {len(closes)} (train {by_split['train']}, dev {by_split['dev']}, test {by_split['test']}, "
-        f"test2 {by_split[training.HELD_OUT]}, test3 {by_split[training.HELD_OUT_3]}, "
-        f"test4 {by_split[training.HELD_OUT_4]}, test5 {by_split[training.HELD_OUT_5]}); "
+        f"Closes: {len(closes)} ({', '.join(f'{s} {by_split[s]}' for s in training.SPLITS)}); "
         f"sentences: {len(sents)}, of which {hard} carry a hard negative ({hard / max(1, len(sents)):.0%}). "
         f"Sources: {sum(kinds.values())} ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}). "
         f"Styles: {', '.join(f'{k} {v}' for k, v in sorted(styles.items()))}.",

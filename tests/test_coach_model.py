@@ -284,9 +284,9 @@ def test_training_reads_only_the_scored_splits() -> None:
     def close(split: str) -> training.Close:
         return training.Close(id=split, source=split, root=split, style="clean", split=split, sentences=())
 
-    splits = ("train", "dev", "test", "test2", "test3", "test4", "test5", "blind")
+    splits = ("train", "dev", "test", "test2", "test3", "test4", "test5", "test6", "blind")
     pool = training.training_pool([close(s) for s in splits])
-    assert [c.split for c in pool] == ["train", "dev", "test", "test2", "test3", "test4", "test5"]
+    assert [c.split for c in pool] == ["train", "dev", "test", "test2", "test3", "test4", "test5", "test6"]
 
 
 def test_round_six_rules_and_what_they_leave_alone() -> None:

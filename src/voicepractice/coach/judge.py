@@ -71,11 +71,12 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
     col = {e: j for j, e in enumerate(elements)}
     for i, text in enumerate(texts):
         cue = cue_vector(text)
-        if not cue[_ASKS] and not _unpunctuated_wh(text):
-            for e in MUST_ASK:
-                if not (e == "next_steps" and _ELLIPTICAL_PROCESS.match(text.lower())):
-                    p[i, col[e]] = 0.0
         low = text.lower()
+        if not cue[_ASKS] and not _unpunctuated_wh(text):
+            named_process = _ELLIPTICAL_PROCESS.match(low) is not None
+            for e in MUST_ASK:
+                if not (e == "next_steps" and named_process):
+                    p[i, col[e]] = 0.0
         if "?" not in text and _THIRD_PARTY.search(low) and not _OWN_QUESTION.search(low):
             for e in MUST_ASK:
                 p[i, col[e]] = 0.0
