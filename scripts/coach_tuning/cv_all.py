@@ -64,7 +64,7 @@ def mlp_oof(m: T.Matrix, f: np.ndarray, lam: float, hidden: int, trainable: np.n
 
 
 def score(p: np.ndarray, m: T.Matrix, f: np.ndarray, n_orig: int, subset: np.ndarray,
-          old: np.ndarray, t4: np.ndarray, errors: list[str] | None = None,
+          old: np.ndarray, t5: np.ndarray, errors: list[str] | None = None,
           pool: list[T.Close] | None = None, dotted_at: int | None = None) -> dict[str, tuple[float, ...]]:
     """Close-level P/R/F1 per element on the labelled closes, thresholds cross-fitted by fold.
 
@@ -94,7 +94,7 @@ def score(p: np.ndarray, m: T.Matrix, f: np.ndarray, n_orig: int, subset: np.nda
                     errors.append(f"{'FN' if gold else 'FP'} {e:15} {pool[ci].id} [{pool[ci].style}] "
                                   f"p={pc[ci, j]:.2f} top: {m.texts[top]}")
     out = {}
-    for sel_name, sel in (("all", keep), ("web", keep & subset), ("old", keep & old), ("test5", keep & t4)):
+    for sel_name, sel in (("all", keep), ("web", keep & subset), ("old", keep & old), ("test5", keep & t5)):
         for j, e in enumerate(ELEMENTS):
             out[f"{sel_name}:{e}"] = T.f1(pred[sel, j], yc[sel, j] > 0.5)
     if dotted_at is not None:
@@ -127,7 +127,7 @@ def main() -> None:
     # "old": the pool before the coach6 closes joined (round 5's pool plus test5), so a round's before and
     # after compare on the same closes and, with folds by source name, the same folds
     old = np.array([c.root not in new_sources for c in pool])
-    t4 = np.array([c.split == T.HELD_OUT_5 for c in pool])
+    t5 = np.array([c.split == T.HELD_OUT_5 for c in pool])
     if not args.no_augment:
         pool = pool + T.asr_copies(pool)
     trainable = [True] * len(pool)
@@ -140,7 +140,7 @@ def main() -> None:
                                      for s in c.sentences)) for c in labelled]
         trainable += [args.dotted == "train" and any("?" in s.text for s in c.sentences) for c in labelled]
     web = np.concatenate([web, np.zeros(len(pool) - n_orig, bool)])
-    t4 = np.concatenate([t4, np.zeros(len(pool) - n_orig, bool)])
+    t5 = np.concatenate([t5, np.zeros(len(pool) - n_orig, bool)])
     old = np.concatenate([old, np.zeros(len(pool) - n_orig, bool)])
     t0 = time.time()
     vectors = T.embed_all([s.text for c in pool for s in c.sentences])
@@ -180,7 +180,7 @@ def main() -> None:
         else:
             sys.exit(f"unknown design {design}")
         errs: list[str] = []
-        s = score(p, m, f, n_orig, web, old, t4, errs, pool, dotted_at)
+        s = score(p, m, f, n_orig, web, old, t5, errs, pool, dotted_at)
         if args.errors:
             args.errors.write_text("\n".join(sorted(errs)) + "\n")
         allf = [s[f"all:{e}"][2] for e in ELEMENTS]
