@@ -27,6 +27,16 @@ def test_check_with_both_still_says_not_both(vp, tmp_path) -> None:
     assert r.code == 2 and "not both" in r.err
 
 
+def test_a_piped_card_has_no_trailing_blanks(vp) -> None:
+    """rich pads every line of a table to its width; in a saved or piped card those blanks only show up in a
+    diff or an editor. (The card still lines its quotes up in two columns.)"""
+    r = vp("check", "--text", "Thanks for your time. I'm really excited about this role, and my five years running a "
+           "busy ward fit it well. What are the next steps?")  # fmt: skip
+    assert r.code == 0 and "Interest in the role" in r.out
+    assert [line for line in r.out.splitlines() if line != line.rstrip()] == []
+    assert any(line.startswith(" " * 10) for line in r.out.splitlines())  # the wrapped quote keeps its indent
+
+
 # --- sessions: export defaults to the latest, an ambiguous prefix lists its matches --------------
 
 

@@ -7,6 +7,8 @@ honours ``NO_COLOR``.
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -21,7 +23,23 @@ from rich.text import Text
 from .listen import Capture, Progress
 from .records import Delivery, Evidence, Finding, Report, Transcript
 
-out = Console(highlight=False, soft_wrap=False)
+
+class _Stdout:
+    """``sys.stdout`` (looked up at each write, as rich does), without the spaces rich pads every line of a
+    table with when the report goes to a file or a pipe: a saved or piped card has no trailing blanks for a
+    diff or an editor to show. A terminal gets rich's output untouched."""
+
+    _PADDED = re.compile(r" +(?=\r?\n)")
+
+    def write(self, text: str) -> int:
+        stream = sys.stdout
+        return stream.write(text if stream.isatty() else self._PADDED.sub("", text))
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding...
+        return getattr(sys.stdout, name)
+
+
+out = Console(file=_Stdout(), highlight=False, soft_wrap=False)  # type: ignore[arg-type]
 err = Console(stderr=True, highlight=False)
 
 
