@@ -480,3 +480,35 @@ def test_check_file_and_drill_show_the_voice_with_norms_and_one_coaching_line(vp
     assert row["voice_issue"] == "pitch_variation"
     r = vp("history")
     assert "Pitch var." in r.out and "most often: flat pitch (1 of 1)" in r.out
+
+
+@pytest.mark.parametrize("gap_s", [0.3, 0.12, 0.04])
+def test_word_labels_under_the_plot_never_overlap_however_fast_the_talk(gap_s: float) -> None:
+    """Labels go on three rows; a fast talker's plot is stretched (up to 180 px a second) until they fit,
+    and a word that still has no room keeps its tick with the word as its tooltip, never a label on a label."""
+    import re
+
+    from voicepractice.records import Word
+    from voicepractice.voice.html import CHAR_PX, MAX_PX_PER_S, PX_PER_S, contour_svg
+    from voicepractice.voice.records import Contour
+
+    names = ["interested", "in", "opportunity", "team", "really", "strongly", "communication", "next"]
+    words = tuple(Word(names[i % len(names)], start=0.2 + i * gap_s, end=0.2 + (i + 1) * gap_s) for i in range(60))
+    hop = 0.01
+    frames = int((words[-1].end + 0.5) / hop)
+    contour = Contour(turn=0, hop_s=hop, pitch_st=(0.0,) * frames, level_db=(-20.0,) * frames)
+    voice = Voice(voiced_s=10.0, judged=True, figures={}, contours=(contour,))
+    svg = contour_svg(voice, 0, Transcript(" ".join(w.text for w in words), words), "answer-1")
+    px = float(re.search(r'data-px="([\d.]+)"', svg).group(1))
+    labels = [(float(x), float(y), text) for x, y, text in re.findall(r'<text x="([\d.]+)" y="([\d.]+)">([^<]*)</text>', svg)]
+    hidden = re.findall(r'<line class="tick"[^>]*><title>([^<]*)</title></line>', svg)
+    assert len(labels) + len(hidden) == len(words)  # every word is on the plot, as a label or a tooltip
+    assert [x for x, _, _ in labels] == sorted(x for x, _, _ in labels)
+    for row in {y for _, y, _ in labels}:
+        spans = [(x, x + CHAR_PX * len(t)) for x, y, t in labels if y == row]
+        assert all(a_end < b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:])), (gap_s, row)
+    if gap_s >= 0.3:
+        assert px == PX_PER_S and not hidden  # ordinary speech: as before
+    else:
+        assert PX_PER_S < px <= MAX_PX_PER_S
+    assert bool(hidden) == (gap_s < 0.1)  # only an impossible 25 words a second loses labels

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from html import escape
 
-from ..records import Transcript
+from ..records import Transcript, Word
 from .norms import VOICE_NORMS
 from .records import Voice
 
 PX_PER_S = 90.0
+MAX_PX_PER_S = 180.0
+"""A fast talker's words need more room: the plot is stretched up to this (it scrolls sideways) before a
+label that still does not fit is left off (its tick stays, the word in its tooltip)."""
 HEIGHT = 172
 PITCH_TOP, PITCH_H = 8, 70  # pitch band: +-8 semitones around the speaker's median
 LEVEL_TOP, LEVEL_H = 84, 40  # loudness band: -60..0 dBFS
@@ -41,10 +44,15 @@ def contour_svg(voice: Voice | None, turn: int, transcript: Transcript | None, a
     if c is None or not c.level_db:
         return ""
     dur = len(c.level_db) * c.hop_s
-    width = max(320, int(dur * PX_PER_S))
+    words = [w for w in transcript.words if w.start is not None] if transcript is not None else []
+    px, rows = PX_PER_S, _label_rows(words, PX_PER_S)
+    while None in rows and px < MAX_PX_PER_S:
+        px = min(MAX_PX_PER_S, px + 30.0)
+        rows = _label_rows(words, px)
+    width = max(320, int(dur * px))
 
     def x(t: float) -> float:
-        return round(t * PX_PER_S, 1)
+        return round(t * px, 1)
 
     def py(st: float) -> float:
         return round(PITCH_TOP + PITCH_H * (1 - (max(-8.0, min(8.0, st)) + 8) / 16), 1)
@@ -55,7 +63,7 @@ def contour_svg(voice: Voice | None, turn: int, transcript: Transcript | None, a
     out = [
         f'<div class="voice-plot"><svg width="{width}" height="{HEIGHT}" '
         f'viewBox="0 0 {width} {HEIGHT}" role="img" aria-label="Your pitch and loudness over the answer"'
-        + (f' data-audio="{audio_id}"' if audio_id else "")
+        + (f' data-audio="{audio_id}" data-px="{px:g}"' if audio_id else "")
         + ">"
     ]
     for s in voice.sentences:
@@ -82,24 +90,35 @@ def contour_svg(voice: Voice | None, turn: int, transcript: Transcript | None, a
             run = []
         else:
             run.append(f"{x(i * c.hop_s)},{py(v)}")
-    if transcript is not None:
-        row_end = [-1.0] * LABEL_ROWS  # where each row's last label ends, px
-        for w in transcript.words:
-            if w.start is None:
-                continue
-            # the first row this label fits in without touching the one before it (short words
-            # said quickly would overlap on two alternating rows: "Couldtell", "whatthe")
-            row = next((r for r in range(LABEL_ROWS) if row_end[r] < x(w.start)), LABEL_ROWS - 1)
-            row_end[row] = x(w.start) + CHAR_PX * len(w.text) + 3
-            y = WORDS_Y + 11 * row
-            out.append(f'<line class="tick" x1="{x(w.start)}" x2="{x(w.start)}" y1="{WORDS_Y - 10}" y2="{y - 9}"/>')
-            out.append(f'<text x="{x(w.start)}" y="{y}">{escape(w.text)}</text>')
+    for w, row in zip(words, rows, strict=True):
+        assert w.start is not None
+        if row is None:  # no room even stretched: the tick, and the word when hovered
+            out.append(f'<line class="tick" x1="{x(w.start)}" x2="{x(w.start)}" y1="{WORDS_Y - 10}" y2="{WORDS_Y}">'
+                       f"<title>{escape(w.text)}</title></line>")  # fmt: skip
+            continue
+        y = WORDS_Y + 11 * row
+        out.append(f'<line class="tick" x1="{x(w.start)}" x2="{x(w.start)}" y1="{WORDS_Y - 10}" y2="{y - 9}"/>')
+        out.append(f'<text x="{x(w.start)}" y="{y}">{escape(w.text)}</text>')
     out.append(f'<line class="head" x1="0" x2="0" y1="0" y2="{HEIGHT}"/>')
     out.append("</svg></div>")
     out.append('<p class="voice-legend"><span class="lp">━ pitch</span> (dashes: your median, ±6 semitones)'
                ' · <span class="ll">▇ loudness</span>'
                ' · <span class="lf">▇ a sentence that trailed off, rose or stayed flat</span></p>')  # fmt: skip
     return "".join(out)
+
+
+def _label_rows(words: list[Word], px_per_s: float) -> list[int | None]:
+    """The row of each word's label: the first row where it does not touch the label before it (short words
+    said quickly would overlap on two alternating rows: "Couldtell", "whatthe"); None where no row has room."""
+    row_end = [-1.0] * LABEL_ROWS  # where each row's last label ends, px
+    rows: list[int | None] = []
+    for w in words:
+        at = round((w.start or 0.0) * px_per_s, 1)
+        row = next((r for r in range(LABEL_ROWS) if row_end[r] < at), None)
+        if row is not None:
+            row_end[row] = at + CHAR_PX * len(w.text) + 3
+        rows.append(row)
+    return rows
 
 
 _UNITS = {"pitch_range_st": " st", "sentence_pitch_sd_st": " st", "level_dbfs": " dBFS", "loudness_spread_db": " dB",
@@ -202,7 +221,7 @@ JS = """
 (function(){
   document.querySelectorAll('.voice-plot svg[data-audio]').forEach(function(svg){
     var a=document.getElementById(svg.dataset.audio); if(!a)return;
-    var head=svg.querySelector('.head'), px=PX;
+    var head=svg.querySelector('.head'), px=parseFloat(svg.dataset.px)||PX;
     function tick(){var x=a.currentTime*px; head.setAttribute('x1',x); head.setAttribute('x2',x);}
     ['timeupdate','seeked'].forEach(function(e){a.addEventListener(e,tick);});
     svg.addEventListener('click',function(e){var r=svg.getBoundingClientRect();
