@@ -486,6 +486,7 @@ def test_check_file_and_drill_show_the_voice_with_norms_and_one_coaching_line(vp
 def test_word_labels_under_the_plot_never_overlap_however_fast_the_talk(gap_s: float) -> None:
     """Labels go on three rows; a fast talker's plot is stretched (up to 180 px a second) until they fit,
     and a word that still has no room keeps its tick with the word as its tooltip, never a label on a label."""
+    import itertools
     import re
 
     from voicepractice.records import Word
@@ -506,7 +507,7 @@ def test_word_labels_under_the_plot_never_overlap_however_fast_the_talk(gap_s: f
     assert [x for x, _, _ in labels] == sorted(x for x, _, _ in labels)
     for row in {y for _, y, _ in labels}:
         spans = [(x, x + CHAR_PX * len(t)) for x, y, t in labels if y == row]
-        assert all(a_end < b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:])), (gap_s, row)
+        assert all(a_end < b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans)), (gap_s, row)
     if gap_s >= 0.3:
         assert px == PX_PER_S and not hidden  # ordinary speech: as before
     else:
