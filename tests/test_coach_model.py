@@ -309,3 +309,20 @@ def test_round_six_rules_and_what_they_leave_alone() -> None:
                           np.zeros((len(start), n), np.float32), model.ELEMENTS)
     assert list(p[:, col("next_steps")] > 0) == [False, False, True, True, True]
     assert list(p[:, col("ask_for_job")] >= judge.ASK_RULE_P) == [True, True, False, False, False]
+
+
+def test_round_eight_fit_asked_is_not_the_recap() -> None:
+    """Asking the interviewer whether one fits ("do you think I'd be a good fit?", "am I a good fit?") invites
+    concerns and is never the recap (LABELLING.md); a claim of fit, a question the person answers, a role that
+    fits the person's wishes, or a question that also states experience keep the model's verdict."""
+    n = len(model.ELEMENTS)
+    col = model.ELEMENTS.index
+    texts = ["Do you think I'd be a good fit for the team?", "uh how do you think i fit this position",
+             "Am I a good fit?", "So how do you reckon I'd fit with the other coaches?",
+             "I think I'd be a good fit.", "Why would I be a good fit? Because I've done this exact role for years.",
+             "I'm confident I'd fit, don't you think?", "Do you think my ten years in payroll make me a good fit?",
+             "This position is the right fit for me.", "i reckon i'd fit in really well here"]
+    p = judge.exact_rules(np.ones((len(texts), n), np.float32), texts,
+                          np.zeros((len(texts), n), np.float32), model.ELEMENTS)
+    assert list(p[:, col("qualifications")] > 0.5) == [False] * 4 + [True] * 6
+    assert (p[:, col("invite_concerns")] == 1.0).all()  # the rule takes the recap away and nothing else

@@ -66,7 +66,10 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
     - round 6: the hiring process named on its own ("Next steps.", "and the timeline.") is asked, whatever the
       punctuation: tiny.en often writes a full stop where the voice rose (``_ELLIPTICAL_PROCESS``); "when do I
       start?" / "when can I start?" with no condition is the presumptive close, asking for the job, not a
-      question about the process (LABELLING.md; ``_START_NOW``).
+      question about the process (LABELLING.md; ``_START_NOW``);
+    - round 8: asking the interviewer whether one fits ("do you think I'd be a good fit?", "how do you see me
+      fitting the team?", "am I a good fit?") is inviting concerns, never the recap, unless the clause also
+      states experience (``_FIT_ASKED``, ``_FIT_ASKED_SELF``, ``_FIT_CLAIMED``).
     """
     col = {e: j for j, e in enumerate(elements)}
     for i, text in enumerate(texts):
@@ -104,6 +107,8 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
             if "ask_for_job" in col:
                 p[i, col["ask_for_job"]] = max(p[i, col["ask_for_job"]], ASK_RULE_P)
             continue
+        if cue[_ASKS] and (_FIT_ASKED.search(low) or _FIT_ASKED_SELF.match(low)) and not _FIT_CLAIMED.search(low):
+            p[i, col["qualifications"]] = 0.0
         if ("ask_for_job" in col
                 and ((_ASKS_JOB.search(low) or _ASKS_JOB_MORE.search(low)) and _WISH.search(low)
                      or _ASKS_TO_BE_PUT.search(low) and cue[_ASKS])
@@ -200,6 +205,18 @@ _START_NOW = re.compile(r"^\W*((um|uh|er|erm|so|and|okay|ok|right|well|oh|then|y
 """The presumptive close, "When do I start?": asking for the job (LABELLING.md). A condition ("if it goes well",
 a hedge), a report, the past or any word before it but a filler ("she wrote that 'when do I start' is...") leave
 it to the model; so do "when can I start the training" and "if you hire me, when..." (``_IF_HIRED``)."""
+_FIT = r"(fit|fits|fitting|match|matches|matching|suit|suited|suitable|right (person|candidate|fit)|what you('re| are) (looking for|after))"
+_FIT_ASKED = re.compile(r"\b(do|would|did|does|how|where|what)\W+(do\W+|would\W+|did\W+)?you\W+"
+                        r"(think|feel|see|reckon|believe|say|consider|rate)\b[^.?!]*\b" + _FIT + r"\b")
+"""The interviewer's view of the person's fit asked for ("do you think I'd be a good fit?", "how do you reckon I'd fit
+with the coaches?"): inviting concerns (LABELLING.md), a hard negative for the recap in every labelled case."""
+_FIT_ASKED_SELF = re.compile(r"^\W*((um|uh|er|erm|so|and|but|okay|ok|right|well|oh|then|yeah|honestly)\W+)*"
+                             r"(how well\W+)?(am|do) i\W+(\w+\W+){0,2}" + _FIT + r"\b")
+"""The same asked of oneself, opening the clause: "Am I a good fit?", "Do I fit what you need?" (not "why would I be
+a good fit? Because...", which the person answers)."""
+_FIT_CLAIMED = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty) "
+                          r"(years?|months?)\b|\bi('ve| have) (done|been|worked|run|led|managed|spent|handled)\b")
+"""Experience stated in the same clause ("do you think my ten years in payroll make me a fit?"): left to the model."""
 _IF_HIRED = re.compile(r"^\W*(\w+\W+){0,3}(if|once|should|say) (you|i)('m| am| was| were| get| got| do get| are|'re|"
                        r" did| will)? ?(hire|hired|take me on|took me on|offer me|offered|successful|selected|"
                        r"get the job|got the job|get the role|got the role|get the post|got the post|do hire)\b")
