@@ -130,11 +130,9 @@ def test_words_after_a_cut_are_kept_in_that_answer_with_a_note(vp, tmp_path) -> 
     hibari = pytest.importorskip("hibari", reason="needs hibari-tts (pip install -e '.[test]')")
     import json
 
-    from voice_audio import _tts
-
     from voicepractice.audio import resample, write_wav
 
-    tts = _tts()  # the voice loaded once for the run; seed=1 makes each line the same on any instance
+    tts = hibari.Hibari(voice="heart")
     rng = np.random.default_rng(5)
 
     def say(text: str) -> np.ndarray:
