@@ -258,8 +258,7 @@ def _natural_answer(
     Returns the file (16 kHz, room tone around the speech) and how much room tone follows the last word.
     """
     import numpy as np
-    from hibari import SAMPLE_RATE
-    from voice_audio import _tts
+    from hibari import SAMPLE_RATE, Hibari
 
     from voicepractice.audio import resample, write_wav
     from voicepractice.transcribe import Transcriber
@@ -269,8 +268,7 @@ def _natural_answer(
     def tone(seconds: float) -> np.ndarray:
         return (rng.standard_normal(int(seconds * 16000)) * 0.0015).astype(np.float32)
 
-    # The voice loaded once for the run (voice_audio's): seed=1 makes a line the same on any instance.
-    speech = resample(np.asarray(_tts()(text, seed=1), dtype=np.float32), SAMPLE_RATE, 16000) * 0.5
+    speech = resample(np.asarray(Hibari(voice="heart")(text, seed=1), dtype=np.float32), SAMPLE_RATE, 16000) * 0.5
     if pause_after:
         words = Transcriber().words(speech)
         k = next(i for i, w in enumerate(words) if w.text.strip(",.").lower() == pause_after)
