@@ -76,8 +76,9 @@ STORE_DRILLS = {
 def drilled_store(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> dict[str, Any]:
     """A store written by the real drills of ``STORE_DRILLS`` (the real model on the audio fixtures),
     made once for the run: the modules that look back at sessions (the session commands, the review
-    page) each work on their own copy (``copy_store``), never on this one. ``runs`` keeps each drill's
-    exit code, stdout and stderr for the tests of a drill's own output (the strong close's)."""
+    page, the follow-ups) each work on their own copy (``copy_store``), never on this one. ``runs``
+    keeps each drill's exit code, stdout and stderr for the tests of a drill's own output (the strong
+    close's, in test_cli and test_drill_polish)."""
     home = tmp_path_factory.mktemp("drilled-store")
     out: dict[str, Any] = {"home": home, "runs": {}}
     with pytest.MonkeyPatch.context() as mp:
