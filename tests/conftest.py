@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import shutil
 import tomllib
+from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,6 +60,50 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory, encoder_graph: Path |
         (cache / "models").mkdir(mode=0o700)
         os.link(encoder_graph, cache / "models" / encoder_graph.name)
     return cache
+
+
+# Three real drills, oldest first: a strong close, one missing next steps (same scenario), and a two-answer drill.
+# The strong close is said to Dana at Acme with a strength, as test_followup's drafts need.
+NAMES = ("--company", "Acme", "--role", "data engineer", "--interviewer", "Dana")
+STORE_DRILLS = {
+    "strong": ("--answer", str(FIXTURES / "strong_close.flac"), *NAMES, "--strength", "data pipelines"),
+    "no_next": ("--answer", str(FIXTURES / "missing_next_steps.flac")),
+    "two_turns": ("--answer", str(FIXTURES / "turn1_question.flac"), "--answer", str(FIXTURES / "turn2_close.flac")),
+}
+
+
+@pytest.fixture(scope="session")
+def drilled_store(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> dict[str, Any]:
+    """A store written by the real drills of ``STORE_DRILLS`` (the real model on the audio fixtures),
+    made once for the run: the modules that look back at sessions (the session commands, the review
+    page, the follow-ups) each work on their own copy (``copy_store``), never on this one. ``runs``
+    keeps each drill's exit code, stdout and stderr for the tests of a drill's own output (the strong
+    close's, in test_cli and test_drill_polish)."""
+    home = tmp_path_factory.mktemp("drilled-store")
+    out: dict[str, Any] = {"home": home, "runs": {}}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VOICEPRACTICE_HOME", str(home))
+        mp.setenv("VOICEPRACTICE_CACHE", str(shared_cache))
+        for var in ("VOICEPRACTICE_MODEL", "VOICEPRACTICE_INPUT", "VOICEPRACTICE_OUTPUT"):
+            mp.delenv(var, raising=False)
+        for name, args in STORE_DRILLS.items():
+            # One seed: the drills hear the same close line, rendered once (the shared cache).
+            code, stdout, err = cli("drill", "--fast", "--no-cue", "--json", "--seed", "1", *args)
+            assert code == 0, err
+            out["runs"][name] = Run(code, stdout, err)
+            out[name] = json.loads(stdout)
+    return out
+
+
+def copy_store(drilled: dict[str, Any], home: Path) -> dict[str, Any]:
+    """``drilled`` with its store copied to ``home`` (modes kept), the drills' folders pointing into the copy."""
+    shutil.copytree(drilled["home"], home)
+    out: dict[str, Any] = {"home": home}
+    for name in STORE_DRILLS:
+        d = dict(drilled[name])
+        d["folder"] = str(home / "sessions" / d["session"])
+        out[name] = d
+    return out
 
 
 @pytest.fixture(autouse=True)

@@ -22,8 +22,9 @@ def drill_json(vp, *args: str) -> dict:
     return json.loads(r.out)
 
 
-def test_strong_close_drill_finds_all_four_with_quotes(vp, fixture_manifest) -> None:
-    d = drill_json(vp, "--answer", str(FIXTURES / "strong_close.flac"))
+def test_strong_close_drill_finds_all_four_with_quotes(drilled_store) -> None:
+    # `drill --fast --no-cue --json --seed 1 --answer strong_close.flac`, run once for the suite (conftest).
+    d = drilled_store["strong"]
     elements = d["report"]["elements"]
     transcript = d["turns"][-1]["transcript"]
     assert set(elements) == set(CORE)

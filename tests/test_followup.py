@@ -33,18 +33,18 @@ from voicepractice.followup_plan import (
 from voicepractice.records import Transcript
 from voicepractice.store import Session, Store, TurnRecord
 
-from conftest import FIXTURES
+from conftest import FIXTURES, NAMES, copy_store
 
 icalendar = pytest.importorskip("icalendar")
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "voicepractice" / "followup.toml"
-NAMES = ("--company", "Acme", "--role", "data engineer", "--interviewer", "Dana")
 
 # name: (recordings, extra drill options). One seed for the single answers: they hear the same close
 # line, rendered by the first and read from the cache by the rest (which never load the voice).
 ONE_CLOSE = ("--seed", "1")
+# "strong" (strong_close.flac, NAMES, seed 1, --strength "data pipelines") is conftest's drilled_store's,
+# run once for the whole suite.
 DRILLS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "strong": (("strong_close.flac",), (*NAMES, *ONE_CLOSE, "--strength", "data pipelines")),
     "multi": (("turn1_question.flac", "turn2_close.flac", "turn3_goodbye.flac"), (*NAMES, "--seed", "3")),
     "fillers": (("fillers_close.flac",), (*NAMES, *ONE_CLOSE)),
     "long": (("long_answer_60s.flac",), (*NAMES, *ONE_CLOSE)),
@@ -57,17 +57,20 @@ DRILLS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 
 @pytest.fixture(scope="module")
-def drill_home(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> tuple[Path, dict[str, str]]:
-    """Run each drill once (the real model on the fixtures) into one shared data directory."""
+def drill_home(
+    tmp_path_factory: pytest.TempPathFactory, shared_cache: Path, drilled_store: dict
+) -> tuple[Path, dict[str, str]]:
+    """Run each drill once (the real model on the fixtures) into one shared data directory: a copy of
+    conftest's drilled store (whose strong close is this module's) and the drills of ``DRILLS``."""
     from voicepractice.cli import main
 
-    home = tmp_path_factory.mktemp("followup-home")
+    home = copy_store(drilled_store, tmp_path_factory.mktemp("followup-home") / "home")["home"]
     mp = pytest.MonkeyPatch()
     mp.setenv("VOICEPRACTICE_HOME", str(home))
     mp.setenv("VOICEPRACTICE_CACHE", str(shared_cache))
     for var in ("VOICEPRACTICE_MODEL", "VOICEPRACTICE_INPUT", "VOICEPRACTICE_OUTPUT"):
         mp.delenv(var, raising=False)
-    ids: dict[str, str] = {}
+    ids: dict[str, str] = {"strong": drilled_store["strong"]["session"]}
     try:
         for name, (files, extra) in DRILLS.items():
             answers = [a for f in files for a in ("--answer", str(FIXTURES / f))]
@@ -167,7 +170,7 @@ def test_multi_turn_draft_names_their_question_and_the_interviewers_answer(sessi
     assert f.plan.step("check_in").when.date() == add_business_days(end, 1)
 
 
-@pytest.mark.parametrize("name", list(DRILLS))
+@pytest.mark.parametrize("name", ["strong", *DRILLS])
 def test_drafts_never_put_words_in_their_mouth(sessions, name: str) -> None:
     s = sessions[name]
     f = follow_up(s, _call_options(s), NOW)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, ROOT, cli
+from conftest import ROOT, cli, copy_store
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -30,18 +30,15 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """Two real drills of the same scenario (so the later one has a previous attempt), and their pages."""
-    home = tmp_path_factory.mktemp("vphome")
+def pages(tmp_path_factory: pytest.TempPathFactory, drilled_store: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Two real drills of the same scenario (so the later one has a previous attempt), and their pages.
+
+    The drills are conftest's ``drilled_store`` (run once for the whole run), in this module's own copy."""
+    drilled = copy_store(drilled_store, tmp_path_factory.mktemp("vphome") / "home")
+    home = drilled["home"]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VOICEPRACTICE_HOME", str(home))
-        ids = []
-        for name in ("strong_close", "missing_next_steps"):
-            code, out, err = cli(
-                "drill", "--fast", "--no-cue", "--json", "--answer", str(FIXTURES / f"{name}.flac")
-            )
-            assert code == 0, err
-            ids.append(json.loads(out)["session"])
+        ids = [drilled[name]["session"] for name in ("strong", "no_next")]
         code, out, err = cli("review", ids[1])
         assert code == 0, err
         page = Path(out.strip())

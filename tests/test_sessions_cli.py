@@ -13,7 +13,6 @@ import re
 import shutil
 import sqlite3
 import stat
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,36 +25,17 @@ from voicepractice.replay import PlayerState, build_timeline
 from voicepractice.store import Session, Store, TurnRecord, new_session_id, now_iso, write_json
 from voicepractice.trend import parse_since, sparkline
 
-from conftest import FIXTURES, cli
+from conftest import cli, copy_store
 
 CORE = ("interest", "qualifications", "next_steps", "thanks")
 
 
 
 @pytest.fixture(scope="module")
-def drilled(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Iterator[dict[str, Any]]:
-    """Three real drills, oldest first: a strong close, one missing next steps, and a two-answer drill."""
-    home = tmp_path_factory.mktemp("vphome")
-    runs = {
-        "strong": ("--answer", str(FIXTURES / "strong_close.flac")),
-        "no_next": ("--answer", str(FIXTURES / "missing_next_steps.flac")),
-        "two_turns": (
-            "--answer",
-            str(FIXTURES / "turn1_question.flac"),
-            "--answer",
-            str(FIXTURES / "turn2_close.flac"),
-        ),
-    }
-    out: dict[str, Any] = {"home": home}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("VOICEPRACTICE_HOME", str(home))
-        mp.setenv("VOICEPRACTICE_CACHE", str(shared_cache))
-        for name, args in runs.items():
-            # One seed: the drills hear the same close line, rendered once (the shared cache).
-            code, stdout, err = cli("drill", "--fast", "--no-cue", "--json", "--seed", "1", *args)
-            assert code == 0, err
-            out[name] = json.loads(stdout)
-    yield out
+def drilled(tmp_path_factory: pytest.TempPathFactory, drilled_store: dict[str, Any]) -> dict[str, Any]:
+    """Three real drills, oldest first: a strong close, one missing next steps, and a two-answer drill
+    (conftest's ``drilled_store``, run once for the whole run), in this module's own copy of the store."""
+    return copy_store(drilled_store, tmp_path_factory.mktemp("vphome") / "home")
 
 
 @pytest.fixture

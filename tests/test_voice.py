@@ -9,6 +9,7 @@ off. The real recordings are the speech corpus (read, spontaneous, 8 kHz telepho
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from pathlib import Path
 
@@ -41,8 +42,17 @@ def transcriber():  # type: ignore[no-untyped-def]
     return Transcriber()
 
 
+_HEARD: dict[bytes, Transcript] = {}
+
+
 def _transcribe(transcriber, audio: np.ndarray) -> Transcript:  # type: ignore[no-untyped-def]
-    return transcriber.transcript(audio.astype(np.float32))
+    """The transcript of ``audio``; the same samples (a spoken statement several tests reshape) are
+    decoded once: the decode is deterministic and a Transcript is frozen."""
+    samples = audio.astype(np.float32)
+    key = hashlib.sha256(samples.tobytes()).digest()
+    if key not in _HEARD:
+        _HEARD[key] = transcriber.transcript(samples)
+    return _HEARD[key]
 
 
 def _voice(audio: np.ndarray, transcript: Transcript) -> Voice:
@@ -197,16 +207,30 @@ def _corpus_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def test_real_recordings_give_plausible_figures_including_8khz(transcriber) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def corpus_heard(transcriber):  # type: ignore[no-untyped-def]
+    """A corpus recording (its manifest path) as the app hears it (16 kHz float32) and its transcript,
+    each decoded once for the module: the plausibility sweep and the known answers share three of them."""
     from voicepractice.audio import load_audio
 
+    cache: dict[str, tuple[np.ndarray, Transcript]] = {}
+
+    def get(file: str) -> tuple[np.ndarray, Transcript]:
+        if file not in cache:
+            audio = load_audio(CORPUS / file)
+            cache[file] = (audio, transcriber.transcript(audio))
+        return cache[file]
+
+    return get
+
+
+def test_real_recordings_give_plausible_figures_including_8khz(corpus_heard) -> None:  # type: ignore[no-untyped-def]
     rows = _corpus_rows()
     picked = [r for r in rows if r["kind"] in ("telephone", "spontaneous")] + [r for r in rows if r["kind"] == "read"][::6]
     assert any(r["sample_rate"] == "8000" for r in picked)
     judged = 0
     for row in picked:
-        audio = load_audio(CORPUS / row["file"])
-        transcript = transcriber.transcript(audio)
+        audio, transcript = corpus_heard(row["file"])
         voice = analyse_recording(audio, transcript)
         assert voice.f0_median_hz is None or 60 <= voice.f0_median_hz <= 400, row["file"]
         lvl = voice.figure("level_dbfs").value
@@ -234,17 +258,16 @@ REAL = {  # real recordings of different people: telephone, read, inaugural addr
 
 
 @pytest.fixture(scope="module")
-def real(transcriber):  # type: ignore[no-untyped-def]
-    """Each recording as the app hears it (16 kHz) and its transcript, loaded once."""
-    from voicepractice.audio import load_audio
-
+def real(corpus_heard):  # type: ignore[no-untyped-def]
+    """Each recording as the app hears it (16 kHz, as float64) and its transcript, decoded once
+    (``corpus_heard``: the float32 samples Whisper was given either way)."""
     cache: dict[str, tuple[np.ndarray, Transcript]] = {}
 
     def get(name: str) -> tuple[np.ndarray, Transcript]:
         if name not in cache:
             _corpus_rows()  # skips when the corpus is not there
-            audio = load_audio(CORPUS / REAL[name]).astype(np.float64)
-            cache[name] = (audio, _transcribe(transcriber, audio))
+            audio, transcript = corpus_heard(REAL[name])
+            cache[name] = (audio.astype(np.float64), transcript)
         return cache[name]
 
     return get
