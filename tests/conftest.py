@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import tomllib
-from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path

@@ -7,7 +7,6 @@ lines, and be readable at phone width (the screenshot is kept in test-artifacts/
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path

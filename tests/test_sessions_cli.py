@@ -25,7 +25,7 @@ from voicepractice.replay import PlayerState, build_timeline
 from voicepractice.store import Session, Store, TurnRecord, new_session_id, now_iso, write_json
 from voicepractice.trend import parse_since, sparkline
 
-from conftest import cli, copy_store
+from conftest import copy_store
 
 CORE = ("interest", "qualifications", "next_steps", "thanks")
 
