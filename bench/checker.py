@@ -228,6 +228,11 @@ def load_old(name: str) -> list[dict[str, Any]]:
     return [json.loads(x) for x in path.read_text().splitlines() if x.strip()] if path.exists() else []
 
 
+KIND_NAMES = {"web": "verbatim: web", "forum": "verbatim: forum", "coaching": "verbatim: coaching",
+              "derived": "spoken copies", "written-after": "written after advice", "own": "our own"}
+"""A source's kind (sources-*.tsv) as the by-kind table names it."""
+
+
 def as_json(scores: dict[str, Score]) -> dict[str, Any]:
     return {e: s.row() for e, s in scores.items()}
 
@@ -316,6 +321,19 @@ def main() -> None:
     for style, cs in sorted(by_style.items()):
         sc = close_scores(cs, CheckOptions())
         md.append(f"| {style} | {len(cs)} | " + " | ".join(f"{sc[e].f1:.3f}" for e in CORE_ELEMENTS) + " |")
+    md.append("")
+    kinds = {s: row[0] for s, row in training.load_sources().items()}
+    by_kind: dict[str, list[training.Close]] = {}
+    for c in test:
+        by_kind.setdefault(KIND_NAMES.get(kinds.get(c.source, ""), kinds.get(c.source, "?")), []).append(c)
+    md += ["## Close-level F1 by kind of source (model, test split; in brackets the closes with the element; "
+           "\"none\": no close has it, with the false ticks)", "",
+           "| kind | closes | " + " | ".join(ELEMENTS[:9]) + " |", "|---|---:|" + "---:|" * 9]
+    for kind, cs in sorted(by_kind.items()):
+        sc = close_scores(cs, CheckOptions())
+        md.append(f"| {kind} | {len(cs)} | " + " | ".join(
+            f"{sc[e].f1:.3f} ({sc[e].tp + sc[e].fn})" if sc[e].tp + sc[e].fn else f"none ({sc[e].fp} false)"
+            for e in ELEMENTS[:9]) + " |")
     md.append("")
 
     if not args.skip_old:
