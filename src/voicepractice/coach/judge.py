@@ -32,7 +32,7 @@ from . import rules
 from .bank import bank_matrix, context
 from .clauses import Clause, split_turns
 from .cues import CUE_NAMES, cue_vector
-from .model import Head, features, head
+from .model import CUE_COLUMNS, Head, features, head
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,10 @@ IMPLIES = {"ask_for_job": ("interest",)}
 UNSURE = "I'm not sure this came across: say it plainly."
 
 
-def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements: Sequence[str]) -> np.ndarray:
+def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements: Sequence[str],
+                cues: np.ndarray | None = None) -> np.ndarray:
     """Where the wording settles it, the rule overrides the model (``p`` is changed in place and returned).
+    ``cues``: the clauses' ``cue_vector`` rows when the caller has them (``model.CUE_COLUMNS`` of the features).
 
     - next steps and a role question must be asked (``cues.asks``), not someone else's question reported
       without one of the person's own ("my manager asked me what the next steps were"), and a question about
@@ -73,7 +75,7 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
     """
     col = {e: j for j, e in enumerate(elements)}
     for i, text in enumerate(texts):
-        cue = cue_vector(text)
+        cue = cue_vector(text) if cues is None else cues[i]
         low = text.lower()
         if not cue[_ASKS] and not _unpunctuated_wh(text):
             named_process = _ELLIPTICAL_PROCESS.match(low) is not None
@@ -236,7 +238,7 @@ def probabilities(clauses: Sequence[Clause], h: Head, ctx: rules._Ctx) -> np.nda
     emb = encoder().encode(texts)
     bank = bank_matrix(ctx, clauses)
     x = features(emb, texts, [c.turn for c in clauses], bank)
-    p = exact_rules(h.predict(x, texts), texts, bank, h.elements)
+    p = exact_rules(h.predict(x, texts), texts, bank, h.elements, cues=x[:, CUE_COLUMNS])
     for src, targets in IMPLIES.items():
         for t in targets:
             p[:, h.index(t)] = np.maximum(p[:, h.index(t)], p[:, h.index(src)] * (p[:, h.index(src)] >= h.found[h.index(src)]))

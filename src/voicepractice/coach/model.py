@@ -43,6 +43,8 @@ ELEMENTS: tuple[str, ...] = (
 TURNS = 3
 """Turn positions told apart (0 = first answer, 1 = anything else, 2+ = goodbye)."""
 N_FEATURES = 2 * DIM + len(CUE_NAMES) + TURNS + 3 + len(ELEMENTS)
+CUE_COLUMNS = slice(2 * DIM, 2 * DIM + len(CUE_NAMES))
+"""Where ``features`` puts a clause's ``cue_vector`` (the exact rules read it back rather than recompute it)."""
 
 
 def features(emb: np.ndarray, texts: Sequence[str], turns: Sequence[int], bank: np.ndarray) -> np.ndarray:
@@ -64,9 +66,8 @@ def features(emb: np.ndarray, texts: Sequence[str], turns: Sequence[int], bank: 
     prev_ok = turn_of[1:] == turn_of[:-1]
     x[1:, DIM : 2 * DIM] += emb[:-1] / 2 * prev_ok[:, None]
     x[:-1, DIM : 2 * DIM] += emb[1:] / 2 * prev_ok[:, None]
-    at = 2 * DIM
-    x[:, at : at + len(CUE_NAMES)] = np.stack([cue_vector(t) for t in texts])
-    at += len(CUE_NAMES)
+    x[:, CUE_COLUMNS] = np.stack([cue_vector(t) for t in texts])
+    at = CUE_COLUMNS.stop
     last_turn = max(turns)
     for i, t in enumerate(turns):
         x[i, at + min(t, TURNS - 1)] = 1.0
