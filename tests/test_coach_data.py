@@ -7,6 +7,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,6 +90,21 @@ def _assert_balanced(held: list, kinds: dict[str, str], *, core: tuple[int, int]
     assert sum(any(s.hard_negative for s in c.sentences) for c in held) >= hard_negative * len(held)
 
 
+def _assert_both_halves_routed(split: str) -> Any:
+    """A split two engineers wrote in parallel: both halves' drafts (``{split}_*``, ``{split}b_*``) go to
+    sources-{split}.tsv with the split, and every source of them is listed there. Returns the converter module."""
+    from voicepractice.coach import training
+
+    drafts = _script("coach_drafts_to_jsonl")
+    assert drafts.route(f"{split}_web_verbatim") == drafts.route(f"{split}b_web_verbatim") == (
+        LABELLED / f"sources-{split}.tsv", split)
+    listed = training.listed_splits()
+    for path in sorted((ROOT / "scripts" / "coach_drafts").glob(f"{split}*_*.txt")):
+        for source in drafts.convert(path)[1]:
+            assert listed.get(source) == split, (path.name, source)
+    return drafts
+
+
 def _assert_trained_on_after_first_run(split: str, closes: list, held: list) -> None:
     """A batch already scored: its first run is on record, and from then on every close of it is trained on."""
     from voicepractice.coach import training
@@ -159,14 +175,8 @@ def test_sixth_held_out_batch_is_whole_sources_and_trained_on_only_after_its_fir
     trained on."""
     from voicepractice.coach import training
 
-    drafts = _script("coach_drafts_to_jsonl")
-    assert drafts.route("test6_web_verbatim") == drafts.route("test6b_web_verbatim") == (
-        LABELLED / "sources-test6.tsv", training.HELD_OUT_6)
+    drafts = _assert_both_halves_routed(training.HELD_OUT_6)
     assert drafts.route("test5_web_verbatim")[1] == training.HELD_OUT_5 and drafts.route("own_x")[1] is None
-    listed = training.listed_splits()
-    for path in sorted((ROOT / "scripts" / "coach_drafts").glob("test6*_*.txt")):
-        for source in drafts.convert(path)[1]:
-            assert listed.get(source) == training.HELD_OUT_6, (path.name, source)
 
     closes, held, kinds = _held_out_batch(training.HELD_OUT_6)
     assert len(held) >= 220 and len({c.root for c in held}) >= 95
@@ -190,14 +200,8 @@ def test_seventh_held_out_batch_is_whole_sources_and_never_trained_on() -> None:
     advice pages."""
     from voicepractice.coach import training
 
-    drafts = _script("coach_drafts_to_jsonl")
-    assert drafts.route("test7_web_verbatim") == drafts.route("test7b_web_verbatim") == (
-        LABELLED / "sources-test7.tsv", training.HELD_OUT_7)
+    drafts = _assert_both_halves_routed(training.HELD_OUT_7)
     assert drafts.route("coach8_fit")[1] is None
-    listed = training.listed_splits()
-    for path in sorted((ROOT / "scripts" / "coach_drafts").glob("test7*_*.txt")):
-        for source in drafts.convert(path)[1]:
-            assert listed.get(source) == training.HELD_OUT_7, (path.name, source)
 
     closes, held, kinds = _held_out_batch(training.HELD_OUT_7)
     assert len(held) >= 550 and len({c.root for c in held}) >= 200
