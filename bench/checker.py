@@ -8,6 +8,7 @@
     .venv/bin/python bench/checker.py --split test5  # the next such batch, labelled blind while coach5 tuned
     .venv/bin/python bench/checker.py --split test6  # the sixth, labelled blind (two engineers) while coach6 tuned
     .venv/bin/python bench/checker.py --split test7  # the seventh, made the same way while coach8 tuned
+    .venv/bin/python bench/checker.py --split test8  # the eighth, made the same way while coach9 read test7
 
 What it scores:
 1. The test split of the labelled data (sources whose sha1 % 100 < 25; never read
@@ -245,7 +246,7 @@ def main() -> None:
     parser.add_argument("--split", default="test", choices=("test", *training.HELD_OUT_SPLITS),
                         help="which held-out split to score (test2: the batch written after test was tuned on; "
                              "test3: the batch written after test2's errors were read; "
-                             "test4 to test7: closes written by other people, each held out while the model was improved)")
+                             "test4 to test8: closes written by other people, each held out while the model was improved)")
     parser.add_argument("--speed-only", action="store_true", help="only time check() on a 200-word close")
     args = parser.parse_args()
     if args.speed_only:

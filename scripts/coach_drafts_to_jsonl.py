@@ -31,12 +31,15 @@ next such batch, labelled blind while coach5 improved the model) go to labelled/
 the split `test5` (so do `test5b_*.txt`, the second batch of that split); `test6_*.txt` and `test6b_*.txt` (the
 sixth batch, written by two engineers in parallel, blind while coach6 improved the model) go to
 labelled/sources-test6.tsv with the split `test6`; `test7_*.txt` and `test7b_*.txt` (the seventh, made the same
-way while coach8 improved the model) go to labelled/sources-test7.tsv with the split `test7`. `coach4_*.txt` (written by
+way while coach8 improved the model) go to labelled/sources-test7.tsv with the split `test7`, and `test8_*.txt` and
+`test8b_*.txt` (the eighth, made the same way while coach9 read test7) to labelled/sources-test8.tsv with the split
+`test8`. `coach4_*.txt` (written by
 coach4 after all three had been scored, to be trained on) go to labelled/sources-coach4.tsv with their
 split from the hash rule; `coach5_*.txt` (written by coach5 after test4's first run) go to
 labelled/sources-coach5.tsv the same way, `coach6_*.txt` (written by coach6 after test5's first run) to
 labelled/sources-coach6.tsv, and `coach8_*.txt` (written by coach8 after test6's first run) to
-labelled/sources-coach8.tsv.
+labelled/sources-coach8.tsv, and `coach9_*.txt` (written by coach9 after test7's first run) to
+labelled/sources-coach9.tsv.
 """
 
 from __future__ import annotations
@@ -63,10 +66,13 @@ HELD_OUT_6_TSV = LABELLED / "sources-test6.tsv"
 HELD_OUT_6 = "test6"
 HELD_OUT_7_TSV = LABELLED / "sources-test7.tsv"
 HELD_OUT_7 = "test7"
+HELD_OUT_8_TSV = LABELLED / "sources-test8.tsv"
+HELD_OUT_8 = "test8"
 COACH4_TSV = LABELLED / "sources-coach4.tsv"
 COACH5_TSV = LABELLED / "sources-coach5.tsv"
 COACH6_TSV = LABELLED / "sources-coach6.tsv"
 COACH8_TSV = LABELLED / "sources-coach8.tsv"
+COACH9_TSV = LABELLED / "sources-coach9.tsv"
 ROUTES: tuple[tuple[tuple[str, ...], Path, str | None], ...] = (
     (("test2_",), HELD_OUT_TSV, HELD_OUT),
     (("test3_",), HELD_OUT_3_TSV, HELD_OUT_3),
@@ -74,10 +80,12 @@ ROUTES: tuple[tuple[tuple[str, ...], Path, str | None], ...] = (
     (("test5_", "test5b_"), HELD_OUT_5_TSV, HELD_OUT_5),
     (("test6_", "test6b_"), HELD_OUT_6_TSV, HELD_OUT_6),
     (("test7_", "test7b_"), HELD_OUT_7_TSV, HELD_OUT_7),
+    (("test8_", "test8b_"), HELD_OUT_8_TSV, HELD_OUT_8),
     (("coach4_",), COACH4_TSV, None),
     (("coach5_",), COACH5_TSV, None),
     (("coach6_",), COACH6_TSV, None),
     (("coach8_",), COACH8_TSV, None),
+    (("coach9_",), COACH9_TSV, None),
 )
 """Draft name prefixes -> the sources table their sources go to and their split (None: the hash rule)."""
 

@@ -215,6 +215,20 @@ def test_seventh_held_out_batch_is_whole_sources_and_never_trained_on() -> None:
     assert training.split_of("web-any-page", "test7") == "test7"
 
 
+def test_eighth_held_out_batch_is_never_trained_on() -> None:
+    """test8 (two engineers in parallel: test8_* and test8b_* drafts, labelled blind while coach9 read test7's
+    errors) is held out like test7: both halves routed to sources-test8.tsv, whole sources on their own, never in
+    the training pool until its first run is on record."""
+    from voicepractice.coach import training
+
+    drafts = _assert_both_halves_routed(training.HELD_OUT_8)
+    assert drafts.route("coach9_recap")[1] is None
+    closes, held, _ = _held_out_batch(training.HELD_OUT_8)
+    assert training.HELD_OUT_8 in training.HELD_OUT_SPLITS and training.HELD_OUT_8 not in training.TRAINING_SPLITS
+    assert not [c for c in training.training_pool(closes) if c.split == training.HELD_OUT_8]
+    assert training.split_of("web-any-page", "test8") == "test8"
+
+
 def test_the_hash_rule_is_the_spec_one() -> None:
     import hashlib
 
