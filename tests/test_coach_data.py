@@ -223,7 +223,14 @@ def test_eighth_held_out_batch_is_never_trained_on() -> None:
 
     drafts = _assert_both_halves_routed(training.HELD_OUT_8)
     assert drafts.route("coach9_recap")[1] is None
-    closes, held, _ = _held_out_batch(training.HELD_OUT_8)
+    closes, held, kinds = _held_out_batch(training.HELD_OUT_8)
+    # floors the first half (test8_*) already meets on its own; the lead tightens them once test8b is merged
+    assert len(held) >= 330 and len({c.root for c in held}) >= 200
+    assert sum(c.style == "tts_asr" for c in held) >= 40
+    assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 41  # other people's words
+    extras = dict.fromkeys(
+        ("role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact"), 20)
+    _assert_balanced(held, kinds, core=(120, 160), extras=extras, written_after=0.8, hard_negative=0.7)
     assert training.HELD_OUT_8 in training.HELD_OUT_SPLITS and training.HELD_OUT_8 not in training.TRAINING_SPLITS
     assert not [c for c in training.training_pool(closes) if c.split == training.HELD_OUT_8]
     assert training.split_of("web-any-page", "test8") == "test8"
