@@ -34,28 +34,6 @@ def test_encoder_comes_from_the_installed_wheels() -> None:
     assert np.allclose(alone[0], vectors[0], atol=1e-5)
 
 
-def test_an_encoding_begun_early_gives_the_same_vectors_and_frees_the_encoder_even_on_error(monkeypatch) -> None:
-    """The checker starts the encoder, reads the close with its rules meanwhile, then takes the vectors: they are
-    those ``encode`` gives, in the texts' order (repeats included), and a failed run leaves the encoder usable."""
-    texts = [f"I have {n} years of experience running kitchens, and the team matters to me." for n in range(12)]
-    texts += ["What are the next steps?", texts[3], "Thanks."]
-    pending = encoder().start(texts)
-    assert np.array_equal(pending.result(), encoder().encode(texts))
-    assert pending.result() is pending.result()  # taken once
-
-    enc = encoder()
-
-    def broken(*args: object) -> np.ndarray:
-        raise RuntimeError("a run failed")
-
-    monkeypatch.setattr(enc, "_run", broken)
-    pending = enc.start(texts)
-    with pytest.raises(RuntimeError, match="a run failed"):
-        pending.result()
-    monkeypatch.undo()
-    assert enc.encode(["What are the next steps?"]).shape == (1, 384)  # not left locked
-
-
 @pytest.mark.cold_cache  # the rewrite itself runs here
 def test_int8_products_stay_close_to_the_shipped_float_graph(tmp_path: Path) -> None:
     """The rewritten graph multiplies in int8 (fast) and gives the shipped model's vectors within

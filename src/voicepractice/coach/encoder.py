@@ -20,7 +20,7 @@ import logging
 import os
 import threading
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -106,23 +106,14 @@ class Encoder:
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()
         self._threads = max(1, threads)
-        # As many helpers as runs side by side: the caller is busy with the rules while they run (``start``).
-        self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="encoder") if threads > 1 else None
+        self._pool = ThreadPoolExecutor(self._threads - 1, thread_name_prefix="encoder") if threads > 1 else None
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit vectors for ``texts``: each distinct text once, in a few ONNX runs of rows of about
         the same length, taken by the caller and the helper threads (``_plan``). A row's vector does
         not depend on the other rows of its run (one quantisation scale per token, padding masked)."""
-        return self.start(texts).result()
-
-    def start(self, texts: list[str]) -> Pending:
-        """``encode`` begun on the helper threads; the caller does other work, then ``result()``.
-
-        The checker reads the close with its rules (pure Python, a few ms) while the runs go: the
-        ONNX runs release the interpreter, so that work no longer waits for them, nor they for it.
-        ``result()`` must be called (it releases the encoder for the next call)."""
         if not texts:
-            return Pending(np.zeros((0, DIM), np.float32))
+            return np.zeros((0, DIM), np.float32)
         unique = list(dict.fromkeys(t if t.strip() else "." for t in texts))
         enc = self._tokenizer.encode_batch(unique, add_special_tokens=True)
         lengths = [int(sum(e.attention_mask)) for e in enc]
@@ -139,14 +130,13 @@ class Encoder:
                     return
                 out[rows] = self._run([enc[i].ids[: lengths[i]] for i in rows], [lengths[i] for i in rows])
 
+        with self._lock:
+            helpers = [self._pool.submit(work) for _ in range(min(self._threads, len(todo)) - 1)] if self._pool else []
+            work()
+            for f in helpers:
+                f.result()
         where = {t: i for i, t in enumerate(unique)}
-        self._lock.acquire()
-        try:
-            helpers = [self._pool.submit(work) for _ in range(min(self._threads, len(todo)))] if self._pool else []
-        except BaseException:
-            self._lock.release()
-            raise
-        return Pending(out, [where[t if t.strip() else "."] for t in texts], work, helpers, self._lock)
+        return out[[where[t if t.strip() else "."] for t in texts]]
 
     def _run(self, ids_rows: list[list[int]], lengths: list[int]) -> np.ndarray:
         width = max(lengths)
@@ -162,31 +152,6 @@ class Encoder:
         w = mask[..., None].astype(np.float32)
         pooled = (hidden * w).sum(axis=1) / np.clip(w.sum(axis=1), 1e-9, None)
         return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
-
-
-class Pending:
-    """An ``Encoder.start`` under way: ``result()`` takes any run no helper has begun, waits for the rest,
-    and returns the vectors in the order of the texts."""
-
-    def __init__(self, out: np.ndarray, order: list[int] | None = None, work: Any = None,
-                 helpers: list[Any] | None = None, lock: threading.Lock | None = None) -> None:
-        self._out, self._order, self._work, self._helpers, self._lock = out, order, work, helpers or [], lock
-        self._done: np.ndarray | None = None
-
-    def result(self) -> np.ndarray:
-        if self._done is None:
-            try:
-                if self._work is not None:
-                    self._work()
-                wait(self._helpers)  # every helper done before the encoder is free again, even on an error
-                for f in self._helpers:
-                    f.result()
-            finally:
-                if self._lock is not None:
-                    self._lock.release()
-                    self._lock = None
-            self._done = self._out if self._order is None else self._out[self._order]
-        return self._done
 
 
 def _plan(lengths: list[int], threads: int) -> list[list[int]]:

@@ -235,15 +235,10 @@ def probabilities(clauses: Sequence[Clause], h: Head, ctx: rules._Ctx) -> np.nda
     if not clauses:
         return np.zeros((0, len(h.elements)), np.float32)
     texts = [c.text for c in clauses]
-    pending = encoder().start(texts)
-    try:
-        # Pure Python while the encoder's ONNX runs go on the helper threads (they release the interpreter).
-        bank = bank_matrix(ctx, clauses)
-        lex = h.lexical_probabilities(texts)
-    finally:
-        emb = pending.result()
+    emb = encoder().encode(texts)
+    bank = bank_matrix(ctx, clauses)
     x = features(emb, texts, [c.turn for c in clauses], bank)
-    p = exact_rules(h.predict(x, lex=lex), texts, bank, h.elements, cues=x[:, CUE_COLUMNS])
+    p = exact_rules(h.predict(x, texts), texts, bank, h.elements, cues=x[:, CUE_COLUMNS])
     for src, targets in IMPLIES.items():
         for t in targets:
             p[:, h.index(t)] = np.maximum(p[:, h.index(t)], p[:, h.index(src)] * (p[:, h.index(src)] >= h.found[h.index(src)]))

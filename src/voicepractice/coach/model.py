@@ -103,24 +103,15 @@ class Head:
     lex_weight: float = 0.0
     """The n-gram model's share of the blended probability (0 without one)."""
 
-    def predict(self, x: np.ndarray, texts: Sequence[str] | None = None, lex: np.ndarray | None = None) -> np.ndarray:
+    def predict(self, x: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
         """Probabilities ``(n_clauses, n_elements)``: the network's, blended with the n-gram model's
-        when the head has one and the clauses' ``texts`` (or their n-gram probabilities ``lex``,
-        from ``lexical_probabilities``) are given."""
+        when the head has one and the clauses' ``texts`` are given."""
         p = forward(x, self.mean, self.scale, self.weights, self.bias, self.hidden_w, self.hidden_b)
-        if lex is None and texts is not None:
-            lex = self.lexical_probabilities(texts)
-        if lex is not None:
-            p = (1 - self.lex_weight) * p + self.lex_weight * lex
+        if self.lexical is not None and texts is not None and self.lex_weight > 0:
+            from . import lexical
+
+            p = (1 - self.lex_weight) * p + self.lex_weight * lexical.predict(self.lexical, texts, self._lex_index())
         return p.astype(np.float32)
-
-    def lexical_probabilities(self, texts: Sequence[str]) -> np.ndarray | None:
-        """The n-gram model's probabilities for ``texts``, or None when the head blends none in."""
-        if self.lexical is None or self.lex_weight <= 0:
-            return None
-        from . import lexical
-
-        return lexical.predict(self.lexical, texts, self._lex_index())
 
     def _lex_index(self) -> dict[str, int]:
         return _vocab_index(self.lexical)
