@@ -65,7 +65,7 @@ test8b: n-z; pages no earlier source used), labelled blind while round 8's head 
 test7's errors: held out the same way, scored once after the branches merge."""
 HELD_OUT_SPLITS = (HELD_OUT, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7, HELD_OUT_8)
 SPLITS = ("train", "dev", "test", *HELD_OUT_SPLITS)
-TRAINING_SPLITS = ("train", "dev", "test", HELD_OUT, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6)
+TRAINING_SPLITS = ("train", "dev", "test", HELD_OUT, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7)
 """What the head is trained and cross-validated on: every split already scored (test, test2, test3, from
 round 5 test4, from round 6 test5 and from round 7 test6 each had their first run, kept in ``bench/results/``,
 before they were read). Named one by one, so a batch held out later (added to ``HELD_OUT_SPLITS``) is never read."""
