@@ -98,7 +98,15 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "perks, offers beside asking for information); one exact rule (asking whether one fits is never the recap "
         "unless the clause states experience). Grouped 5-fold CV on the closes both heads saw, before -> after: "
         "interest 0.893 -> 0.899, qualifications 0.866 -> 0.861, next steps 0.948 -> 0.949, thanks 0.991 -> 0.993, "
-        "ask for the job 0.826 -> 0.849. test7 is held out for this head's first run.",
+        "ask for the job 0.826 -> 0.849. test7 was held out for that head's first run "
+        "(`bench/results/checker_test7_first_run.md`).",
+        "- **Round 9** (coach9, coach9b): test7 is trained on too, plus 515 closes of our own (`coach9_*.jsonl`, "
+        "`sources-coach9.tsv`) for test7's first-run error classes: experience told as a story, said in passing or "
+        "after a hedge beside someone else's experience, a customer's view and a gap named (the recap); fragments, "
+        "further rounds, who gets back and when beside pay dates and offers naming a stage (next steps); offers "
+        "beside concerns, strong wishes beside asks, commitment and slang as interest, a no-thanks decline beside "
+        "thanks, contact offered beside follow-up asked. Grouped 5-fold CV before and after: "
+        "`bench/results/checker_cv_round9.txt`. test8 is held out for this head's first run.",
         "- **Thresholds**: per element, picked for close-level F1 on out-of-fold predictions (3 folds grouped "
         "by source over every trained-on split); a band above it is reported as \"found, but not sure\".",
         f"- **Data sha256**: `{meta['data_sha256']}`",
@@ -107,9 +115,9 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "- **Split**: by source, `sha1(source) % 100`: test < 25, dev < 40, else train; a derived source takes "
         "its parent's split. The held-out batches `test2` (written after the test split had been tuned on, "
         "`sources-coach2-test2.tsv`) and `test3` (written after test2's errors had been read, "
-        "`sources-coach3-test3.tsv`), `test4`, `test5` and `test6` (closes in other people's words, "
-        "`sources-test4.tsv`, `sources-test5.tsv`, `sources-test6.tsv`) were each scored once before being trained on; `test7` "
-        "(`sources-test7.tsv`) is held out and never read here, as is any batch held out later.",
+        "`sources-coach3-test3.tsv`), `test4` to `test7` (closes in other people's words and closes written after advice pages, "
+        "`sources-test4.tsv` to `sources-test7.tsv`) were each scored once before being trained on; `test8` "
+        "(`sources-test8.tsv`) is held out and never read here, as is any batch held out later.",
         f"- **ASR-style copies**: {'yes' if meta.get('asr_copies') else 'no'}: every trained-on close once more "
         "as a recogniser writes it (lower case, no punctuation, sometimes a filler or a restart; `coach/augment.py`), "
         "cut into clauses by the checker's own splitter, each clause labelled from the sentences it holds most of.",
