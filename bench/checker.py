@@ -50,7 +50,9 @@ from voicepractice.coach import (  # noqa: E402
     training,  # noqa: E402
 )
 from voicepractice.coach.judge import exact_rules  # noqa: E402
+from voicepractice.coach import judge  # noqa: E402
 from voicepractice.coach.model import ELEMENTS, head  # noqa: E402
+from voicepractice.coach.model import load as load_head  # noqa: E402
 from voicepractice.records import CORE_ELEMENTS, Report, Transcript, Word  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -248,7 +250,14 @@ def main() -> None:
                              "test3: the batch written after test2's errors were read; "
                              "test4 to test8: closes written by other people, each held out while the model was improved)")
     parser.add_argument("--speed-only", action="store_true", help="only time check() on a 200-word close")
+    parser.add_argument("--head", type=Path, metavar="FILE",
+                        help="score another head file instead of the shipped one (an earlier round, for comparison: "
+                             "prints only, never writes a result)")
     args = parser.parse_args()
+    if args.head:
+        other = load_head(args.head)
+        judge.head = globals()["head"] = lambda: other  # type: ignore[assignment]
+        args.no_write = True
     if args.speed_only:
         t = timing()
         print(f"check() on a {t['words_distinct']}-word close, no sentence repeated, after load: median "
