@@ -47,10 +47,10 @@ sys.path.insert(0, str(ROOT / "src"))
 from voicepractice.coach import (  # noqa: E402
     CheckOptions,
     check,
+    judge,  # noqa: E402
     training,  # noqa: E402
 )
 from voicepractice.coach.judge import exact_rules  # noqa: E402
-from voicepractice.coach import judge  # noqa: E402
 from voicepractice.coach.model import ELEMENTS, head  # noqa: E402
 from voicepractice.coach.model import load as load_head  # noqa: E402
 from voicepractice.records import CORE_ELEMENTS, Report, Transcript, Word  # noqa: E402
