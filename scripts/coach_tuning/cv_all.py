@@ -66,11 +66,12 @@ def mlp_oof(m: T.Matrix, f: np.ndarray, lam: float, hidden: int, trainable: np.n
 def score(p: np.ndarray, m: T.Matrix, f: np.ndarray, n_orig: int, subset: np.ndarray,
           old: np.ndarray, t5: np.ndarray, errors: list[str] | None = None,
           pool: list[T.Close] | None = None, dotted_at: int | None = None,
-          pre8: np.ndarray | None = None, pre9: np.ndarray | None = None) -> dict[str, tuple[float, ...]]:
+          before: dict[int, np.ndarray] | None = None) -> dict[str, tuple[float, ...]]:
     """Close-level P/R/F1 per element on the labelled closes, thresholds cross-fitted by fold.
 
     With ``errors`` (and ``pool``), each core-element disagreement is listed with the sentence that
-    scored highest for it (the clause behind a false tick)."""
+    scored highest for it (the clause behind a false tick). ``before`` maps a round to the closes of the pool
+    before its own closes joined (``pre_round_pools``), each scored as ``pre{round}``."""
     pc, yc = T.close_level(T.gate(p, m), m)
     fc = np.zeros(len(pc), int)
     fc[m.close] = f
@@ -95,15 +96,28 @@ def score(p: np.ndarray, m: T.Matrix, f: np.ndarray, n_orig: int, subset: np.nda
                     errors.append(f"{'FN' if gold else 'FP'} {e:15} {pool[ci].id} [{pool[ci].style}] "
                                   f"p={pc[ci, j]:.2f} top: {m.texts[top]}")
     out = {}
-    pre8 = np.ones(len(pc), bool) if pre8 is None else pre8
-    pre9 = np.ones(len(pc), bool) if pre9 is None else pre9
-    for sel_name, sel in (("all", keep), ("web", keep & subset), ("old", keep & old), ("test5", keep & t5),
-                          ("pre8", keep & pre8), ("pre9", keep & pre9)):
+    selections = [("all", keep), ("web", keep & subset), ("old", keep & old), ("test5", keep & t5)]
+    selections += [(f"pre{n}", keep & sel) for n, sel in (before or {}).items()]
+    for sel_name, sel in selections:
         for j, e in enumerate(ELEMENTS):
             out[f"{sel_name}:{e}"] = T.f1(pred[sel, j], yc[sel, j] > 0.5)
     if dotted_at is not None:
         for j, e in enumerate(ELEMENTS):
             out[f"dot:{e}"] = T.f1(dot[:, j], yc[:n_orig, j] > 0.5)
+    return out
+
+
+PRE_ROUNDS = (8, 9)
+"""Rounds whose before and after are compared on the same closes: the pool before ``sources-coach{n}.tsv``'s
+closes joined (on data without them it is the whole pool). A new round adds its number."""
+
+
+def pre_round_pools(pool: list[T.Close], data: Path) -> dict[int, np.ndarray]:
+    """Per round in ``PRE_ROUNDS``: which closes of ``pool`` were there before that round's own closes joined."""
+    out = {}
+    for n in PRE_ROUNDS:
+        joined = {s for p in data.glob(f"sources-coach{n}.tsv") for s in T.listed_splits_of(p)}
+        out[n] = np.array([c.root not in joined for c in pool])
     return out
 
 
@@ -132,13 +146,7 @@ def main() -> None:
     # after compare on the same closes and, with folds by source name, the same folds
     old = np.array([c.root not in new_sources for c in pool])
     t5 = np.array([c.split == T.HELD_OUT_5 for c in pool])
-    # "pre8": the pool before round 8's closes (sources-coach8.tsv) joined, so round 8's before and after are
-    # also compared on the same closes (on main's data it is the whole pool)
-    coach8 = {s for p in args.data.glob("sources-coach8.tsv") for s in T.listed_splits_of(p)}
-    pre8 = np.array([c.root not in coach8 for c in pool])
-    # "pre9": the pool before round 9's closes (sources-coach9.tsv) joined: main's data with test7 trained on
-    coach9 = {s for p in args.data.glob("sources-coach9.tsv") for s in T.listed_splits_of(p)}
-    pre9 = np.array([c.root not in coach9 for c in pool])
+    before = pre_round_pools(pool, args.data)
     if not args.no_augment:
         pool = pool + T.asr_copies(pool)
     trainable = [True] * len(pool)
@@ -153,8 +161,7 @@ def main() -> None:
     web = np.concatenate([web, np.zeros(len(pool) - n_orig, bool)])
     t5 = np.concatenate([t5, np.zeros(len(pool) - n_orig, bool)])
     old = np.concatenate([old, np.zeros(len(pool) - n_orig, bool)])
-    pre8 = np.concatenate([pre8, np.zeros(len(pool) - n_orig, bool)])
-    pre9 = np.concatenate([pre9, np.zeros(len(pool) - n_orig, bool)])
+    before = {n: np.concatenate([sel, np.zeros(len(pool) - n_orig, bool)]) for n, sel in before.items()}
     t0 = time.time()
     vectors = T.embed_all([s.text for c in pool for s in c.sentences])
     m = T.matrix(pool, vectors)
@@ -193,7 +200,7 @@ def main() -> None:
         else:
             sys.exit(f"unknown design {design}")
         errs: list[str] = []
-        s = score(p, m, f, n_orig, web, old, t5, errs, pool, dotted_at, pre8, pre9)
+        s = score(p, m, f, n_orig, web, old, t5, errs, pool, dotted_at, before)
         if args.errors:
             args.errors.write_text("\n".join(sorted(errs)) + "\n")
         allf = [s[f"all:{e}"][2] for e in ELEMENTS]
@@ -204,7 +211,7 @@ def main() -> None:
             a, w_, o, t = s[f"all:{e}"], s[f"web:{e}"], s[f"old:{e}"], s[f"test5:{e}"]
             print(f"  {e:18} all P {a[0]:.3f} R {a[1]:.3f} F1 {a[2]:.3f} | web P {w_[0]:.3f} R {w_[1]:.3f} "
                   f"F1 {w_[2]:.3f} | pre-coach6 pool P {o[0]:.3f} R {o[1]:.3f} F1 {o[2]:.3f} | test5 F1 {t[2]:.3f}"
-                  f" | pre-coach8 pool F1 {s[f'pre8:{e}'][2]:.3f} | pre-coach9 pool F1 {s[f'pre9:{e}'][2]:.3f}"
+                  + "".join(f" | pre-coach{n} pool F1 {s[f'pre{n}:{e}'][2]:.3f}" for n in before)
                   + (f" | '?' as '.' F1 {s[f'dot:{e}'][2]:.3f}" if dotted_at is not None else ""))
         sys.stdout.flush()
         if args.out:
