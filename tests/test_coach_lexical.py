@@ -17,6 +17,20 @@ def test_grams_keep_wording_and_the_question_mark() -> None:
     assert set(lexical.grams("what are the next steps")) == set(g) - {"w ?", "b steps ?"}
 
 
+def test_predict_scores_the_vectors_training_fits_on() -> None:
+    """``predict`` weighs every clause's n-grams in one pass; ``vectorise`` (what ``fit`` learns from) does it clause
+    by clause. Both must give each clause the same vector, or checking drifts from training."""
+    arrays = model.head().lexical
+    assert arrays is not None
+    texts = ["Thanks so much for your time today.", "what are the next steps", "I'd love to join the team, thanks thanks",
+             "", "zzz", "Thanks to my mentor I learned stock control."]
+    index = {str(g): i for i, g in enumerate(arrays["lex_vocab"])}
+    z = np.tile(arrays["lex_b"], (len(texts), 1)).astype(np.float64)
+    for i, (ids, vals) in enumerate(lexical.vectorise(texts, index, arrays["lex_idf"])):
+        z[i] += arrays["lex_w"][:, ids].astype(np.float64) @ vals
+    np.testing.assert_allclose(lexical.predict(arrays, texts, index), 1 / (1 + np.exp(-z)), atol=1e-5)
+
+
 def test_fit_and_predict_separate_the_wording() -> None:
     pytest.importorskip("sklearn")
     texts = ["please consider me for the role", "I hope you will consider me", "I'd ask you to put me forward",
