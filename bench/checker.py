@@ -47,12 +47,11 @@ sys.path.insert(0, str(ROOT / "src"))
 from voicepractice.coach import (  # noqa: E402
     CheckOptions,
     check,
-    judge,  # noqa: E402
+    judge,
     training,  # noqa: E402
 )
 from voicepractice.coach.judge import exact_rules  # noqa: E402
-from voicepractice.coach.model import ELEMENTS, head  # noqa: E402
-from voicepractice.coach.model import load as load_head  # noqa: E402
+from voicepractice.coach.model import ELEMENTS, head, load  # noqa: E402
 from voicepractice.records import CORE_ELEMENTS, Report, Transcript, Word  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -255,7 +254,7 @@ def main() -> None:
                              "prints only, never writes a result)")
     args = parser.parse_args()
     if args.head:
-        other = load_head(args.head)
+        other = load(args.head)
         judge.head = globals()["head"] = lambda: other  # type: ignore[assignment]
         args.no_write = True
     if args.speed_only:
