@@ -237,6 +237,20 @@ def test_eighth_held_out_batch_is_whole_sources_and_never_trained_on() -> None:
     assert training.split_of("web-any-page", "test8") == "test8"
 
 
+def test_ninth_held_out_batch_is_never_trained_on() -> None:
+    """test9 (two engineers in parallel: test9_* and test9b_* drafts, labelled blind while coach10 read test8's
+    errors) is held out like test8: both halves routed to sources-test9.tsv, never in the training pool until its
+    first run is on record."""
+    from voicepractice.coach import training
+
+    drafts = _assert_both_halves_routed(training.HELD_OUT_9)
+    assert drafts.route("coach10_recap")[1] is None
+    closes, _, _ = _held_out_batch(training.HELD_OUT_9)
+    assert training.HELD_OUT_9 in training.HELD_OUT_SPLITS and training.HELD_OUT_9 not in training.TRAINING_SPLITS
+    assert not [c for c in training.training_pool(closes) if c.split == training.HELD_OUT_9]
+    assert training.split_of("web-any-page", "test9") == "test9"
+
+
 def test_the_hash_rule_is_the_spec_one() -> None:
     import hashlib
 

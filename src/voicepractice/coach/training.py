@@ -63,7 +63,11 @@ HELD_OUT_8 = "test8"
 """The eighth batch, made like test7 by two engineers in parallel (test8: GitHub owners and web domains a-m,
 test8b: n-z; pages no earlier source used), labelled blind while round 8's head was shipped and coach9 read
 test7's errors: held out the same way, scored once after the branches merge."""
-HELD_OUT_SPLITS = (HELD_OUT, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7, HELD_OUT_8)
+HELD_OUT_9 = "test9"
+"""The ninth batch, made like test8 by two engineers in parallel (test9: GitHub owners and web domains a-m,
+test9b: n-z; pages no earlier source used), labelled blind while coach10 read test8's errors: held out the same
+way, scored once after the branches merge."""
+HELD_OUT_SPLITS = (HELD_OUT, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7, HELD_OUT_8, HELD_OUT_9)
 SPLITS = ("train", "dev", "test", *HELD_OUT_SPLITS)
 TRAINING_SPLITS = ("train", "dev", "test", HELD_OUT, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7)
 """What the head is trained and cross-validated on: every split already scored (test, test2, test3, from
