@@ -78,3 +78,24 @@ def test_clear_english_gets_no_note(vp) -> None:
 
     r = vp("check", str(FIXTURES / "weak_thanks_only.flac"), "--json")
     assert r.code == 0 and json.loads(r.out)["notes"] == []
+
+
+def test_a_short_answer_made_only_of_guesses_is_not_english() -> None:
+    """Whisper's sampled retries (after its careful decode failed) make different words each run; a short
+    answer made only of them is refused every run, where its log-probability alone could land it in the
+    scored band one run in ten (tests/robustness: "Grazie, arrivederci")."""
+    from voicepractice.records import Word
+    from voicepractice.transcribe import english_verdict
+
+    def heard(guessed: bool) -> list[Word]:
+        return [Word(t, 0.5 + i, 0.9 + i, probability=0.45, logprob=-0.75, guessed=guessed)
+                for i, t in enumerate(("That's", "it.", "I'm", "David."))]  # fmt: skip
+
+    assert english_verdict(heard(guessed=False)) == "unsure"
+    assert english_verdict(heard(guessed=True)) == "not_english"
+    mixed = heard(guessed=True)[:2] + heard(guessed=False)[2:]
+    assert english_verdict(mixed) == "unsure"  # one careful segment: judged on its log-probability
+    long = heard(guessed=True) * 2
+    assert english_verdict(long) == "not_english"  # eight words: the long-answer rule, as before
+    assert [Word.from_dict(w.to_dict()) for w in heard(guessed=True)] == heard(guessed=True)
+    assert "guessed" not in heard(guessed=False)[0].to_dict()  # stored sessions stay as they were

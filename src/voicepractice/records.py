@@ -32,11 +32,16 @@ class Word:
     logprob: float | None = None
     """Average token log-probability of the segment the word was heard in (None for typed
     text): low across an answer, with low word probabilities, means it was not English."""
+    guessed: bool = False
+    """True when Whisper's careful (greedy) decode of the word's segment failed its own check
+    and the word came from its sampled retries: a guess that differs from run to run."""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         if self.logprob is None:
             del d["logprob"]
+        if not self.guessed:
+            del d["guessed"]
         return d
 
     @classmethod
@@ -47,6 +52,7 @@ class Word:
             end=data.get("end"),
             probability=float(data.get("probability", 1.0)),
             logprob=data.get("logprob"),
+            guessed=bool(data.get("guessed", False)),
         )
 
 

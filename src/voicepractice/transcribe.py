@@ -381,6 +381,7 @@ class Transcriber:
                                     end=round(float(w.end) + offset, 3),
                                     probability=round(float(w.probability), 3),
                                     logprob=round(float(seg.avg_logprob), 3),
+                                    guessed=seg.temperature > 0,
                                 )
                             )
             except _Remnant:
@@ -457,10 +458,23 @@ EnglishVerdict = Literal["english", "unsure", "not_english"]
 
 
 def english_verdict(words: list[Word] | tuple[Word, ...]) -> EnglishVerdict:
-    """Whether what was heard sounds like English: ``english``, ``unsure`` (scored, with a note) or ``not_english``."""
+    """Whether what was heard sounds like English: ``english``, ``unsure`` (scored, with a note) or ``not_english``.
+
+    A short answer whose every word is a guess (``Word.guessed``: the careful decode failed
+    Whisper's own check and the words came from its sampled retries) is not English. tiny.en's
+    greedy decode of "Grazie, arrivederci" fails the log-probability check and the retries
+    sample at rising temperatures: run to run they made "I'm David. I'm David.", "That's it.
+    I'm David." or "Bye, see ya next time", so the verdict on one recording changed from run
+    to run, and a guess that landed above ``SHORT_FOREIGN_MAX_LOGPROB`` was scored. Whether the
+    careful decode fails does not change, so neither does this verdict. No segment of the 42
+    real English recordings of the speech corpus or of the 20 audio fixtures needed the
+    retries (109 segments, all at temperature 0).
+    """
     heard = [w for w in words if w.logprob is not None]
     if not heard:
         return "english"  # typed text, or nothing said
+    if len(heard) < SHORT_ANSWER_WORDS and all(w.guessed for w in heard):
+        return "not_english"
     logprob = sum(float(w.logprob or 0.0) for w in heard) / len(heard)
     probability = sum(w.probability for w in heard) / len(heard)
     if not (logprob < ENGLISH_MIN_LOGPROB and probability < ENGLISH_MIN_PROBABILITY):
