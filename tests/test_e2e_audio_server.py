@@ -278,6 +278,7 @@ def _natural_answer(
     return path, tail
 
 
+@pytest.mark.slow  # a minute of real-time multi-turn drill: `make test-slow`, which CI runs
 def test_interviewer_replies_fast_to_a_finished_answer_and_waits_through_a_thinking_pause(
     pulse: dict[str, str], tmp_path: Path, private_home: Path
 ) -> None:
@@ -344,6 +345,7 @@ def test_interviewer_replies_fast_to_a_finished_answer_and_waits_through_a_think
 REOPEN = Path(__file__).parent / "data" / "reopen_reply.toml"
 
 
+@pytest.mark.slow  # a minute of real-time multi-turn drill: `make test-slow`, which CI runs
 def test_going_on_while_the_reply_is_made_ready_reopens_the_answer(
     pulse: dict[str, str], tmp_path: Path, private_home: Path
 ) -> None:
