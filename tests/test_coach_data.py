@@ -236,15 +236,24 @@ def test_eighth_held_out_batch_is_whole_sources_and_trained_on_only_after_its_fi
     assert training.split_of("web-any-page", "test8") == "test8"
 
 
-def test_ninth_held_out_batch_is_never_trained_on() -> None:
+def test_ninth_held_out_batch_is_whole_sources_and_never_trained_on() -> None:
     """test9 (two engineers in parallel: test9_* and test9b_* drafts, labelled blind while coach10 read test8's
-    errors) is held out like test8: both halves routed to sources-test9.tsv, never in the training pool until its
-    first run is on record."""
+    errors) is held out like test8: both halves routed to sources-test9.tsv, whole sources on their own, spoken
+    copies with their parents, never in the training pool until its first run is on record; big and balanced
+    enough for a per-element F1 (each core element present in 260 closes and absent from 280, each extra in 45).
+    Pages quoting whole closes were used up: 35 closes are in other people's words, the rest written after advice
+    pages, with a look-alike in fewer closes than test8 (written to read like real closes)."""
     from voicepractice.coach import training
 
     drafts = _assert_both_halves_routed(training.HELD_OUT_9)
     assert drafts.route("coach10_recap")[1] is None
-    closes, _, _ = _held_out_batch(training.HELD_OUT_9)
+    closes, held, kinds = _held_out_batch(training.HELD_OUT_9)
+    assert len(held) >= 910 and len({c.root for c in held}) >= 380
+    assert sum(c.style == "tts_asr" for c in held) >= 35
+    assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 35  # other people's words
+    extras = dict.fromkeys(
+        ("role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact"), 45)
+    _assert_balanced(held, kinds, core=(260, 280), extras=extras, written_after=0.95, hard_negative=0.55)
     assert training.HELD_OUT_9 in training.HELD_OUT_SPLITS and training.HELD_OUT_9 not in training.TRAINING_SPLITS
     assert not [c for c in training.training_pool(closes) if c.split == training.HELD_OUT_9]
     assert training.split_of("web-any-page", "test9") == "test9"
