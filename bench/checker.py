@@ -311,7 +311,8 @@ def main() -> None:
           + (" **trained on** since its first run (`training.TRAINING_SPLITS`): the \"now\" figures are seen, not "
              "held out; the first run is the held-out figure." if args.split in training.TRAINING_SPLITS else
              " never read by training" + (" (split by the hash of the source name)." if args.split == "test" else
-                                          ": the batch written after the test split had been tuned on.")), ""]
+                                          ": a batch held out while the model was improved, scored once before "
+                                          "any round reads it (`training.HELD_OUT_SPLITS`).")), ""]
     if first:
         def from_json(d: dict[str, Any]) -> dict[str, Score]:
             return {e: Score(v["tp"], v["fp"], v["fn"], v["tn"]) for e, v in d.items()}
