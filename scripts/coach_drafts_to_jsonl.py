@@ -34,7 +34,8 @@ labelled/sources-test6.tsv with the split `test6`; `test7_*.txt` and `test7b_*.t
 way while coach8 improved the model) go to labelled/sources-test7.tsv with the split `test7`, and `test8_*.txt` and
 `test8b_*.txt` (the eighth, made the same way while coach9 read test7) to labelled/sources-test8.tsv with the split
 `test8`; `test9_*.txt` and `test9b_*.txt` (the ninth, made the same way while coach10 read test8) to
-labelled/sources-test9.tsv with the split `test9`. `coach4_*.txt` (written by
+labelled/sources-test9.tsv with the split `test9`; `test10_*.txt` and `test10b_*.txt` (the tenth, made the same way
+after round 10 shipped) to labelled/sources-test10.tsv with the split `test10`. `coach4_*.txt` (written by
 coach4 after all three had been scored, to be trained on) go to labelled/sources-coach4.tsv with their
 split from the hash rule; `coach5_*.txt` (written by coach5 after test4's first run) go to
 labelled/sources-coach5.tsv the same way, `coach6_*.txt` (written by coach6 after test5's first run) to
@@ -72,6 +73,8 @@ HELD_OUT_8_TSV = LABELLED / "sources-test8.tsv"
 HELD_OUT_8 = "test8"
 HELD_OUT_9_TSV = LABELLED / "sources-test9.tsv"
 HELD_OUT_9 = "test9"
+HELD_OUT_10_TSV = LABELLED / "sources-test10.tsv"
+HELD_OUT_10 = "test10"
 COACH4_TSV = LABELLED / "sources-coach4.tsv"
 COACH5_TSV = LABELLED / "sources-coach5.tsv"
 COACH6_TSV = LABELLED / "sources-coach6.tsv"
@@ -87,6 +90,7 @@ ROUTES: tuple[tuple[tuple[str, ...], Path, str | None], ...] = (
     (("test7_", "test7b_"), HELD_OUT_7_TSV, HELD_OUT_7),
     (("test8_", "test8b_"), HELD_OUT_8_TSV, HELD_OUT_8),
     (("test9_", "test9b_"), HELD_OUT_9_TSV, HELD_OUT_9),
+    (("test10_", "test10b_"), HELD_OUT_10_TSV, HELD_OUT_10),
     (("coach4_",), COACH4_TSV, None),
     (("coach5_",), COACH5_TSV, None),
     (("coach6_",), COACH6_TSV, None),

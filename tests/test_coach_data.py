@@ -259,6 +259,19 @@ def test_ninth_held_out_batch_is_whole_sources_and_never_trained_on() -> None:
     assert training.split_of("web-any-page", "test9") == "test9"
 
 
+def test_tenth_held_out_batch_is_never_trained_on() -> None:
+    """test10 (two engineers in parallel: test10_* and test10b_* drafts, labelled blind after round 10 shipped) is
+    held out like test9: both halves routed to sources-test10.tsv, never in the training pool until its first run
+    is on record."""
+    from voicepractice.coach import training
+
+    _assert_both_halves_routed(training.HELD_OUT_10)
+    closes, _, _ = _held_out_batch(training.HELD_OUT_10)
+    assert training.HELD_OUT_10 in training.HELD_OUT_SPLITS and training.HELD_OUT_10 not in training.TRAINING_SPLITS
+    assert not [c for c in training.training_pool(closes) if c.split == training.HELD_OUT_10]
+    assert training.split_of("web-any-page", "test10") == "test10"
+
+
 def test_the_hash_rule_is_the_spec_one() -> None:
     import hashlib
 
