@@ -113,6 +113,20 @@ def test_unpunctuated_speech_is_cut_into_clauses() -> None:
         "thank you for your time today", "i am really excited about this role", "what are the next steps"]
 
 
+def test_a_spoken_question_the_recogniser_ended_with_a_period_still_asks() -> None:
+    """Whisper often writes "." where a question was spoken, and a non-native speaker may not invert: a clause
+    that opens with a question word and has only that period (no comma) asks; a pseudo-cleft states."""
+    assert judge._unpunctuated_wh("What kind of shifts the new nurses are doing.")
+    assert judge._unpunctuated_wh("um when the decision will be made.")
+    assert not judge._unpunctuated_wh("What I'd like is to start here and learn.")
+    assert not judge._unpunctuated_wh("When I was at the bank, I ran the night shift.")
+    assert judge._unpunctuated_wh("what is what is the next step")  # unpunctuated restarts, as before
+    report = check(Transcript.from_text("Thank you. What kind of shifts the new nurses are doing."))
+    assert report.finding("role_question").found
+    report = check(Transcript.from_text("Thank you. What I'd like is to start here and learn."))
+    assert not report.finding("role_question").found and not report.finding("next_steps").found
+
+
 def test_unsure_band_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "I guess the job could maybe be interesting."
     h = model.head()

@@ -156,15 +156,29 @@ _WH_OPEN = frozenset({"what", "what's", "whats", "when", "when's", "where", "whe
 def _unpunctuated_wh(text: str) -> bool:
     """A clause of unpunctuated speech that opens with a question word ("how much latitude would the
     chef have", "which kind of documents i will translate"): a recogniser that drops the "?" and a
-    speaker who does not invert still ask. Typed or punctuated text keeps the exact rule."""
-    if any(ch in text for ch in ".?!"):
+    speaker who does not invert still ask. So does such a clause whose only mark is a closing period
+    with no comma before it ("When the list will be ready."): Whisper often writes a period where a
+    question was spoken. A pseudo-cleft ("What I'd like is to start here.") states, it does not ask.
+    Other punctuated text keeps the exact rule."""
+    body = text.rstrip()
+    period = body.endswith(".") and not body.endswith("..")
+    if period:
+        body = body[:-1]
+    if any(ch in body for ch in ".?!") or (period and "," in body):
         return False
-    words = [w.strip(",;:").replace("\u2019", "'") for w in text.lower().split()]
+    words = [w.strip(",;:").replace("\u2019", "'") for w in body.lower().split()]
     words = [w for w in words if w]
     k = 0
     while k < len(words) - 1 and words[k] in _LEAD:
         k += 1
+    if period and _CLEFT.match(" ".join(words[k:])):
+        return False
     return k < len(words) and words[k] in _WH_OPEN and len(words) - k >= 3
+
+
+_CLEFT = re.compile(r"^what (i|i'd|i'm|i've|you|we|they)\b.*\b(is|was)\b")
+"""'What I'd like is to start here.', 'What I meant to say was...': a statement whose subject opens with
+'what', not a question (unpunctuated speech keeps its restarts: "what is what is the next step")."""
 _THIRD_PARTY = re.compile(
     r"\b(asked me|asked (what|when|how|if|whether|about)|(he|she|they) (asked|said|told)|told (me|us)|used to ask"
     r"|kept asking|always asked|was asked|were asked"
