@@ -49,6 +49,21 @@ from make_spoken_coach_data import GAP_S, SR, Voices, _edits, _norm, _spoken_tex
 LABELLED = ROOT / "src" / "voicepractice" / "coach" / "data" / "labelled"
 VOICE = "heart"
 VERBATIM = ("web", "forum", "coaching")
+
+
+def _two_halves(split: str) -> dict:
+    """Every single-turn verbatim close of the first engineer's files (``{split}_*``), then up to 40 of the second
+    engineer's (``{split}b_*``) as a `more` batch appended after them. Written in parallel, so the second batch's
+    voice seeds start at a fixed `seed_start` instead of after the first batch: neither batch's size moves the
+    other's audio. test6 was made this way, and every split after it."""
+    return {
+        "kinds": VERBATIM,
+        "single_turn": True,
+        "limit": None,
+        "more": [{"files": f"{split}b_*.jsonl", "kinds": VERBATIM, "limit": 40, "seed_start": 1000}],
+    }
+
+
 SPLITS = {
     # every verbatim close, multi-turn ones included
     "test4": {"kinds": VERBATIM, "single_turn": False, "limit": None},
@@ -62,43 +77,8 @@ SPLITS = {
         "limit": 66,
         "more": [{"files": "test5b_*.jsonl", "kinds": VERBATIM, "limit": 20}],
     },
-    # every single-turn verbatim close of the first engineer's files (test6_*), then the second engineer's
-    # (test6b_*) as a `more` batch appended after them; written in parallel, so the second batch's voice seeds
-    # start at a fixed `seed_start` instead of after the first batch: neither batch's size moves the other's audio
-    "test6": {
-        "kinds": VERBATIM,
-        "single_turn": True,
-        "limit": None,
-        "more": [{"files": "test6b_*.jsonl", "kinds": VERBATIM, "limit": 40, "seed_start": 1000}],
-    },
-    # made the same way as test6
-    "test7": {
-        "kinds": VERBATIM,
-        "single_turn": True,
-        "limit": None,
-        "more": [{"files": "test7b_*.jsonl", "kinds": VERBATIM, "limit": 40, "seed_start": 1000}],
-    },
-    # and test8 the same
-    "test8": {
-        "kinds": VERBATIM,
-        "single_turn": True,
-        "limit": None,
-        "more": [{"files": "test8b_*.jsonl", "kinds": VERBATIM, "limit": 40, "seed_start": 1000}],
-    },
-    # and test9 the same
-    "test9": {
-        "kinds": VERBATIM,
-        "single_turn": True,
-        "limit": None,
-        "more": [{"files": "test9b_*.jsonl", "kinds": VERBATIM, "limit": 40, "seed_start": 1000}],
-    },
-    # and test10 the same
-    "test10": {
-        "kinds": VERBATIM,
-        "single_turn": True,
-        "limit": None,
-        "more": [{"files": "test10b_*.jsonl", "kinds": VERBATIM, "limit": 40, "seed_start": 1000}],
-    },
+    # two engineers' halves, written in parallel (see _two_halves)
+    **{split: _two_halves(split) for split in ("test6", "test7", "test8", "test9", "test10")},
 }
 
 
