@@ -195,10 +195,12 @@ def voice_block(v: Any, full: bool = True) -> list[Any]:
 def _voice_line(v: Any) -> list[Any]:
     """Pitch and loudness on one line, sentence ends and pace on the next, each with its norm in
     brackets (each line fits 80 columns), then the one coaching line."""
+    from .voice.norms import pvq_text
+
     pitch: list[tuple[str, tuple[str, ...]]] = []
     pvq = v.figure("pitch_variation")
     if v.judged and pvq.value is not None:
-        pitch.append((f"pitch variation {pvq.value:.2f} (≥ 0.10)", ("pitch_variation", "monotone_stretches")))
+        pitch.append((f"pitch variation {pvq_text(pvq.value)} (≥ 0.10)", ("pitch_variation", "monotone_stretches")))
     else:
         pitch.append(("pitch not judged", ()))  # the coaching line says why
     lvl, spread = v.figure("level_dbfs"), v.figure("loudness_spread_db")
@@ -428,14 +430,18 @@ def report_card(
         parts += [Text("\nDelivery", style="bold"), delivery_table(report.delivery)]
         parts += voice_block(report.voice, full)
         parts += _said_section(transcripts, turn_names)
+    elif not any(tr.text.strip() and tr.language == "en" for tr in transcripts):  # what the coach scores
+        # No words (silence, noise, another language): coaching "Fix first: interest" and "0 words" on
+        # nothing read as a verdict on what was said. The voice is still measured; a note says why.
+        parts.append(Text("\nNo English words were heard in the answer, so there is nothing to score or fix.",
+                          style="yellow"))
+        parts += voice_block(report.voice, full)
     else:
         parts += _fix_first_section(report)
         parts += _extras_line(report)
         parts += _pitfalls_section(report, turn_names, full)
         parts.append(delivery_line(report.delivery))
         parts += voice_block(report.voice, full)
-        if not any(tr.text.strip() for tr in transcripts):
-            parts.append(Text("Nothing was heard in the answer.", style="yellow"))
     for n in notes:
         parts.append(_hanging("Note:", n, "yellow"))
     if not full:

@@ -35,6 +35,7 @@ from .norms import (
     UPSPEAK_RISE_ST,
     UPSPEAK_SHARE_HIGH,
     VOICE_NORMS,
+    pvq_text,
 )
 from .records import Contour, SentenceVoice, Voice, VoiceFigure
 
@@ -378,11 +379,16 @@ def _coach(
     def bad(name: str) -> bool:
         return figs.get(name, VoiceFigure(name, None)).verdict in ("low", "high")
 
-    if bad("pitch_variation") or bad("monotone_stretches"):
+    if bad("pitch_variation"):
         v = figs["pitch_variation"].value
         return "pitch_variation", (
-            f"Your pitch stayed flat ({v:.2f}; lively speakers 0.11+): lift the words that matter, "
+            f"Your pitch stayed flat ({pvq_text(v or 0.0)}; lively speakers 0.11+): lift the words that matter, "
             "the role, your strength, as if smiling."
+        )
+    if bad("monotone_stretches"):  # lively overall, flat for a stretch: "stayed flat (0.12...)" contradicted itself
+        return "pitch_variation", (
+            f"Your pitch went flat for a while ({figs['monotone_stretches'].note}): lift the words that matter "
+            "there, the role, your strength, as if smiling."
         )
     if bad("trailing_off_share"):
         return "trailing_off_share", (

@@ -32,6 +32,15 @@ PVQ_LOW = 0.10
 # 11,205,418, "Monotone speech detection"; the threshold is not published). We flag below 0.10:
 # flatter than the flattest presenter in Hincks's sample.
 
+
+
+def pvq_text(value: float) -> str:
+    """A pitch variation quotient as the card shows it: two decimals, or three where two would round a
+    flat value up to the bar (0.096 is flagged, and "0.10 (≥ 0.10)" would read as a pass)."""
+    text = f"{value:.2f}"
+    return f"{value:.3f}" if value < PVQ_LOW <= float(text) else text
+
+
 SENTENCE_PVQ_LOW = 0.06
 # A single sentence is flat below 0.06, the lowest value Hincks (2004) saw in any 10-second
 # stretch of a presentation. One sentence holds less of the speaker's range than a whole

@@ -1,0 +1,61 @@
+"""The report card where a figure or an answer sits at an edge: a value on its bar, an answer with no English."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+from rich.console import Console
+
+from voicepractice.check import check
+from voicepractice.records import Transcript
+from voicepractice.show import report_card
+from voicepractice.voice.analyse import _coach
+from voicepractice.voice.norms import pvq_text
+from voicepractice.voice.records import Voice, VoiceFigure
+
+
+def _render(renderable) -> str:  # type: ignore[no-untyped-def]
+    console = Console(width=80, record=True, color_system=None, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def _voice(pvq: float, stretches: int = 0) -> Voice:
+    figs = {
+        "pitch_variation": VoiceFigure("pitch_variation", pvq, "low" if pvq < 0.10 else "ok"),
+        "monotone_stretches": VoiceFigure(
+            "monotone_stretches", stretches, "high" if stretches else "ok", "0:20-0:30" if stretches else None),
+    }
+    issue, coaching = _coach(True, 20.0, figs, ())
+    return Voice(voiced_s=20.0, judged=True, figures=figs, issue=issue, coaching=coaching)
+
+
+def test_a_flat_value_just_under_the_bar_is_not_shown_as_the_bar() -> None:
+    """0.096 is flagged as flat: "0.10 (≥ 0.10)" in yellow read as a pass marked as a failure."""
+    assert pvq_text(0.096) == "0.096" and pvq_text(0.0949) == "0.09" and pvq_text(0.1) == "0.10"
+    assert pvq_text(0.104) == "0.10" and pvq_text(0.13) == "0.13"
+    transcript = Transcript(text="Thank you for your time. What are the next steps?", duration=5.0)
+    card = _render(report_card(replace(check(transcript), voice=_voice(0.096)), [transcript]))
+    assert "pitch variation 0.096 (≥ 0.10)" in card and "stayed flat (0.096;" in card, card
+
+
+def test_a_lively_answer_with_one_flat_stretch_is_coached_on_the_stretch() -> None:
+    """Overall 0.12 with a flat 10 s stretch: the old line said "stayed flat (0.12; lively speakers 0.11+)"."""
+    voice = _voice(0.12, stretches=1)
+    assert voice.issue == "pitch_variation" and voice.coaching is not None
+    assert "0:20-0:30" in voice.coaching and "0.12" not in voice.coaching, voice.coaching
+    assert _voice(0.12).coaching is None or "flat" not in _voice(0.12).coaching  # type: ignore[operator]
+
+
+def test_an_answer_with_no_english_is_not_coached_as_if_it_were_a_close() -> None:
+    """A German answer (kept, language unknown) scores nothing: the card says so instead of "Fix first:
+    Interest in the role" and "Delivery: 0 words", and still shows how the voice sounded."""
+    heard = Transcript(text="Feeling pink food either side. We get it next to my top.", duration=5.8, language="unknown")
+    report = replace(check(heard), voice=_voice(0.096))
+    card = _render(report_card(report, [heard], notes=["your answer to turn 1 doesn't sound like English"]))
+    assert "nothing to score or fix" in card and "0/4" in card, card
+    assert "Fix first" not in card and "Delivery:" not in card and "Extras:" not in card, card
+    assert "pitch variation" in card and "Note: your answer to turn 1" in card, card
+    english = Transcript(text=heard.text, duration=5.8)
+    assert "Fix first" in _render(report_card(check(english), [english]))
