@@ -118,6 +118,10 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "closes both heads saw, before -> after: core level (interest 0.895 -> 0.890, qualifications 0.859 -> "
         "0.863, next steps 0.941 -> 0.941, thanks 0.991 -> 0.991), offer 0.845 -> 0.857, ask 0.832 -> 0.837 "
         "(`bench/results/checker_cv_round10.txt`). test9 is held out for this head's first run.",
+        "- **Round 11**: test9 (914 closes) is trained on too, after its first run "
+        "(`bench/results/checker_test9_first_run.md`); no new closes of our own. test10 was held out for this "
+        "head's first run (`bench/results/checker_test10_first_run.md`): close F1 interest 0.958, qualifications "
+        "0.946, next steps 0.977, thanks 0.995 (round 10's head on the same closes: 0.951, 0.939, 0.982, 0.996).",
         "- **Thresholds**: per element, picked for close-level F1 on out-of-fold predictions (3 folds grouped "
         "by source over every trained-on split); a band above it is reported as \"found, but not sure\".",
         f"- **Data sha256**: `{meta['data_sha256']}`",
@@ -127,8 +131,8 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "its parent's split. The held-out batches `test2` (written after the test split had been tuned on, "
         "`sources-coach2-test2.tsv`) and `test3` (written after test2's errors had been read, "
         "`sources-coach3-test3.tsv`), `test4` to `test8` (closes in other people's words and closes written after advice pages, "
-        "`sources-test4.tsv` to `sources-test8.tsv`) were each scored once before being trained on; `test9` "
-        "(`sources-test9.tsv`) is held out and never read here, as is any batch held out later.",
+        "`sources-test4.tsv` to `sources-test9.tsv`) were each scored once before being trained on; `test10` "
+        "(`sources-test10.tsv`) is held out and never read here, as is any batch held out later.",
         f"- **ASR-style copies**: {'yes' if meta.get('asr_copies') else 'no'}: every trained-on close once more "
         "as a recogniser writes it (lower case, no punctuation, sometimes a filler or a restart; `coach/augment.py`), "
         "cut into clauses by the checker's own splitter, each clause labelled from the sentences it holds most of.",
