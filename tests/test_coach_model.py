@@ -127,6 +127,20 @@ def test_a_spoken_question_the_recogniser_ended_with_a_period_still_asks() -> No
     assert not report.finding("role_question").found and not report.finding("next_steps").found
 
 
+def test_a_curt_question_ending_on_when_asks_without_its_question_mark() -> None:
+    """"Decision when?" spoken, written "Decision when." by tiny.en (test10's spoken closes): a short fragment
+    ending on "when" or "where" asks; a subject, a negation or a verb of knowing or telling makes it a statement."""
+    for asks in ("Decision when.", "Best number to reach you on, and the in-person when.", "Sweet, and roughly when",
+                 "Hear back by when"):
+        assert judge._wh_last(asks), asks
+    for states in ("I'll let you know when.", "Not sure where.", "Tell me when.", "We'll see when.",
+                   "The team decides when.", "When?", "Thanks for explaining how the process works and when",
+                   "If that works, I'll let you know when."):
+        assert not judge._wh_last(states), states
+    assert check(Transcript.from_text("Thank you. Decision when.")).finding("next_steps").found
+    assert not check(Transcript.from_text("Thank you. I'll let you know when.")).finding("next_steps").found
+
+
 def test_unsure_band_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "I guess the job could maybe be interesting."
     h = model.head()

@@ -77,7 +77,7 @@ def exact_rules(p: np.ndarray, texts: Sequence[str], bank: np.ndarray, elements:
     for i, text in enumerate(texts):
         cue = cue_vector(text) if cues is None else cues[i]
         low = text.lower()
-        if not cue[_ASKS] and not _unpunctuated_wh(text):
+        if not cue[_ASKS] and not _unpunctuated_wh(text) and not _wh_last(text):
             named_process = _ELLIPTICAL_PROCESS.match(low) is not None
             for e in MUST_ASK:
                 if not (e == "next_steps" and named_process):
@@ -174,6 +174,26 @@ def _unpunctuated_wh(text: str) -> bool:
     if period and _CLEFT.match(" ".join(words[k:])):
         return False
     return k < len(words) and words[k] in _WH_OPEN and len(words) - k >= 3
+
+
+def _wh_last(text: str) -> bool:
+    """A short fragment that ends on "when" or "where" ("Decision when.", "..., and the in-person when"): a curt
+    question whose "?" the recogniser dropped. Every such sentence in the labelled data asks. Not when a
+    subject, a negation or a verb of knowing or telling makes it a statement ("I'll let you know when.",
+    "Not sure where.")."""
+    body = text.rstrip()
+    if body.endswith(("?", "!", "..", "\u2026")):
+        return False
+    body = body.rsplit(",", 1)[-1]  # the last part of a clause the splitter left whole ("...on, and the in-person when.")
+    words = [w.strip(";:.").replace("\u2019", "'") for w in body.lower().split()]
+    words = [w for w in words if w]
+    return 2 <= len(words) <= 6 and words[-1] in ("when", "where") and not _WH_LAST_STATES.intersection(words)
+
+
+_WH_LAST_STATES = frozenset(
+    "i i'll i'd i'm i've we we'll we'd we're you you'll you'd you're they they'll he she it it's that's "
+    "not don't didn't doesn't won't can't never no know knew sure tell told let say said ask asked wonder "
+    "remember forget forgot decide decides decided depends knows tells says asks confirm confirms see".split())
 
 
 _CLEFT = re.compile(r"^what (i|i'd|i'm|i've|you|we|they)\b.*\b(is|was)\b")
