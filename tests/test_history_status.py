@@ -67,6 +67,18 @@ def test_status_is_shown_and_only_real_attempts_make_the_trend(vp, mixed: dict[s
     assert "Left out (not real attempts): 1 empty, 1 interrupted, 1 no speech." in r.out
 
 
+def test_an_answer_in_another_language_is_not_english_not_no_speech(vp) -> None:
+    """A German answer is kept (language "unknown", words and all) and scored nothing: history said "no speech"."""
+    german = _timed("Vielen Dank für Ihre Zeit. Wie geht es jetzt weiter?")
+    german = Transcript(text=german.text, words=german.words, duration=german.duration, language="unknown")
+    ids = {"good": _store(0, "complete", _timed(CLOSE), "aaa"), "german": _store(1, "complete", german, "bbb"),
+           "silent": _store(2, "complete", Transcript(text="", duration=20.0), "ccc")}
+    h = json.loads(vp("history", "--json").out)
+    assert h["trend"]["sessions"] == 1 and h["trend"]["left_out"] == {"not_english": 1, "silent": 1}
+    rows = {line.split("\t")[0]: line.split("\t") for line in vp("history").out.splitlines() if "\t" in line}
+    assert rows[ids["german"]][3] == "not English" and rows[ids["silent"]][3] == "no speech"
+
+
 def test_piped_history_is_tab_separated_with_whole_ids(vp, mixed: dict[str, str]) -> None:
     r = vp("history")
     lines = r.out.splitlines()

@@ -55,7 +55,7 @@ def history(
 
     The table shows each session's core elements (✓ found, ✗ missing), score,
     length, pace and fillers. A session that is not a real attempt shows its
-    status instead: interrupted, no speech, empty, recovered (after a crash) or
+    status instead: interrupted, no speech, not English, empty, recovered (after a crash) or
     damaged (files gone); these are left out of the trend. Below the table: how
     often each element was hit; pace, fillers per minute and pitch variation
     over time (oldest to newest); the voice issue that came up most often.

@@ -175,10 +175,23 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE sessions ADD COLUMN voice_issue TEXT;
         """,
     ),
+    (
+        # History told a German answer "no speech": whether words were heard, none of them English.
+        "0004_not_english",
+        """
+        ALTER TABLE sessions ADD COLUMN not_english INTEGER;
+        """,
+    ),
 ]
 
 # Migrations after which every indexed session is re-read from its folder to fill new columns.
-_BACKFILL_AFTER = {"0002_trend_columns", "0003_voice_columns"}
+_BACKFILL_AFTER = {"0002_trend_columns", "0003_voice_columns", "0004_not_english"}
+
+
+def _not_english(s: Session) -> bool:
+    """Words were heard in the answers, and none of them in English (the coach scored nothing)."""
+    heard = [t.transcript for t in s.turns if t.transcript is not None and t.transcript.text.strip()]
+    return bool(heard) and all(t.language != "en" for t in heard)
 
 
 def new_session_id(now: datetime | None = None) -> str:
@@ -354,8 +367,8 @@ class Store:
         voice = s.report.voice if s.report else None
         conn.execute(
             "INSERT OR REPLACE INTO sessions (id, created_at, scenario, status, score, duration_s,"
-            " words_per_minute, filler_count, elements, fillers_per_minute, turn_count, pitch_variation, voice_issue)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " words_per_minute, filler_count, elements, fillers_per_minute, turn_count, pitch_variation, voice_issue,"
+            " not_english) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 s.id,
                 s.created_at,
@@ -370,6 +383,7 @@ class Store:
                 len(s.turns),
                 voice.figure("pitch_variation").value if voice and voice.judged else None,
                 voice.issue if voice else None,
+                int(_not_english(s)),
             ),
         )
 

@@ -117,6 +117,7 @@ STATUS_LABELS = {
     "complete": "",
     "interrupted": "interrupted",
     "silent": "no speech",
+    "not_english": "not English",
     "empty": "empty",
     "recovered": "recovered",
     "damaged": "damaged",
@@ -129,7 +130,8 @@ def session_status(row: dict[str, Any]) -> str:
 
     ``damaged`` (files gone), ``recovered`` (after a crash, never checked),
     ``interrupted`` (Ctrl-C, microphone lost), ``empty`` (no answer recorded) or
-    ``silent`` (answers recorded, not a word heard). Only ``complete`` sessions
+    ``silent`` (answers recorded, not a word heard) or ``not_english`` (words heard, none of them English).
+    Only ``complete`` sessions
     count in the trend: a 0/4 from a muted microphone says nothing about the close.
     """
     if row.get("damaged"):
@@ -143,7 +145,7 @@ def session_status(row: dict[str, Any]) -> str:
         return "empty"
     # Delivery has no length and no pace only when no word at all was transcribed.
     if not row.get("duration_s") and not row.get("words_per_minute"):
-        return "silent"
+        return "not_english" if row.get("not_english") else "silent"
     return "complete"
 
 
