@@ -11,6 +11,7 @@
     .venv/bin/python bench/checker.py --split test8  # the eighth, made the same way while coach9 read test7
     .venv/bin/python bench/checker.py --split test9  # the ninth, made the same way while coach10 read test8
     .venv/bin/python bench/checker.py --split test10  # the tenth, made the same way after round 10 shipped
+    .venv/bin/python bench/checker.py --split test11  # the eleventh, made the same way after round 11 shipped
 
 What it scores:
 1. The test split of the labelled data (sources whose sha1 % 100 < 25; never read
@@ -249,7 +250,7 @@ def main() -> None:
     parser.add_argument("--split", default="test", choices=("test", *training.HELD_OUT_SPLITS),
                         help="which held-out split to score (test2: the batch written after test was tuned on; "
                              "test3: the batch written after test2's errors were read; "
-                             "test4 to test10: closes written by other people, each held out while the model was improved)")
+                             "test4 to test11: closes written by other people, each held out while the model was improved)")
     parser.add_argument("--speed-only", action="store_true", help="only time check() on a 200-word close")
     parser.add_argument("--head", type=Path, metavar="FILE",
                         help="score another head file instead of the shipped one (an earlier round, for comparison: "

@@ -39,10 +39,10 @@ PITFALLS = ("negativity", "too_casual", "salary_first", "apologising")
 ELEMENTS = CORE + EXTRAS + PITFALLS
 STYLES = ("clean", "asr", "tts_asr", "formal", "curt", "non_native", "casual", "rambling")
 KINDS = ("own", "web", "forum", "coaching", "derived", "written-after")
-"""`written-after`: a close we wrote after a page that only gives advice (test4 to test10 keep these apart from the
+"""`written-after`: a close we wrote after a page that only gives advice (test4 to test11 keep these apart from the
 verbatim `web`/`forum`/`coaching` ones)."""
 SPLITS = tuple(TRAINING_SPLITS)
-"""train, dev, test by the hash; test2 to test10 are held-out batches, each written after the split before it was scored."""
+"""train, dev, test by the hash; test2 to test11 are held-out batches, each written after the split before it was scored."""
 CLOSE_KEYS = {"id", "source", "style", "sentences"}
 SENTENCE_KEYS = {"text", "labels", "hard_negative"}
 OPTIONAL_SENTENCE_KEYS = {"turn"}
@@ -102,7 +102,7 @@ def expected_split(source: str, sources: dict[str, Source]) -> str:
         seen.add(source)
         source = sources[source].ref.split()[0] if sources[source].ref.split() else ""
     if source in sources and sources[source].split in HELD_OUT_SPLITS:
-        return sources[source].split  # a held-out batch is listed as such (sources-coach2-test2.tsv, ..., sources-test10.tsv)
+        return sources[source].split  # a held-out batch is listed as such (sources-coach2-test2.tsv, ..., sources-test11.tsv)
     return hash_split(source)
 
 

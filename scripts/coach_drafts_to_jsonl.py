@@ -35,14 +35,16 @@ way while coach8 improved the model) go to labelled/sources-test7.tsv with the s
 `test8b_*.txt` (the eighth, made the same way while coach9 read test7) to labelled/sources-test8.tsv with the split
 `test8`; `test9_*.txt` and `test9b_*.txt` (the ninth, made the same way while coach10 read test8) to
 labelled/sources-test9.tsv with the split `test9`; `test10_*.txt` and `test10b_*.txt` (the tenth, made the same way
-after round 10 shipped) to labelled/sources-test10.tsv with the split `test10`. `coach4_*.txt` (written by
+after round 10 shipped) to labelled/sources-test10.tsv with the split `test10`; `test11_*.txt` and `test11b_*.txt`
+(the eleventh, made the same way after round 11 shipped) to labelled/sources-test11.tsv with the split `test11`. `coach4_*.txt` (written by
 coach4 after all three had been scored, to be trained on) go to labelled/sources-coach4.tsv with their
 split from the hash rule; `coach5_*.txt` (written by coach5 after test4's first run) go to
 labelled/sources-coach5.tsv the same way, `coach6_*.txt` (written by coach6 after test5's first run) to
 labelled/sources-coach6.tsv, and `coach8_*.txt` (written by coach8 after test6's first run) to
 labelled/sources-coach8.tsv, `coach9_*.txt` (written by coach9 after test7's first run) to
 labelled/sources-coach9.tsv, and `coach10_*.txt` (written by coach10 after test8's first run) to
-labelled/sources-coach10.tsv.
+labelled/sources-coach10.tsv, and `coach11_*.txt` (written by coach11 after test10's first run) to
+labelled/sources-coach11.tsv.
 """
 
 from __future__ import annotations
@@ -75,12 +77,15 @@ HELD_OUT_9_TSV = LABELLED / "sources-test9.tsv"
 HELD_OUT_9 = "test9"
 HELD_OUT_10_TSV = LABELLED / "sources-test10.tsv"
 HELD_OUT_10 = "test10"
+HELD_OUT_11_TSV = LABELLED / "sources-test11.tsv"
+HELD_OUT_11 = "test11"
 COACH4_TSV = LABELLED / "sources-coach4.tsv"
 COACH5_TSV = LABELLED / "sources-coach5.tsv"
 COACH6_TSV = LABELLED / "sources-coach6.tsv"
 COACH8_TSV = LABELLED / "sources-coach8.tsv"
 COACH9_TSV = LABELLED / "sources-coach9.tsv"
 COACH10_TSV = LABELLED / "sources-coach10.tsv"
+COACH11_TSV = LABELLED / "sources-coach11.tsv"
 ROUTES: tuple[tuple[tuple[str, ...], Path, str | None], ...] = (
     (("test2_",), HELD_OUT_TSV, HELD_OUT),
     (("test3_",), HELD_OUT_3_TSV, HELD_OUT_3),
@@ -91,12 +96,14 @@ ROUTES: tuple[tuple[tuple[str, ...], Path, str | None], ...] = (
     (("test8_", "test8b_"), HELD_OUT_8_TSV, HELD_OUT_8),
     (("test9_", "test9b_"), HELD_OUT_9_TSV, HELD_OUT_9),
     (("test10_", "test10b_"), HELD_OUT_10_TSV, HELD_OUT_10),
+    (("test11_", "test11b_"), HELD_OUT_11_TSV, HELD_OUT_11),
     (("coach4_",), COACH4_TSV, None),
     (("coach5_",), COACH5_TSV, None),
     (("coach6_",), COACH6_TSV, None),
     (("coach8_",), COACH8_TSV, None),
     (("coach9_",), COACH9_TSV, None),
     (("coach10_",), COACH10_TSV, None),
+    (("coach11_",), COACH11_TSV, None),
 )
 """Draft name prefixes -> the sources table their sources go to and their split (None: the hash rule)."""
 

@@ -7,12 +7,13 @@
     nice .venv/bin/python scripts/make_spoken_held_out.py --split test8 [--review FILE] [--cache FILE]
     nice .venv/bin/python scripts/make_spoken_held_out.py --split test9 [--review FILE] [--cache FILE]
     nice .venv/bin/python scripts/make_spoken_held_out.py --split test10 [--review FILE] [--cache FILE]
+    nice .venv/bin/python scripts/make_spoken_held_out.py --split test11 [--review FILE] [--cache FILE]
 
 test4, test5 and test6 are held-out batches (never trained on, scored once). The closes chosen for a split
 (see ``SPLITS``: for test4 every close taken verbatim from other people's words, i.e. every close in
 labelled/test4_*.jsonl whose source is not `written-after`; for test5 a seeded choice of single-turn
 closes, verbatim ones first, then 20 of test5b's verbatim closes appended after them; for test6 every
-single-turn verbatim close of test6_*.jsonl, then up to 40 of test6b's by the hash of the id; test7 to test10 the same
+single-turn verbatim close of test6_*.jsonl, then up to 40 of test6b's by the hash of the id; test7 to test11 the same
 way from their two halves' files) are spoken
 sentence by sentence by hibari-tts's bundled voice "heart", joined with short pauses into one recording
 per close, transcribed as one recording by the project's tiny.en as `voicepractice check FILE` does,
@@ -78,7 +79,7 @@ SPLITS = {
         "more": [{"files": "test5b_*.jsonl", "kinds": VERBATIM, "limit": 20}],
     },
     # two engineers' halves, written in parallel (see _two_halves)
-    **{split: _two_halves(split) for split in ("test6", "test7", "test8", "test9", "test10")},
+    **{split: _two_halves(split) for split in ("test6", "test7", "test8", "test9", "test10", "test11")},
 }
 
 

@@ -286,6 +286,17 @@ def test_tenth_held_out_batch_is_whole_sources_and_never_trained_on() -> None:
     _assert_never_trained_on(training.HELD_OUT_10, closes)
 
 
+def test_eleventh_held_out_batch_is_never_trained_on() -> None:
+    """test11 (two engineers in parallel: test11_* and test11b_* drafts, labelled blind after round 11 shipped while
+    coach11 read test10's errors) is held out like test10: both halves routed to sources-test11.tsv, never in the
+    training pool until its first run is on record."""
+    from voicepractice.coach import training
+
+    _assert_both_halves_routed(training.HELD_OUT_11)
+    closes, _, _ = _held_out_batch(training.HELD_OUT_11)
+    _assert_never_trained_on(training.HELD_OUT_11, closes)
+
+
 def test_the_hash_rule_is_the_spec_one() -> None:
     import hashlib
 

@@ -71,8 +71,13 @@ HELD_OUT_10 = "test10"
 """The tenth batch, made like test9 by two engineers in parallel (test10: GitHub owners and web domains a-m,
 test10b: n-z; pages no earlier source used), labelled blind after round 10 shipped: held out the same way, for the
 first run of the round that trains on test9."""
+HELD_OUT_11 = "test11"
+"""The eleventh batch, made like test10 by two engineers in parallel (test11: GitHub owners and web domains a-m,
+test11b: n-z; pages no earlier source used), labelled blind after round 11 shipped while coach11 read test10's
+errors: held out the same way, for the first run of the round that trains on test10."""
 HELD_OUT_SPLITS = (
-    HELD_OUT, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7, HELD_OUT_8, HELD_OUT_9, HELD_OUT_10)
+    HELD_OUT, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7, HELD_OUT_8, HELD_OUT_9, HELD_OUT_10,
+    HELD_OUT_11)
 SPLITS = ("train", "dev", "test", *HELD_OUT_SPLITS)
 TRAINING_SPLITS = (
     "train", "dev", "test", HELD_OUT, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7, HELD_OUT_8,
