@@ -286,14 +286,23 @@ def test_tenth_held_out_batch_is_whole_sources_and_never_trained_on() -> None:
     _assert_never_trained_on(training.HELD_OUT_10, closes)
 
 
-def test_eleventh_held_out_batch_is_never_trained_on() -> None:
+def test_eleventh_held_out_batch_is_whole_sources_and_never_trained_on() -> None:
     """test11 (two engineers in parallel: test11_* and test11b_* drafts, labelled blind after round 11 shipped while
-    coach11 read test10's errors) is held out like test10: both halves routed to sources-test11.tsv, never in the
-    training pool until its first run is on record."""
+    coach11 read test10's errors) is held out like test10: both halves routed to sources-test11.tsv, whole sources on
+    their own, spoken copies with their parents, never in the training pool until its first run is on record; big
+    enough for a per-element F1 (each core element present in 275 closes and absent from 190, each extra in 45).
+    Only 10 closes are in other people's words (lists of questions), the rest written after advice pages."""
     from voicepractice.coach import training
 
-    _assert_both_halves_routed(training.HELD_OUT_11)
-    closes, _, _ = _held_out_batch(training.HELD_OUT_11)
+    drafts = _assert_both_halves_routed(training.HELD_OUT_11)
+    assert drafts.route("coach11_qcreds")[1] is None  # coach11 is training data, split by the hash
+    closes, held, kinds = _held_out_batch(training.HELD_OUT_11)
+    assert len(held) >= 680 and len({c.root for c in held}) >= 275
+    assert sum(c.style == "tts_asr" for c in held) >= 10
+    assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 10  # other people's words
+    extras = dict.fromkeys(
+        ("role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact"), 45)
+    _assert_balanced(held, kinds, core=(275, 190), extras=extras, written_after=0.99, hard_negative=0.7)
     _assert_never_trained_on(training.HELD_OUT_11, closes)
 
 
