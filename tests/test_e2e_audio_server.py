@@ -346,15 +346,17 @@ REOPEN = Path(__file__).parent / "data" / "reopen_reply.toml"
 
 
 @pytest.mark.slow  # a minute of real-time multi-turn drill: `make test-slow`, which CI runs
-def test_going_on_while_the_reply_is_made_ready_reopens_the_answer(
+def test_going_on_at_the_decision_keeps_every_word_in_the_answer(
     pulse: dict[str, str], tmp_path: Path, private_home: Path
 ) -> None:
-    """Issue #12: speech that starts after the answer was judged finished, before the interviewer's
-    next line begins, reopens the answer. The person asks, pauses, and goes on the moment the drill
-    judges the answer finished (its log says so), while it chooses the reply and renders its voice. They were heard before the line's first sample, so their words belong to the
-    same answer, reopened, not to 'said over the interviewer'; and the interviewer answers after
-    them. (The drill used to look at the microphone once, right after choosing the reply, and filed
-    these words as said over the line, with a note.)"""
+    """Issue #12: the person asks, pauses, and goes on the moment the drill judges the answer finished
+    (its log says so). Whichever comes first, nothing they said is lost: if their words reach the
+    microphone before the reply's first sample, the answer is reopened (no note) and the interviewer
+    answers after them; if the reply is already under way (a fast machine readies it in tens of ms: the
+    line started 33 ms after the decision in a clean-clone CI run, before paplay's words could arrive),
+    the words are kept in the same answer with a note that they were said over the interviewer. The
+    reopening itself, at a controlled moment, is tests/test_floor.py's; this is the whole path through
+    a real audio server, on whatever machine runs it."""
     pytest.importorskip("hibari", reason="needs hibari-tts (pip install -e '.[test]')")
     env = {**pulse, "VOICEPRACTICE_HOME": str(private_home)}
     asked, _ = _natural_answer(tmp_path / "q.wav", "One thing I wanted to ask: is there parking at the office?", tail=0.2)
@@ -385,8 +387,9 @@ def test_going_on_while_the_reply_is_made_ready_reopens_the_answer(
     log = term.log
     assert drill.returncode == 0, log
     result = json.loads(out)
-    assert "the answer is reopened" in log, log
-    assert not any("while the interviewer was talking" in n for n in result["notes"]), result["notes"]
+    reopened = "the answer is reopened" in log
+    said_over = [n for n in result["notes"] if "while the interviewer was talking" in n]
+    assert reopened != bool(said_over), (reopened, result["notes"], log)  # one path or the other, said so
     first = result["turns"][0]
     text = first["transcript"]["text"].lower()
     assert "parking at the office" in text and "free for staff" in text, text
@@ -397,5 +400,5 @@ def test_going_on_while_the_reply_is_made_ready_reopens_the_answer(
     assert load_audio(folder / "answer-1.wav").size / 16000 == pytest.approx(first["transcript"]["duration"], abs=0.05)
     # The interviewer answered after the person had finished, and answered the question.
     interviewer = [t for t, ln in lines if ln.startswith("Interviewer:")]
-    assert len(interviewer) == 2 and interviewer[1] > went_on_until, log
+    assert len(interviewer) == 2 and (interviewer[1] > went_on_until or not reopened), log
     assert "car park" in result["turns"][1]["line"]
