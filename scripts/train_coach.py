@@ -122,6 +122,15 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "(`bench/results/checker_test9_first_run.md`); no new closes of our own. test10 was held out for this "
         "head's first run (`bench/results/checker_test10_first_run.md`): close F1 interest 0.958, qualifications "
         "0.946, next steps 0.977, thanks 0.995 (round 10's head on the same closes: 0.951, 0.939, 0.982, 0.996).",
+        "- **Round 12** (coach11): test10 (720 closes) is trained on too, after its first run, plus 366 closes of our "
+        "own (`coach11_*.jsonl`, `sources-coach11.tsv`) for test10's first-run error classes: a credential stated bare, "
+        "a habit or strength as the reason one fits, fit from volunteer work or local knowledge, the recap in a later "
+        "turn, each beside its look-alikes (an offer of proof, the job suiting the person, a hobby, someone else's "
+        "credential); offers to explain one's background beside casual invitations of concerns; plain wants beside "
+        "hidden asks; role questions as fragments beside perk questions; curt process fragments ending in a full "
+        "stop. test11 was held out for this head's first run (`bench/results/checker_test11_first_run.md`): close F1 "
+        "interest 0.983, qualifications 0.952, next steps 0.973, thanks 0.986 (round 11's head on the same closes: "
+        "0.974, 0.947, 0.976, 0.985).",
         "- **Thresholds**: per element, picked for close-level F1 on out-of-fold predictions (3 folds grouped "
         "by source over every trained-on split); a band above it is reported as \"found, but not sure\".",
         f"- **Data sha256**: `{meta['data_sha256']}`",
@@ -131,8 +140,8 @@ def card(closes: list[training.Close], meta: dict, data_dir: Path) -> str:
         "its parent's split. The held-out batches `test2` (written after the test split had been tuned on, "
         "`sources-coach2-test2.tsv`) and `test3` (written after test2's errors had been read, "
         "`sources-coach3-test3.tsv`), `test4` to `test8` (closes in other people's words and closes written after advice pages, "
-        "`sources-test4.tsv` to `sources-test9.tsv`) were each scored once before being trained on; `test10` "
-        "(`sources-test10.tsv`) is held out and never read here, as is any batch held out later.",
+        "`sources-test4.tsv` to `sources-test10.tsv`) were each scored once before being trained on; `test11` "
+        "(`sources-test11.tsv`) is held out and never read here, as is any batch held out later.",
         f"- **ASR-style copies**: {'yes' if meta.get('asr_copies') else 'no'}: every trained-on close once more "
         "as a recogniser writes it (lower case, no punctuation, sometimes a filler or a restart; `coach/augment.py`), "
         "cut into clauses by the checker's own splitter, each clause labelled from the sentences it holds most of.",

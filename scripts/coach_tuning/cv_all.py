@@ -107,7 +107,7 @@ def score(p: np.ndarray, m: T.Matrix, f: np.ndarray, n_orig: int, subset: np.nda
     return out
 
 
-PRE_ROUNDS = (8, 9, 10)
+PRE_ROUNDS = (8, 9, 10, 11)
 """Rounds whose before and after are compared on the same closes: the pool before ``sources-coach{n}.tsv``'s
 closes joined (on data without them it is the whole pool). A new round adds its number."""
 

@@ -81,10 +81,10 @@ HELD_OUT_SPLITS = (
 SPLITS = ("train", "dev", "test", *HELD_OUT_SPLITS)
 TRAINING_SPLITS = (
     "train", "dev", "test", HELD_OUT, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7, HELD_OUT_8,
-    HELD_OUT_9)
+    HELD_OUT_9, HELD_OUT_10)
 """What the head is trained and cross-validated on: every split already scored (test, test2, test3, from
-round 5 test4, from round 6 test5, from round 7 test6, from round 9 test7, from round 10 test8 and from round 11
-test9 each had their first run, kept in
+round 5 test4, from round 6 test5, from round 7 test6, from round 9 test7, from round 10 test8, from round 11
+test9 and from round 12 test10 each had their first run, kept in
 ``bench/results/``, before they were read). Named one by one, so a batch held out later (added to
 ``HELD_OUT_SPLITS``) is never read."""
 
