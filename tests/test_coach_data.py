@@ -90,6 +90,18 @@ def _assert_balanced(held: list, kinds: dict[str, str], *, core: tuple[int, int]
     assert sum(any(s.hard_negative for s in c.sentences) for c in held) >= hard_negative * len(held)
 
 
+def _assert_batch_floors(held: list, kinds: dict[str, str], *, closes: int, roots: int, spoken: int, verbatim: int,
+                         core: tuple[int, int], extra: int, written_after: float, hard_negative: float) -> None:
+    """A held-out batch's floors: its closes and root sources, its spoken copies, its closes in other people's
+    words, then ``_assert_balanced`` with the same floor for every extra."""
+    assert len(held) >= closes and len({c.root for c in held}) >= roots
+    assert sum(c.style == "tts_asr" for c in held) >= spoken
+    assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= verbatim  # other people's words
+    extras = dict.fromkeys(
+        ("role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact"), extra)
+    _assert_balanced(held, kinds, core=core, extras=extras, written_after=written_after, hard_negative=hard_negative)
+
+
 def _assert_both_halves_routed(split: str) -> Any:
     """A split two engineers wrote in parallel: both halves' drafts (``{split}_*``, ``{split}b_*``) go to
     sources-{split}.tsv with the split, and every source of them is listed there. Returns the converter module."""
@@ -188,12 +200,8 @@ def test_sixth_held_out_batch_is_whole_sources_and_trained_on_only_after_its_fir
     assert drafts.route("test5_web_verbatim")[1] == training.HELD_OUT_5 and drafts.route("own_x")[1] is None
 
     closes, held, kinds = _held_out_batch(training.HELD_OUT_6)
-    assert len(held) >= 220 and len({c.root for c in held}) >= 95
-    assert sum(c.style == "tts_asr" for c in held) >= 55
-    assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 55  # other people's words
-    extras = dict.fromkeys(
-        ("role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact"), 25)
-    _assert_balanced(held, kinds, core=(50, 100), extras=extras, written_after=0.52, hard_negative=0.5)
+    _assert_batch_floors(held, kinds, closes=220, roots=95, spoken=55, verbatim=55, core=(50, 100), extra=25,
+                         written_after=0.52, hard_negative=0.5)
     _assert_trained_on_after_first_run(training.HELD_OUT_6, closes, held)
     assert training.split_of("web-any-page", "test6") == "test6"
     assert training.split_of("web-any-page", "train") == check.hash_split("web-any-page")
@@ -213,12 +221,8 @@ def test_seventh_held_out_batch_is_whole_sources_and_trained_on_only_after_its_f
     assert drafts.route("coach8_fit")[1] is None
 
     closes, held, kinds = _held_out_batch(training.HELD_OUT_7)
-    assert len(held) >= 550 and len({c.root for c in held}) >= 200
-    assert sum(c.style == "tts_asr" for c in held) >= 140
-    assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 140  # other people's words
-    extras = dict.fromkeys(
-        ("role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact"), 30)
-    _assert_balanced(held, kinds, core=(120, 150), extras=extras, written_after=0.56, hard_negative=0.5)
+    _assert_batch_floors(held, kinds, closes=550, roots=200, spoken=140, verbatim=140, core=(120, 150), extra=30,
+                         written_after=0.56, hard_negative=0.5)
     _assert_trained_on_after_first_run(training.HELD_OUT_7, closes, held)
     assert training.split_of("web-any-page", "test7") == "test7"
 
@@ -235,12 +239,8 @@ def test_eighth_held_out_batch_is_whole_sources_and_trained_on_only_after_its_fi
     drafts = _assert_both_halves_routed(training.HELD_OUT_8)
     assert drafts.route("coach9_recap")[1] is None
     closes, held, kinds = _held_out_batch(training.HELD_OUT_8)
-    assert len(held) >= 690 and len({c.root for c in held}) >= 380
-    assert sum(c.style == "tts_asr" for c in held) >= 49
-    assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 50  # other people's words
-    extras = dict.fromkeys(
-        ("role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact"), 60)
-    _assert_balanced(held, kinds, core=(250, 350), extras=extras, written_after=0.9, hard_negative=0.8)
+    _assert_batch_floors(held, kinds, closes=690, roots=380, spoken=49, verbatim=50, core=(250, 350), extra=60,
+                         written_after=0.9, hard_negative=0.8)
     _assert_trained_on_after_first_run(training.HELD_OUT_8, closes, held)
     assert training.split_of("web-any-page", "test8") == "test8"
 
@@ -258,12 +258,8 @@ def test_ninth_held_out_batch_is_whole_sources_and_trained_on_only_after_its_fir
     drafts = _assert_both_halves_routed(training.HELD_OUT_9)
     assert drafts.route("coach10_recap")[1] is None
     closes, held, kinds = _held_out_batch(training.HELD_OUT_9)
-    assert len(held) >= 910 and len({c.root for c in held}) >= 380
-    assert sum(c.style == "tts_asr" for c in held) >= 35
-    assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 35  # other people's words
-    extras = dict.fromkeys(
-        ("role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact"), 45)
-    _assert_balanced(held, kinds, core=(260, 280), extras=extras, written_after=0.95, hard_negative=0.55)
+    _assert_batch_floors(held, kinds, closes=910, roots=380, spoken=35, verbatim=35, core=(260, 280), extra=45,
+                         written_after=0.95, hard_negative=0.55)
     _assert_trained_on_after_first_run(training.HELD_OUT_9, closes, held)
 
 
@@ -278,12 +274,8 @@ def test_tenth_held_out_batch_is_whole_sources_and_trained_on_only_after_its_fir
 
     _assert_both_halves_routed(training.HELD_OUT_10)
     closes, held, kinds = _held_out_batch(training.HELD_OUT_10)
-    assert len(held) >= 715 and len({c.root for c in held}) >= 275
-    assert sum(c.style == "tts_asr" for c in held) >= 19
-    assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 19  # other people's words
-    extras = dict.fromkeys(
-        ("role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact"), 40)
-    _assert_balanced(held, kinds, core=(250, 100), extras=extras, written_after=0.96, hard_negative=0.6)
+    _assert_batch_floors(held, kinds, closes=715, roots=275, spoken=19, verbatim=19, core=(250, 100), extra=40,
+                         written_after=0.96, hard_negative=0.6)
     _assert_trained_on_after_first_run(training.HELD_OUT_10, closes, held)
 
 
@@ -298,12 +290,8 @@ def test_eleventh_held_out_batch_is_whole_sources_and_never_trained_on() -> None
     drafts = _assert_both_halves_routed(training.HELD_OUT_11)
     assert drafts.route("coach11_qcreds")[1] is None  # coach11 is training data, split by the hash
     closes, held, kinds = _held_out_batch(training.HELD_OUT_11)
-    assert len(held) >= 680 and len({c.root for c in held}) >= 275
-    assert sum(c.style == "tts_asr" for c in held) >= 10
-    assert sum(kinds.get(c.source) in ("web", "forum", "coaching") for c in held) >= 10  # other people's words
-    extras = dict.fromkeys(
-        ("role_question", "offer_more_info", "invite_concerns", "ask_for_job", "follow_up_contact"), 45)
-    _assert_balanced(held, kinds, core=(275, 190), extras=extras, written_after=0.99, hard_negative=0.7)
+    _assert_batch_floors(held, kinds, closes=680, roots=275, spoken=10, verbatim=10, core=(275, 190), extra=45,
+                         written_after=0.99, hard_negative=0.7)
     _assert_never_trained_on(training.HELD_OUT_11, closes)
 
 
