@@ -153,6 +153,12 @@ _WH_OPEN = frozenset({"what", "what's", "whats", "when", "when's", "where", "whe
                       "whom", "how", "how's", "why"})
 
 
+def _words(body: str) -> list[str]:
+    """A clause's words, lower case, with the commas, colons and periods around them gone (for the two rules
+    below, which have already looked at the punctuation they need)."""
+    return [w for w in (w.strip(",;:.").replace("\u2019", "'") for w in body.lower().split()) if w]
+
+
 def _unpunctuated_wh(text: str) -> bool:
     """A clause of unpunctuated speech that opens with a question word ("how much latitude would the
     chef have", "which kind of documents i will translate"): a recogniser that drops the "?" and a
@@ -166,8 +172,7 @@ def _unpunctuated_wh(text: str) -> bool:
         body = body[:-1]
     if any(ch in body for ch in ".?!") or (period and "," in body):
         return False
-    words = [w.strip(",;:").replace("\u2019", "'") for w in body.lower().split()]
-    words = [w for w in words if w]
+    words = _words(body)
     k = 0
     while k < len(words) - 1 and words[k] in _LEAD:
         k += 1
@@ -185,8 +190,7 @@ def _wh_last(text: str) -> bool:
     if body.endswith(("?", "!", "..", "\u2026")):
         return False
     body = body.rsplit(",", 1)[-1]  # the last part of a clause the splitter left whole ("...on, and the in-person when.")
-    words = [w.strip(";:.").replace("\u2019", "'") for w in body.lower().split()]
-    words = [w for w in words if w]
+    words = _words(body)
     return 2 <= len(words) <= 6 and words[-1] in ("when", "where") and not _WH_LAST_STATES.intersection(words)
 
 

@@ -33,7 +33,6 @@ PVQ_LOW = 0.10
 # flatter than the flattest presenter in Hincks's sample.
 
 
-
 def pvq_text(value: float) -> str:
     """A pitch variation quotient as the card shows it: two decimals, or three where two would round a
     flat value up to the bar (0.096 is flagged, and "0.10 (≥ 0.10)" would read as a pass)."""
