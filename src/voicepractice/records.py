@@ -84,6 +84,21 @@ class Transcript:
         """True when the words carry times in a recording."""
         return bool(self.words) and self.words[0].start is not None
 
+    @property
+    def english(self) -> bool:
+        """True unless the recogniser heard the turn as another language (see ``language``)."""
+        return self.language == "en"
+
+    def as_scored(self) -> Transcript:
+        """The turn as the coach reads it: blank when it did not sound like English.
+
+        An English-only model "translates" what it cannot follow, often into a "Thank you.",
+        so such a turn earns nothing; its length and turn stay for the delivery figures.
+        """
+        if self.english:
+            return self
+        return Transcript(text="", duration=self.duration, language=self.language, turn=self.turn)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,

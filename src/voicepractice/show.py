@@ -430,7 +430,7 @@ def report_card(
         parts += [Text("\nDelivery", style="bold"), delivery_table(report.delivery)]
         parts += voice_block(report.voice, full)
         parts += _said_section(transcripts, turn_names)
-    elif not any(tr.text.strip() and tr.language == "en" for tr in transcripts):  # what the coach scores
+    elif not any(tr.as_scored().text.strip() for tr in transcripts):
         # No words (silence, noise, another language): coaching "Fix first: interest" and "0 words" on
         # nothing read as a verdict on what was said. The voice is still measured; a note says why.
         parts.append(Text("\nNo English words were heard in the answer, so there is nothing to score or fix.",

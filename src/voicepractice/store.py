@@ -191,7 +191,7 @@ _BACKFILL_AFTER = {"0002_trend_columns", "0003_voice_columns", "0004_not_english
 def _not_english(s: Session) -> bool:
     """Words were heard in the answers, and none of them in English (the coach scored nothing)."""
     heard = [t.transcript for t in s.turns if t.transcript is not None and t.transcript.text.strip()]
-    return bool(heard) and all(t.language != "en" for t in heard)
+    return bool(heard) and not any(t.english for t in heard)
 
 
 def new_session_id(now: datetime | None = None) -> str:

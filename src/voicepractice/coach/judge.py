@@ -305,11 +305,7 @@ def check(
     options = options or rules.CheckOptions()
     if options.engine == "rules":
         return rules.check(turns, profile, options)
-    seq = [turns] if isinstance(turns, Transcript) else list(turns)
-    # A turn that did not sound like English earns nothing: an English-only model
-    # "translates" what it cannot follow, often into a "Thank you."
-    seq = [t if t.language == "en" else Transcript(text="", duration=t.duration, language=t.language, turn=t.turn)
-           for t in seq]  # fmt: skip
+    seq = [t.as_scored() for t in ([turns] if isinstance(turns, Transcript) else turns)]
     ctx = context(seq, profile, options)
     rubric = ctx.rubric
     delivery = measure(seq)

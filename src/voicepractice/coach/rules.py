@@ -468,11 +468,7 @@ def check(
     """Judge a close (one transcript, or one per turn of a drill) and return its report card."""
     profile = profile or Profile()
     options = options or CheckOptions()
-    seq = [turns] if isinstance(turns, Transcript) else list(turns)
-    # A turn that did not sound like English earns nothing: an English-only model
-    # "translates" what it cannot follow, often into a "Thank you."
-    seq = [t if t.language == "en" else Transcript(text="", duration=t.duration, language=t.language, turn=t.turn)
-           for t in seq]  # fmt: skip
+    seq = [t.as_scored() for t in ([turns] if isinstance(turns, Transcript) else turns)]
     rubric = _load(options, profile)
     correct = _corrector(rubric) if options.fuzzy else None
     ctx = _Ctx(rubric, options)
