@@ -35,7 +35,7 @@ ECHO_SIMILARITY = 75
 """rapidfuzz partial ratio above which words heard during a line are that line's echo."""
 STOP_WAIT_S = 6.0
 """How long ``BlockPump.stop`` waits for the source to close: the pump notices the stop at the next
-block (100 ms), and a microphone that delivers nothing more gives up after 5 s (listen.microphone_blocks)."""
+block (32 ms), and a microphone that delivers nothing more gives up after 5 s (listen.microphone_blocks)."""
 
 
 class BlockPump:

@@ -1,6 +1,6 @@
 """Is the microphone alive? Watch its level while an answer is captured.
 
-Two different questions, answered from the level of each 100 ms block:
+Two different questions, answered from the level of each block:
 
 * **a sustained silence**: the level has stayed below ``SILENT_RMS_DBFS`` for
   ``sustained_s`` seconds in a row. A pause between sentences is shorter than

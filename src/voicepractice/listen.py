@@ -38,8 +38,10 @@ log = logging.getLogger(__name__)
 EndReason = Literal[
     "silence", "enter", "max_length", "interrupted", "end_of_recording", "no_speech", "device_lost"
 ]
-BLOCK = 1600
-"""Samples per block handed around (100 ms at 16 kHz)."""
+BLOCK = 512
+"""Samples per block handed around: 32 ms at 16 kHz, one VAD window. The end of speech, the
+snapshot sent at a pause and the end-of-turn decision are all seen when a block arrives;
+100 ms blocks made each of them wait 50 ms on average for the block to fill."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ class _DeviceLost(Exception):
 
 
 def microphone_blocks(device: int | str | None) -> Iterator[np.ndarray]:
-    """Yield 100 ms blocks of 16 kHz mono from an input device.
+    """Yield 32 ms blocks (``BLOCK``) of 16 kHz mono from an input device.
 
     Opens at 16 kHz when the device allows it, otherwise at its own rate and
     resamples. A device that vanishes mid-answer ends the stream with _DeviceLost.
@@ -221,7 +223,7 @@ def _started_input(sd: Any, device: int | str | None, info: Any) -> tuple[Any, q
 
 
 def recording_blocks(audio: np.ndarray, paced: bool) -> Iterator[np.ndarray]:
-    """Yield a recording in 100 ms blocks, at real-time pace when ``paced``."""
+    """Yield a recording in ``BLOCK``-sized blocks, at real-time pace when ``paced``."""
     start = time.monotonic()
     for i in range(0, audio.size, BLOCK):
         if paced:
