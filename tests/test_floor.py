@@ -158,7 +158,7 @@ def test_words_after_a_cut_are_kept_in_that_answer_with_a_note(vp, tmp_path) -> 
 
 def _microphone(before: np.ndarray, after: np.ndarray, arrived: threading.Event, looked: threading.Event) -> Iterator[np.ndarray]:
     """A microphone that has delivered ``before`` when the drill takes its last look, and ``after`` at
-    real-time pace from then on (100 ms blocks, each when it is complete)."""
+    real-time pace from then on (``BLOCK``-sized blocks, each when it is complete)."""
     for i in range(0, before.size, BLOCK):
         yield before[i : i + BLOCK]
     arrived.set()  # resumed: the pump has queued the last block of ``before``
@@ -166,6 +166,11 @@ def _microphone(before: np.ndarray, after: np.ndarray, arrived: threading.Event,
     for i in range(0, after.size, BLOCK):
         time.sleep(BLOCK / SAMPLE_RATE)
         yield after[i : i + BLOCK]
+
+
+def _at(seconds: float) -> int:
+    """The sample ``seconds`` into a recording."""
+    return int(seconds * SAMPLE_RATE)
 
 
 def _look(before: np.ndarray, after: np.ndarray) -> tuple[bool, Watch, float]:
@@ -186,7 +191,7 @@ def test_a_sentence_resumed_just_before_the_line_reopens_the_answer() -> None:
     holds) and, the speech going on, reopens the answer; one drain alone would have started the line
     over them."""
     speech = load_audio(CORPUS / "audio" / "jfk_inaugural_1961.flac")  # speech from 0.32 s
-    before, after = speech[: 5 * BLOCK], speech[5 * BLOCK : 20 * BLOCK]
+    before, after = speech[: _at(0.5)], speech[_at(0.5) : _at(2.0)]
     assert not has_speech(before)  # what a single drain at this moment would have judged
     went_on, watch, waited = _look(before, after)
     assert went_on and watch.speech_s >= MIN_SPEECH_S
@@ -199,8 +204,8 @@ def test_a_short_sound_at_the_last_look_does_not_reopen_the_answer() -> None:
     MIN_SPEECH_S and the line starts, a fraction of a second late."""
     speech = load_audio(CORPUS / "audio" / "jfk_inaugural_1961.flac")
     room = load_audio(FIXTURES / "silence.flac")
-    sound = np.concatenate([room[: 4 * BLOCK], speech[int(0.3 * SAMPLE_RATE) : int(0.45 * SAMPLE_RATE)], room[4 * BLOCK :]])
-    before, after = sound[: 6 * BLOCK], sound[6 * BLOCK :]
+    sound = np.concatenate([room[: _at(0.4)], speech[_at(0.3) : _at(0.45)], room[_at(0.4) :]])
+    before, after = sound[: _at(0.6)], sound[_at(0.6) :]
     went_on, watch, waited = _look(before, after)
     assert not went_on and 0 < watch.speech_s < MIN_SPEECH_S
     assert waited < Watch.ONSET_WAIT_S + 0.3
@@ -208,6 +213,6 @@ def test_a_short_sound_at_the_last_look_does_not_reopen_the_answer() -> None:
 
 def test_quiet_at_the_last_look_starts_the_line_at_once() -> None:
     room = load_audio(FIXTURES / "silence.flac")
-    went_on, watch, waited = _look(room[: 10 * BLOCK], room[10 * BLOCK :])
+    went_on, watch, waited = _look(room[: _at(1.0)], room[_at(1.0) :])
     assert not went_on and waited < 0.1
-    assert np.array_equal(watch.audio, room[: 10 * BLOCK])
+    assert np.array_equal(watch.audio, room[: _at(1.0)])
