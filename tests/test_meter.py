@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from rich.console import Console
 
+from voicepractice.audio import SAMPLE_RATE
 from voicepractice.input_watch import DeadInputError, InputWatch, stop_on_dead_input
-from voicepractice.listen import Progress
+from voicepractice.listen import BLOCK, Progress
 from voicepractice.show import LiveMeter
 
 
@@ -18,8 +19,9 @@ def terminal_meter() -> tuple[LiveMeter, io.StringIO]:
     return LiveMeter(Console(file=buf, force_terminal=True, width=80)), buf
 
 
-def progress(t: float, dbfs: float = -30.0) -> Progress:
-    return Progress(elapsed=t, level_dbfs=dbfs, speaking=dbfs > -50, silent_input=dbfs < -65, clipping=False)
+def progress(t: float, dbfs: float = -30.0, block_s: float = 0.1) -> Progress:
+    return Progress(elapsed=t, level_dbfs=dbfs, speaking=dbfs > -50, silent_input=dbfs < -65, clipping=False,
+                    block_s=block_s)
 
 
 def test_the_meter_shows_on_every_turn_not_only_the_first() -> None:
@@ -42,6 +44,20 @@ def test_a_pause_between_sentences_does_not_flash_no_sound() -> None:
             t += 0.1
             meter.progress(progress(t, level))
     assert "no sound" not in buf.getvalue()
+
+
+def test_the_silence_watch_counts_each_block_by_its_own_length() -> None:
+    """The listener's blocks are 32 ms: a 1.5 s pause is 47 of them, not 4.7 s of silence."""
+    meter, buf = terminal_meter()
+    meter.listening("close", "microphone")
+    step = BLOCK / SAMPLE_RATE
+    t = 0.0
+    for level, seconds in ((-30.0, 3.0), (-80.0, 1.5), (-30.0, 2.0), (-80.0, 4.0)):  # talk, pause, talk, silence
+        for _ in range(round(seconds / step)):
+            t += step
+            meter.progress(progress(t, level, step))
+        warned = "no sound from the microphone!" in buf.getvalue()
+        assert warned == (seconds == 4.0), (level, seconds)
 
 
 def test_a_sustained_silence_is_warned_about() -> None:

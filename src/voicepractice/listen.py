@@ -128,6 +128,8 @@ class Progress:
     speaking: bool
     silent_input: bool
     clipping: bool
+    block_s: float
+    """Seconds of audio this block holds (the level and the flags above are the block's)."""
     still_listening: bool = False
     """A long pause: the answer is still open (say so, so nobody thinks they were cut off)."""
 
@@ -393,6 +395,7 @@ def listen(
                         speaking=in_speech,
                         silent_input=lv.silent,
                         clipping=lv.clipping,
+                        block_s=block.size / SAMPLE_RATE,
                         still_listening=judge.still_listening(silence) if judge and silence else False,
                     )
                 )

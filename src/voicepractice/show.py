@@ -483,7 +483,7 @@ class LiveMeter:
         self.console.print(Text(f"● Listening ({how}) — Ctrl-C keeps what you said", style="bold green"))
 
     def progress(self, p: Progress) -> None:
-        self._watch.feed(p.level_dbfs, max(0.0, p.elapsed - self._watch.seconds))
+        self._watch.feed(p.level_dbfs, p.block_s)
         if not self.live or p.elapsed - self._last < 0.1:
             return
         self._last = p.elapsed
