@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 
+import numpy as np
 import pytest
 from rich.console import Console
 from test_e2e_audio_server import pulse  # noqa: F401  (the private PulseAudio fixture)
@@ -181,3 +182,21 @@ def test_a_key_typed_before_the_reader_starts_is_kept_only_when_asked(keep: bool
     finally:
         os.close(main)
         os.close(sub)
+
+
+def test_an_output_listed_but_not_openable_is_the_one_line_no_speaker_error(monkeypatch) -> None:
+    """The audio server stopped (or headphones were unplugged) after PortAudio listed the device:
+    opening the stream fails. Before, replay said "unexpected PortAudioError ... please report it"."""
+    import sounddevice as sd
+
+    from voicepractice.errors import AudioDeviceError
+    from voicepractice.replay import AudioOut
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise sd.PortAudioError("Error opening OutputStream: Illegal combination of I/O devices", -9993)
+
+    monkeypatch.setattr(sd, "query_devices", lambda device=None, kind=None: {"name": "pulse"})
+    monkeypatch.setattr(sd, "OutputStream", refuse)
+    out = AudioOut(None)
+    with pytest.raises(AudioDeviceError, match=r"^no speaker or headphones found: use `voicepractice replay --no-audio`"):
+        out.start(np.zeros(2205, np.float32), 22050, 0.0)

@@ -35,7 +35,7 @@ from .labels import at, element_label, turn_title
 from .labels import clock as label_clock
 from .records import Finding, Report, Transcript
 from .show import hanging_grid
-from .speak import output_device
+from .speak import no_speaker, output_device
 from .store import Session
 
 log = logging.getLogger(__name__)
@@ -570,7 +570,8 @@ class AudioOut:
         import threading
 
         no_audio = "use `voicepractice replay --no-audio` to read the timed transcript"
-        self._sd = output_device(device, f"{no_audio}, or pick a device with --output", instead=no_audio)
+        self._what_to_do = f"{no_audio}, or pick a device with --output"
+        self._sd = output_device(device, self._what_to_do, instead=no_audio)
         self.device = device
         self._lock = threading.Lock()
         self._track = np.zeros(0, np.float32)
@@ -591,11 +592,15 @@ class AudioOut:
             self._track, self._next, self._playing = track, int(position * rate), True
         if self._stream is None or self._rate != rate:
             self.close()
-            stream = self._sd.OutputStream(
-                samplerate=rate, channels=1, dtype="float32", device=self.device,
-                latency=self.LATENCY_S, callback=self._fill,
-            )  # fmt: skip
-            stream.start()
+            try:
+                stream = self._sd.OutputStream(
+                    samplerate=rate, channels=1, dtype="float32", device=self.device,
+                    latency=self.LATENCY_S, callback=self._fill,
+                )  # fmt: skip
+                stream.start()
+            except (ValueError, self._sd.PortAudioError) as exc:
+                # Listed but not openable: the audio server went away, or headphones were unplugged.
+                raise no_speaker(self.device, self._what_to_do) from exc
             self._stream, self._rate = stream, rate
 
     def stop(self) -> None:

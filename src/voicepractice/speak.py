@@ -321,11 +321,12 @@ def output_device(device: int | str | None, what_to_do: str = PICK_OUTPUT, inste
     try:
         sd.query_devices(device, kind="output")
     except (ValueError, sd.PortAudioError) as exc:
-        raise _no_speaker(device, what_to_do) from exc
+        raise no_speaker(device, what_to_do) from exc
     return sd
 
 
-def _no_speaker(device: int | str | None, what_to_do: str) -> AudioDeviceError:
+def no_speaker(device: int | str | None, what_to_do: str) -> AudioDeviceError:
+    """The one-line error for an output that is missing or will not open, ending in ``what_to_do``."""
     return AudioDeviceError(
         "no speaker or headphones found" + (f" matching {device!r}" if device is not None else "") + f": {what_to_do}"
     )
@@ -369,7 +370,7 @@ def play_samples(
                     stream.abort()  # don't play out the buffer after Ctrl-C
                 # Leaving the block stops the stream, which waits until the buffer has played.
         except (ValueError, sd.PortAudioError) as exc:
-            raise _no_speaker(device, PICK_OUTPUT) from exc
+            raise no_speaker(device, PICK_OUTPUT) from exc
     if pressed.is_set():
         raise KeyboardInterrupt
 
