@@ -253,7 +253,8 @@ def observe(s: Sample) -> list[list]:
             if silence_s < 0.2:
                 return False
             if not pauses or pauses[-1][0] != speech_end:
-                pauses.append([speech_end, silence_s, model.probability(audio()), live.text_through(speech_end, wait=True)])
+                text = live.text_through(speech_end, wait=True)
+                pauses.append([speech_end, silence_s, model.probability(audio()), text, live.cut_off_through(speech_end)])
             pauses[-1][1] = silence_s
             return silence_s >= 5.5
 
@@ -274,11 +275,12 @@ def decide(pauses: list[list], rule: str, o: object) -> float:
     """Where the answer ends (seconds into the audio) under ``rule``, replaying the observed pauses."""
     from voicepractice.endpoint import required_silence, transcript_cue
 
-    for speech_end, longest, prob, text in pauses:
+    for speech_end, longest, prob, text, *rest in pauses:
+        cut_off = rest[0] if rest else None  # traces from before session 28 have no cut-off reading
         if rule == "fixed":
             wait = 2.5
         else:
-            wait = required_silence(prob, transcript_cue(text or ""), o, completeness(text or ""))  # type: ignore[arg-type]
+            wait = required_silence(prob, transcript_cue(text or ""), o, completeness(text or ""), cut_off)  # type: ignore[arg-type]
         if longest >= wait - 1e-6:
             return speech_end + wait
     return pauses[-1][0] + pauses[-1][1] if pauses else 0.0
@@ -291,8 +293,8 @@ def explain(samples: list[Sample], traces: dict[str, list[list]], o: object) -> 
     """
     from voicepractice.endpoint import required_silence, transcript_cue
 
-    lines = ["| sample | outcome | speech end | silence | Smart Turn | text head | cue | wait | words (end) |",
-             "|---|---|---:|---:|---:|---:|---|---:|---|"]  # fmt: skip
+    lines = ["| sample | outcome | speech end | silence | Smart Turn | text head | cut off | cue | wait | words (end) |",
+             "|---|---|---:|---:|---:|---:|---:|---|---:|---|"]  # fmt: skip
     for s in samples:
         if s.held_out:
             continue
@@ -302,14 +304,15 @@ def explain(samples: list[Sample], traces: dict[str, list[list]], o: object) -> 
             outcome = f"finished, waited {ended - s.last_word:.2f} s"
         else:
             outcome = f"{'CUT' if ended < (s.resume or 0) else 'held'} ({s.pause_s} s pause after {s.last_word:.2f} s)"
-        for n, (speech_end, longest, prob, text) in enumerate(pauses):
+        for n, (speech_end, longest, prob, text, *rest) in enumerate(pauses):
+            cut_off = rest[0] if rest else None
             cue, complete = transcript_cue(text or ""), completeness(text or "")
-            wait = required_silence(prob, cue, o, complete)  # type: ignore[arg-type]
+            wait = required_silence(prob, cue, o, complete, cut_off)  # type: ignore[arg-type]
             end = " ".join((text or "").split()[-9:]).replace("|", "/")
             head = f"{s.kind}:{s.name}" if n == 0 else ""
             lines.append(f"| {head} | {outcome if n == 0 else ''} | {speech_end:.2f} | {longest:.2f} | "
                          f"{'-' if prob is None else f'{prob:.3f}'} | {'-' if complete is None else f'{complete:.2f}'} | "
-                         f"{cue or ''} | {wait:.1f}{' ←' if longest >= wait - 1e-6 else ''} | {end} |")  # fmt: skip
+                         f"{'-' if cut_off is None else f'{cut_off:.4f}'} | {cue or ''} | {wait:.1f}{' ←' if longest >= wait - 1e-6 else ''} | {end} |")  # fmt: skip
             if longest >= wait - 1e-6:
                 break
     return lines
@@ -324,7 +327,7 @@ def run_paced(s: Sample, rule: str = "adaptive") -> dict:
 
     live = LiveTranscription(Transcriber())
     options = ListenOptions(enter_ends=False, end_silence_s=2.5 if rule == "fixed" else None)
-    judge = EndOfTurn(options.endpoint, transcript=live.text_through) if rule == "adaptive" else None
+    judge = EndOfTurn(options.endpoint, transcript=live.text_through, cut_off=live.cut_off_through) if rule == "adaptive" else None
     t0 = time.monotonic()
     cap = listen(paced_blocks(s.audio, t0), options, on_chunk=live.submit_chunk, judge=judge)
     t_decided = time.monotonic()
@@ -388,7 +391,7 @@ def time_enter(s: Sample, after: float = 0.3) -> EnterRun:
 
     live = LiveTranscription(Transcriber())
     options = ListenOptions(enter_ends=False)
-    judge = EndOfTurn(options.endpoint, transcript=live.text_through)
+    judge = EndOfTurn(options.endpoint, transcript=live.text_through, cut_off=live.cut_off_through)
     t0 = time.monotonic()
     stop = int((s.last_word + after) * SR)
     cap = listen(paced_blocks(s.audio[:stop], t0), options, on_chunk=live.submit_chunk, judge=judge)

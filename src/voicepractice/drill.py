@@ -513,7 +513,9 @@ def _judge(listen_options: ListenOptions, live: LiveTranscription, offset: float
     o = listen_options.endpoint
     if last:
         o = replace(o, last_turn=True)
-    return EndOfTurn(o, transcript=lambda t: live.text_through(t + offset))
+    return EndOfTurn(
+        o, transcript=lambda t: live.text_through(t + offset), cut_off=lambda t: live.cut_off_through(t + offset)
+    )
 
 
 def _with_reply(reply: str, line: str) -> str:

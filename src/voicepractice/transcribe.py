@@ -218,6 +218,43 @@ def _content_frames(features: Any) -> int:
     return int(filled[-1]) + 1 if filled.size else 0
 
 
+@dataclass(frozen=True)
+class _Window:
+    """The last 30 s window a decode ran: enough to ask the decoder one more question about it."""
+
+    encoder_output: Any
+    prompt: list[int]
+    tokens: list[int]
+    tokenizer: Any
+
+
+_ENDINGS = frozenset({".", "?", "!", ",", "...", "-", "…", "--"})
+"""Punctuation Whisper may write after the last word: left out before asking what comes next."""
+
+
+def _cut_off(model: WhisperModel, window: _Window) -> float | None:
+    """The decoder's probability of a hyphen straight after the window's last word.
+
+    tiny.en writes a hyphen where a word or a sentence breaks off ("I look forward-").
+    Asked with the final punctuation left out, the decoder, which hears the audio and
+    reads the words, gives that hyphen more weight at a thinking pause mid-sentence
+    than at a finished sentence, even when it went on to write a period. One forced
+    pass over the words (``align``, about 35 ms for a short close), in the prompt's
+    plain-text mode; the beam search cannot give it, and ``generate`` steps through a
+    forced prefix one token at a time (about 5x slower).
+    """
+    tok = window.tokenizer
+    text = [t for t in window.tokens if t < tok.eot]
+    while text and tok.decode([text[-1]]).strip() in _ENDINGS:
+        text.pop()
+    if not text or tok.sot not in window.prompt:
+        return None
+    start = window.prompt[: window.prompt.index(tok.sot)] + list(tok.sot_sequence) + [tok.no_timestamps]
+    hyphen = tok.encode("-")
+    result = model.model.align(window.encoder_output, start, [text + hyphen[:1]], WINDOW_FRAMES)
+    return float(result[0].text_token_probs[-1])
+
+
 def _whisper_class() -> type[WhisperModel]:
     """faster-whisper's model, with a check between its stages so a superseded snapshot stops,
     and no decode of a short remnant window (``REMNANT_S``).
@@ -239,9 +276,14 @@ def _whisper_class() -> type[WhisperModel]:
                 _cancel.windows.append(content)
             return super().encode(features, *args, **kwargs)
 
-        def generate_with_fallback(self, *args: Any, **kwargs: Any) -> Any:
+        def generate_with_fallback(
+            self, encoder_output: Any, prompt: list[int], tokenizer: Any, *args: Any, **kwargs: Any
+        ) -> Any:
             _check_cancel()
-            return super().generate_with_fallback(*args, **kwargs)
+            out = super().generate_with_fallback(encoder_output, prompt, tokenizer, *args, **kwargs)
+            if getattr(_cancel, "windows", None) is not None:
+                _cancel.last = _Window(encoder_output, prompt, out[0].sequences_ids[0], tokenizer)
+            return out
 
         def add_word_timestamps(self, *args: Any, **kwargs: Any) -> Any:
             _check_cancel()
@@ -325,27 +367,52 @@ class Transcriber:
         context: Callable[[], str] = lambda: "",
         vad: bool | None = None,
         skip_if: Callable[[], bool] | None = None,
+        cut_off: Future[float | None] | None = None,
     ) -> Future[list[Word]]:
         """Queue ``audio`` for recognition; ``context`` is asked for when its turn comes.
 
         ``skip_if`` is asked just before the work starts and again between the
         model's stages: when it says so the job returns no words (a snapshot that
-        has been superseded).
+        has been superseded). ``cut_off``, when given, receives how likely the last
+        word was cut off (``_cut_off``; None when there is nothing to ask). It is
+        worked out in a job of its own, queued after the words are out, so whatever
+        was queued meanwhile (the final chunk when Enter comes) goes first.
         """
 
         def job() -> list[Word]:
-            if skip_if is not None and skip_if():
-                return []
-            _cancel.asked = skip_if
+            window: _Window | None = None
             try:
-                return self._words(audio, offset, context(), vad)
-            except _Superseded:
-                log.debug("a superseded snapshot stopped mid-decode")
-                return []
+                if skip_if is not None and skip_if():
+                    return []
+                _cancel.asked = skip_if
+                _cancel.last = None
+                try:
+                    words = self._words(audio, offset, context(), vad)
+                    window = _cancel.last if words else None
+                    return words
+                except _Superseded:
+                    log.debug("a superseded snapshot stopped mid-decode")
+                    return []
+                finally:
+                    _cancel.asked = None
+                    _cancel.last = None
             finally:
-                _cancel.asked = None
+                if cut_off is not None:
+                    if window is None:
+                        cut_off.set_result(None)
+                    else:
+                        _MODEL_THREAD.submit(self._settle_cut_off, window, cut_off, skip_if)
 
         return _MODEL_THREAD.submit(job)
+
+    def _settle_cut_off(self, window: _Window, out: Future[float | None], skip_if: Callable[[], bool] | None) -> None:
+        p = None
+        try:
+            if skip_if is None or not skip_if():
+                p = _cut_off(self.model, window)
+        except Exception as exc:  # a reading the judge can do without: never lose the answer over it
+            log.warning("could not read whether the last word was cut off: %s", exc)
+        out.set_result(p)
 
     def _words(self, audio: np.ndarray, offset: float, context: str, vad: bool | None) -> list[Word]:
         o = self.options
@@ -533,6 +600,7 @@ class LiveTranscription:
         self._lock = threading.Lock()  # _collect runs on the model thread and in finish()
         self._adopted: set[tuple[float, float | None]] = set()
         self._covered: float | None = None  # the speech end the last submitted audio reaches
+        self._cut_off: Future[float | None] | None = None  # the last submitted decode's (``_cut_off``)
         self.reused_snapshots = 0
 
     def submit(self, audio: np.ndarray, offset: float, speech_until: float | None = None, tentative: bool = False) -> None:
@@ -541,7 +609,10 @@ class LiveTranscription:
             snap = self._snapshot
             if tentative:
                 key = (offset, speech_until)
-                fut = self.transcriber.submit(audio, offset, self._context, skip_if=lambda: self._stale(key))
+                self._cut_off = Future()
+                fut = self.transcriber.submit(
+                    audio, offset, self._context, skip_if=lambda: self._stale(key), cut_off=self._cut_off
+                )
                 self._snapshot = (offset, speech_until, fut)
                 return
             self._snapshot = None
@@ -550,7 +621,8 @@ class LiveTranscription:
                 self._adopted.add((offset, speech_until))  # so its job no longer counts as stale
                 self._pending.append(snap[2])  # same speech: the snapshot's words are this chunk's
                 return
-            self._pending.append(self.transcriber.submit(audio, offset, self._context))
+            self._cut_off = Future()
+            self._pending.append(self.transcriber.submit(audio, offset, self._context, cut_off=self._cut_off))
 
     def submit_chunk(self, chunk: Any) -> None:
         """Submit a ``listen.Chunk``."""
@@ -580,16 +652,30 @@ class LiveTranscription:
 
         The end-of-turn judge reads the transcript at a pause through this; with
         ``wait`` it blocks until the decode is done (the benchmark's unpaced runs).
+        The words count as in once the decoder's reading of their end is too
+        (``cut_off_through``), a few tens of milliseconds after them.
         """
         with self._lock:
             if self._covered is None or self._covered < speech_until - 1e-6:
                 return None
             futures = list(self._pending) + ([self._snapshot[2]] if self._snapshot else [])
+            cut_off = self._cut_off
             committed = list(self._words)
-        if not wait and not all(f.done() for f in futures):
+        if not wait and not all(f.done() for f in [*futures, *([cut_off] if cut_off else [])]):
             return None
         words = committed + [w for f in futures for w in (f.result() or [])]
+        if wait and cut_off is not None:
+            cut_off.result()
         return " ".join(w.text for w in words)
+
+    def cut_off_through(self, speech_until: float) -> float | None:
+        """How likely the last word heard up to ``speech_until`` was cut off mid-sentence
+        (``transcribe._cut_off``), once ``text_through`` has the words; None when unknown."""
+        with self._lock:
+            if self._covered is None or abs(self._covered - speech_until) > 1e-6 or self._cut_off is None:
+                return None
+            cut_off = self._cut_off
+        return cut_off.result() if cut_off.done() else None
 
     def finish(self) -> list[Word]:
         with self._lock:
