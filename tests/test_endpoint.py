@@ -61,6 +61,12 @@ def test_a_plain_statement_says_nothing_either_way(text: str) -> None:
     assert transcript_cue(text) is None
 
 
+@pytest.mark.parametrize("text", ["Lord, wait, I'm glad to see you.", "It's so nice to see you"])
+def test_glad_to_see_you_is_a_greeting_not_a_goodbye(text: str) -> None:
+    assert transcript_cue(text) is None
+    assert transcript_cue("Thanks again, see you.") == "goodbye"
+
+
 def test_policy_quick_only_when_the_turn_looks_finished() -> None:
     assert required_silence(0.97, None, OPTS) == OPTS.statement_s  # the voice alone: a little longer
     assert required_silence(0.97, "goodbye", OPTS) == OPTS.quick_s
@@ -90,6 +96,46 @@ def test_a_sure_voice_shortens_the_hold_only_when_the_words_are_a_little_unsure(
     assert required_silence(None, None, OPTS, complete=0.3) == OPTS.hold_s  # no voice to be sure of
     last = replace(OPTS, last_turn=True)  # nothing could reopen the last answer: no middle tier there
     assert required_silence(0.99, None, last, complete=0.3) == OPTS.hold_s
+
+
+def test_the_decoders_cut_off_reading_decides_when_it_is_in() -> None:
+    """Readings of real dev pauses (bench/endpoint.py --explain): it outranks the voice and the text head."""
+    at = OPTS.cut_off_at
+    assert at is not None
+    # "He could wait no longer." (an end): a voice and a head unsure between them, read as finished.
+    assert required_silence(0.98, None, OPTS, complete=0.37, cut_off=0.0004) == OPTS.quick_s
+    assert required_silence(0.17, None, OPTS, complete=0.40, cut_off=0.0003) == OPTS.quick_s  # "...see you again, Phil."
+    # "I'm Abigail Clark." [pause] "...Klafflin": a sure voice, a cut-off sentence.
+    assert required_silence(0.977, None, OPTS, complete=0.11, cut_off=0.0061) == OPTS.hold_s
+    assert required_silence(0.98, "question", OPTS, cut_off=0.0012) == OPTS.hold_s  # "Is there anything about my background?" [pause]
+    assert required_silence(0.01, "goodbye", OPTS, cut_off=0.0028) == OPTS.quick_s  # "...Have a good afternoon. Bye."
+    assert required_silence(0.99, "unfinished", OPTS, cut_off=0.0001) == OPTS.hold_unfinished_s  # a hanging "and"
+    off = replace(OPTS, cut_off_at=None)  # turned off: the voice and the text head as before
+    assert required_silence(0.977, None, off, complete=0.11, cut_off=0.0001) == OPTS.hold_s
+    last = replace(OPTS, last_turn=True)  # the last turn keeps its own rule
+    assert required_silence(0.99, None, last, cut_off=0.0001) == OPTS.hold_s
+
+
+def test_the_judge_reads_the_cut_off_and_asks_smart_turn_only_without_it() -> None:
+    calls: list[int] = []
+
+    def audio() -> np.ndarray:
+        calls.append(1)
+        return _audio()
+
+    reading: list[float | None] = [0.0002]
+    judge = EndOfTurn(transcript=lambda t: "I led the migration of our billing system.", cut_off=lambda t: reading[0])
+    assert not judge.should_end(OPTS.quick_s - 0.1, 3.0, audio)
+    assert judge.should_end(OPTS.quick_s, 3.0, audio)
+    assert calls == [] and judge.pauses[-1].cut_off == 0.0002 and judge.describe()["cut_off"] == 0.0002
+    reading[0] = 0.05  # the same words, read as cut off: held
+    judge = EndOfTurn(transcript=lambda t: "I led the migration of our billing system.", cut_off=lambda t: reading[0])
+    assert not judge.should_end(OPTS.hold_s - 0.1, 3.0, audio)
+    assert judge.should_end(OPTS.hold_s, 3.0, audio)
+    reading[0] = None  # no reading (the decode had no words to ask about): Smart Turn is the fallback
+    judge = EndOfTurn(transcript=lambda t: "I led the migration of our billing system.", cut_off=lambda t: reading[0])
+    judge.should_end(OPTS.quick_s, 3.0, audio)
+    assert len(calls) == 1 and judge.trace[-1][1] is not None and judge.trace[-1][4] is None
 
 
 def test_features_match_pipecats_own_extractor() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -177,3 +179,51 @@ def test_a_short_window_is_skipped_only_after_one_that_reached_the_end_of_the_au
     assert not _is_remnant([], 40)  # a short recording's only window
     assert not _is_remnant([812], 300)  # 3 s left: words the first pass stopped before
     assert not _is_remnant([3000], 40)  # after a full 30 s window: a word cut at its edge
+
+
+def test_the_decoder_reads_a_sentence_broken_off_at_a_thinking_pause_as_cut_off(transcriber: Transcriber) -> None:
+    """The end-of-turn judge's strongest signal, with the real model on a natural voice: the same
+    close read at its mid-sentence pause and at its end."""
+    from voicepractice.endpoint import EndpointOptions
+
+    audio = load_audio(FIXTURES / "pause_mid_sentence_natural.flac")
+    words = transcriber.words(audio)
+    gap, before = max(((b.start - a.end, a) for a, b in itertools.pairwise(words)), key=lambda g: g[0])
+    assert gap > 1.0 and not before.text.endswith((".", "?", "!"))  # the fixture's pause is mid-sentence
+    at = EndpointOptions().cut_off_at
+    assert at is not None
+    readings = []
+    for speech_end in (before.end, words[-1].end):
+        live = LiveTranscription(transcriber)
+        live.submit(audio[: int((speech_end + 0.1) * SAMPLE_RATE)], 0.0, speech_until=speech_end, tentative=True)
+        assert live.text_through(speech_end, wait=True)
+        readings.append(live.cut_off_through(speech_end))
+        assert live.cut_off_through(speech_end + 1.0) is None  # a reading for other speech is not this one
+    paused, finished = readings
+    assert paused is not None and finished is not None
+    assert paused >= at > finished, readings
+
+
+def test_the_words_count_as_in_only_with_their_cut_off_reading(transcriber: Transcriber) -> None:
+    import threading
+
+    from voicepractice import transcribe
+
+    audio = load_audio(FIXTURES / "weak_thanks_only.flac")
+    live = LiveTranscription(transcriber)
+    gate = threading.Event()
+    live.submit(audio, 0.0, speech_until=3.0, tentative=True)
+    transcribe._MODEL_THREAD.submit(gate.wait, 30)  # queued after the words, before their reading
+    try:
+        deadline = 30.0
+        while live._snapshot and not live._snapshot[2].done() and deadline > 0:
+            gate.wait(0.05)
+            deadline -= 0.05
+        assert live._snapshot and live._snapshot[2].done()  # the words are decoded...
+        assert live.text_through(3.0) is None  # ...but the judge is not told until the reading is in
+        assert live.cut_off_through(3.0) is None
+    finally:
+        gate.set()
+    assert live.text_through(3.0, wait=True)
+    reading = live.cut_off_through(3.0)
+    assert reading is not None and 0.0 <= reading <= 1.0

@@ -661,7 +661,7 @@ class LiveTranscription:
             futures = list(self._pending) + ([self._snapshot[2]] if self._snapshot else [])
             cut_off = self._cut_off
             committed = list(self._words)
-        if not wait and not all(f.done() for f in [*futures, *([cut_off] if cut_off else [])]):
+        if not wait and not (all(f.done() for f in futures) and (cut_off is None or cut_off.done())):
             return None
         words = committed + [w for f in futures for w in (f.result() or [])]
         if wait and cut_off is not None:
