@@ -580,18 +580,17 @@ def main() -> None:
             lines.append(f"| {rule} | {len(sel)} | " + " | ".join(f"{c['median']:.2f} / {c['p95']:.2f}" for c in cell) + " |")
     dev = [s for s in samples if not s.held_out]
     if dev:  # the fresh set has none: it is all held out
-        lines += ["", "Trade-off on the dev sources only, what the thresholds were tuned on (text_unfinished: text-head "
-                  "probability under which the turn is held; 0 = no veto. statement_s: the wait when the voice sounds "
-                  "finished and the words lean neither way):", "",
-                  "| text_unfinished | statement_s | finished: median / p95 wait (s) | thinking pauses cut | finished answers ended before their last word |",
-                  "|---:|---:|---:|---:|---:|"]  # fmt: skip
-        for tu in (0.0, 0.4, 0.45, 0.5, 0.55, 0.6):
-            for st in (0.5, 0.8, 1.0, 1.5):
-                alt = score(dev, traces, "adaptive", replace(o, statement_s=st, text_unfinished=tu))
-                fin = summarize([r["wait_audio_s"] for r in alt if r["kind"] == "finished"])
-                early = sum(r["wait_audio_s"] < 0 for r in alt if r["kind"] == "finished")
-                paused_alt = [r for r in alt if r["kind"] == "paused"]
-                lines.append(f"| {tu} | {st} | {fin['median']:.2f} / {fin['p95']:.2f} | {sum(r['cut'] for r in paused_alt)}/{len(paused_alt)} | {early} |")
+        lines += ["", "Trade-off on the dev sources only, what the threshold was tuned on (cut_off_at: the decoder's "
+                  "probability of a hyphen after the last word at or above which the turn is held; none: the rule "
+                  "before it, Smart Turn and the text head):", "",
+                  "| cut_off_at | finished: median / p95 wait (s) | thinking pauses cut | finished answers ended before their last word |",
+                  "|---:|---:|---:|---:|"]  # fmt: skip
+        for at in (0.0005, 0.0007, 0.001, 0.0012, 0.0015, 0.002, 0.003, 0.005, None):
+            alt = score(dev, traces, "adaptive", replace(o, cut_off_at=at))
+            fin = summarize([r["wait_audio_s"] for r in alt if r["kind"] == "finished"])
+            early = sum(r["wait_audio_s"] < 0 for r in alt if r["kind"] == "finished")
+            paused_alt = [r for r in alt if r["kind"] == "paused"]
+            lines.append(f"| {at or 'none'} | {fin['median']:.2f} / {fin['p95']:.2f} | {sum(r['cut'] for r in paused_alt)}/{len(paused_alt)} | {early} |")
     if args.explain:
         (RESULTS / f"{args.name}_explain.md").write_text("\n".join(explain(samples, traces, o)) + "\n", encoding="utf-8")
     load = os.getloadavg()
