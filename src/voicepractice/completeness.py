@@ -18,6 +18,10 @@ head that a short sentence is unfinished; "He could wait no longer." read 0.29.)
 ``scripts/train_completeness.py`` from the checker's labelled closes (complete
 sentences versus their prefixes cut at a word boundary), never from the speech
 corpus the end-of-turn bench scores on. At run time it needs numpy only.
+
+Since session 28 the decoder's own reading of the last word (``transcribe._cut_off``)
+decides wherever the live decode has words to read; this head and Smart Turn are
+the fallback when it has none.
 """
 
 from __future__ import annotations

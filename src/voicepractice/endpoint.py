@@ -1,22 +1,26 @@
 """End of turn: has the person finished their answer, or are they only thinking?
 
-Three signals, combined in ``required_silence``:
+The signals, combined in ``required_silence``:
 
 * how long the silence has lasted (the VAD in ``listen``);
-* **Smart Turn v3.2** (pipecat-ai, BSD-2-Clause), an acoustic model that hears
-  *how* the speech ended: a finished sentence, a falling pitch, a question,
-  versus a voice left hanging mid-clause. It reads the last 8 s as Whisper
-  log-mel features and gives the probability that the turn is complete;
-* what the streaming transcript says at the pause: a question, thanks or a
-  goodbye at the end means finished; a trailing "and", "so", "because", "um"
-  or a word that cannot end a clause ("the", "to", "my"...) means not yet;
-  and, for the many pauses the word list says nothing about, a learned head
-  (``completeness``) reads the last words without their punctuation and says
-  how likely they end a complete utterance ("I have five years of experience
-  in" versus "I'd love to hear about the next steps").
+* what the streaming transcript says at the pause: a trailing "and", "so",
+  "because", "um" or a word that cannot end a clause ("the", "to", "my"...)
+  means not yet, and a goodbye means finished, whatever else is heard;
+* **the recogniser's own reading of the last word** (``transcribe._cut_off``):
+  Whisper's decoder, which hears the audio and reads the words, is asked how
+  likely it would mark the last word as broken off ("I look forward-"). Where
+  it is in, it decides: it told real ends from thinking pauses far better than
+  the two below (AUC 0.98 against 0.77 and 0.80 on the dev pauses);
+* when there is no such reading (the decode found no words), **Smart Turn v3.2**
+  (pipecat-ai, BSD-2-Clause), an acoustic model that hears *how* the speech
+  ended (a finished sentence, a falling pitch, a question, versus a voice left
+  hanging mid-clause; it reads the last 8 s as Whisper log-mel features), with
+  the word list's question and thanks and a learned head (``completeness``) that
+  reads the last words without their punctuation ("I have five years of
+  experience in" versus "I'd love to hear about the next steps").
 
 A turn that looks finished ends after 0.8 s of silence; one that
-does not is given several seconds. The model file ships inside the
+does not is given several seconds. The Smart Turn file ships inside the
 ``pipecat-ai`` wheel; it is located without importing pipecat (whose import
 pulls in much more than we need) and run with our own onnxruntime session.
 """
@@ -128,8 +132,13 @@ class EndpointOptions:
     separates the two with an AUC of 0.98, against 0.77 for Smart Turn and 0.80 for the text head;
     a logistic fit over all three gave Smart Turn no weight (-0.03). Every real end there read
     0.0011 or less but two ("...you can call me Abi." 0.014, "Bye." 0.003: a goodbye ends it
-    anyway), and all but two inserted pauses 0.0012 or more, so 0.001. Dev, audio clock: median /
-    p95 wait 0.87 / 1.20 s, 2 of 31 pauses cut (the text-head rule: 0.98 / 3.61 s, 4 of 31)."""
+    anyway), and all but two inserted pauses 0.0012 or more, so 0.001. Audio clock, finished
+    answers' median / p95 wait and pauses cut, the text-head rule -> this one on the same traces:
+    dev (tuned on) 0.98 / 3.61 s, 4 of 31 -> 0.87 / 1.11 s, 2 of 31; first runs, held out: the
+    corpus's held-out sources 1.07 / 4.81 s, 4 of 27 -> 0.94 / 3.71 s, 2 of 27, and the 30 fresh
+    closes 0.88 / 5.09 s, 11 of 30 -> 0.87 / 5.09 s, 3 of 30 (bench/results/endpoint_cutoff_first_run.md,
+    endpoint_fresh_cutoff_first_run.md). The pauses it still cuts follow a complete sentence
+    ("What would success look like for this role? [pause] after the first three months?")."""
     check_after_s: float = 0.2
     """Silence after which the acoustic model is asked (as pipecat does, at its VAD's stop)."""
     still_listening_after_s: float = 1.0
