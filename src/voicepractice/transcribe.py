@@ -398,10 +398,13 @@ class Transcriber:
                     _cancel.last = None
             finally:
                 if cut_off is not None:
+                    try:
+                        if window is not None:
+                            _MODEL_THREAD.submit(self._settle_cut_off, window, cut_off, skip_if)
+                    except RuntimeError:  # the executor is shutting down with the interpreter
+                        window = None
                     if window is None:
                         cut_off.set_result(None)
-                    else:
-                        _MODEL_THREAD.submit(self._settle_cut_off, window, cut_off, skip_if)
 
         return _MODEL_THREAD.submit(job)
 
