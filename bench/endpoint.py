@@ -29,13 +29,16 @@ come first.
 
 A fourth set, **fresh** (``--set fresh``): 30 more closes in the same voice
 (``FRESH_CLOSES``, frozen with ``FRESH_SEED``), written after the thresholds of the
-rule were fixed and never looked at while changing it: all held out.
+rule were fixed and never looked at while changing it: all held out. It was opened
+after the cut-off rule's first run (session 28); **fresh2** (``--set fresh2``,
+``FRESH2_CLOSES``) is the set no design has seen.
 
     .venv/bin/python bench/endpoint.py            # both clocks (about 25 min on a quiet machine)
     .venv/bin/python bench/endpoint.py --no-paced # audio clock only (about 5 min)
     .venv/bin/python bench/endpoint.py --reuse    # replay the pauses seen by the last run (a new rule)
     .venv/bin/python bench/endpoint.py --reuse --no-paced --enter --name endpoint_enter  # Enter 0.3 s after the last word
     .venv/bin/python bench/endpoint.py --set fresh --no-paced   # the fresh closes (FRESH_CLOSES), all held out
+    .venv/bin/python bench/endpoint.py --set fresh2 --no-paced  # the closes no design has seen (FRESH2_CLOSES)
     .venv/bin/python bench/endpoint.py --reuse --no-paced --explain  # + every dev pause as the rule read it
 
 The wall-clock run prints where each answer's wait went (VAD, the rule's
@@ -139,6 +142,46 @@ trailing "so..."). All held out: scored once per design. Frozen with ``FRESH_SEE
 FRESH_SEED = 2020
 """Seeds the fresh set: the voice (FRESH_SEED + i per close), its room tone, the cut and the pause."""
 
+FRESH2_CLOSES = [
+    "Honestly, this conversation has made me even more excited about the role.",
+    "Um, one last thing: what does the onboarding look like for new engineers?",
+    "Thanks for walking me through the team structure, that really helped.",
+    "I led a team of six analysts, and we rebuilt the reporting system from scratch.",
+    "When do you expect to make a decision?",
+    "I'd just like to add that I'm comfortable working across different time zones.",
+    "Is there anything in my background you'd like me to expand on?",
+    "Great, thank you, Sofia. I'll keep an eye out for your email.",
+    "My experience running night shifts at the warehouse taught me how to keep a team calm under pressure.",
+    "What are the next steps after today?",
+    "I really appreciate your time, and I hope we get to work together.",
+    "So yeah, I think I've covered what I wanted to say, and...",
+    "How would you describe the culture on the sales floor?",
+    "I've been teaching maths for eight years, and I love seeing students finally get it.",
+    "Do you know roughly when the second interviews will be held?",
+    "Just to recap, I bring strong project management skills and a real passion for healthcare.",
+    "That all sounds great. Thanks again for the opportunity.",
+    "What's the team's biggest priority for the next six months?",
+    "I'm very keen on this position, and I'm confident I can hit the ground running.",
+    "Would it help if I sent over a few samples of my writing?",
+    "Okay, well, thank you so much for your time, and have a lovely weekend.",
+    "In my current job I handle about forty customer calls a day, so I'm used to staying patient.",
+    "Who would I be reporting to, and how does the team usually communicate?",
+    "I'm happy to answer anything else you might need from me.",
+    "Thanks, James. Talk soon.",
+    "I guess my only other question is about the travel, because...",
+    "I'm excited by the mission here, and I'd be proud to be part of it.",
+    "Is there a probation period, and how is performance reviewed?",
+    "I moved into data science from accounting, which gives me a good eye for the numbers behind the business.",
+    "Once again, thank you. I really hope to hear good news soon.",
+]
+"""The second fresh set (``--set fresh2``): 30 closes written in session 28, after the cut-off
+rule was fixed and the first fresh set opened (statements, questions, thanks, a goodbye, a
+filler, two trailing off). All held out: scored once per design. Frozen with ``FRESH2_SEED``."""
+FRESH2_SEED = 2828
+
+SETS = {"fresh": (FRESH_CLOSES, FRESH_SEED), "fresh2": (FRESH2_CLOSES, FRESH2_SEED)}
+"""The held-out sets of closes beside the corpus: texts and seed."""
+
 
 @dataclass
 class Sample:
@@ -184,16 +227,18 @@ def close_clips(
     return out
 
 
-def build_samples(seed: int = 7, fresh: bool = False) -> list[Sample]:
-    """The corpus and the closes (``fresh``: the fresh set instead, every sample held out)."""
+def build_samples(seed: int = 7, sample_set: str = "corpus") -> list[Sample]:
+    """The corpus and the closes, or one of ``SETS`` instead (every sample held out)."""
     from voicepractice.transcribe import Transcriber
 
     transcriber = Transcriber()
-    rng = np.random.default_rng(FRESH_SEED if fresh else seed)
+    fresh = sample_set in SETS
+    texts, set_seed = SETS.get(sample_set, ([], seed))
+    rng = np.random.default_rng(set_seed)
     samples: list[Sample] = []
-    clips = close_clips(FRESH_CLOSES, "hibari-fresh", FRESH_SEED) if fresh else corpus_clips() + close_clips()
+    clips = close_clips(texts, f"hibari-{sample_set}", set_seed) if fresh else corpus_clips() + close_clips()
     # The batch decode's word times, kept so reruns agree.
-    cache_file = RESULTS / ("endpoint_fresh_words.json" if fresh else "endpoint_words.json")
+    cache_file = RESULTS / (f"endpoint_{sample_set}_words.json" if fresh else "endpoint_words.json")
     cache: dict[str, list] = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
     for n, (name, source, audio) in enumerate(clips):
         held = fresh or source in HELD_OUT or (source.startswith("hibari") and n % 2 == 1)
@@ -490,10 +535,11 @@ def main() -> None:
                         help="keep the real-time rows of the last run (bench/results/endpoint.json) for rules not rerun, "
                              "all of them with --no-paced, and its Enter rows unless --enter")
     parser.add_argument("--split", choices=("dev", "all"), default="all", help="dev: only the sources tuning may look at")
-    parser.add_argument("--set", dest="sample_set", choices=("corpus", "fresh"), default="corpus",
-                        help="fresh: the 30 fresh closes (FRESH_CLOSES, all held out; traces in endpoint_fresh_trace.json)")
+    parser.add_argument("--set", dest="sample_set", choices=("corpus", *SETS), default="corpus",
+                        help="fresh, fresh2: 30 closes each (FRESH_CLOSES, FRESH2_CLOSES), all held out; "
+                             "traces in endpoint_SET_trace.json")
     parser.add_argument("--name", default=None, help="results file stem (bench/results/NAME.md and .json; "
-                        "default endpoint, or endpoint_fresh with --set fresh)")
+                        "default endpoint, or endpoint_SET with --set)")
     parser.add_argument("--enter", action="store_true", help="also time Enter pressed 0.3 s after the last word (real time)")
     parser.add_argument("--explain", action="store_true",
                         help="write every dev pause as the rule read it to bench/results/NAME_explain.md (held-out left out)")
@@ -514,13 +560,13 @@ def main() -> None:
         check(Transcript.from_text("Thank you."))  # the checker's rubric and encoder load once, as a drill warms them
         complete_probability("thank you")
     t_start = time.monotonic()
-    fresh = args.sample_set == "fresh"
-    args.name = args.name or ("endpoint_fresh" if fresh else "endpoint")
-    samples = build_samples(fresh=fresh)
+    fresh = args.sample_set in SETS
+    args.name = args.name or ("endpoint" if not fresh else f"endpoint_{args.sample_set}")
+    samples = build_samples(sample_set=args.sample_set)
     if args.split == "dev":
         samples = [s for s in samples if not s.held_out]
     print(f"{len(samples)} samples ({sum(s.kind == 'paused' for s in samples)} with a thinking pause)", file=sys.stderr)
-    trace_file = RESULTS / ("endpoint_fresh_trace.json" if fresh else "endpoint_trace.json")
+    trace_file = RESULTS / (f"endpoint_{args.sample_set}_trace.json" if fresh else "endpoint_trace.json")
     traces: dict[str, list[list]] = json.loads(trace_file.read_text()) if args.reuse and trace_file.is_file() else {}
     for i, s in enumerate(samples):
         key = f"{s.kind}:{s.name}"
@@ -604,9 +650,10 @@ def main() -> None:
         *(["Real-time rows kept from the last run (--keep-paced): its command and load are in the README and beside "
            "each figure below."] if args.keep_paced and not (args.paced and args.enter) else []),
         "",
-        *([f"The fresh set (--set fresh): {len(FRESH_CLOSES)} interview closes written after the rule was fixed, spoken "
-           f"by hibari's 'heart' voice (seed {FRESH_SEED}), all held out; the current rule's first run on it is "
-           "bench/results/endpoint_fresh_first_run.md. The 'dev' rows are empty here.", ""] if fresh else []),
+        *([f"The {args.sample_set} set (--set {args.sample_set}): {len(SETS[args.sample_set][0])} interview closes written after the rule was fixed, spoken "
+           f"by hibari's 'heart' voice (seed {SETS[args.sample_set][1]}), all held out (first runs: "
+           "bench/results/endpoint_fresh_first_run.md, endpoint_fresh_cutoff_first_run.md, "
+           "endpoint_fresh2_first_run.md). The 'dev' rows are empty here.", ""] if fresh else []),
         "First runs on the held-out sources: bench/results/endpoint_first_run.md (the design without the text head, "
         "thresholds chosen a priori), bench/results/endpoint_text_first_run.md (with the text head, thresholds "
         "tuned on the dev sources only) and bench/results/endpoint_combiner_first_run.md (a learned combiner of "
