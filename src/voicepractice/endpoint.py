@@ -136,8 +136,9 @@ class EndpointOptions:
     answers' median / p95 wait and pauses cut, the text-head rule -> this one on the same traces:
     dev (tuned on) 0.98 / 3.61 s, 4 of 31 -> 0.87 / 1.11 s, 2 of 31; first runs, held out: the
     corpus's held-out sources 1.07 / 4.81 s, 4 of 27 -> 0.94 / 3.71 s, 2 of 27, and the 30 fresh
-    closes 0.88 / 5.09 s, 11 of 30 -> 0.87 / 5.09 s, 3 of 30 (bench/results/endpoint_cutoff_first_run.md,
-    endpoint_fresh_cutoff_first_run.md). The pauses it still cuts follow a complete sentence
+    closes 0.88 / 5.09 s, 11 of 30 -> 0.87 / 5.09 s, 3 of 30, and 30 closes written after it was fixed
+    0.91 / 4.59 s, 6 of 29 -> 0.90 / 4.59 s, 3 of 29 (bench/results/endpoint_cutoff_first_run.md,
+    endpoint_fresh_cutoff_first_run.md, endpoint_fresh2_first_run.md). The pauses it still cuts follow a complete sentence
     ("What would success look like for this role? [pause] after the first three months?")."""
     check_after_s: float = 0.2
     """Silence after which the acoustic model is asked (as pipecat does, at its VAD's stop)."""
