@@ -237,21 +237,21 @@ def preload_turn_model() -> threading.Thread:
 
 # ---------------------------------------------------------------- what the words say
 
-_FINISHED_END = re.compile(
-    r"(thank(s| you)( (so|very) much)?( for (your|the) time( today)?)?|"
-    r"(good)?bye( now)?|take care|have a (great|good|nice|lovely) (day|one|evening|weekend|afternoon|morning|night)|"
-    r"(great|nice|good) (talking|speaking) (to|with) you|"
-    r"talk (to you )?soon|cheers|that'?s (all|it)( from me)?|"
-    r"i appreciate it|appreciate (it|your time)|(?<!to )see you)$"
-)
-"""Closings that finish a turn when they come last."""
-
 _GOODBYE_END = re.compile(
     r"((good)?bye( now)?|take care|have a (great|good|nice|lovely) (day|one|evening|weekend|afternoon|morning|night)|"
     r"talk (to you )?soon|(?<!to )see you)$"
 )
 """Goodbyes. "See you" is one, but not "(glad|nice|good) to see you", a greeting that opens a
 sentence as often as it ends one ("Lord, I'm glad to see you [pause] again, Phil.")."""
+
+_FINISHED_END = re.compile(
+    r"(thank(s| you)( (so|very) much)?( for (your|the) time( today)?)?|"
+    r"(great|nice|good) (talking|speaking) (to|with) you|"
+    r"cheers|that'?s (all|it)( from me)?|"
+    r"i appreciate it|appreciate (it|your time))$"
+)
+"""Other closings that finish a turn when they come last (``transcript_cue`` asks ``_GOODBYE_END``
+first, so the goodbyes are not repeated here)."""
 
 _UNFINISHED_LAST = frozenset(
     """
