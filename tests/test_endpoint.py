@@ -56,6 +56,34 @@ def test_a_trailing_conjunction_filler_or_open_clause_holds_the_turn(text: str) 
     assert transcript_cue(text) == "unfinished"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My last project cut our release time from two weeks to three days, which I'm quite proud of.",
+        "I'd love to meet her.",
+        "It was a lot of work, though.",
+    ],
+)
+def test_a_sentence_closed_on_a_word_that_usually_leaves_it_open_is_dangling(text: str) -> None:
+    assert transcript_cue(text) == "dangling"
+    assert transcript_cue(text.rstrip(".")) == "unfinished"  # not closed: the word decides
+
+
+@pytest.mark.parametrize("text", ["I have five years of experience and.", "My background is in the.", "I led the migration, so."])
+def test_a_full_stop_after_a_conjunction_or_an_article_does_not_close_the_sentence(text: str) -> None:
+    assert transcript_cue(text) == "unfinished"
+
+
+def test_only_the_decoders_reading_releases_a_dangling_sentence() -> None:
+    """Readings of real pauses (bench/endpoint.py --set fresh, opened): "...which I'm quite proud of." read 0.0001."""
+    assert required_silence(0.98, "dangling", OPTS, cut_off=0.0001) == OPTS.quick_s
+    assert required_silence(0.98, "dangling", OPTS, cut_off=0.005) == OPTS.hold_unfinished_s  # read as cut off
+    assert required_silence(0.98, "dangling", OPTS, complete=0.95) == OPTS.hold_unfinished_s  # no reading: as before
+    assert required_silence(0.98, "dangling", replace(OPTS, cut_off_at=None), cut_off=0.0001) == OPTS.hold_unfinished_s
+    assert required_silence(0.98, "dangling", replace(OPTS, last_turn=True), cut_off=0.0001) == OPTS.hold_unfinished_s
+    assert required_silence(0.98, "unfinished", OPTS, cut_off=0.0001) == OPTS.hold_unfinished_s  # "and" is never released
+
+
 @pytest.mark.parametrize("text", ["", "I led the migration of our billing system.", "That sounds great"])
 def test_a_plain_statement_says_nothing_either_way(text: str) -> None:
     assert transcript_cue(text) is None

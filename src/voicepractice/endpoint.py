@@ -50,9 +50,10 @@ MODEL_FILE = ("audio", "turn", "smart_turn", "data", "smart-turn-v3.2-cpu.onnx")
 WINDOW_S = 8
 """Smart Turn reads the last 8 s (shorter audio is zero-padded in front)."""
 
-Cue = Literal["finished", "question", "goodbye", "unfinished"] | None
+Cue = Literal["finished", "question", "goodbye", "unfinished", "dangling"] | None
 """What the words at a pause say: "question" and "goodbye" are finished turns of a kind
-that matters in the last turn."""
+that matters in the last turn; "dangling" is a sentence closed on a word that usually
+leaves one open ("which I'm quite proud of."), for the decoder's reading to settle."""
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,18 @@ _UNFINISHED_LAST = frozenset(
 )
 """Words a sentence does not end on: a conjunction, a filler, an article, a preposition..."""
 
+_CAN_CLOSE = frozenset(
+    """
+    to of at with from by into onto between
+    her his its these those some each
+    though since really quite basically
+    """.split()
+)
+"""The words of ``_UNFINISHED_LAST`` a sentence can still end on: a stranded preposition
+("something I'm proud of."), an object pronoun ("I'd love to meet her."), a closing adverb
+("It was fun, though."). When the recogniser closed the sentence after one of them, the
+words alone cannot tell a finished sentence from a pause before the rest."""
+
 _WORD = re.compile(r"[a-z']+")
 
 
@@ -288,7 +301,7 @@ def transcript_cue(text: str) -> Cue:
     if _FINISHED_END.search(tail):
         return "finished"
     if words[-1] in _UNFINISHED_LAST:
-        return "unfinished"
+        return "dangling" if words[-1] in _CAN_CLOSE and stripped.endswith((".", "!")) else "unfinished"
     return None
 
 
@@ -327,18 +340,22 @@ def required_silence(
     head's, ``cut_off`` the decoder's reading of the last word (None: not available).
     A hanging "and" or "the" holds the turn however the voice sounded, because an
     unfinished sentence is what a thinking pause looks like, and a goodbye ends it.
-    Then the decoder's reading decides when it is in (``cut_off_at``). Without it: an
-    exact closing cue (a question mark, thanks) ends the turn quickly unless the voice
-    hangs; then the text head vetoes (``text_unfinished``; ``middle_s`` instead of
-    ``hold_s`` when the voice is very sure and the words only a little unsure) or, with
-    ``combiner`` set, the combined ``finished_probability`` decides.
+    Then the decoder's reading decides when it is in (``cut_off_at``); it alone can
+    release a "dangling" sentence ("...which I'm quite proud of."), which otherwise
+    holds like a hanging word. Without it: an exact closing cue (a question mark,
+    thanks) ends the turn quickly unless the voice hangs; then the text head vetoes
+    (``text_unfinished``; ``middle_s`` instead of ``hold_s`` when the voice is very sure
+    and the words only a little unsure) or, with ``combiner`` set, the combined
+    ``finished_probability`` decides.
     """
-    if cue == "unfinished":
+    at = None if o.last_turn else o.cut_off_at
+    reads_finished = None if cut_off is None or at is None else cut_off < at  # the decoder's verdict, when in
+    if cue == "unfinished" or (cue == "dangling" and not reads_finished):
         return o.hold_unfinished_s
     if o.last_turn:
         return {"goodbye": o.quick_s, "question": o.statement_s}.get(cue or "", o.hold_s)
-    if cut_off is not None and o.cut_off_at is not None:
-        return o.quick_s if cue == "goodbye" or cut_off < o.cut_off_at else o.hold_s
+    if reads_finished is not None:
+        return o.quick_s if cue == "goodbye" or reads_finished else o.hold_s
     sound_ok = probability is None or probability >= o.lenient
     if sound_ok and cue is not None:
         return o.quick_s
