@@ -31,14 +31,15 @@ A fourth set, **fresh** (``--set fresh``): 30 more closes in the same voice
 (``FRESH_CLOSES``, frozen with ``FRESH_SEED``), written after the thresholds of the
 rule were fixed and never looked at while changing it: all held out. It was opened
 after the cut-off rule's first run (session 28); **fresh2** (``--set fresh2``,
-``FRESH2_CLOSES``) is the set no design has seen.
+``FRESH2_CLOSES``) after the "dangling" rule's (session 29); **fresh3** (``--set fresh3``,
+``FRESH3_CLOSES``) was first run on that rule and is for the next design to be scored on.
 
     .venv/bin/python bench/endpoint.py            # both clocks (about 25 min on a quiet machine)
     .venv/bin/python bench/endpoint.py --no-paced # audio clock only (about 5 min)
     .venv/bin/python bench/endpoint.py --reuse    # replay the pauses seen by the last run (a new rule)
     .venv/bin/python bench/endpoint.py --reuse --no-paced --enter --name endpoint_enter  # Enter 0.3 s after the last word
     .venv/bin/python bench/endpoint.py --set fresh --no-paced   # the fresh closes (FRESH_CLOSES), all held out
-    .venv/bin/python bench/endpoint.py --set fresh2 --no-paced  # the closes no design has seen (FRESH2_CLOSES)
+    .venv/bin/python bench/endpoint.py --set fresh3 --no-paced  # the newest held-out closes (FRESH3_CLOSES)
     .venv/bin/python bench/endpoint.py --reuse --no-paced --explain  # + every dev pause as the rule read it
 
 The wall-clock run prints where each answer's wait went (VAD, the rule's
@@ -179,7 +180,45 @@ rule was fixed and the first fresh set opened (statements, questions, thanks, a 
 filler, two trailing off). All held out: scored once per design. Frozen with ``FRESH2_SEED``."""
 FRESH2_SEED = 2828
 
-SETS = {"fresh": (FRESH_CLOSES, FRESH_SEED), "fresh2": (FRESH2_CLOSES, FRESH2_SEED)}
+FRESH3_CLOSES = [
+    "Thank you, this has been one of the most enjoyable interviews I've had.",
+    "What does a typical week look like for someone in this role?",
+    "I ran the front office of a dental practice for five years, so scheduling and difficult patients are second nature to me.",
+    "Could you tell me a bit more about the people I'd be working with?",
+    "I'm genuinely excited about this, and I hope I get the chance to show you what I can do.",
+    "Um, I think that's it for my questions.",
+    "How do you measure success for the new graduates in their first year?",
+    "I'd be glad to send you the dashboard I built for my current team, if that would help.",
+    "Thanks for your time, Aisha. Have a great evening.",
+    "Is there anything about my application you'd like me to clarify?",
+    "I know the role involves a lot of travel, and that's something I'm looking forward to.",
+    "When should I expect to hear back from you?",
+    "Working as a line cook taught me to stay calm when everything happens at once.",
+    "I've really enjoyed learning about the new warehouse, and I'd love to be part of that launch.",
+    "What made you decide to join the company yourself?",
+    "Just to sum up, I have the certification, I know the software, and I'm ready to start.",
+    "Okay, great. Thanks so much, and I'll wait to hear from the recruiter.",
+    "Would I get to meet the rest of the team before an offer is made?",
+    "I wanted to mention that I'm also fluent in Spanish, which could help with your clients in Madrid.",
+    "Right, well, I suppose that's everything, but...",
+    "Thanks again for explaining the training programme, it's exactly what I was hoping for.",
+    "How many people are on the support team at the moment?",
+    "I'm confident I'd fit in well here, and I'd really like to take the next step.",
+    "Are there any concerns about my experience that I could address before we finish?",
+    "It was a pleasure speaking with you. Bye for now.",
+    "My background in retail means I'm comfortable talking to customers all day, every day.",
+    "Is the salary range in the advert still accurate?",
+    "I appreciate you taking the time to answer all my questions so thoroughly.",
+    "I've followed your work on accessibility for a while, and it's a big part of why I applied.",
+    "Thank you, Daniel. I really hope we'll speak again soon.",
+]
+"""The third fresh set (``--set fresh3``): 30 closes written in session 29, after the
+"dangling" rule was fixed and fresh2 opened (statements, questions, recaps, thanks, two
+goodbyes, a filler, one trailing off). All held out: scored once per design. Frozen with
+``FRESH3_SEED``."""
+FRESH3_SEED = 2929
+
+SETS = {"fresh": (FRESH_CLOSES, FRESH_SEED), "fresh2": (FRESH2_CLOSES, FRESH2_SEED), "fresh3": (FRESH3_CLOSES, FRESH3_SEED)}
 """The held-out sets of closes beside the corpus: texts and seed."""
 
 
@@ -536,7 +575,7 @@ def main() -> None:
                              "all of them with --no-paced, and its Enter rows unless --enter")
     parser.add_argument("--split", choices=("dev", "all"), default="all", help="dev: only the sources tuning may look at")
     parser.add_argument("--set", dest="sample_set", choices=("corpus", *SETS), default="corpus",
-                        help="fresh, fresh2: 30 closes each (FRESH_CLOSES, FRESH2_CLOSES), all held out; "
+                        help="fresh, fresh2, fresh3: 30 closes each (FRESH_CLOSES...), all held out; "
                              "traces in endpoint_SET_trace.json")
     parser.add_argument("--name", default=None, help="results file stem (bench/results/NAME.md and .json; "
                         "default endpoint, or endpoint_SET with --set)")
@@ -653,7 +692,8 @@ def main() -> None:
         *([f"The {args.sample_set} set (--set {args.sample_set}): {len(SETS[args.sample_set][0])} interview closes written after the rule was fixed, spoken "
            f"by hibari's 'heart' voice (seed {SETS[args.sample_set][1]}), all held out (first runs: "
            "bench/results/endpoint_fresh_first_run.md, endpoint_fresh_cutoff_first_run.md, "
-           "endpoint_fresh2_first_run.md). The 'dev' rows are empty here.", ""] if fresh else []),
+           "endpoint_fresh2_first_run.md, endpoint_fresh2_dangling_first_run.md, endpoint_fresh3_first_run.md). "
+           "The 'dev' rows are empty here.", ""] if fresh else []),
         "First runs on the held-out sources: bench/results/endpoint_first_run.md (the design without the text head, "
         "thresholds chosen a priori), bench/results/endpoint_text_first_run.md (with the text head, thresholds "
         "tuned on the dev sources only) and bench/results/endpoint_combiner_first_run.md (a learned combiner of "
