@@ -32,14 +32,15 @@ A fourth set, **fresh** (``--set fresh``): 30 more closes in the same voice
 rule were fixed and never looked at while changing it: all held out. It was opened
 after the cut-off rule's first run (session 28); **fresh2** (``--set fresh2``,
 ``FRESH2_CLOSES``) after the "dangling" rule's (session 29); **fresh3** (``--set fresh3``,
-``FRESH3_CLOSES``) was first run on that rule and is for the next design to be scored on.
+``FRESH3_CLOSES``) was first run on that rule and opened; **fresh4** (``--set fresh4``,
+``FRESH4_CLOSES``) was first run on it too, and not opened: the next design is scored on it.
 
     .venv/bin/python bench/endpoint.py            # both clocks (about 25 min on a quiet machine)
     .venv/bin/python bench/endpoint.py --no-paced # audio clock only (about 5 min)
     .venv/bin/python bench/endpoint.py --reuse    # replay the pauses seen by the last run (a new rule)
     .venv/bin/python bench/endpoint.py --reuse --no-paced --enter --name endpoint_enter  # Enter 0.3 s after the last word
     .venv/bin/python bench/endpoint.py --set fresh --no-paced   # the fresh closes (FRESH_CLOSES), all held out
-    .venv/bin/python bench/endpoint.py --set fresh3 --no-paced  # the newest held-out closes (FRESH3_CLOSES)
+    .venv/bin/python bench/endpoint.py --set fresh4 --no-paced  # the closes not yet opened (FRESH4_CLOSES)
     .venv/bin/python bench/endpoint.py --reuse --no-paced --explain  # + every dev pause as the rule read it
 
 The wall-clock run prints where each answer's wait went (VAD, the rule's
@@ -214,11 +215,53 @@ FRESH3_CLOSES = [
 ]
 """The third fresh set (``--set fresh3``): 30 closes written in session 29, after the
 "dangling" rule was fixed and fresh2 opened (statements, questions, recaps, thanks, two
-goodbyes, a filler, one trailing off). All held out: scored once per design. Frozen with
+goodbyes, a filler, one trailing off). First run on that rule, then opened. Frozen with
 ``FRESH3_SEED``."""
 FRESH3_SEED = 2929
 
-SETS = {"fresh": (FRESH_CLOSES, FRESH_SEED), "fresh2": (FRESH2_CLOSES, FRESH2_SEED), "fresh3": (FRESH3_CLOSES, FRESH3_SEED)}
+FRESH4_CLOSES = [
+    "I just want to say thank you for being so welcoming today.",
+    "How long does the training period usually last for new starters?",
+    "Over the last two years I've cut our supplier costs by about fifteen percent.",
+    "What do you think the hardest part of this job will be for me?",
+    "I'm really interested in the role, especially the chance to work with the research team.",
+    "Thank you, Tom. Speak to you soon.",
+    "Is it possible to speak with someone currently in the position?",
+    "I've volunteered at the food bank for three years, so I'm used to organising people at short notice.",
+    "That's great to hear. I'm very keen to move forward.",
+    "Could you walk me through what happens after this call?",
+    "I hope I've shown you that I'm ready for a team lead role.",
+    "Are there any parts of my experience you're unsure about?",
+    "Mm, no, I think you've answered everything I had in mind.",
+    "My manager would tell you I'm the person who notices problems before they reach customers.",
+    "Would the role involve any weekend or evening shifts?",
+    "Thanks so much for your time, and good luck with the rest of the interviews.",
+    "I've read a lot about your expansion into Canada, and I'd love to help with it.",
+    "What would you want me to achieve in my first ninety days?",
+    "I really enjoyed this, so thank you.",
+    "Having worked in both sales and support, I understand what customers need from both sides.",
+    "When are you hoping to make a final decision?",
+    "I'd be happy to do a short trial project if that helps your decision.",
+    "So, I guess, yeah, that's pretty much everything, and...",
+    "What's the best thing about working on this team?",
+    "I think my background in logistics would make me useful from the very first week.",
+    "Okay, brilliant. Thanks again, and have a good afternoon.",
+    "Is there a dress code for the office, or is it fairly relaxed?",
+    "I want to stress that I'm completely committed to relocating for this job.",
+    "Who will I hear from about the next stage, you or the recruiter?",
+    "Thank you. It's been really great getting to know more about the company.",
+]
+"""The fourth fresh set (``--set fresh4``): 30 closes written in session 29 after fresh3 was
+opened, first run on the "dangling" rule and not opened: the next design is scored on it.
+Frozen with ``FRESH4_SEED``."""
+FRESH4_SEED = 2930
+
+SETS = {
+    "fresh": (FRESH_CLOSES, FRESH_SEED),
+    "fresh2": (FRESH2_CLOSES, FRESH2_SEED),
+    "fresh3": (FRESH3_CLOSES, FRESH3_SEED),
+    "fresh4": (FRESH4_CLOSES, FRESH4_SEED),
+}
 """The held-out sets of closes beside the corpus: texts and seed."""
 
 
@@ -575,7 +618,7 @@ def main() -> None:
                              "all of them with --no-paced, and its Enter rows unless --enter")
     parser.add_argument("--split", choices=("dev", "all"), default="all", help="dev: only the sources tuning may look at")
     parser.add_argument("--set", dest="sample_set", choices=("corpus", *SETS), default="corpus",
-                        help="fresh, fresh2, fresh3: 30 closes each (FRESH_CLOSES...), all held out; "
+                        help="fresh, fresh2, fresh3, fresh4: 30 closes each (FRESH_CLOSES...), all held out; "
                              "traces in endpoint_SET_trace.json")
     parser.add_argument("--name", default=None, help="results file stem (bench/results/NAME.md and .json; "
                         "default endpoint, or endpoint_SET with --set)")
@@ -692,7 +735,8 @@ def main() -> None:
         *([f"The {args.sample_set} set (--set {args.sample_set}): {len(SETS[args.sample_set][0])} interview closes written after the rule was fixed, spoken "
            f"by hibari's 'heart' voice (seed {SETS[args.sample_set][1]}), all held out (first runs: "
            "bench/results/endpoint_fresh_first_run.md, endpoint_fresh_cutoff_first_run.md, "
-           "endpoint_fresh2_first_run.md, endpoint_fresh2_dangling_first_run.md, endpoint_fresh3_first_run.md). "
+           "endpoint_fresh2_first_run.md, endpoint_fresh2_dangling_first_run.md, endpoint_fresh3_first_run.md, "
+           "endpoint_fresh4_first_run.md). "
            "The 'dev' rows are empty here.", ""] if fresh else []),
         "First runs on the held-out sources: bench/results/endpoint_first_run.md (the design without the text head, "
         "thresholds chosen a priori), bench/results/endpoint_text_first_run.md (with the text head, thresholds "
