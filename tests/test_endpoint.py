@@ -84,6 +84,30 @@ def test_only_the_decoders_reading_releases_a_dangling_sentence() -> None:
     assert required_silence(0.98, "unfinished", OPTS, cut_off=0.0001) == OPTS.hold_unfinished_s  # "and" is never released
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I think that's everything I wanted to ask, so...",
+        "Well, I guess that's about it from my side, so...",
+        "So, yeah, I think I've covered what I wanted to say and...",
+        "Nothing else from me, but",
+    ],
+)
+def test_a_close_that_says_it_is_over_and_trails_off_hands_the_turn_over(text: str) -> None:
+    assert transcript_cue(text) == "handover"
+    # The trail-off hangs as any "so..." does; the words before it say the turn is over.
+    assert required_silence(0.01, "handover", OPTS, cut_off=0.005) == OPTS.quick_s
+    assert required_silence(0.01, "handover", replace(OPTS, last_turn=True)) == OPTS.hold_s  # nothing could reopen it
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["That's all the more reason to hire someone local, and", "We had no more than five people, so", "that's everything", "and so"],
+)
+def test_a_trailing_conjunction_without_a_handover_still_holds(text: str) -> None:
+    assert transcript_cue(text) != "handover"
+
+
 @pytest.mark.parametrize("text", ["", "I led the migration of our billing system.", "That sounds great"])
 def test_a_plain_statement_says_nothing_either_way(text: str) -> None:
     assert transcript_cue(text) is None
@@ -164,6 +188,18 @@ def test_the_judge_reads_the_cut_off_and_asks_smart_turn_only_without_it() -> No
     judge = EndOfTurn(transcript=lambda t: "I led the migration of our billing system.", cut_off=lambda t: reading[0])
     judge.should_end(OPTS.quick_s, 3.0, audio)
     assert len(calls) == 1 and judge.trace[-1][1] is not None and judge.trace[-1][4] is None
+
+
+def test_the_judge_ends_a_handover_quickly_however_it_trails_off() -> None:
+    """Readings of real fresh closes (bench/endpoint.py --set fresh): "...so..." read 0.005, held 5 s before."""
+    words = "Well, I guess that's about it from my side, so..."
+    judge = EndOfTurn(transcript=lambda t: words, cut_off=lambda t: 0.005)
+    assert not judge.should_end(OPTS.quick_s - 0.1, 3.0, _audio)
+    assert judge.should_end(OPTS.quick_s, 3.0, _audio)
+    assert judge.pauses[-1].cue == "handover"
+    words = "Well, I guess that's about it from my side, and the"  # it went on, mid-sentence: held
+    judge = EndOfTurn(transcript=lambda t: words, cut_off=lambda t: 0.005)
+    assert not judge.should_end(OPTS.hold_s, 3.0, _audio)
 
 
 def test_features_match_pipecats_own_extractor() -> None:

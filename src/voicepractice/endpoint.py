@@ -50,10 +50,11 @@ MODEL_FILE = ("audio", "turn", "smart_turn", "data", "smart-turn-v3.2-cpu.onnx")
 WINDOW_S = 8
 """Smart Turn reads the last 8 s (shorter audio is zero-padded in front)."""
 
-Cue = Literal["finished", "question", "goodbye", "unfinished", "dangling"] | None
+Cue = Literal["finished", "question", "goodbye", "handover", "unfinished", "dangling"] | None
 """What the words at a pause say: "question" and "goodbye" are finished turns of a kind
-that matters in the last turn; "dangling" is a sentence closed on a word that usually
-leaves one open ("which I'm quite proud of."), for the decoder's reading to settle."""
+that matters in the last turn; "handover" is a close that says it is over and trails off
+("I think that's everything, so..."); "dangling" is a sentence closed on a word that
+usually leaves one open ("which I'm quite proud of."), for the decoder's reading to settle."""
 
 
 @dataclass(frozen=True)
@@ -254,6 +255,19 @@ _FINISHED_END = re.compile(
 """Other closings that finish a turn when they come last (``transcript_cue`` asks ``_GOODBYE_END``
 first, so the goodbyes are not repeated here)."""
 
+_HANDOVER_END = re.compile(
+    r"(that'?s (pretty much |about |just |really )?(all|it|everything)|"
+    r"i'?ve (covered|asked|said) (everything|it all|all|what i (wanted|needed|had) to (say|ask|cover))|"
+    r"(nothing|no) (else|more)( to add| questions)?)"
+    r"( i (wanted|want|had|have|needed|need) to (ask|say|add|cover))?"
+    r"( (from|for|on) (me|my side|my end|my part|now|today))?$"
+)
+"""A person saying their turn is over: "that's everything (I wanted to ask)", "I've covered
+what I wanted to say", "nothing else from me"."""
+
+_TRAIL_OFF = frozenset("so and but or yeah um uh anyway".split())
+"""Words a close can trail off on after saying it is over ("...that's about it from my side, so...")."""
+
 _UNFINISHED_LAST = frozenset(
     """
     and or but so because cause cuz since although though whereas if unless until whether
@@ -288,11 +302,16 @@ def transcript_cue(text: str) -> Cue:
         return None
     if stripped.endswith("?"):
         return "question"  # a question hands the turn over
-    if stripped.endswith("!") and _GOODBYE_END.search(" ".join(_WORD.findall(stripped)[-8:])):
+    words = _WORD.findall(stripped)
+    if stripped.endswith("!") and _GOODBYE_END.search(" ".join(words[-8:])):
         return "goodbye"
+    said = list(words)
+    while said and said[-1] in _TRAIL_OFF:
+        said.pop()
+    if len(said) < len(words) and _HANDOVER_END.search(" ".join(said[-12:])):
+        return "handover"  # "I think that's everything I wanted to ask, so...": a trail-off that yields
     if stripped.endswith((",", "...", "…", "-", "—")):
         return "unfinished"
-    words = _WORD.findall(stripped)
     if not words:
         return None
     tail = " ".join(words[-8:])
@@ -339,7 +358,8 @@ def required_silence(
     ``probability`` is Smart Turn's, ``cue`` the word list's, ``complete`` the text
     head's, ``cut_off`` the decoder's reading of the last word (None: not available).
     A hanging "and" or "the" holds the turn however the voice sounded, because an
-    unfinished sentence is what a thinking pause looks like, and a goodbye ends it.
+    unfinished sentence is what a thinking pause looks like, unless the words before it
+    said the turn was over ("that's everything, so..."); a goodbye ends it.
     Then the decoder's reading decides when it is in (``cut_off_at``); it alone can
     release a "dangling" sentence ("...which I'm quite proud of."), which otherwise
     holds like a hanging word. Without it: an exact closing cue (a question mark,
@@ -352,6 +372,8 @@ def required_silence(
     reads_finished = None if cut_off is None or at is None else cut_off < at  # the decoder's verdict, when in
     if cue == "unfinished" or (cue == "dangling" and not reads_finished):
         return o.hold_unfinished_s
+    if cue == "handover":  # the words say the turn is over, however the voice trails off
+        return o.hold_s if o.last_turn else o.quick_s
     if o.last_turn:
         return {"goodbye": o.quick_s, "question": o.statement_s}.get(cue or "", o.hold_s)
     if reads_finished is not None:
