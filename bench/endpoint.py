@@ -252,8 +252,9 @@ FRESH4_CLOSES = [
     "Thank you. It's been really great getting to know more about the company.",
 ]
 """The fourth fresh set (``--set fresh4``): 30 closes written in session 29 after fresh3 was
-opened, first run on the "dangling" rule and not opened: the next design is scored on it.
-Frozen with ``FRESH4_SEED``."""
+opened, first run on the "dangling" rule and then on the "handover" one (knowing it held one
+close that trails off after "that's pretty much everything"); its pauses were not opened: the
+next design is scored on it. Frozen with ``FRESH4_SEED``."""
 FRESH4_SEED = 2930
 
 SETS = {
