@@ -372,8 +372,8 @@ def required_silence(
     reads_finished = None if cut_off is None or at is None else cut_off < at  # the decoder's verdict, when in
     if cue == "unfinished" or (cue == "dangling" and not reads_finished):
         return o.hold_unfinished_s
-    if cue == "handover":  # the words say the turn is over, however the voice trails off
-        return o.hold_s if o.last_turn else o.quick_s
+    if cue == "handover" and not o.last_turn:  # the words say the turn is over, however the voice trails off
+        return o.quick_s
     if o.last_turn:
         return {"goodbye": o.quick_s, "question": o.statement_s}.get(cue or "", o.hold_s)
     if reads_finished is not None:
