@@ -266,6 +266,11 @@ SETS = {
 """The held-out sets of closes beside the corpus: texts and seed."""
 
 
+def set_stem(sample_set: str) -> str:
+    """The stem of a set's files in bench/results: its words, traces and (by default) results."""
+    return f"endpoint_{sample_set}" if sample_set in SETS else "endpoint"
+
+
 @dataclass
 class Sample:
     name: str
@@ -321,7 +326,7 @@ def build_samples(seed: int = 7, sample_set: str = "corpus") -> list[Sample]:
     samples: list[Sample] = []
     clips = close_clips(texts, f"hibari-{sample_set}", set_seed) if fresh else corpus_clips() + close_clips()
     # The batch decode's word times, kept so reruns agree.
-    cache_file = RESULTS / (f"endpoint_{sample_set}_words.json" if fresh else "endpoint_words.json")
+    cache_file = RESULTS / f"{set_stem(sample_set)}_words.json"
     cache: dict[str, list] = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
     for n, (name, source, audio) in enumerate(clips):
         held = fresh or source in HELD_OUT or (source.startswith("hibari") and n % 2 == 1)
@@ -644,12 +649,12 @@ def main() -> None:
         complete_probability("thank you")
     t_start = time.monotonic()
     fresh = args.sample_set in SETS
-    args.name = args.name or ("endpoint" if not fresh else f"endpoint_{args.sample_set}")
+    args.name = args.name or set_stem(args.sample_set)
     samples = build_samples(sample_set=args.sample_set)
     if args.split == "dev":
         samples = [s for s in samples if not s.held_out]
     print(f"{len(samples)} samples ({sum(s.kind == 'paused' for s in samples)} with a thinking pause)", file=sys.stderr)
-    trace_file = RESULTS / (f"endpoint_{args.sample_set}_trace.json" if fresh else "endpoint_trace.json")
+    trace_file = RESULTS / f"{set_stem(args.sample_set)}_trace.json"
     traces: dict[str, list[list]] = json.loads(trace_file.read_text()) if args.reuse and trace_file.is_file() else {}
     for i, s in enumerate(samples):
         key = f"{s.kind}:{s.name}"
