@@ -34,6 +34,10 @@ after the cut-off rule's first run (session 28); **fresh2** (``--set fresh2``,
 ``FRESH2_CLOSES``) after the "dangling" rule's (session 29); **fresh3** (``--set fresh3``,
 ``FRESH3_CLOSES``) was first run on that rule and opened; **fresh4** (``--set fresh4``,
 ``FRESH4_CLOSES``) was first run on it too, and not opened: the next design is scored on it.
+**real** (``--set real``): 31 more real recordings (read, spontaneous, telephone; 11
+repositories, about 28 speakers) gathered in session 30 without transcripts by someone
+who saw neither the rule nor its failures, first run on the rule as it stood, then opened
+(bench/speech_fresh/README.md; the audio lives at ``FRESH_SPEECH``, beside the corpus).
 
     .venv/bin/python bench/endpoint.py            # both clocks (about 25 min on a quiet machine)
     .venv/bin/python bench/endpoint.py --no-paced # audio clock only (about 5 min)
@@ -41,6 +45,7 @@ after the cut-off rule's first run (session 28); **fresh2** (``--set fresh2``,
     .venv/bin/python bench/endpoint.py --reuse --no-paced --enter --name endpoint_enter  # Enter 0.3 s after the last word
     .venv/bin/python bench/endpoint.py --set fresh --no-paced   # the fresh closes (FRESH_CLOSES), all held out
     .venv/bin/python bench/endpoint.py --set fresh4 --no-paced  # the closes not yet opened (FRESH4_CLOSES)
+    .venv/bin/python bench/endpoint.py --set real --no-paced    # 31 more real recordings (FRESH_SPEECH)
     .venv/bin/python bench/endpoint.py --reuse --no-paced --explain  # + every dev pause as the rule read it
 
 The wall-clock run prints where each answer's wait went (VAD, the rule's
@@ -76,6 +81,15 @@ CORPUS = next(
     ROOT.parent / "shared" / "speech_corpus",
 )  # fmt: skip
 """../shared/speech_corpus beside the clone (two levels up from a worktree under wt/)."""
+FRESH_SPEECH = next(
+    (p for p in (Path(os.environ.get("VOICEPRACTICE_FRESH_SPEECH", "")), ROOT.parent / "shared" / "speech_fresh",
+                 ROOT.parents[1] / "shared" / "speech_fresh") if (p / "manifest.tsv").is_file()),
+    ROOT.parent / "shared" / "speech_fresh",
+)  # fmt: skip
+"""31 more real recordings (bench/speech_fresh/README.md), gathered in session 30 by someone who
+saw neither the rule nor the corpus's failures, without transcripts: the ``real`` set, all held out."""
+REAL_SEED = 3030
+"""Frozen before the ``real`` set's first run: its pauses' places and lengths, and its room tone."""
 SR = 16_000
 
 HELD_OUT = {"cmusphinx/pocketsphinx", "coqui-ai/TTS", "mozilla/DeepSpeech", "Picovoice/leopard"}
@@ -266,9 +280,13 @@ SETS = {
 """The held-out sets of closes beside the corpus: texts and seed."""
 
 
+HELD_OUT_SETS = (*SETS, "real")
+"""Every set beside the corpus: all held out."""
+
+
 def set_stem(sample_set: str) -> str:
     """The stem of a set's files in bench/results: its words, traces and (by default) results."""
-    return f"endpoint_{sample_set}" if sample_set in SETS else "endpoint"
+    return f"endpoint_{sample_set}" if sample_set in HELD_OUT_SETS else "endpoint"
 
 
 @dataclass
@@ -288,12 +306,15 @@ def room_tone(seconds: float, rng: np.random.Generator) -> np.ndarray:
     return (rng.standard_normal(int(seconds * SR)) * 0.0015).astype(np.float32)
 
 
-def corpus_clips() -> list[tuple[str, str, np.ndarray]]:
+def corpus_clips(root: Path = CORPUS) -> list[tuple[str, str, np.ndarray]]:
+    """The recordings a manifest.tsv under ``root`` lists: name, source repository, audio at 16 kHz."""
     from voicepractice.audio import load_audio
 
-    with open(CORPUS / "manifest.tsv", newline="", encoding="utf-8") as f:
+    if not (root / "manifest.tsv").is_file():
+        raise SystemExit(f"no recordings at {root} (see bench/speech_fresh/README.md)")
+    with open(root / "manifest.tsv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return [(Path(r["file"]).stem, r["source_repo"], load_audio(CORPUS / r["file"])) for r in rows]
+    return [(Path(r["file"]).stem, r["source_repo"], load_audio(root / r["file"])) for r in rows]
 
 
 def close_clips(
@@ -320,11 +341,14 @@ def build_samples(seed: int = 7, sample_set: str = "corpus") -> list[Sample]:
     from voicepractice.transcribe import Transcriber
 
     transcriber = Transcriber()
-    fresh = sample_set in SETS
-    texts, set_seed = SETS.get(sample_set, ([], seed))
+    fresh = sample_set in HELD_OUT_SETS
+    texts, set_seed = SETS.get(sample_set, ([], REAL_SEED if sample_set == "real" else seed))
     rng = np.random.default_rng(set_seed)
     samples: list[Sample] = []
-    clips = close_clips(texts, f"hibari-{sample_set}", set_seed) if fresh else corpus_clips() + close_clips()
+    if sample_set == "real":
+        clips = corpus_clips(FRESH_SPEECH)
+    else:
+        clips = close_clips(texts, f"hibari-{sample_set}", set_seed) if fresh else corpus_clips() + close_clips()
     # The batch decode's word times, kept so reruns agree.
     cache_file = RESULTS / f"{set_stem(sample_set)}_words.json"
     cache: dict[str, list] = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
@@ -623,9 +647,9 @@ def main() -> None:
                         help="keep the real-time rows of the last run (bench/results/endpoint.json) for rules not rerun, "
                              "all of them with --no-paced, and its Enter rows unless --enter")
     parser.add_argument("--split", choices=("dev", "all"), default="all", help="dev: only the sources tuning may look at")
-    parser.add_argument("--set", dest="sample_set", choices=("corpus", *SETS), default="corpus",
-                        help="fresh, fresh2, fresh3, fresh4: 30 closes each (FRESH_CLOSES...), all held out; "
-                             "traces in endpoint_SET_trace.json")
+    parser.add_argument("--set", dest="sample_set", choices=("corpus", *HELD_OUT_SETS), default="corpus",
+                        help="fresh, fresh2, fresh3, fresh4: 30 closes each (FRESH_CLOSES...); real: 31 more "
+                             "recordings (FRESH_SPEECH); all held out; traces in endpoint_SET_trace.json")
     parser.add_argument("--name", default=None, help="results file stem (bench/results/NAME.md and .json; "
                         "default endpoint, or endpoint_SET with --set)")
     parser.add_argument("--enter", action="store_true", help="also time Enter pressed 0.3 s after the last word (real time)")
@@ -648,7 +672,6 @@ def main() -> None:
         check(Transcript.from_text("Thank you."))  # the checker's rubric and encoder load once, as a drill warms them
         complete_probability("thank you")
     t_start = time.monotonic()
-    fresh = args.sample_set in SETS
     args.name = args.name or set_stem(args.sample_set)
     samples = build_samples(sample_set=args.sample_set)
     if args.split == "dev":
@@ -738,12 +761,15 @@ def main() -> None:
         *(["Real-time rows kept from the last run (--keep-paced): its command and load are in the README and beside "
            "each figure below."] if args.keep_paced and not (args.paced and args.enter) else []),
         "",
+        *([f"The real set (--set real): {FRESH_SPEECH.name}, real recordings gathered after the rule was fixed "
+           f"(bench/speech_fresh/README.md; pauses and room tone seeded {REAL_SEED}), all held out. The 'dev' rows "
+           "are empty here.", ""] if args.sample_set == "real" else []),
         *([f"The {args.sample_set} set (--set {args.sample_set}): {len(SETS[args.sample_set][0])} interview closes written after the rule was fixed, spoken "
            f"by hibari's 'heart' voice (seed {SETS[args.sample_set][1]}), all held out (first runs: "
            "bench/results/endpoint_fresh_first_run.md, endpoint_fresh_cutoff_first_run.md, "
            "endpoint_fresh2_first_run.md, endpoint_fresh2_dangling_first_run.md, endpoint_fresh3_first_run.md, "
            "endpoint_fresh4_first_run.md). "
-           "The 'dev' rows are empty here.", ""] if fresh else []),
+           "The 'dev' rows are empty here.", ""] if args.sample_set in SETS else []),
         "First runs on the held-out sources: bench/results/endpoint_first_run.md (the design without the text head, "
         "thresholds chosen a priori), bench/results/endpoint_text_first_run.md (with the text head, thresholds "
         "tuned on the dev sources only) and bench/results/endpoint_combiner_first_run.md (a learned combiner of "
