@@ -37,7 +37,8 @@ after the cut-off rule's first run (session 28); **fresh2** (``--set fresh2``,
 **real** (``--set real``): 31 more real recordings (read, spontaneous, telephone; 11
 repositories, about 28 speakers) gathered in session 30 without transcripts by someone
 who saw neither the rule nor its failures, first run on the rule as it stood, then opened
-(bench/speech_fresh/README.md; the audio lives at ``FRESH_SPEECH``, beside the corpus).
+(bench/speech_fresh/README.md; the audio lives beside the corpus, ``RECORDED``); **real2**
+(``--set real2``): 26 more gathered the same way, first run on the rule as it stands and not opened.
 
     .venv/bin/python bench/endpoint.py            # both clocks (about 25 min on a quiet machine)
     .venv/bin/python bench/endpoint.py --no-paced # audio clock only (about 5 min)
@@ -45,7 +46,8 @@ who saw neither the rule nor its failures, first run on the rule as it stood, th
     .venv/bin/python bench/endpoint.py --reuse --no-paced --enter --name endpoint_enter  # Enter 0.3 s after the last word
     .venv/bin/python bench/endpoint.py --set fresh --no-paced   # the fresh closes (FRESH_CLOSES), all held out
     .venv/bin/python bench/endpoint.py --set fresh4 --no-paced  # the closes not yet opened (FRESH4_CLOSES)
-    .venv/bin/python bench/endpoint.py --set real --no-paced    # 31 more real recordings (FRESH_SPEECH)
+    .venv/bin/python bench/endpoint.py --set real --no-paced    # 31 more real recordings (RECORDED)
+    .venv/bin/python bench/endpoint.py --set real2 --no-paced   # 26 more, not opened
     .venv/bin/python bench/endpoint.py --reuse --no-paced --explain  # + every dev pause as the rule read it
 
 The wall-clock run prints where each answer's wait went (VAD, the rule's
@@ -75,21 +77,22 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-CORPUS = next(
-    (p for p in (Path(os.environ.get("VOICEPRACTICE_CORPUS", "")), ROOT.parent / "shared" / "speech_corpus",
-                 ROOT.parents[1] / "shared" / "speech_corpus") if (p / "manifest.tsv").is_file()),
-    ROOT.parent / "shared" / "speech_corpus",
-)  # fmt: skip
-"""../shared/speech_corpus beside the clone (two levels up from a worktree under wt/)."""
-FRESH_SPEECH = next(
-    (p for p in (Path(os.environ.get("VOICEPRACTICE_FRESH_SPEECH", "")), ROOT.parent / "shared" / "speech_fresh",
-                 ROOT.parents[1] / "shared" / "speech_fresh") if (p / "manifest.tsv").is_file()),
-    ROOT.parent / "shared" / "speech_fresh",
-)  # fmt: skip
-"""31 more real recordings (bench/speech_fresh/README.md), gathered in session 30 by someone who
-saw neither the rule nor the corpus's failures, without transcripts: the ``real`` set, all held out."""
-REAL_SEED = 3030
-"""Frozen before the ``real`` set's first run: its pauses' places and lengths, and its room tone."""
+def beside(name: str, env: str) -> Path:
+    """``../shared/NAME`` beside the clone (two levels up from a worktree under wt/), or ``$ENV``."""
+    places = (Path(os.environ.get(env, "")), ROOT.parent / "shared" / name, ROOT.parents[1] / "shared" / name)
+    return next((p for p in places if (p / "manifest.tsv").is_file()), places[1])
+
+
+CORPUS = beside("speech_corpus", "VOICEPRACTICE_CORPUS")
+RECORDED = {
+    "real": (beside("speech_fresh", "VOICEPRACTICE_FRESH_SPEECH"), 3030, "bench/speech_fresh"),
+    "real2": (beside("speech_fresh2", "VOICEPRACTICE_FRESH_SPEECH2"), 3031, "bench/speech_fresh2"),
+}
+"""The held-out sets of real recordings beside the corpus: where the audio is, the seed frozen before
+the first run (its pauses' places and lengths, its room tone), and the folder whose README says where
+the recordings came from. Both were gathered in session 30, without transcripts, by helpers who saw
+neither the rule nor its failures: ``real`` (31 recordings) was first run on the rule and opened,
+``real2`` (26) first run and not opened: the next design is scored on it."""
 SR = 16_000
 
 HELD_OUT = {"cmusphinx/pocketsphinx", "coqui-ai/TTS", "mozilla/DeepSpeech", "Picovoice/leopard"}
@@ -280,7 +283,7 @@ SETS = {
 """The held-out sets of closes beside the corpus: texts and seed."""
 
 
-HELD_OUT_SETS = (*SETS, "real")
+HELD_OUT_SETS = (*SETS, *RECORDED)
 """Every set beside the corpus: all held out."""
 
 
@@ -342,11 +345,11 @@ def build_samples(seed: int = 7, sample_set: str = "corpus") -> list[Sample]:
 
     transcriber = Transcriber()
     fresh = sample_set in HELD_OUT_SETS
-    texts, set_seed = SETS.get(sample_set, ([], REAL_SEED if sample_set == "real" else seed))
+    texts, set_seed = SETS.get(sample_set, ([], RECORDED[sample_set][1] if sample_set in RECORDED else seed))
     rng = np.random.default_rng(set_seed)
     samples: list[Sample] = []
-    if sample_set == "real":
-        clips = corpus_clips(FRESH_SPEECH)
+    if sample_set in RECORDED:
+        clips = corpus_clips(RECORDED[sample_set][0])
     else:
         clips = close_clips(texts, f"hibari-{sample_set}", set_seed) if fresh else corpus_clips() + close_clips()
     # The batch decode's word times, kept so reruns agree.
@@ -649,7 +652,7 @@ def main() -> None:
     parser.add_argument("--split", choices=("dev", "all"), default="all", help="dev: only the sources tuning may look at")
     parser.add_argument("--set", dest="sample_set", choices=("corpus", *HELD_OUT_SETS), default="corpus",
                         help="fresh, fresh2, fresh3, fresh4: 30 closes each (FRESH_CLOSES...); real: 31 more "
-                             "recordings (FRESH_SPEECH); all held out; traces in endpoint_SET_trace.json")
+                             "recordings, real2: 26 more (RECORDED); all held out; traces in endpoint_SET_trace.json")
     parser.add_argument("--name", default=None, help="results file stem (bench/results/NAME.md and .json; "
                         "default endpoint, or endpoint_SET with --set)")
     parser.add_argument("--enter", action="store_true", help="also time Enter pressed 0.3 s after the last word (real time)")
@@ -761,9 +764,9 @@ def main() -> None:
         *(["Real-time rows kept from the last run (--keep-paced): its command and load are in the README and beside "
            "each figure below."] if args.keep_paced and not (args.paced and args.enter) else []),
         "",
-        *([f"The real set (--set real): {FRESH_SPEECH.name}, real recordings gathered after the rule was fixed "
-           f"(bench/speech_fresh/README.md; pauses and room tone seeded {REAL_SEED}), all held out. The 'dev' rows "
-           "are empty here.", ""] if args.sample_set == "real" else []),
+        *([f"The {args.sample_set} set (--set {args.sample_set}): real recordings gathered after the rule was fixed "
+           f"({RECORDED[args.sample_set][2]}/README.md; pauses and room tone seeded {RECORDED[args.sample_set][1]}), "
+           "all held out. The 'dev' rows are empty here.", ""] if args.sample_set in RECORDED else []),
         *([f"The {args.sample_set} set (--set {args.sample_set}): {len(SETS[args.sample_set][0])} interview closes written after the rule was fixed, spoken "
            f"by hibari's 'heart' voice (seed {SETS[args.sample_set][1]}), all held out (first runs: "
            "bench/results/endpoint_fresh_first_run.md, endpoint_fresh_cutoff_first_run.md, "
