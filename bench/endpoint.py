@@ -433,16 +433,19 @@ def completeness(text: str) -> float | None:
 
 def decide(pauses: list[list], rule: str, o: object) -> float:
     """Where the answer ends (seconds into the audio) under ``rule``, replaying the observed pauses."""
-    from voicepractice.endpoint import required_silence, transcript_cue
+    from voicepractice.endpoint import own_pause_wait, required_silence, transcript_cue
 
+    went_on = 0.0  # the longest pause the person went on after (EndOfTurn.went_on_s)
     for speech_end, longest, prob, text, *rest in pauses:
         cut_off = rest[0] if rest else None  # traces from before session 28 have no cut-off reading
         if rule == "fixed":
             wait = 2.5
         else:
             wait = required_silence(prob, transcript_cue(text or ""), o, completeness(text or ""), cut_off)  # type: ignore[arg-type]
+            wait = own_pause_wait(wait, went_on, o)  # type: ignore[arg-type]
         if longest >= wait - 1e-6:
             return speech_end + wait
+        went_on = max(went_on, longest)
     return pauses[-1][0] + pauses[-1][1] if pauses else 0.0
 
 

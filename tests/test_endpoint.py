@@ -14,6 +14,7 @@ from voicepractice.endpoint import (
     EndpointOptions,
     load_turn_model,
     model_path,
+    own_pause_wait,
     required_silence,
     transcript_cue,
 )
@@ -264,8 +265,36 @@ def test_judge_holds_a_hanging_clause_and_new_speech_resets_it() -> None:
     judge.speech()
     words.text = "Thank you so much."
     assert not judge.should_end(0.3, 5.0, _audio)
-    assert judge.should_end(OPTS.quick_s, 5.0, _audio)
+    # Having gone on after that long pause, the person is given the longest own-pause wait.
+    assert not judge.should_end(OPTS.quick_s, 5.0, _audio)
+    assert judge.should_end(OPTS.own_pause_cap_s, 5.0, _audio)
     assert judge.still_listening(1.5) and not judge.still_listening(0.3)
+
+
+def test_a_pause_the_person_has_gone_on_after_is_not_taken_for_the_end() -> None:
+    """The real set (bench/endpoint.py --set real): "...till I've explained everything. [0.86 s] Miss Tilney..."."""
+    assert own_pause_wait(OPTS.quick_s, 0.0, OPTS) == OPTS.quick_s  # nothing to go on yet
+    assert own_pause_wait(OPTS.quick_s, 0.3, OPTS) == OPTS.quick_s  # short pauses change nothing
+    assert own_pause_wait(OPTS.quick_s, 0.86, OPTS) == pytest.approx(0.86 + OPTS.own_pause_margin_s)
+    assert own_pause_wait(OPTS.quick_s, 3.0, OPTS) == OPTS.own_pause_cap_s  # a long thinking pause: capped
+    assert own_pause_wait(OPTS.hold_s, 0.86, OPTS) == OPTS.hold_s  # a hold is never shortened
+    assert own_pause_wait(OPTS.quick_s, 0.86, replace(OPTS, own_pause_margin_s=None)) == OPTS.quick_s
+
+    words = _Words("I shall not be easy till I've explained everything.")
+    fluent = EndOfTurn(transcript=words, model=None, cut_off=lambda t: 0.0005)  # a finished reading
+    assert fluent.should_end(0.86, 8.2, _audio)  # with no pause behind it, ended after 0.8 s
+
+    judge = EndOfTurn(transcript=words, model=None, cut_off=lambda t: 0.01 if t < 5 else 0.0005)
+    judge.speech()
+    for silence in (0.1, 0.5, 0.86):  # an earlier pause, read as cut off: held, and the person goes on
+        assert not judge.should_end(silence, 4.0, _audio)
+    assert judge.went_on_s == 0.0  # still in that pause: nothing learnt yet
+    judge.speech()
+    assert judge.went_on_s == pytest.approx(0.86)
+    assert not judge.should_end(0.9, 8.2, _audio)
+    assert judge.should_end(0.86 + OPTS.own_pause_margin_s, 8.2, _audio)
+    assert judge.pauses[-1].wait_s == pytest.approx(0.86 + OPTS.own_pause_margin_s)
+    assert EndOfTurn(transcript=words, model=None, went_on_s=1.2).went_on_s == 1.2  # a reopened answer's
 
 
 def test_judge_asks_the_real_model_once_per_pause() -> None:

@@ -356,11 +356,15 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                     log.info("the person went on after %.1f s: the answer is reopened", capture.duration)
                     reply = ""
                     previous = capture
+                    # The pause it was judged finished at was one the person goes on after: the
+                    # next judge waits longer than that before ending on a pause like it again.
+                    paused = max([judge.went_on_s, judge.pauses[-1].wait_s] if judge and judge.pauses else [0.0])
+                    judge = _judge(options.listen, live, previous.duration, last=False, went_on_s=paused)
                     more = listen(
                         _chain(watch.audio, pump), options.listen,
                         on_chunk=floor.shifted(chunk_cb, previous.duration),
                         on_progress=_progress_from(ui.progress, previous.duration),
-                        spool=staging / f"answer-{n}.pcm", judge=_judge(options.listen, live, previous.duration, last=False),
+                        spool=staging / f"answer-{n}.pcm", judge=judge,
                     )  # fmt: skip
                     capture = floor.extend(previous, more)
                     watch = None  # its audio is in the answer now
@@ -503,11 +507,14 @@ def _voice(answered: list[_Answer], transcripts: list[Transcript], notes: list[s
         return None
 
 
-def _judge(listen_options: ListenOptions, live: LiveTranscription, offset: float, last: bool) -> EndOfTurn | None:
+def _judge(
+    listen_options: ListenOptions, live: LiveTranscription, offset: float, last: bool, went_on_s: float = 0.0
+) -> EndOfTurn | None:
     """The end-of-turn judge for an answer (None with a fixed --silence); it reads the live words.
 
     In the last turn no interviewer line follows, so nothing could reopen an answer
-    that only sounded finished: there only a goodbye ends it quickly.
+    that only sounded finished: there only a goodbye ends it quickly. ``went_on_s``: the
+    longest pause the person has already gone on after in this answer (a reopened one).
     """
     if listen_options.end_silence_s is not None:
         return None
@@ -515,7 +522,10 @@ def _judge(listen_options: ListenOptions, live: LiveTranscription, offset: float
     if last:
         o = replace(o, last_turn=True)
     return EndOfTurn(
-        o, transcript=lambda t: live.text_through(t + offset), cut_off=lambda t: live.cut_off_through(t + offset)
+        o,
+        transcript=lambda t: live.text_through(t + offset),
+        cut_off=lambda t: live.cut_off_through(t + offset),
+        went_on_s=went_on_s,
     )
 
 
