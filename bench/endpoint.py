@@ -38,7 +38,8 @@ after the cut-off rule's first run (session 28); **fresh2** (``--set fresh2``,
 repositories, about 28 speakers) gathered in session 30 without transcripts by someone
 who saw neither the rule nor its failures, first run on the rule as it stood, then opened
 (bench/speech_fresh/README.md; the audio lives beside the corpus, ``RECORDED``); **real2**
-(``--set real2``): 26 more gathered the same way, first run on the rule as it stands and not opened.
+(``--set real2``): 26 more gathered the same way, first run and opened after the "own pause" rule's first
+run; **real3** (``--set real3``): 8 more, mostly spontaneous, first run on the rule as it stands and not opened.
 
     .venv/bin/python bench/endpoint.py            # both clocks (about 25 min on a quiet machine)
     .venv/bin/python bench/endpoint.py --no-paced # audio clock only (about 5 min)
@@ -47,7 +48,8 @@ who saw neither the rule nor its failures, first run on the rule as it stood, th
     .venv/bin/python bench/endpoint.py --set fresh --no-paced   # the fresh closes (FRESH_CLOSES), all held out
     .venv/bin/python bench/endpoint.py --set fresh4 --no-paced  # the closes not yet opened (FRESH4_CLOSES)
     .venv/bin/python bench/endpoint.py --set real --no-paced    # 31 more real recordings (RECORDED)
-    .venv/bin/python bench/endpoint.py --set real2 --no-paced   # 26 more, not opened
+    .venv/bin/python bench/endpoint.py --set real2 --no-paced   # 26 more
+    .venv/bin/python bench/endpoint.py --set real3 --no-paced   # 8 more, not opened
     .venv/bin/python bench/endpoint.py --reuse --no-paced --explain  # + every dev pause as the rule read it
 
 The wall-clock run prints where each answer's wait went (VAD, the rule's
@@ -87,12 +89,13 @@ CORPUS = beside("speech_corpus", "VOICEPRACTICE_CORPUS")
 RECORDED = {
     "real": (beside("speech_fresh", "VOICEPRACTICE_FRESH_SPEECH"), 3030, "bench/speech_fresh"),
     "real2": (beside("speech_fresh2", "VOICEPRACTICE_FRESH_SPEECH2"), 3031, "bench/speech_fresh2"),
+    "real3": (beside("speech_fresh3", "VOICEPRACTICE_FRESH_SPEECH3"), 3032, "bench/speech_fresh3"),
 }
 """The held-out sets of real recordings beside the corpus: where the audio is, the seed frozen before
 the first run (its pauses' places and lengths, its room tone), and the folder whose README says where
-the recordings came from. Both were gathered in session 30, without transcripts, by helpers who saw
-neither the rule nor its failures: ``real`` (31 recordings) was first run on the rule and opened,
-``real2`` (26) first run and not opened: the next design is scored on it."""
+the recordings came from. All were gathered in session 30, without transcripts, by helpers who saw
+neither the rule nor its failures: ``real`` (31 recordings) and ``real2`` (26) were first run and then
+opened; ``real3`` (8, mostly spontaneous) was first run and not opened: the next design is scored on it."""
 SR = 16_000
 
 HELD_OUT = {"cmusphinx/pocketsphinx", "coqui-ai/TTS", "mozilla/DeepSpeech", "Picovoice/leopard"}
@@ -655,7 +658,7 @@ def main() -> None:
     parser.add_argument("--split", choices=("dev", "all"), default="all", help="dev: only the sources tuning may look at")
     parser.add_argument("--set", dest="sample_set", choices=("corpus", *HELD_OUT_SETS), default="corpus",
                         help="fresh, fresh2, fresh3, fresh4: 30 closes each (FRESH_CLOSES...); real: 31 more "
-                             "recordings, real2: 26 more (RECORDED); all held out; traces in endpoint_SET_trace.json")
+                             "recordings, real2: 26 more, real3: 8 more (RECORDED); all held out; traces in endpoint_SET_trace.json")
     parser.add_argument("--name", default=None, help="results file stem (bench/results/NAME.md and .json; "
                         "default endpoint, or endpoint_SET with --set)")
     parser.add_argument("--enter", action="store_true", help="also time Enter pressed 0.3 s after the last word (real time)")
