@@ -1,26 +1,13 @@
 """Rebuild the ``real3`` set of bench/endpoint.py (8 recordings of real English speech, mostly spontaneous).
 
-Each source is a bare clone at MIRROR/<owner>+<name>/repo (MIRROR defaults to /work/.mirror).
-Whole files are copied byte for byte from the git blob (its SHA-1 is checked); cuts of WAV
-files slice the PCM data chunk (format unchanged); cuts of compressed sources (mp3) are
-decoded with soundfile and written as 16-bit FLAC. Writes OUT/audio/ and OUT/manifest.tsv.
+The sources and their cuts are below; bench/speech_sets.py fetches each from a bare clone of its
+repository, checks its git blob id, cuts it and writes OUT/audio/ and OUT/manifest.tsv.
 
     .venv/bin/python bench/speech_fresh3/build.py ../shared/speech_fresh3
 """
 
-import hashlib
-import io
-import os
-import struct
-import subprocess
 import sys
-
-import soundfile as sf
-
-MIR = os.environ.get("MIRROR", "/work/.mirror")
-ROOT_OUT = sys.argv[1] if len(sys.argv) > 1 else "../shared/speech_fresh3"
-OUT = os.path.join(ROOT_OUT, "audio")
-os.makedirs(OUT, exist_ok=True)
+from pathlib import Path
 
 VB = "jim-schwoebel/voicebook"
 VB_C = "a6aae5b735f0f674ad2930842ccc53e2dda12cbc"
@@ -114,98 +101,8 @@ CLIPS = [
 ]
 
 
-def git_blob(repo, commit, path):
-    g = f"{MIR}/{repo.replace('/', '+')}/repo"
-    line = subprocess.run(
-        ["git", f"--git-dir={g}", "ls-tree", commit, "--", path], capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert line and line[1] == "blob", (repo, commit, path, line)
-    sha = line[2]
-    data = subprocess.run(["git", f"--git-dir={g}", "cat-file", "-p", sha], capture_output=True, check=True).stdout
-    assert hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() == sha
-    return sha, data
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from speech_sets import build
 
-
-def wav_slice(data, t0, t1):
-    """Cut a RIFF/WAVE file by slicing its data chunk; keeps the fmt chunk byte-identical."""
-    assert data[:4] == b"RIFF" and data[8:12] == b"WAVE"
-    pos, fmt, dat = 12, None, None
-    while pos + 8 <= len(data):
-        cid, size = data[pos : pos + 4], struct.unpack("<I", data[pos + 4 : pos + 8])[0]
-        body = data[pos + 8 : pos + 8 + size]
-        if cid == b"fmt ":
-            fmt = body
-        elif cid == b"data":
-            dat = body
-        pos += 8 + size + (size & 1)
-    tag, ch, sr, _, ba = struct.unpack("<HHIIH", fmt[:14])
-    a, b = int(round(t0 * sr)), int(round(t1 * sr))
-    b = min(b, len(dat) // ba)
-    piece = dat[a * ba : b * ba]
-    chunks = b"fmt " + struct.pack("<I", len(fmt)) + fmt
-    if tag != 1:  # non-PCM (e.g. float / extensible) -> add fact chunk
-        chunks += b"fact" + struct.pack("<II", 4, b - a)
-    chunks += b"data" + struct.pack("<I", len(piece)) + piece + (b"\0" if len(piece) & 1 else b"")
-    return b"RIFF" + struct.pack("<I", 4 + len(chunks)) + b"WAVE" + chunks
-
-
-def decode_cut_to_flac(data, t0, t1, channel, out):
-    x, sr = sf.read(io.BytesIO(data), always_2d=True, dtype="float32")
-    x = x[:, channel] if channel is not None else (x[:, 0] if x.shape[1] == 1 else x)
-    seg = x[int(round(t0 * sr)) : int(round(t1 * sr))]
-    sf.write(out, seg, sr, format="FLAC", subtype="PCM_16")
-
-
-rows = []
-for name, repo, commit, path, cut, kind, lic, notes in CLIPS:
-    sha, data = git_blob(repo, commit, path)
-    out = os.path.join(OUT, name)
-    if cut is None:
-        open(out, "wb").write(data)
-    elif path.lower().endswith(".wav"):
-        assert cut[2] is None
-        open(out, "wb").write(wav_slice(data, cut[0], cut[1]))
-    else:
-        decode_cut_to_flac(data, cut[0], cut[1], cut[2], out)
-    info = sf.info(out)
-    rows.append(
-        dict(
-            file=f"audio/{name}",
-            seconds=f"{info.duration:.3f}",
-            sample_rate=str(info.samplerate),
-            kind=kind,
-            source_repo=repo,
-            source_path=path,
-            commit=commit,
-            source_blob_sha1=sha,
-            licence=lic,
-            speaker_notes=notes
-            + (
-                ""
-                if cut is None
-                else f"; excerpt {cut[0]:.2f}-{cut[1]:.2f} s of the source"
-                + ("" if cut[2] is None else f", channel {cut[2]}")
-            ),
-            channels=str(info.channels),
-        )
-    )
-    print(f"{name:48s} {info.duration:6.2f}s {info.samplerate} ch{info.channels} {os.path.getsize(out)}")
-
-cols = [
-    "file",
-    "seconds",
-    "sample_rate",
-    "kind",
-    "source_repo",
-    "source_path",
-    "commit",
-    "source_blob_sha1",
-    "licence",
-    "speaker_notes",
-]
-with open(os.path.join(ROOT_OUT, "manifest.tsv"), "w", encoding="utf-8") as f:
-    f.write("\t".join(cols) + "\n")
-    for r in rows:
-        assert not any("\t" in r[c] or "\n" in r[c] for c in cols)
-        f.write("\t".join(r[c] for c in cols) + "\n")
-print(len(rows), "clips")
+    build(CLIPS, sys.argv[1] if len(sys.argv) > 1 else "../shared/speech_fresh3")
