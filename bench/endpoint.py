@@ -317,7 +317,7 @@ def corpus_clips(root: Path = CORPUS) -> list[tuple[str, str, np.ndarray]]:
     from voicepractice.audio import load_audio
 
     if not (root / "manifest.tsv").is_file():
-        raise SystemExit(f"no recordings at {root} (see bench/speech_fresh/README.md)")
+        raise SystemExit(f"no manifest.tsv at {root}: see its README under bench/ (speech_fresh*) or ../shared")
     with open(root / "manifest.tsv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
     return [(Path(r["file"]).stem, r["source_repo"], load_audio(root / r["file"])) for r in rows]
@@ -348,13 +348,17 @@ def build_samples(seed: int = 7, sample_set: str = "corpus") -> list[Sample]:
 
     transcriber = Transcriber()
     fresh = sample_set in HELD_OUT_SETS
-    texts, set_seed = SETS.get(sample_set, ([], RECORDED[sample_set][1] if sample_set in RECORDED else seed))
+    if sample_set in RECORDED:
+        root, set_seed, _ = RECORDED[sample_set]
+        clips = corpus_clips(root)
+    elif sample_set in SETS:
+        texts, set_seed = SETS[sample_set]
+        clips = close_clips(texts, f"hibari-{sample_set}", set_seed)
+    else:
+        set_seed = seed
+        clips = corpus_clips() + close_clips()
     rng = np.random.default_rng(set_seed)
     samples: list[Sample] = []
-    if sample_set in RECORDED:
-        clips = corpus_clips(RECORDED[sample_set][0])
-    else:
-        clips = close_clips(texts, f"hibari-{sample_set}", set_seed) if fresh else corpus_clips() + close_clips()
     # The batch decode's word times, kept so reruns agree.
     cache_file = RESULTS / f"{set_stem(sample_set)}_words.json"
     cache: dict[str, list] = json.loads(cache_file.read_text()) if cache_file.is_file() else {}

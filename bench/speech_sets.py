@@ -94,7 +94,6 @@ def build(clips, root_out):
                     else f"; excerpt {cut[0]:.2f}-{cut[1]:.2f} s of the source"
                     + ("" if cut[2] is None else f", channel {cut[2]}")
                 ),
-                channels=str(info.channels),
             )
         )
         print(f"{name:48s} {info.duration:6.2f}s {info.samplerate} ch{info.channels} {os.path.getsize(out)}")
