@@ -95,6 +95,10 @@ def test_every_shipped_scenario_has_three_phrasings_per_turn_and_renders(tmp_pat
         ("No, I think you've covered everything.", "none"),
         ("", "none"),
         ("Do you like jazz?", "default"),
+        ("I was wondering what you like most about working there", "default"),
+        # Thanks or a remark is not a question: no "Good question..." for it.
+        ("Thank you so much for your time today.", "remark"),
+        ("I'm really excited about this role.", "remark"),
     ],
 )
 def test_the_reply_answers_what_was_asked(question: str, topic: str) -> None:

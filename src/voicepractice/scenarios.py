@@ -267,11 +267,28 @@ def topic_of(question: str, bank: dict[str, Replies]) -> str:
     return best
 
 
+_ASKS = re.compile(
+    r"\?|(^|[.!?]\s+)(what|when|where|who|which|why|how|is|are|was|were|do|does|did|can|could|would|will|should|may)\b"
+    r"|\b(wondering|curious|like to know|love to know|tell me|wanted to ask|want to ask)\b"
+)
+
+
+def asks(said: str) -> bool:
+    """The person asked something: a question mark, a sentence opening like a question, or "I was wondering"."""
+    return bool(_ASKS.search(said.strip().lower()))
+
+
 def reply_to(question: str, scenario: Scenario, rng: random.Random) -> tuple[str, str]:
-    """``(topic, line)``: the interviewer's reply to what the person asked."""
+    """``(topic, line)``: the interviewer's reply to what the person asked.
+
+    Words that match no topic get the "default" reply ("Good question...") only when they ask
+    something; thanks or a remark get the "remark" one ("Thank you, I appreciate that.").
+    """
     bank = {**shared_replies(), **scenario.answers}
-    topic = topic_of(question, {k: v for k, v in bank.items() if k != "default"})
-    replies = bank.get(topic) or bank.get("default")
+    topic = topic_of(question, {k: v for k, v in bank.items() if k not in ("default", "remark")})
+    if topic == "default" and not asks(question):
+        topic = "remark"
+    replies = bank.get(topic) or (None if topic == "remark" else bank.get("default"))
     if replies is None:
         return topic, ""
     return topic, rng.choice(replies.lines)
