@@ -302,10 +302,13 @@ def _reset_save_target(engine: Any) -> None:
         driver._save_file = None
 
 
-def play(path: Path, device: int | str | None = None, on_start: Callable[[], None] | None = None) -> None:
-    """Play a WAV through the output device and wait until it has been heard (``on_start``: see play_samples)."""
+def play(
+    path: Path, device: int | str | None = None, on_start: Callable[[], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> bool:  # fmt: skip
+    """Play a WAV through the output device and wait until it has been heard (see play_samples)."""
     audio, rate = read_wav(path)
-    play_samples(audio, rate, device, on_start)
+    return play_samples(audio, rate, device, on_start, stop)
 
 
 PICK_OUTPUT = "pick one with --output (see `voicepractice devices`)"
@@ -343,22 +346,27 @@ felt."""
 
 
 def play_samples(
-    audio: np.ndarray, rate: int, device: int | str | None = None, on_start: Callable[[], None] | None = None
-) -> None:
+    audio: np.ndarray, rate: int, device: int | str | None = None, on_start: Callable[[], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> bool:  # fmt: skip
     """Play mono samples and return once they have been heard (Ctrl-C stops within 0.1 s).
 
     ``on_start`` is called once the first 100 ms are with the device, i.e. the sound has started.
+    ``stop`` is asked between writes (every 100 ms): when it says so, the sound stops at once,
+    what is still in the device's buffer dropped, and False is returned (True: played to the end).
     """
     sd = output_device(device)
     data = np.ascontiguousarray(audio, dtype=np.float32).reshape(-1, 1)
     step = max(1, rate // 10)  # write 100 ms at a time, so Ctrl-C is handled within 0.1 s
+    played = True
     with _ctrl_c_between_writes() as pressed:
         try:
             stream = sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=device, latency=PLAY_LATENCY_S)
             with stream:
                 try:
                     for i in range(0, len(data), step):
-                        if pressed.is_set():
+                        if pressed.is_set() or (stop is not None and stop()):
+                            played = False
                             break
                         stream.write(data[i : i + step])
                         if on_start is not None and i == 0:
@@ -366,13 +374,14 @@ def play_samples(
                 except BaseException:  # Ctrl-C where another handler owns it
                     stream.abort()
                     raise
-                if pressed.is_set():
-                    stream.abort()  # don't play out the buffer after Ctrl-C
+                if not played:
+                    stream.abort()  # don't play out the buffer after Ctrl-C or a stop
                 # Leaving the block stops the stream, which waits until the buffer has played.
         except (ValueError, sd.PortAudioError) as exc:
             raise no_speaker(device, PICK_OUTPUT) from exc
     if pressed.is_set():
         raise KeyboardInterrupt
+    return played
 
 
 @contextlib.contextmanager
