@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from voicepractice.audio import SAMPLE_RATE, load_audio
-from voicepractice.floor import MIN_SPEECH_S, BlockPump, Watch, extend, has_speech, is_echo, shifted
+from voicepractice.floor import MIN_SPEECH_S, Barge, BlockPump, Watch, extend, has_speech, is_echo, shifted
+from voicepractice.floor import join as floor_join
 from voicepractice.listen import BLOCK, Chunk, ListenOptions, _DeviceLost, listen, recording_blocks
 
 from conftest import CORPUS, FIXTURES
@@ -216,3 +217,124 @@ def test_quiet_at_the_last_look_starts_the_line_at_once() -> None:
     went_on, watch, waited = _look(room[: _at(1.0)], room[_at(1.0) :])
     assert not went_on and waited < 0.1
     assert np.array_equal(watch.audio, room[: _at(1.0)])
+
+
+def _paced(audio: np.ndarray) -> Iterator[np.ndarray]:
+    """A microphone delivering ``audio`` in real time."""
+    for i in range(0, audio.size, BLOCK):
+        time.sleep(BLOCK / SAMPLE_RATE)
+        yield audio[i : i + BLOCK]
+
+
+def _line_over(heard: np.ndarray, line: str, transcriber: object) -> tuple[Barge, float | None, np.ndarray]:
+    """The interviewer says ``line`` while the microphone hears ``heard``: the barge is asked every
+    100 ms, as speak.play_samples does between writes. Returns it, when it stopped the line (seconds
+    of audio heard by then, None when the line played to the end), and the answer's continuation
+    from the line's start (``Barge.rest``) up to a block after the stop."""
+    pump = BlockPump(_paced(heard))
+    barge = Barge(pump, line, transcriber.submit)  # type: ignore[attr-defined]
+    try:
+        deadline = time.monotonic() + heard.size / SAMPLE_RATE + 1.0
+        while time.monotonic() < deadline:
+            if barge():
+                rest = barge.rest()
+                return barge, barge.heard_s, floor_join([next(rest), next(rest)])
+            time.sleep(0.1)
+        return barge, None, barge.audio
+    finally:
+        pump.stop()
+
+
+@pytest.fixture(scope="module")
+def transcriber() -> object:
+    from voicepractice.transcribe import Transcriber
+
+    return Transcriber()
+
+
+LINE = "Thanks, that's really helpful. Is there anything else you'd like to add before we wrap up?"
+
+
+def test_going_on_over_the_line_stops_it_and_keeps_every_sample(transcriber: object) -> None:
+    """The person takes up their answer 0.6 s into the interviewer's line: the line stops while they
+    speak, and everything heard since the line began is theirs."""
+    speech = load_audio(CORPUS / "audio" / "jfk_inaugural_1961.flac")[: _at(6.0)]  # speech from 0.32 s
+    heard = np.concatenate([np.zeros(_at(0.3), np.float32), speech])
+    barge, stopped, rest = _line_over(heard, LINE, transcriber)
+    assert barge.fired and stopped is not None
+    assert barge.onset_s == pytest.approx(0.6, abs=0.25)
+    assert stopped < 6.0  # during the speech (how fast: bench/barge.py)
+    assert barge.words and not is_echo(" ".join(w.text for w in barge.words), LINE)
+    assert np.array_equal(barge.audio, heard[: barge.audio.size])
+    assert np.array_equal(rest, heard[: rest.size]) and rest.size > barge.audio.size  # then the microphone goes on
+
+
+def test_the_lines_own_echo_does_not_stop_it(transcriber: object) -> None:
+    """Laptop speakers: the microphone hears the interviewer's own words. They are recognised as
+    the line's echo and the line plays on."""
+    echo = load_audio(FIXTURES / "turn1_question_natural.flac") * 0.5
+    line = "Yes, I do. Could you tell me what a typical day looks like for the team? And what are the next steps after this call?"
+    barge, stopped, _ = _line_over(echo, line, transcriber)
+    assert stopped is None and not barge.fired
+
+
+def test_a_word_or_a_cough_over_the_line_does_not_stop_it(transcriber: object) -> None:
+    """Less than half a second of sound ("mm", a cough) is not the person taking the floor back."""
+    speech = load_audio(CORPUS / "audio" / "jfk_inaugural_1961.flac")
+    burst = speech[_at(0.32) : _at(0.62)]
+    heard = np.concatenate([np.zeros(_at(0.5), np.float32), burst, np.zeros(_at(2.0), np.float32)])
+    barge, stopped, _ = _line_over(heard, LINE, transcriber)
+    assert stopped is None and not barge.fired
+
+
+def _reactive(speech: np.ndarray, stopped: threading.Event, with_the_line: bool) -> Iterator[np.ndarray]:
+    """A microphone hearing ``speech`` at real-time pace; ``with_the_line``: the sound ends 0.2 s after
+    the line stops (the line's own echo), else it goes on (the person)."""
+    rng = np.random.default_rng(3)
+    left = None
+    for i in range(0, speech.size, BLOCK):
+        time.sleep(BLOCK / SAMPLE_RATE)
+        if with_the_line and stopped.is_set():
+            left = _at(0.2) if left is None else left - BLOCK
+            if left <= 0:
+                yield (rng.standard_normal(BLOCK) * 0.0015).astype(np.float32)
+                continue
+        yield speech[i : i + BLOCK]
+
+
+@pytest.mark.parametrize("with_the_line", [False, True])
+def test_after_a_stop_a_sound_that_stopped_with_the_line_is_told_from_a_person_going_on(
+    transcriber: object, with_the_line: bool
+) -> None:
+    """Speakers: the first second of a line's echo can decode as other words and stop it. Its sound
+    stops with the line; a person who was going on goes on. ``goes_on`` listens a moment to tell."""
+    speech = np.concatenate([np.zeros(_at(0.3), np.float32), load_audio(CORPUS / "audio" / "jfk_inaugural_1961.flac")[: _at(8.0)]])
+    stopped = threading.Event()
+    pump = BlockPump(_reactive(speech, stopped, with_the_line))
+    barge = Barge(pump, LINE, transcriber.submit)  # type: ignore[attr-defined]
+    try:
+        deadline = time.monotonic() + 6
+        while not barge() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert barge.fired
+        stopped.set()
+        heard = barge.heard_s
+        assert barge.goes_on() is not with_the_line
+        assert barge.heard_s >= heard + Barge.AFTER_S - 0.1  # it listened, and kept what it heard
+    finally:
+        pump.stop()
+
+
+def test_a_drill_that_heard_its_echo_asks_for_two_looks_in_a_row(transcriber: object) -> None:
+    """``strict``: the line stops only at the second look in a row whose words are not the line's."""
+    speech = np.concatenate([np.zeros(_at(0.3), np.float32), load_audio(CORPUS / "audio" / "jfk_inaugural_1961.flac")[: _at(8.0)]])
+    pump = BlockPump(_paced(speech))
+    barge = Barge(pump, LINE, transcriber.submit, strict=True)  # type: ignore[attr-defined]
+    try:
+        deadline = time.monotonic() + 8
+        while not barge() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert barge.fired and len(barge.looks) >= 2
+        assert all(words for _, words in barge.looks[-2:])
+    finally:
+        pump.stop()

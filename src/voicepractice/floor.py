@@ -7,11 +7,14 @@ the interviewer's reply and while the interviewer speaks. Then:
 * speech that starts after an answer was judged finished but before the
   interviewer's next line begins **reopens** the answer (``reopen``): the person
   had only paused;
-* speech heard while the interviewer was speaking is **kept** in the answer
-  before it (``overlap``), and the person is told, unless its words are the
-  interviewer's own line coming back through laptop speakers (echo): the
-  product expects headphones, and on speakers the echo is recognised by its
-  words matching the line just played, and dropped.
+* speech that goes on while the interviewer speaks **stops the line** (``Barge``),
+  as a caller stops for someone who was not done: the answer takes up again with
+  everything heard since the line began, and the line comes again after it;
+* speech over a line that did not stop it (a word or two, or no sound to stop:
+  the lines shown as text) is **kept** in the answer before it, and the person
+  is told, unless its words are the interviewer's own line coming back through
+  laptop speakers (echo): the product expects headphones, and on speakers the
+  echo is recognised by its words matching the line just played, and dropped.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import replace
 
 import numpy as np
 
 from .audio import SAMPLE_RATE, leave_portaudio_open_at_exit, level
 from .listen import Capture, Chunk
+from .records import Word
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +38,9 @@ MIN_SPEECH_S = 0.25
 """Less speech than this in a stretch (a cough, a click) does not reopen an answer."""
 ECHO_SIMILARITY = 75
 """rapidfuzz partial ratio above which words heard during a line are that line's echo."""
+ECHO_PROBE_S = 1.0
+"""Speech heard during the drill's first line, before any answer, that says the microphone hears
+the speakers (the drill's lines) rather than headphones."""
 STOP_WAIT_S = 6.0
 """How long ``BlockPump.stop`` waits for the source to close: the pump notices the stop at the next
 block (32 ms), and a microphone that delivers nothing more gives up after 5 s (listen.microphone_blocks)."""
@@ -203,6 +211,154 @@ class Watch:
             self._take(block)
             waited += block.size
         return self.speech_s >= MIN_SPEECH_S
+
+
+class Barge:
+    """The microphone while the interviewer speaks: the person going on over the line stops it.
+
+    Called between the line's 100 ms writes (``speak.play_samples``'s ``stop``), it takes in
+    what has arrived and runs the VAD over it. Once a stretch of speech reaches ``SPEECH_S``
+    (a cough or an "mm-hm" does not), the words heard since the line began are decoded off
+    the playing thread; words that are not the line's own echo stop the line, as a person
+    stops when the other goes on.
+    Then ``fired`` is set and ``audio`` holds everything heard since the line began, the
+    answer's continuation; ``onset_s`` is where that speech began in it.
+
+    Through laptop speakers the first second of a line's echo, decoded, can come out as
+    other words ("He's very..." for "Is there anything...") and stop it. Such a sound
+    stops with the line, where a person who was going on goes on: ``goes_on`` listens for
+    a moment after the stop to tell the two apart. A drill that has heard its own echo
+    (a stop like that, or speech during its first line, before any answer) asks for more
+    (``strict``): two looks in a row whose words are not the line's, and speech after the
+    stop; after ``ECHOES_PER_DRILL`` such stops it no longer gives way.
+    """
+
+    SPEECH_S = 0.5
+    """Speech in one stretch before its words are looked at (a word or two)."""
+    ECHO_CHECKS = 3
+    """Stretches found to be the line's echo before the watch gives up (laptop speakers)."""
+    PER_LINE = 2
+    """Times one line gives way: a third time it plays on (a television in the room must not
+    stop it for ever); what is said over it then is kept with a note."""
+    ECHOES_PER_DRILL = 2
+    """Stops by a sound that stopped with the line after which a drill no longer gives way: the
+    microphone hears the speakers, and each such stop says a line again from its start."""
+    AFTER_S = 1.0
+    """How long ``goes_on`` listens after the stop."""
+    ECHO_TAIL_S = 0.3
+    """The start of that, where the line's own sound can still arrive (the room, the input's latency)."""
+
+    def __init__(
+        self, pump: BlockPump, line: str, transcribe: Callable[[np.ndarray], Future[list[Word]]], strict: bool = False
+    ) -> None:
+        from .vad import StreamingVad
+
+        self._pump = pump
+        self._line = line
+        self._transcribe = transcribe
+        self._strict = strict
+        self._agreed = 0  # looks in a row whose words were not the line's
+        self._blocks: list[np.ndarray] = []
+        self._vad = StreamingVad()
+        self._heard = 0  # samples fed to the VAD
+        self._stretch_start: int | None = None  # sample where the current stretch of speech began
+        self._stretch_speech = 0  # speech samples in it
+        self._look_at = self._first_look  # speech in the stretch at which its words are looked at
+        self._checking: tuple[int, Future[list[Word]]] | None = None
+        self._echoes = 0
+        self.fired = False
+        self.onset_s = 0.0
+        self.words: list[Word] = []
+        self.looks: list[tuple[float, list[Word]]] = []
+        """Every look at the words: seconds heard by then, and the words."""
+
+    @property
+    def _first_look(self) -> int:
+        return int(self.SPEECH_S * SAMPLE_RATE)
+
+    @property
+    def heard_s(self) -> float:
+        """Seconds heard since the line began."""
+        return sum(b.size for b in self._blocks) / SAMPLE_RATE
+
+    @property
+    def audio(self) -> np.ndarray:
+        """Everything heard since the line began."""
+        return join(self._blocks)
+
+    def goes_on(self) -> bool:
+        """After the stop: whether the person was going on (True), or the sound stopped with the
+        line (its echo). Waits for ``AFTER_S`` of audio; it is kept.
+
+        Speech after the stop is the person. Without it, the words heard since the line began
+        are read once more, now that their end is heard: a short addition the person finished
+        as the line stopped ("And is the parking free for staff?") reads as a finished sentence;
+        the line's echo, cut off by the stop, reads cut off ("It seems...") or as the line.
+        """
+        from .vad import WINDOW
+
+        stop, speech = self._heard, 0
+        while self._heard < stop + self.AFTER_S * SAMPLE_RATE:
+            block = self._pump.get(timeout=Watch.STALL_S)
+            if block is None:
+                break  # the recording ended, or the microphone stalled
+            self._blocks.append(block)
+            for _, speaking in self._vad.feed(block):
+                if speaking and self._heard >= stop + self.ECHO_TAIL_S * SAMPLE_RATE:
+                    speech += WINDOW
+                self._heard += WINDOW
+        if speech >= MIN_SPEECH_S / 2 * SAMPLE_RATE:
+            return True
+        if self._strict:
+            return False  # the microphone hears the speakers: no reading of words to go on
+        said = " ".join(w.text for w in self._transcribe(self.audio).result()).strip()
+        log.debug("after the stop, the words over the line read %r", said)
+        return said.endswith((".", "?", "!")) and not said.endswith("..") and not is_echo(said, self._line)
+
+    def rest(self) -> Iterator[np.ndarray]:
+        """The person's speech from the line's start on: what was heard during it, then the microphone."""
+        yield self.audio
+        yield from self._pump
+
+    def __call__(self) -> bool:
+        """True once the person has gone on over the line (stop it)."""
+        if self.fired or self._echoes >= self.ECHO_CHECKS:
+            self._blocks.extend(self._pump.drain())
+            return self.fired
+        from .vad import WINDOW
+
+        for block in self._pump.drain():
+            self._blocks.append(block)
+            for _, speaking in self._vad.feed(block):
+                if speaking:
+                    if self._stretch_start is None:
+                        self._stretch_start = self._heard
+                    self._stretch_speech += WINDOW
+                elif not self._vad.speaking:
+                    self._stretch_start, self._stretch_speech, self._look_at = None, 0, self._first_look
+                self._heard += WINDOW
+        if self._checking is not None:
+            start, future = self._checking
+            if not future.done():
+                return False
+            self._checking = None
+            words = future.result()
+            self.looks.append((self.heard_s, words))
+            said = " ".join(w.text for w in words)
+            log.debug("words over the line at %.2f s: %r", self.heard_s, said)
+            self._agreed = self._agreed + 1 if words and not is_echo(said, self._line) else 0
+            if self._agreed >= 1 + self._strict:
+                self.fired, self.onset_s, self.words = True, start / SAMPLE_RATE, words
+                return True
+            self._echoes += bool(words) and not self._agreed
+            if self._echoes >= self.ECHO_CHECKS:
+                log.info("sound during the interviewer's line is its echo (%r): use headphones", said)
+        elif self._stretch_start is not None and self._stretch_speech >= self._look_at:
+            # Everything since the line began, not the stretch alone: a stretch of echo decoded
+            # out of context came out as other words ("so we'll start" for "so I'll stop there").
+            self._checking = (self._stretch_start, self._transcribe(self.audio))
+            self._look_at = self._stretch_speech + self._first_look  # no words yet, or echo: look again later
+        return False
 
 
 def speech_seconds(audio: np.ndarray) -> float:
