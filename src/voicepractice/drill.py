@@ -24,6 +24,7 @@ from . import floor, natural, phoneline
 from .check import Profile, check
 from .endpoint import EndOfTurn, preload_turn_model
 from .errors import AudioDeviceError, ScenarioError, SilentInputError, SpeechError, StoreError
+from .files import write_private
 from .input_watch import DeadInputError, stop_on_dead_input
 from .listen import (
     Capture,
@@ -278,20 +279,73 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     pump: floor.BlockPump | None = None  # the microphone stays open from the first answer on
     trackers: list[LiveTracker] = []
     leave_no_trace = False  # set when the drill leaves before anything was recorded
+    listening = threading.Event()  # set when the drill first listens for an answer
+    echoes = 0  # lines stopped by a sound that stopped with them (speakers): ask for more, then stop giving way
+    learned = 0.0
+    """The longest pause this person went on after where an answer was judged finished: every
+    answer from then on waits longer than that before a pause ends it (endpoint.own_pause_wait)."""
     try:
         speaker.prepare(
             [(f"interviewer-{n}.wav", line) for n, line in enumerate(lines, 1)],
             _lines_ahead(scenario, run_turns, options.details),
         )
         for n, (turn, line) in enumerate(zip(run_turns, lines, strict=True), 1):
-            line = _with_reply(reply, line)
-            wav = speaker.say(line, f"interviewer-{n}.wav", fresh=bool(reply))
-            if answered and speaker.started is not None:
-                log.info("the line started %.0f ms after answer %d was judged finished",
-                         1000 * (speaker.started - answered[-1].capture.ended_at), answered[-1].index + 1)  # fmt: skip
+            over: list[np.ndarray] = []  # heard over this line's stops that were not the person going on
+            if n == 1 and not answers and speaker.available and speaker.tts:
+                pump = _microphone(options, judged_from=listening)  # open during the first line: does it hear the interviewer?
+            for stops in range(floor.Barge.PER_LINE + 1):
+                said = _with_reply(reply, line)
+                # The person going on over the line stops it (floor.Barge), as a caller stops for
+                # someone who was not done: their answer takes up again, and the line comes after it.
+                barge = None
+                gives_way = stops < floor.Barge.PER_LINE and answered and answered[-1].capture.ended_by in ("silence", "enter")
+                if pump is not None and gives_way and echoes < floor.Barge.ECHOES_PER_DRILL:
+                    barge = floor.Barge(pump, said, transcriber.submit, strict=echoes > 0)
+                wav = speaker.say(said, f"interviewer-{n}.wav", fresh=bool(reply), stop=barge)
+                if answered and speaker.started is not None:
+                    log.info("the line started %.0f ms after answer %d was judged finished",
+                             1000 * (speaker.started - answered[-1].capture.ended_at), answered[-1].index + 1)  # fmt: skip
+                if barge is None or not barge.fired:
+                    break
+                if not barge.goes_on():
+                    # The sound stopped with the line: its own echo through speakers (or a word or
+                    # two). The line is said again; what was heard is handled as said over it.
+                    log.info("the sound that stopped the line stopped with it (%r): its echo? the line is said again",
+                             " ".join(w.text for w in barge.words))  # fmt: skip
+                    if not echoes:
+                        ui.status("  The interviewer stopped for a sound, and starts again. (Wear headphones: "
+                                  "through speakers the microphone hears the interviewer.)")  # fmt: skip
+                    echoes += 1
+                    over.append(barge.audio)
+                    continue
+                answer = answered[-1]
+                paused = _go_on_over(answer, barge, options.listen, staging, ui, went_on_s=learned)
+                learned = max(learned, paused)
+                turns[answer.index] = replace(turns[answer.index], ended_by=answer.capture.ended_by)
+                if answer.capture.ended_by in ("interrupted", "device_lost"):
+                    break
+                reply = ""
+                if run_turns[answer.index].respond:
+                    loader.wait()
+                    reply = _reply(answer.finish(), scenario, options, rng)
+            line = said
             reply = ""
+            if pump is not None and not answered:
+                # Before any answer the person only listens: speech heard during the line is the
+                # interviewer's own voice through speakers. From then on the drill asks for more
+                # before it gives way (floor.Barge's strict), and says why.
+                probed = floor.speech_seconds(floor.join(pump.drain()))
+                if probed >= floor.ECHO_PROBE_S and not echoes:
+                    log.info("the microphone heard %.1f s of speech during the first line: speakers?", probed)
+                    ui.status("  The microphone hears the interviewer: wear headphones, so it hears only you.")
+                    echoes = 1
+            if answered and answered[-1].capture.ended_by in ("interrupted", "device_lost"):
+                interrupted = True
+                notes.append(_stopped_note(answered[-1].capture.ended_by))
+                break
             if pump is not None and answered:
-                during = pump.drain()
+                during = over + ([barge.audio] if barge is not None else [])
+                during += pump.drain()
                 if answers and turn.listen:
                     # A recording plays to its end whoever is talking, as a person would go on.
                     during += list(pump)
@@ -306,10 +360,11 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                     pump.stop()
                 pump = floor.BlockPump(recording_blocks(recording, options.paced))
                 source = str(path)
-            elif pump is None:
-                # A muted or unplugged microphone delivers zeros: say so in 3 s, not after the call.
-                pump = floor.BlockPump(stop_on_dead_input(microphone_blocks(options.input_device)))
+            else:
+                if pump is None:
+                    pump = _microphone(options)
                 source = "microphone"
+            listening.set()
             speaker.hurry()
             if options.cue and speaker.available:
                 speaker.cue()
@@ -317,7 +372,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             live = LiveTranscription(transcriber)
             chunk_cb: Callable[[Chunk], None] = live.submit_chunk
             more_turns = n < len(run_turns)
-            judge = _judge(options.listen, live, 0.0, last=not more_turns)
+            judge = _judge(options.listen, live, 0.0, last=not more_turns, went_on_s=learned)
             tracker = LiveTracker()  # the person's own voice only, tracked while they speak
             trackers.append(tracker)
             capture = listen(
@@ -359,6 +414,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                     # The pause it was judged finished at was one the person goes on after: the
                     # next judge waits longer than that before ending on a pause like it again.
                     paused = max([judge.went_on_s, judge.pauses[-1].wait_s] if judge and judge.pauses else [0.0])
+                    learned = max(learned, paused)
                     judge = _judge(options.listen, live, previous.duration, last=False, went_on_s=paused)
                     more = listen(
                         _chain(watch.audio, pump), options.listen,
@@ -389,11 +445,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             turns.append(TurnRecord(turn.id, line, interviewer_audio=wav, answer_audio=answer.name, ended_by=capture.ended_by))
             if capture.ended_by in ("interrupted", "device_lost"):
                 interrupted = True
-                notes.append(
-                    "interrupted with Ctrl-C: the answer so far is saved"
-                    if capture.ended_by == "interrupted"
-                    else "the microphone stopped delivering sound mid-answer; what was captured is saved"
-                )
+                notes.append(_stopped_note(capture.ended_by))
                 break
             if turn.respond and n < len(run_turns) and not reply:
                 loader.wait()
@@ -543,6 +595,64 @@ def _chain(first: np.ndarray, rest: Iterator[np.ndarray]) -> Iterator[np.ndarray
     if first.size:
         yield first
     yield from rest
+
+
+def _go_on_over(
+    answer: _Answer, barge: floor.Barge, listen_options: ListenOptions,
+    staging: Path, ui: DrillUI, went_on_s: float,
+) -> float:  # fmt: skip
+    """The person went on over the interviewer's line, which stopped: their answer takes up again
+    where it was, with everything heard since the line began, and goes on until they finish.
+
+    Returns the pause they went on after (from their last word to the speech over the line).
+    """
+    capture = answer.capture
+    paused = capture.duration - (capture.speech_end or capture.duration) + barge.onset_s
+    log.info("the person went on over the interviewer's line after a %.1f s pause: the line stops "
+             "%.1f s after their speech began, and the answer is reopened", paused, barge.heard_s - barge.onset_s)  # fmt: skip
+    ui.status("  The interviewer stops: you had not finished. Go on.")
+    # The spool holds the whole answer from here on: a crash mid-way recovers all of it.
+    spool = (staging / answer.name).with_suffix(".pcm")
+    write_private(spool, (np.clip(capture.audio, -1, 1) * 32767).astype("<i2").tobytes())
+    judge = _judge(listen_options, answer.live, capture.duration, last=False, went_on_s=max(went_on_s, paused))
+    more = listen(
+        barge.rest(), listen_options,
+        on_chunk=floor.shifted(answer.live.submit_chunk, capture.duration),
+        on_progress=_progress_from(ui.progress, capture.duration),
+        spool=spool, judge=judge,
+    )  # fmt: skip
+    if judge is not None and judge.pauses and more.ended_by == "silence":
+        log.info("answer %d ended by the judge again: wait %.1f s (cue %s)", answer.index + 1, judge.pauses[-1].wait_s, judge.pauses[-1].cue)
+    answer.capture = floor.extend(capture, more)
+    answer.words = None  # the transcript takes in what was said since
+    ui.done_listening(answer.capture)
+    answer.store(staging)
+    return paused
+
+
+def _microphone(options: DrillOptions, judged_from: threading.Event | None = None) -> floor.BlockPump:
+    """The microphone, read for the rest of the drill. A muted or unplugged one delivers zeros: that
+    is said within 3 s of listening (``judged_from``: once it is set), not after the call."""
+    blocks = microphone_blocks(options.input_device)
+    if judged_from is None:
+        return floor.BlockPump(stop_on_dead_input(blocks))
+    return floor.BlockPump(_judged_from(judged_from, blocks))
+
+
+def _judged_from(start: threading.Event, blocks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+    """Blocks as they come; judged for a dead input only once ``start`` is set (a silent room
+    before the first question is not a muted microphone)."""
+    for block in blocks:
+        yield block
+        if start.is_set():
+            break
+    yield from stop_on_dead_input(blocks)
+
+
+def _stopped_note(ended_by: str) -> str:
+    if ended_by == "interrupted":
+        return "interrupted with Ctrl-C: the answer so far is saved"
+    return "the microphone stopped delivering sound mid-answer; what was captured is saved"
 
 
 def _reply(words: list[Word], scenario: Scenario, options: DrillOptions, rng: random.Random) -> str:
@@ -801,22 +911,22 @@ class _Speaker:
             audio_mod.write_wav(self.staging / name, *self._prepared_audio.pop(name))
         self._made[name] = (line, self._render(line, name, fresh))
 
-    def say(self, line: str, name: str, fresh: bool = False) -> str | None:
-        """Show and play a line; ``fresh`` renders it again (it changed since prepare)."""
+    def say(self, line: str, name: str, fresh: bool = False, stop: Callable[[], bool] | None = None) -> str | None:
+        """Show and play a line; ``fresh`` renders it again (it changed since prepare); ``stop``:
+        asked every 100 ms while it plays, True stops it (see speak.play_samples)."""
         if not self.rang:
             self.rang = True
             if self.line == "phone" and self.available:
                 self._play(phoneline.ring_and_pickup(), phoneline.OUT_RATE)
         self.started = None
-        self.ready(line, name, fresh)
-        self._prepared_audio.pop(name, None)
+        self.ready(line, name, fresh)  # the prepared line's own audio is kept: a stopped line is said again
         wav = name if self._made[name][1] else None
         self.ui.interviewer(line)
         if wav and self.available:
             try:
                 # Whisper's load starts once the line is sounding: started earlier, its imports
                 # held the GIL while this thread opened the device, and the first word came later.
-                play(self.staging / wav, self.options.output_device, on_start=self._on_start)
+                play(self.staging / wav, self.options.output_device, on_start=self._on_start, stop=stop)
             except AudioDeviceError as exc:
                 self.available = False
                 self._note(f"{exc}; the interviewer's lines are shown as text")
