@@ -415,7 +415,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                     # next judge waits longer than that before ending on a pause like it again.
                     paused = max([judge.went_on_s, judge.pauses[-1].wait_s] if judge and judge.pauses else [0.0])
                     learned = max(learned, paused)
-                    judge = _judge(options.listen, live, previous.duration, last=False, went_on_s=paused)
+                    judge = _judge(options.listen, live, previous.duration, last=False, went_on_s=learned)
                     more = listen(
                         _chain(watch.audio, pump), options.listen,
                         on_chunk=floor.shifted(chunk_cb, previous.duration),
