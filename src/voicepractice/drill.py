@@ -330,10 +330,11 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                     reply = _reply(answer.finish(), scenario, options, rng)
             line = said
             reply = ""
-            if pump is not None and not answered:
-                # Before any answer the person only listens: speech heard during the line is the
-                # interviewer's own voice through speakers. From then on the drill asks for more
-                # before it gives way (floor.Barge's strict), and says why.
+            if pump is not None and not answered and speaker.started is not None:
+                # Before any answer the person only listens: speech heard while the line sounded is
+                # the interviewer's own voice through speakers. From then on the drill asks for more
+                # before it gives way (floor.Barge's strict), and says why. (A line shown as text
+                # takes no time: what the microphone has then is the answer's start, left for it.)
                 probed = floor.speech_seconds(floor.join(pump.drain()))
                 if probed >= floor.ECHO_PROBE_S and not echoes:
                     log.info("the microphone heard %.1f s of speech during the first line: speakers?", probed)
