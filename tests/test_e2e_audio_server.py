@@ -52,6 +52,7 @@ class _TerminalDrill:
     and listening lines go only there); its lines are kept with the time they arrived."""
 
     def __init__(self, env: dict[str, str], args: list[str]) -> None:
+        self.env = env
         master, slave = pty.openpty()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "voicepractice", *args],
@@ -85,6 +86,12 @@ class _TerminalDrill:
     def log(self) -> str:
         return "".join(line for _, line in self.lines)
 
+    def answer(self, recording: Path, never: str = "started listening", timeout: float = 90) -> None:
+        """Once the drill listens, ``recording`` into its microphone; returns once the sink has played it all."""
+        assert self.listening.acquire(timeout=timeout), f"the drill never {never}:\n" + self.log
+        time.sleep(0.5)
+        subprocess.run(["paplay", "--device=vp_mic", str(recording)], env=self.env, check=True, timeout=90)
+
     def finish(self, timeout: float = 90) -> str:
         """The drill's stdout once it exits. One that outlives ``timeout`` gets SIGABRT (with
         PYTHONFAULTHANDLER its threads' stacks land in the log) and fails the test with its log."""
@@ -104,12 +111,10 @@ def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -
     # PYTHONFAULTHANDLER: a drill that outlives its wait gets SIGABRT and prints every thread's stack.
     # -v: the drill names any of its threads still running as it ends (there must be none).
     term = _TerminalDrill({**env, "PYTHONFAULTHANDLER": "1"}, ["-v", "drill", "--json", "--silence", "2.0", "--seed", "3", *args])
-    drill, listening = term.proc, term.listening
+    drill = term.proc
     try:
         for answer in answers:
-            assert listening.acquire(timeout=90), "the drill never started listening:\n" + term.log
-            time.sleep(0.5)
-            subprocess.run(["paplay", "--device=vp_mic", str(answer)], env=env, check=True, timeout=90)
+            term.answer(answer)
         out = term.finish()
     finally:
         if drill.poll() is None:
@@ -295,13 +300,11 @@ def test_interviewer_replies_fast_to_a_finished_answer_and_waits_through_a_think
         _natural_answer(tmp_path / "bye.wav", "Thanks so much for your time today. Goodbye!"),
     ]
     term = _TerminalDrill(env, ["-v", "drill", "--json", "--seed", "3", "--company", "Acme"])
-    drill, listening, lines = term.proc, term.listening, term.lines
+    drill, lines = term.proc, term.lines
     last_word: list[float] = []
     try:
         for path, tail in answers:
-            assert listening.acquire(timeout=90), "the drill never started listening:\n" + "".join(ln for _, ln in lines)
-            time.sleep(0.5)
-            subprocess.run(["paplay", "--device=vp_mic", str(path)], env=env, check=True, timeout=90)
+            term.answer(path)
             last_word.append(time.monotonic() - tail)  # paplay returns once the sink has played it all
         out = term.finish()
     finally:
@@ -366,9 +369,7 @@ def test_going_on_at_the_decision_keeps_every_word_in_the_answer(
     term = _TerminalDrill(env, ["-v", "drill", "--json", "--seed", "3", "--scenario", str(REOPEN)])
     drill, lines = term.proc, term.lines
     try:
-        assert term.listening.acquire(timeout=90), "the drill never started listening:\n" + term.log
-        time.sleep(0.5)
-        subprocess.run(["paplay", "--device=vp_mic", str(asked)], env=env, check=True, timeout=90)
+        term.answer(asked)
         deadline = time.monotonic() + 60
         # On at the decision itself: choosing and rendering the reply take 0.8 s on a quiet machine, and
         # the person's words must be under way by the drill's last look (paplay's start, the answer's
@@ -379,9 +380,7 @@ def test_going_on_at_the_decision_keeps_every_word_in_the_answer(
             time.sleep(0.01)
         subprocess.run(["paplay", "--device=vp_mic", str(more)], env=env, check=True, timeout=90)
         went_on_until = time.monotonic()  # paplay returns once the sink has played it all
-        assert term.listening.acquire(timeout=90), "the drill never asked the close:\n" + term.log
-        time.sleep(0.5)
-        subprocess.run(["paplay", "--device=vp_mic", str(FIXTURES / "turn3_goodbye_natural.flac")], env=env, check=True, timeout=90)
+        term.answer(FIXTURES / "turn3_goodbye_natural.flac", "asked the close")
         out = term.finish()
     finally:
         if drill.poll() is None:
@@ -428,13 +427,9 @@ def test_the_interviewer_stops_when_the_person_goes_on_over_its_line(
     term = _TerminalDrill(env, ["-v", "drill", "--json", "--seed", "3", "--scenario", str(BARGE)])
     drill, lines = term.proc, term.lines
     try:
-        assert term.listening.acquire(timeout=90), "the drill never started listening:\n" + term.log
-        time.sleep(0.5)
-        subprocess.run(["paplay", "--device=vp_mic", str(answer)], env=env, check=True, timeout=90)
+        term.answer(answer)
         last_word = time.monotonic() - tail  # paplay returns once the sink has played it all
-        assert term.listening.acquire(timeout=90), "the drill never asked the close:\n" + term.log
-        time.sleep(0.5)
-        subprocess.run(["paplay", "--device=vp_mic", str(FIXTURES / "turn3_goodbye_natural.flac")], env=env, check=True, timeout=90)
+        term.answer(FIXTURES / "turn3_goodbye_natural.flac", "asked the close")
         out = term.finish()
     finally:
         if drill.poll() is None:
@@ -475,12 +470,8 @@ def test_through_laptop_speakers_the_interviewer_is_not_stopped_by_its_own_voice
     term = _TerminalDrill(env, ["-v", "drill", "--json", "--seed", "3", "--no-cue", "--scenario", str(BARGE)])
     drill = term.proc
     try:
-        assert term.listening.acquire(timeout=90), "the drill never started listening:\n" + term.log
-        time.sleep(0.5)
-        subprocess.run(["paplay", "--device=vp_mic", str(answer)], env=env, check=True, timeout=90)
-        assert term.listening.acquire(timeout=120), "the drill never asked the close:\n" + term.log
-        time.sleep(0.5)
-        subprocess.run(["paplay", "--device=vp_mic", str(FIXTURES / "turn3_goodbye_natural.flac")], env=env, check=True, timeout=90)
+        term.answer(answer)
+        term.answer(FIXTURES / "turn3_goodbye_natural.flac", "asked the close", timeout=120)
         out = term.finish()
     finally:
         if drill.poll() is None:
