@@ -33,7 +33,10 @@ def test_ends_after_silence_and_keeps_a_thinking_pause(fixture_manifest) -> None
     # The first half (too short to commit) was sent as a snapshot during the pause,
     # so its words were being decoded before the person went on.
     assert any(c.tentative and pause_start <= c.offset + c.audio.size / SAMPLE_RATE <= pause_end for c in chunks)
-    assert not chunks[-1].tentative and chunks[-1].offset < pause_start
+    # ...and was committed only together with speech after the pause.
+    first = next(c for c in chunks if not c.tentative)
+    assert first.offset < pause_start and first.offset + first.audio.size / SAMPLE_RATE > pause_end
+    assert not chunks[-1].tentative
 
 
 def test_shorter_silence_window_cuts_at_the_pause(fixture_manifest) -> None:
@@ -165,3 +168,24 @@ def test_a_microphone_that_fails_to_start_is_closed_and_opened_once_more() -> No
     with pytest.raises(sd.PortAudioError):
         _started_input(sd, None, {"default_samplerate": 48000, "name": "mic"})
     assert all(s["closed"] for s in sd.streams) and len(sd.streams) == 2
+
+
+def test_a_stretch_after_a_committed_chunk_is_read_with_the_end_of_that_chunk() -> None:
+    """Chunks close at short pauses (so little is left to decode when Enter comes); a short
+    stretch after one is handed on with a lead-in, so Whisper does not read it alone."""
+    audio = np.concatenate([load_audio(FIXTURES / "pause_mid_sentence_natural.flac"), room_tone(1)])
+    o = ListenOptions(end_silence_s=30, enter_ends=False)
+    chunks: list[Chunk] = []
+    listen(recording_blocks(audio, paced=False), o, on_chunk=chunks.append)
+    committed = [c for c in chunks if not c.tentative]
+    assert len(committed) >= 2  # a 16 s answer is not left to be decoded whole at its end
+    assert any(c.lead_s > 0.5 for c in committed)
+    previous_end = 0.0
+    for c in committed:
+        own_start = c.offset + c.lead_s
+        assert own_start >= previous_end - 1e-6  # no stretch is anyone's twice
+        assert c.offset <= previous_end + 1e-6 or c.lead_s == 0  # the lead-in is the chunk before's
+        assert c.speech_until - c.offset >= o.min_chunk_s - 1e-6 or c.offset == 0
+        # The pause's snapshot was the same audio, so its decode is adopted, not repeated.
+        assert any(s.tentative and (s.offset, s.speech_until) == (c.offset, c.speech_until) for s in chunks)
+        previous_end = c.offset + c.audio.size / SAMPLE_RATE

@@ -227,3 +227,37 @@ def test_the_words_count_as_in_only_with_their_cut_off_reading(transcriber: Tran
     assert live.text_through(3.0, wait=True)
     reading = live.cut_off_through(3.0)
     assert reading is not None and 0.0 <= reading <= 1.0
+
+
+def test_a_lead_in_is_heard_but_its_words_are_not_counted_twice(transcriber: Transcriber) -> None:
+    audio = load_audio(FIXTURES / "thinking_pause.flac")
+    cut = int(3.0 * SAMPLE_RATE)  # inside the 2 s pause
+    live = LiveTranscription(transcriber)
+    live.submit(audio[:cut], 0.0)
+    live.submit(audio[SAMPLE_RATE:], 1.0, lead=2.0)  # heard from 1 s, its own from 3 s
+    words = live.finish()
+    batch = transcriber.transcript(audio).words
+    from rapidfuzz import fuzz
+
+    def norm(ws) -> str:
+        return " ".join(w.text.lower().strip(",.?") for w in ws)
+
+    assert fuzz.ratio(norm(words), norm(batch)) >= 90
+    bare = norm(words).split()
+    assert not any(a == b for a, b in itertools.pairwise(bare)), bare  # the lead-in's last word not again
+
+
+def test_a_word_stretched_over_the_boundary_is_not_kept_twice() -> None:
+    from voicepractice.records import Word
+
+    def w(text: str, start: float, end: float) -> Word:
+        return Word(text=text, start=start, end=end, probability=0.9)
+
+    live = LiveTranscription(None)  # type: ignore[arg-type]  # _trim needs no model
+    live._words = [w("lift", 6.71, 6.85), w("it", 6.85, 6.99), w("up.", 6.99, 7.21)]
+    # Read again with the lead-in, "up" stretches over the pause and is centred after the boundary.
+    again = [w("it", 6.86, 7.0), w("up", 7.0, 7.7), w("one", 7.7, 7.94), w("meter", 7.94, 8.12)]
+    assert [x.text for x in live._trim(7.28, again)] == ["one", "meter"]
+    # A word said again well after the boundary is the person's, and kept.
+    later = [w("up", 8.2, 8.4), w("again", 8.4, 8.7)]
+    assert [x.text for x in live._trim(7.28, later)] == ["up", "again"]

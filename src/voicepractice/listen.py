@@ -57,8 +57,12 @@ class ListenOptions:
     """Hard cap on an answer's length."""
     no_speech_timeout_s: float = 20.0
     """Give up when nobody has said anything for this long."""
-    chunk_gap_s: float = 0.5
-    """A pause this long closes a chunk that can be transcribed while the person goes on."""
+    chunk_gap_s: float = 0.2
+    """A pause this long closes a chunk that can be transcribed while the person goes on.
+    Closing costs no decode of its own (the pause's snapshot is adopted as the chunk), and
+    it keeps what is left to decode when Enter comes to the few seconds since the last close:
+    at 0.5 s a 17 s sentence read without such a pause was decoded whole after Enter
+    (1.2 s). On the speech corpus the streaming WER was 6.9 % at 0.5 s and 6.4 % at 0.2 s."""
     min_chunk_s: float = 4.0
     """...but only once the chunk holds this much: Whisper reads short fragments worse
     (on the speech corpus, 0.5 s chunks cost 0.5 WER points, and a 1.5 s run of
@@ -91,6 +95,10 @@ class Chunk:
     tentative: bool = False
     """A snapshot at a short pause: the person may go on, so decode it but commit nothing yet.
     If the answer then ends with no more speech, the final chunk is the same speech."""
+    lead_s: float = 0.0
+    """Seconds at the start of ``audio`` that belong to the chunk before, already committed:
+    heard again so that a short stretch is not read without what led into it (Whisper reads
+    a second or two alone worse); their words are not this chunk's."""
 
 
 @dataclass(frozen=True)
@@ -327,18 +335,27 @@ def listen(
     def audio_between(a: int, b: int) -> np.ndarray:
         return np.concatenate(parts)[a:b] if parts else np.zeros(0, np.float32)
 
+    committed = False  # a chunk has been handed on: what follows can be read with its end as a lead-in
+
     def make_chunk(end: int, tentative: bool = False) -> Chunk:
+        start = chunk_start
+        if committed and last_speech_end is not None:
+            # Measured from the speech end, not ``end``, so a pause's snapshot and the chunk
+            # closed at the same pause are the same audio (LiveTranscription adopts it).
+            start = max(0, min(chunk_start, last_speech_end - int(o.min_chunk_s * SAMPLE_RATE)))
         return Chunk(
-            audio=audio_between(chunk_start, end),
-            offset=chunk_start / SAMPLE_RATE,
+            audio=audio_between(start, end),
+            offset=start / SAMPLE_RATE,
             speech_until=None if last_speech_end is None else last_speech_end / SAMPLE_RATE,
             tentative=tentative,
+            lead_s=(chunk_start - start) / SAMPLE_RATE,
         )
 
     def emit_chunk(end: int) -> None:
-        nonlocal chunk_start, chunk_has_speech
+        nonlocal chunk_start, chunk_has_speech, committed
         if on_chunk and chunk_has_speech and end > chunk_start:
             on_chunk(make_chunk(end))
+            committed = True
         chunk_start = end
         chunk_has_speech = False
 

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -368,6 +368,7 @@ class Transcriber:
         vad: bool | None = None,
         skip_if: Callable[[], bool] | None = None,
         cut_off: Future[float | None] | None = None,
+        trim: Callable[[list[Word]], list[Word]] | None = None,
     ) -> Future[list[Word]]:
         """Queue ``audio`` for recognition; ``context`` is asked for when its turn comes.
 
@@ -377,6 +378,7 @@ class Transcriber:
         word was cut off (``_cut_off``; None when there is nothing to ask). It is
         worked out in a job of its own, queued after the words are out, so whatever
         was queued meanwhile (the final chunk when Enter comes) goes first.
+        ``trim`` takes the words out that are not this job's (a lead-in's, already committed).
         """
 
         def job() -> list[Word]:
@@ -388,6 +390,8 @@ class Transcriber:
                 _cancel.last = None
                 try:
                     words = self._words(audio, offset, context(), vad)
+                    if trim is not None:
+                        words = trim(words)
                     window = _cancel.last if words else None
                     return words
                 except _Superseded:
@@ -585,6 +589,14 @@ def with_model(options: TranscribeOptions, model: str | None) -> TranscribeOptio
     return replace(options, model=model) if model else options
 
 
+_REPEAT_N = 3
+_REPEAT_S = 0.5
+
+
+def _bare(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum() or ch == "'")
+
+
 class LiveTranscription:
     """Transcribes chunks on the model thread while the person is still talking.
 
@@ -606,7 +618,17 @@ class LiveTranscription:
         self._cut_off: Future[float | None] | None = None  # the last submitted decode's (``_cut_off``)
         self.reused_snapshots = 0
 
-    def submit(self, audio: np.ndarray, offset: float, speech_until: float | None = None, tentative: bool = False) -> None:
+    def submit(
+        self,
+        audio: np.ndarray,
+        offset: float,
+        speech_until: float | None = None,
+        tentative: bool = False,
+        lead: float = 0.0,
+    ) -> None:
+        """Queue a chunk; its first ``lead`` seconds were committed with the chunk before."""
+        trim = partial(self._trim, offset + lead) if lead > 0 else None
+        context = partial(self._context, offset)
         with self._lock:
             self._covered = speech_until
             snap = self._snapshot
@@ -614,7 +636,7 @@ class LiveTranscription:
                 key = (offset, speech_until)
                 self._cut_off = Future()
                 fut = self.transcriber.submit(
-                    audio, offset, self._context, skip_if=lambda: self._stale(key), cut_off=self._cut_off
+                    audio, offset, context, skip_if=lambda: self._stale(key), cut_off=self._cut_off, trim=trim
                 )
                 self._snapshot = (offset, speech_until, fut)
                 return
@@ -625,11 +647,13 @@ class LiveTranscription:
                 self._pending.append(snap[2])  # same speech: the snapshot's words are this chunk's
                 return
             self._cut_off = Future()
-            self._pending.append(self.transcriber.submit(audio, offset, self._context, cut_off=self._cut_off))
+            self._pending.append(
+                self.transcriber.submit(audio, offset, context, cut_off=self._cut_off, trim=trim)
+            )
 
     def submit_chunk(self, chunk: Any) -> None:
         """Submit a ``listen.Chunk``."""
-        self.submit(chunk.audio, chunk.offset, chunk.speech_until, chunk.tentative)
+        self.submit(chunk.audio, chunk.offset, chunk.speech_until, chunk.tentative, chunk.lead_s)
 
     def _stale(self, key: tuple[float, float | None]) -> bool:
         # A snapshot superseded before its turn on the model thread is skipped;
@@ -639,11 +663,26 @@ class LiveTranscription:
                 return False
             return self._snapshot is None or (self._snapshot[0], self._snapshot[1]) != key
 
-    def _context(self) -> str:
+    def _context(self, before: float) -> str:
         # The model thread runs jobs in order, so by the time a job starts every
-        # earlier chunk's words are in: they become its context.
+        # earlier chunk's words are in: those before its audio become its context
+        # (a lead-in's words are heard, not prompted).
         self._collect()
-        return " ".join(w.text for w in self._words)
+        return " ".join(w.text for w in self._words if (w.end or 0.0) <= before + 0.05)
+
+    def _trim(self, boundary: float, words: list[Word]) -> list[Word]:
+        # A lead-in's words were committed with the chunk before. Whisper's word times are
+        # rough across a pause (a word can stretch over it), so beside dropping the words
+        # centred before the boundary, words that repeat the committed ones' last few
+        # and start near it are dropped too (as whisper_streaming's n-gram check does).
+        words = [w for w in words if ((w.start or 0.0) + (w.end or 0.0)) / 2 >= boundary]
+        self._collect()
+        with self._lock:
+            tail = [_bare(w.text) for w in self._words[-_REPEAT_N:]]
+        for n in range(min(_REPEAT_N, len(tail), len(words)), 0, -1):
+            if (words[n - 1].start or 0.0) < boundary + _REPEAT_S and [_bare(w.text) for w in words[:n]] == tail[-n:]:
+                return words[n:]
+        return words
 
     def _collect(self) -> None:
         with self._lock:
