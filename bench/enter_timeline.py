@@ -9,7 +9,7 @@ sent, when it started, its Silero passes, encoder, beam search and word alignmen
 Smart Turn and the text head on the listening thread, the checker. Times are printed
 relative to the last word's end.
 
-    .venv/bin/python bench/enter_timeline.py [--limit N] [--after 0.3] [--name enter_timeline]
+    .venv/bin/python bench/enter_timeline.py [--set SET] [--limit N] [--after 0.3] [--name enter_timeline]
 
 Writes bench/results/NAME.md and NAME.json.
 """
@@ -69,7 +69,7 @@ def instrument() -> None:
     counter = iter(range(10**9))
 
     def tracked_submit(self: Any, audio: Any, offset: float = 0.0, context: Callable[[], str] = lambda: "", vad: Any = None,
-                       skip_if: Callable[[], bool] | None = None) -> Any:  # fmt: skip
+                       skip_if: Callable[[], bool] | None = None, **more: Any) -> Any:  # fmt: skip
         jid = next(counter)
         EVENTS.append({"stage": "submit", "t0": time.monotonic(), "t1": time.monotonic(), "job": jid,
                        "tentative": skip_if is not None, "audio_s": round(audio.size / SR, 2)})  # fmt: skip
@@ -79,7 +79,7 @@ def instrument() -> None:
             EVENTS.append({"stage": "job_start", "t0": time.monotonic(), "t1": time.monotonic(), "job": jid})
             return context()
 
-        fut = submit(self, audio, offset, ctx, vad, skip_if)
+        fut = submit(self, audio, offset, ctx, vad, skip_if, **more)
         fut.add_done_callback(lambda f: EVENTS.append({"stage": "job_end", "t0": time.monotonic(), "t1": time.monotonic(), "job": jid,
                                                        "words": len(f.result() or [])}))  # fmt: skip
         return fut
@@ -136,6 +136,7 @@ def main() -> None:
     ap.add_argument("--after", type=float, default=0.3, help="Enter this long after the last word (s)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N finished answers")
     ap.add_argument("--name", default="enter_timeline")
+    ap.add_argument("--set", dest="sample_set", default="corpus", help="which answers (bench/endpoint.py --set)")
     args = ap.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
     from voicepractice.check import check
@@ -149,7 +150,7 @@ def main() -> None:
     check(Transcript.from_text("Thank you."))
     complete_probability("thank you")
     instrument()
-    samples = [s for s in build_samples() if s.kind == "finished"]
+    samples = [s for s in build_samples(sample_set=args.sample_set) if s.kind == "finished"]
     if args.limit:
         samples = samples[: args.limit]
     rows = []
