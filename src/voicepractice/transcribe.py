@@ -590,10 +590,13 @@ def with_model(options: TranscribeOptions, model: str | None) -> TranscribeOptio
 
 
 _REPEAT_N = 3
+"""A lead-in's decode may repeat up to this many of the last committed words..."""
 _REPEAT_S = 0.5
+"""...starting within this long after the boundary (``LiveTranscription._trim``)."""
 
 
 def _bare(text: str) -> str:
+    """A word as compared across decodes: lower case, no punctuation."""
     return "".join(ch for ch in text.lower() if ch.isalnum() or ch == "'")
 
 
@@ -647,9 +650,7 @@ class LiveTranscription:
                 self._pending.append(snap[2])  # same speech: the snapshot's words are this chunk's
                 return
             self._cut_off = Future()
-            self._pending.append(
-                self.transcriber.submit(audio, offset, context, cut_off=self._cut_off, trim=trim)
-            )
+            self._pending.append(self.transcriber.submit(audio, offset, context, cut_off=self._cut_off, trim=trim))
 
     def submit_chunk(self, chunk: Any) -> None:
         """Submit a ``listen.Chunk``."""
