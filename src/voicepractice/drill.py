@@ -34,6 +34,7 @@ from .listen import (
     listen,
     microphone_blocks,
     recording_blocks,
+    spool_bytes,
 )
 from .memory import tune_allocator
 from .phoneline import Line
@@ -614,7 +615,7 @@ def _go_on_over(
     ui.status("  The interviewer stops: you had not finished. Go on.")
     # The spool holds the whole answer from here on: a crash mid-way recovers all of it.
     spool = (staging / answer.name).with_suffix(".pcm")
-    write_private(spool, (np.clip(capture.audio, -1, 1) * 32767).astype("<i2").tobytes())
+    write_private(spool, spool_bytes(capture.audio))
     judge = _judge(listen_options, answer.live, capture.duration, last=False, went_on_s=max(went_on_s, paused))
     more = listen(
         barge.rest(), listen_options,

@@ -293,6 +293,11 @@ class _EnterKey:
             self._saved = None
 
 
+def spool_bytes(samples: np.ndarray) -> bytes:
+    """Samples as ``listen``'s ``spool`` holds them: 16-bit little-endian PCM, 16 kHz mono."""
+    return (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+
+
 def listen(
     blocks: Iterator[np.ndarray],
     options: ListenOptions | None = None,
@@ -367,7 +372,7 @@ def listen(
             total += block.size
             if spool_file:
                 try:
-                    spool_file.write((np.clip(block, -1, 1) * 32767).astype("<i2").tobytes())
+                    spool_file.write(spool_bytes(block))
                     spool_file.flush()
                 except OSError as exc:  # disk full: keep listening, the answer is still in memory
                     log.warning("cannot spool the answer to %s (%s); keeping it in memory", spool, exc)
