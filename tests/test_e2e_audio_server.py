@@ -105,23 +105,30 @@ class _TerminalDrill:
         self.reader.join(timeout=5)
         return out
 
+    def result(self, timeout: float = 90) -> dict:
+        """``finish``, then the drill's JSON report; the drill must have exited cleanly."""
+        out = self.finish(timeout)
+        assert self.proc.returncode == 0, self.log
+        return json.loads(out)
+
+    def __enter__(self) -> _TerminalDrill:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc.poll() is None:  # a failed step: the drill must not outlive the test
+            self.proc.kill()
+
 
 def drill_through_server(env: dict[str, str], answers: list[Path], *args: str) -> tuple[int, dict, list[str]]:
     """Run `voicepractice drill` against the server; speak each answer when it starts listening."""
     # PYTHONFAULTHANDLER: a drill that outlives its wait gets SIGABRT and prints every thread's stack.
     # -v: the drill names any of its threads still running as it ends (there must be none).
-    term = _TerminalDrill({**env, "PYTHONFAULTHANDLER": "1"}, ["-v", "drill", "--json", "--silence", "2.0", "--seed", "3", *args])
-    drill = term.proc
-    try:
+    with _TerminalDrill({**env, "PYTHONFAULTHANDLER": "1"}, ["-v", "drill", "--json", "--silence", "2.0", "--seed", "3", *args]) as term:
         for answer in answers:
             term.answer(answer)
-        out = term.finish()
-    finally:
-        if drill.poll() is None:
-            drill.kill()
-    assert drill.returncode == 0, term.log
+        result = term.result()
     assert "still running as the command ends" not in term.log, term.log
-    return drill.returncode, json.loads(out), [line for _, line in term.lines]
+    return term.proc.returncode, result, [line for _, line in term.lines]
 
 
 _STOP_AND_LEAVE = """
@@ -299,20 +306,13 @@ def test_interviewer_replies_fast_to_a_finished_answer_and_waits_through_a_think
         ),
         _natural_answer(tmp_path / "bye.wav", "Thanks so much for your time today. Goodbye!"),
     ]
-    term = _TerminalDrill(env, ["-v", "drill", "--json", "--seed", "3", "--company", "Acme"])
-    drill, lines = term.proc, term.lines
     last_word: list[float] = []
-    try:
+    with _TerminalDrill(env, ["-v", "drill", "--json", "--seed", "3", "--company", "Acme"]) as term:
         for path, tail in answers:
             term.answer(path)
             last_word.append(time.monotonic() - tail)  # paplay returns once the sink has played it all
-        out = term.finish()
-    finally:
-        if drill.poll() is None:
-            drill.kill()
-    log = term.log
-    assert drill.returncode == 0, log
-    result = json.loads(out)
+        result = term.result()
+    log, lines = term.log, term.lines
     turns = result["turns"]
     assert [t["turn_id"] for t in turns] == ["questions", "close", "goodbye"]
     assert all(t["ended_by"] == "silence" for t in turns), log
@@ -366,9 +366,8 @@ def test_going_on_at_the_decision_keeps_every_word_in_the_answer(
     env = {**pulse, "VOICEPRACTICE_HOME": str(private_home)}
     asked, _ = _natural_answer(tmp_path / "q.wav", "One thing I wanted to ask: is there parking at the office?", tail=0.2)
     more, _ = _natural_answer(tmp_path / "more.wav", "And is the parking free for staff?", tail=0.2)
-    term = _TerminalDrill(env, ["-v", "drill", "--json", "--seed", "3", "--scenario", str(REOPEN)])
-    drill, lines = term.proc, term.lines
-    try:
+    with _TerminalDrill(env, ["-v", "drill", "--json", "--seed", "3", "--scenario", str(REOPEN)]) as term:
+        drill, lines = term.proc, term.lines
         term.answer(asked)
         deadline = time.monotonic() + 60
         # On at the decision itself: choosing and rendering the reply take 0.8 s on a quiet machine, and
@@ -381,13 +380,8 @@ def test_going_on_at_the_decision_keeps_every_word_in_the_answer(
         subprocess.run(["paplay", "--device=vp_mic", str(more)], env=env, check=True, timeout=90)
         went_on_until = time.monotonic()  # paplay returns once the sink has played it all
         term.answer(FIXTURES / "turn3_goodbye_natural.flac", "asked the close")
-        out = term.finish()
-    finally:
-        if drill.poll() is None:
-            drill.kill()
+        result = term.result()
     log = term.log
-    assert drill.returncode == 0, log
-    result = json.loads(out)
     # Before the reply's first sample the answer reopens at the last look; once the reply is under way,
     # the words stop it and the answer reopens then. Either way no note: the interviewer gave way.
     assert "the answer is reopened" in log, log
@@ -424,19 +418,12 @@ def test_the_interviewer_stops_when_the_person_goes_on_over_its_line(
         tmp_path / "a.wav", "I think that covers it for me. Actually, how big is the team I would join?",
         pause_after="me", pause_s=2.0,
     )  # fmt: skip
-    term = _TerminalDrill(env, ["-v", "drill", "--json", "--seed", "3", "--scenario", str(BARGE)])
-    drill, lines = term.proc, term.lines
-    try:
+    with _TerminalDrill(env, ["-v", "drill", "--json", "--seed", "3", "--scenario", str(BARGE)]) as term:
         term.answer(answer)
         last_word = time.monotonic() - tail  # paplay returns once the sink has played it all
         term.answer(FIXTURES / "turn3_goodbye_natural.flac", "asked the close")
-        out = term.finish()
-    finally:
-        if drill.poll() is None:
-            drill.kill()
-    log = term.log
-    assert drill.returncode == 0, log
-    result = json.loads(out)
+        result = term.result()
+    log, lines = term.log, term.lines
     stops = re.findall(r"the line stops ([\d.]+) s after their speech began", log)
     assert len(stops) == 1, log
     print(f"the line stopped {stops[0]} s after the person went on")  # about a second: bench/barge.py
@@ -467,18 +454,11 @@ def test_through_laptop_speakers_the_interviewer_is_not_stopped_by_its_own_voice
                     "latency_msec=60"], env=env, check=True, capture_output=True)  # fmt: skip
     subprocess.run(["pactl", "set-source-volume", "vp_speaker.monitor", "40%"], env=env, check=True)
     answer, _ = _natural_answer(tmp_path / "a.wav", "I think that covers everything I wanted to ask.")
-    term = _TerminalDrill(env, ["-v", "drill", "--json", "--seed", "3", "--no-cue", "--scenario", str(BARGE)])
-    drill = term.proc
-    try:
+    with _TerminalDrill(env, ["-v", "drill", "--json", "--seed", "3", "--no-cue", "--scenario", str(BARGE)]) as term:
         term.answer(answer)
         term.answer(FIXTURES / "turn3_goodbye_natural.flac", "asked the close", timeout=120)
-        out = term.finish()
-    finally:
-        if drill.poll() is None:
-            drill.kill()
+        result = term.result()
     log = term.log
-    assert drill.returncode == 0, log
-    result = json.loads(out)
     print("the echo stopped the line and it started again" if "stopped with it" in log else "the line played through its echo")
     assert "you had not finished" not in log, log  # no answer was reopened by the interviewer's voice
     first, close = (t["transcript"]["text"].lower() for t in result["turns"])
