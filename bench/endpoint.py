@@ -90,12 +90,14 @@ RECORDED = {
     "real": (beside("speech_fresh", "VOICEPRACTICE_FRESH_SPEECH"), 3030, "bench/speech_fresh"),
     "real2": (beside("speech_fresh2", "VOICEPRACTICE_FRESH_SPEECH2"), 3031, "bench/speech_fresh2"),
     "real3": (beside("speech_fresh3", "VOICEPRACTICE_FRESH_SPEECH3"), 3032, "bench/speech_fresh3"),
+    "real4": (beside("speech_fresh4", "VOICEPRACTICE_FRESH_SPEECH4"), 3033, "bench/speech_fresh4"),
 }
 """The held-out sets of real recordings beside the corpus: where the audio is, the seed frozen before
 the first run (its pauses' places and lengths, its room tone), and the folder whose README says where
 the recordings came from. All were gathered in session 30, without transcripts, by helpers who saw
 neither the rule nor its failures: ``real`` (31 recordings) and ``real2`` (26) were first run and then
-opened; ``real3`` (8, mostly spontaneous) was first run and not opened: the next design is scored on it."""
+opened; ``real3`` (8, mostly spontaneous) was first run and not opened: the next design is scored on it.
+``real4`` (20, mostly read) was gathered the same way in session 33, before any rule was run on it."""
 SR = 16_000
 
 HELD_OUT = {"cmusphinx/pocketsphinx", "coqui-ai/TTS", "mozilla/DeepSpeech", "Picovoice/leopard"}
@@ -277,11 +279,89 @@ close that trails off after "that's pretty much everything"); its pauses were no
 next design is scored on it. Frozen with ``FRESH4_SEED``."""
 FRESH4_SEED = 2930
 
+FRESH5_CLOSES = [
+    "Thank you so much for your time today, Priya. I've really enjoyed hearing about the clinic, and I'm even more excited about the role now.",
+    "Yeah, just one question. What does a typical first ninety days look like for someone joining the night shift on the cardiac ward?",
+    "So, to sum up, I've spent six years running Kubernetes clusters at scale, and I'd love to bring that to your platform team.",
+    "I managed a store of 40 staff in Leeds and cut shrinkage by 12 percent last year, so I'm confident I could do the same here.",
+    "Could you tell me roughly when you expect to make a decision, and whether there's a second round after this?",
+    "I'm happy to send over references from my last two principals, and a sample unit plan if that would help.",
+    "Is there anything in my background that gives you pause? I'd rather address it now than leave you wondering.",
+    "Honestly, this is exactly the kind of role I've been working toward. Is there anything else you'd need from me to feel confident making an offer?",
+    "That covers everything for me. Thanks for your time, Dana.",
+    "I know I'm coming from twelve years in hospitality rather than tech, but that taught me to stay calm with frustrated customers. I think that's half of support work.",
+    "Yeah, I'd just add that I've run a pick-and-pack team of fifteen through two peak seasons without a single missed carrier cutoff.",
+    "I can send you my full portfolio link tonight, including the Figma files for the checkout redesign I mentioned.",
+    "Just to recap, I've closed the books monthly in NetSuite for three years and led our switch to IFRS 16, so the reporting side feels familiar.",
+    "Sorry, I think I got a bit flustered on the budgeting question earlier. Could I quickly add one example I forgot to mention?",
+    "How does the team usually split work between the analysts and the data engineers? I'm curious who owns the pipelines day to day.",
+    "I appreciate your time and the candid overview of the department's priorities. I remain very interested in the position and look forward to hearing from you.",
+    "No questions from me. Thanks for talking with me, it was good to learn more.",
+    "What's the biggest challenge the person in this role will face in their first year?",
+    "So what happens next? Will I hear from you or from the recruiter, and is it likely to be this week or next?",
+    "I'd also mention I'm a certified scrum master and a bit of a spreadsheet-obsessive, in the best way. Happy to show you my tracker.",
+    "This would be my first full-time job, so I just want to say I'm really eager to learn. Thank you for giving me the chance to interview.",
+    "I'll email over my BLS and ACLS certificates this afternoon. Thanks so much, Angela.",
+    "I'll be direct, I want this job. If there's anything holding you back from moving me forward, I'd really like to hear it.",
+    "How much of the role is on-call, and how is the rotation handled across time zones?",
+    "I'd love to know how the school supports new staff in their first term. Is there a mentoring program or mostly informal check-ins?",
+    "I'm available to start in two weeks, and I could come in for a trial shift any day except Thursday.",
+    "Thanks for explaining the restructure so openly. Given that, is the headcount for this team confirmed for next year, or still under review?",
+    "It's been lovely chatting with you, and I can really picture myself on this team. Please say hi to Tom for me.",
+    "Great, I'll keep an eye out for that email on Friday. Bye for now, Oliver.",
+    "Yeah, one last thing, I finished a twelve-week UX bootcamp in March, and my capstone was a booking app for a local vet practice.",
+]
+"""The fifth fresh set (``--set fresh5``): 30 closes written in session 33 by a helper who saw
+neither the rule nor any set, asked for more varied speakers and shapes (a recap with numbers, a
+hyphenated word, an opening "So," or "Yeah,", a name at the end). Frozen with ``FRESH5_SEED``
+before its first run."""
+FRESH5_SEED = 3330
+
+FRESH6_CLOSES = [
+    "Thanks for taking the time today. After eight years running calls out of the Riverside station, I'm ready for the training coordinator side of things, and this role fits that. What does the timeline look like from here?",
+    "Yes, actually, one question. How do new developers usually get paired with someone senior during the first few months? My bootcamp capstone was built in React and Django, and I learned the most when someone reviewed my pull requests.",
+    "I'd add that I ran forty-cover services at Marrow for three years, so a packed Friday doesn't rattle me. If there's any worry about me coming from a smaller kitchen, I'd love to hear it now. Either way, thanks, this was fun.",
+    "I appreciate you walking me through the onboarding changes you're planning. Given that I coordinated benefits enrollment for roughly 600 employees at Halvorsen Group, I believe I could contribute quickly here. May I ask when you expect to make a decision?",
+    "Honestly, talking with you has sharpened my interest in the role. I've run ELISA and PCR assays daily for four years, and the idea of helping set up your new sequencing lab really appeals to me. Thank you, Doctor Okafor.",
+    "I know I'd be coming over from the driver's seat, so if that gives you any pause, tell me. Twelve years on the routes means I know every detour on the east side by heart. What's the next step?",
+    "Can I ask how the team supports each other after a hard home visit? That matters a lot to me. I spent six years in child protection in Fresno County, and the places where people debriefed were the places people stayed.",
+    "I'm going to be direct, I want this job. Last year I hit a hundred and thirty percent of quota selling Salesforce add-ons into mid-market accounts, and I'd bring that same hustle here. Is there anything stopping you from moving me forward?",
+    "One question, if I may. How much involvement would this position have with clients during the schematic design phase? In eleven years at Brandt and Liu I led client workshops on two library projects, and that was the part I enjoyed most.",
+    "Not much to add, except that I'd really love to work here. I've run the teen coding club at Maple Street Branch since 2019, and I'd be glad to bring it along. Thank you so much, Joanne.",
+    "Just that I'm licensed in both Ohio and Kentucky, so travel between your sites isn't a problem. When would you want someone to start?",
+    "I'm curious how the group decides which research questions move forward into product work. I spent five years on protein folding models for my dissertation, and I'd like to understand how that depth gets used here. Thank you for a genuinely interesting discussion.",
+    "Sorry, I'm a little nervous, but could I ask about scheduling? Would I be working mostly nights on the cardiac unit at first, or does that rotate? I'm fine with either, I just want to plan my childcare.",
+    "If you need anything else from me, references or the forklift safety audit I put together, I can email it tonight. I cut our pick errors by about a third in eighteen months, and I'd like to do that work full time.",
+    "What would success look like in the first ninety days? I work best with a clear target, like last summer when I rebuilt the seventh grade science units in Articulate Rise. Thanks, Priya, I really enjoyed this.",
+    "Before we finish, I'd like to confirm my interest in the senior accountant position. I led the migration from QuickBooks to NetSuite at my current firm, closing the books in five days instead of twelve. Please let me know if you need anything further.",
+    "Oh, I think you've covered pretty much everything! The only thing I'd ask is whether the manager gets a say in scheduling, because I basically built the rota at my current shop for two years anyway. Lovely chatting with you!",
+    "I guess my only question is about travel. The posting mentioned site visits, and I'd want to know roughly how many weeks a year that means. Other than that, I think my SolidWorks background lines up well with what you described.",
+    "Is there anything in my background that concerns you, or anything I could clarify? I know my e-discovery experience is mostly in Relativity rather than the platform you use, but I picked up Relativity in about two weeks.",
+    "Thank you, Marcus. Hearing about your return-to-sport program made me want this even more, since that's exactly what I did with high school athletes in Tacoma for five years. I hope we get to work together.",
+    "How is the analytics team split between ad hoc requests and longer projects? At the credit union I spent most of my time building Power BI dashboards, and I'd like a bit more room for deeper analysis. That's really all, thanks.",
+    "No questions, really. I've been framing houses for twenty years and can start the Monday after next. I'd like the job.",
+    "I can send over the campaign deck from the spring launch if that would help, it shows the forty percent bump in email sign-ups we talked about. And I'm curious, who would I be working with most day to day?",
+    "Okay, I think I'd just like to say this would mean a lot to me. I've trained most of the new hires on our Zendesk queue over the past year without the title, and I'd love to do it officially. Thank you.",
+    "When should I expect to hear back, and will there be a second round with the clinical director? I ask only because I have one other offer pending, though Westbrook Hospital is my first choice. I really appreciated the conversation.",
+    "I should mention that I've translated over two hundred medical consent forms from Spanish and Portuguese, so your hospital contract work is familiar ground. Would a short sample translation be useful? I'm happy to send one this week.",
+    "I spent twenty-two years in the Army, the last six running logistics for a unit of about four hundred, and I'm confident that carries over to your operations role. What would you say is the biggest challenge the team is facing right now?",
+    "Do you need anything else from me before the next round, like the Figma files behind my portfolio? Happy to share them. And thanks, Leah, it was nice to actually hear how the brand team works.",
+    "I don't have any questions left, you were really thorough. I'd just say I've worked with kids and anxious patients for nine years, which sounds like a good match for your practice. Have a lovely afternoon, and thank you.",
+    "After hearing about the Kubernetes migration, I really hope I get to be part of it. I did almost the same move at Fintrail in 2022. If anything I said gave you doubts, I'd rather address it now than guess later.",
+]
+"""The sixth fresh set (``--set fresh6``): 30 closes of 2-4 sentences each, written in session 33 by a
+helper who saw neither the rule nor any set, after fresh5's first run showed closes of several
+sentences ended at the gap between two of them. First run on the rule before and after
+``statement_s`` (the wait after a statement) moved; frozen with ``FRESH6_SEED`` before either."""
+FRESH6_SEED = 3331
+
 SETS = {
     "fresh": (FRESH_CLOSES, FRESH_SEED),
     "fresh2": (FRESH2_CLOSES, FRESH2_SEED),
     "fresh3": (FRESH3_CLOSES, FRESH3_SEED),
     "fresh4": (FRESH4_CLOSES, FRESH4_SEED),
+    "fresh5": (FRESH5_CLOSES, FRESH5_SEED),
+    "fresh6": (FRESH6_CLOSES, FRESH6_SEED),
 }
 """The held-out sets of closes beside the corpus: texts and seed."""
 
