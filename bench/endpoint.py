@@ -40,6 +40,9 @@ who saw neither the rule nor its failures, first run on the rule as it stood, th
 (bench/speech_fresh/README.md; the audio lives beside the corpus, ``RECORDED``); **real2**
 (``--set real2``): 26 more gathered the same way, first run and opened after the "own pause" rule's first
 run; **real3** (``--set real3``): 8 more, mostly spontaneous, first run on the rule as it stands and not opened.
+Session 33 added **real4** (``--set real4``, 20 more recordings, bench/speech_fresh4), **fresh5** (``FRESH5_CLOSES``,
+opened after its first run) and **fresh6** (``FRESH6_CLOSES``, closes of 2-4 sentences); fresh4, real3, real4 and
+fresh6 were first run on the wait after a statement (``EndpointOptions.statement_s``) and are still not opened.
 
     .venv/bin/python bench/endpoint.py            # both clocks (about 25 min on a quiet machine)
     .venv/bin/python bench/endpoint.py --no-paced # audio clock only (about 5 min)
@@ -741,8 +744,9 @@ def main() -> None:
                              "all of them with --no-paced, and its Enter rows unless --enter")
     parser.add_argument("--split", choices=("dev", "all"), default="all", help="dev: only the sources tuning may look at")
     parser.add_argument("--set", dest="sample_set", choices=("corpus", *HELD_OUT_SETS), default="corpus",
-                        help="fresh, fresh2, fresh3, fresh4: 30 closes each (FRESH_CLOSES...); real: 31 more "
-                             "recordings, real2: 26 more, real3: 8 more (RECORDED); all held out; traces in endpoint_SET_trace.json")
+                        help="fresh, fresh2 ... fresh6: 30 closes each (FRESH_CLOSES...); real: 31 more "
+                             "recordings, real2: 26 more, real3: 8 more, real4: 20 more (RECORDED); all held out; "
+                             "traces in endpoint_SET_trace.json")
     parser.add_argument("--name", default=None, help="results file stem (bench/results/NAME.md and .json; "
                         "default endpoint, or endpoint_SET with --set)")
     parser.add_argument("--enter", action="store_true", help="also time Enter pressed 0.3 s after the last word (real time)")

@@ -77,7 +77,7 @@ def test_a_full_stop_after_a_conjunction_or_an_article_does_not_close_the_senten
 
 def test_only_the_decoders_reading_releases_a_dangling_sentence() -> None:
     """Readings of real pauses (bench/endpoint.py --set fresh, opened): "...which I'm quite proud of." read 0.0001."""
-    assert required_silence(0.98, "dangling", OPTS, cut_off=0.0001) == OPTS.quick_s
+    assert required_silence(0.98, "dangling", OPTS, cut_off=0.0001) == OPTS.statement_s
     assert required_silence(0.98, "dangling", OPTS, cut_off=0.005) == OPTS.hold_unfinished_s  # read as cut off
     assert required_silence(0.98, "dangling", OPTS, complete=0.95) == OPTS.hold_unfinished_s  # no reading: as before
     assert required_silence(0.98, "dangling", replace(OPTS, cut_off_at=None), cut_off=0.0001) == OPTS.hold_unfinished_s
@@ -156,8 +156,8 @@ def test_the_decoders_cut_off_reading_decides_when_it_is_in() -> None:
     at = OPTS.cut_off_at
     assert at is not None
     # "He could wait no longer." (an end): a voice and a head unsure between them, read as finished.
-    assert required_silence(0.98, None, OPTS, complete=0.37, cut_off=0.0004) == OPTS.quick_s
-    assert required_silence(0.17, None, OPTS, complete=0.40, cut_off=0.0003) == OPTS.quick_s  # "...see you again, Phil."
+    assert required_silence(0.98, None, OPTS, complete=0.37, cut_off=0.0004) == OPTS.statement_s
+    assert required_silence(0.17, None, OPTS, complete=0.40, cut_off=0.0003) == OPTS.statement_s  # "...see you again, Phil."
     # "I'm Abigail Clark." [pause] "...Klafflin": a sure voice, a cut-off sentence.
     assert required_silence(0.977, None, OPTS, complete=0.11, cut_off=0.0061) == OPTS.hold_s
     assert required_silence(0.98, "question", OPTS, cut_off=0.0012) == OPTS.hold_s  # "Is there anything about my background?" [pause]
@@ -169,6 +169,25 @@ def test_the_decoders_cut_off_reading_decides_when_it_is_in() -> None:
     assert required_silence(0.99, None, last, cut_off=0.0001) == OPTS.hold_s
 
 
+def test_a_question_or_a_goodbye_hands_over_sooner_than_a_statement() -> None:
+    """The gap between a person's own sentences is the pause most often taken for the end:
+    "I'll email over my certificates this afternoon. [0.86 s] Thanks so much, Angela." (a fresh
+    close, bench/endpoint.py --set fresh5). Read finished either way, a statement or thanks waits
+    ``statement_s``, a question or a goodbye only ``quick_s``."""
+    assert OPTS.quick_s < OPTS.statement_s < OPTS.middle_s
+    finished = 0.0001  # the decoder's reading: not cut off
+    for cue in (None, "finished"):  # "...this afternoon." / "Thank you for your time."
+        assert required_silence(0.99, cue, OPTS, cut_off=finished) == OPTS.statement_s
+    for cue in ("question", "goodbye"):  # "What are the next steps?" / "...Bye for now, Oliver."
+        assert required_silence(0.99, cue, OPTS, cut_off=finished) == OPTS.quick_s
+    # Read as cut off, a question is held like a statement; a goodbye still ends it.
+    assert required_silence(0.99, "question", OPTS, cut_off=0.01) == OPTS.hold_s
+    assert required_silence(0.99, "goodbye", OPTS, cut_off=0.01) == OPTS.quick_s
+    judge = EndOfTurn(transcript=lambda t: "I'll email over my certificates this afternoon.", cut_off=lambda t: finished)
+    assert not judge.should_end(OPTS.quick_s, 3.0, _audio)
+    assert judge.should_end(OPTS.statement_s, 3.0, _audio)
+
+
 def test_the_judge_reads_the_cut_off_and_asks_smart_turn_only_without_it() -> None:
     calls: list[int] = []
 
@@ -178,8 +197,8 @@ def test_the_judge_reads_the_cut_off_and_asks_smart_turn_only_without_it() -> No
 
     reading: list[float | None] = [0.0002]
     judge = EndOfTurn(transcript=lambda t: "I led the migration of our billing system.", cut_off=lambda t: reading[0])
-    assert not judge.should_end(OPTS.quick_s - 0.1, 3.0, audio)
-    assert judge.should_end(OPTS.quick_s, 3.0, audio)
+    assert not judge.should_end(OPTS.statement_s - 0.05, 3.0, audio)
+    assert judge.should_end(OPTS.statement_s, 3.0, audio)
     assert calls == [] and judge.pauses[-1].cut_off == 0.0002 and judge.describe()["cut_off"] == 0.0002
     reading[0] = 0.05  # the same words, read as cut off: held
     judge = EndOfTurn(transcript=lambda t: "I led the migration of our billing system.", cut_off=lambda t: reading[0])
@@ -282,18 +301,18 @@ def test_a_pause_the_person_has_gone_on_after_is_not_taken_for_the_end() -> None
 
     words = _Words("I shall not be easy till I've explained everything.")
     fluent = EndOfTurn(transcript=words, model=None, cut_off=lambda t: 0.0005)  # a finished reading
-    assert fluent.should_end(0.86, 8.2, _audio)  # with no pause behind it, ended after 0.8 s
+    assert fluent.should_end(1.0, 8.2, _audio)  # with no pause behind it, ended after statement_s
 
     judge = EndOfTurn(transcript=words, model=None, cut_off=lambda t: 0.01 if t < 5 else 0.0005)
     judge.speech()
-    for silence in (0.1, 0.5, 0.86):  # an earlier pause, read as cut off: held, and the person goes on
+    for silence in (0.1, 0.5, 1.0):  # an earlier pause, read as cut off: held, and the person goes on
         assert not judge.should_end(silence, 4.0, _audio)
     assert judge.went_on_s == 0.0  # still in that pause: nothing learnt yet
     judge.speech()
-    assert judge.went_on_s == pytest.approx(0.86)
-    assert not judge.should_end(0.9, 8.2, _audio)
-    assert judge.should_end(0.86 + OPTS.own_pause_margin_s, 8.2, _audio)
-    assert judge.pauses[-1].wait_s == pytest.approx(0.86 + OPTS.own_pause_margin_s)
+    assert judge.went_on_s == pytest.approx(1.0)
+    assert not judge.should_end(1.1, 8.2, _audio)
+    assert judge.should_end(1.0 + OPTS.own_pause_margin_s, 8.2, _audio)
+    assert judge.pauses[-1].wait_s == pytest.approx(1.0 + OPTS.own_pause_margin_s)
     assert EndOfTurn(transcript=words, model=None, went_on_s=1.2).went_on_s == 1.2  # a reopened answer's
 
 

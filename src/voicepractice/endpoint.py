@@ -19,7 +19,8 @@ The signals, combined in ``required_silence``:
   reads the last words without their punctuation ("I have five years of
   experience in" versus "I'd love to hear about the next steps").
 
-A turn that looks finished ends after 0.8 s of silence; one that
+A turn that looks finished ends after 0.8 s of silence (a question or a goodbye) or
+0.9 s (a statement, which more often goes on in another sentence); one that
 does not is given several seconds. The Smart Turn file ships inside the
 ``pipecat-ai`` wheel; it is located without importing pipecat (whose import
 pulls in much more than we need) and run with our own onnxruntime session.
@@ -70,16 +71,21 @@ class EndpointOptions:
     "It was great talking to you. [0.70 s] Have a good afternoon."), each losing the rest
     of the answer; 0.8 s keeps them whole (finished answers ended before their last word:
     6 -> 3 of 34; thinking pauses cut 3 -> 2 of 31) for 0.08 s more median wait."""
-    statement_s: float = 0.8
-    """Silence that ends a turn the voice says is finished while the words lean neither way.
+    statement_s: float = 0.9
+    """Silence that ends a turn the voice (or the decoder's reading) says is finished while the
+    words do not hand the turn over: a statement or thanks rather than a question or a goodbye.
 
-    Read speech cut mid-sentence sounds as finished as a real end, and tiny.en
-    writes a period at the cut; the text head catches most of those cuts (below
-    ``text_unfinished``), so this can be short. Tuned on bench/endpoint.py's dev
-    sources (the trade-off table of bench/results/endpoint.md): 0.8 s cut 2 of 27
-    thinking pauses at a median wait of 1.0 s, 0.5 s the same 2 at 0.7 s; before the
-    text head, 1.0 s cut 6 of 27. Since session 20 ``quick_s`` is 0.8 s too: the two are
-    one wait, kept apart so either can move."""
+    A close is several sentences ("Thank you for your time. [0.85 s] I'm very excited about
+    the role..."), and the gap between two of them is the pause most often taken for the end:
+    people leave 0.8 s or more between their own sentences about a quarter of the time (the
+    real recordings of bench/endpoint.py). A question or a goodbye hands the turn over and is
+    answered after ``quick_s``; a statement waits a little longer. Session 33, replayed on
+    the opened sets (the sweep in docs/measured.md, "Fourteenth pass"): 0.8 -> 0.9 s left
+    finished answers ended before their last word 20 -> 7 of 239 and thinking pauses cut 23 ->
+    16 of 231, for 0.02-0.16 s more median wait; 1.0 s ended one answer fewer early for 0.06-0.25 s.
+
+    Before: 0.8 s, the same as ``quick_s`` since session 20, and used only when the
+    decoder's reading was missing and Smart Turn alone was sure."""
     hold_s: float = 3.5
     """Silence that ends a turn that does not (longer than a thinking pause)."""
     middle_s: float = 1.5
@@ -126,7 +132,7 @@ class EndpointOptions:
     cut_off_at: float | None = 0.001
     """The decoder's probability of a hyphen after the last word (``transcribe._cut_off``) at or
     above which the words read cut off mid-sentence: the turn is held ``hold_s``; below it, it
-    ends after ``quick_s``. When that reading is in, it decides instead of Smart Turn and the
+    ends after ``quick_s`` (a question) or ``statement_s`` (a statement). When that reading is in, it decides instead of Smart Turn and the
     text head (a trailing "and" and a goodbye still decide first); None turns it off.
 
     Session 28, on bench/endpoint.py's dev sources (bench/results/endpoint_cutoff_dev.md): at the
@@ -397,7 +403,9 @@ def required_silence(
     if o.last_turn:
         return {"goodbye": o.quick_s, "question": o.statement_s}.get(cue or "", o.hold_s)
     if reads_finished is not None:
-        return o.quick_s if cue == "goodbye" or reads_finished else o.hold_s
+        if cue == "goodbye" or (reads_finished and cue == "question"):
+            return o.quick_s
+        return o.statement_s if reads_finished else o.hold_s
     sound_ok = probability is None or probability >= o.lenient
     if sound_ok and cue is not None:
         return o.quick_s
