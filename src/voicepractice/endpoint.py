@@ -132,8 +132,9 @@ class EndpointOptions:
     cut_off_at: float | None = 0.001
     """The decoder's probability of a hyphen after the last word (``transcribe._cut_off``) at or
     above which the words read cut off mid-sentence: the turn is held ``hold_s``; below it, it
-    ends after ``quick_s`` (a question) or ``statement_s`` (a statement). When that reading is in, it decides instead of Smart Turn and the
-    text head (a trailing "and" and a goodbye still decide first); None turns it off.
+    ends after ``quick_s`` (a question) or ``statement_s`` (a statement). When that reading is
+    in, it decides instead of Smart Turn and the text head (a trailing "and" and a goodbye
+    still decide first); None turns it off.
 
     Session 28, on bench/endpoint.py's dev sources (bench/results/endpoint_cutoff_dev.md): at the
     96 labelled pauses (the real end of each recording, and each inserted thinking pause) it
