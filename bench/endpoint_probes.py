@@ -40,21 +40,13 @@ TRACE = bench.RESULTS / "endpoint_probes_trace.json"
 
 
 def next_token_probabilities(model, window) -> dict[str, float] | None:  # type: ignore[no-untyped-def]
-    """Each probe's probability straight after the window's words, as ``transcribe._cut_off`` asks the hyphen's."""
-    from voicepractice import transcribe
+    """Each probe's probability straight after the window's words, asked as ``transcribe._cut_off`` asks the hyphen's."""
+    from voicepractice.transcribe import next_token_probability
 
     tok = window.tokenizer
-    text = [t for t in window.tokens if t < tok.eot]
-    while text and tok.decode([text[-1]]).strip() in transcribe._ENDINGS:
-        text.pop()
-    if not text or tok.sot not in window.prompt:
-        return None
-    start = window.prompt[: window.prompt.index(tok.sot)] + list(tok.sot_sequence) + [tok.no_timestamps]
-    nexts = {p: tok.encode(p)[:1] for p in PROBES} | {"eot": [tok.eot]}
-    return {
-        name: float(model.model.align(window.encoder_output, start, [text + t], transcribe.WINDOW_FRAMES)[0].text_token_probs[-1])
-        for name, t in nexts.items()
-    }
+    nexts = {p: tok.encode(p)[0] for p in PROBES} | {"eot": tok.eot}
+    probes = {name: next_token_probability(model, window, t) for name, t in nexts.items()}
+    return None if None in probes.values() else probes  # type: ignore[return-value]
 
 
 class _Probed(float):
@@ -98,18 +90,13 @@ def labelled(sets: tuple[str, ...], traces: dict[str, dict[str, list]]) -> list[
             near = [p for p in pauses if abs(p[0] - s.last_word) <= 0.6]
             if not near:
                 continue
-            end, _, smart_turn, text, _, probes = min(near, key=lambda p: abs(p[0] - s.last_word))
+            _, _, smart_turn, text, _, probes = min(near, key=lambda p: abs(p[0] - s.last_word))
             if probes is None or transcript_cue(text or "") in ("unfinished", "dangling"):
                 continue
             p = min(max(smart_turn, 1e-4), 1 - 1e-4)
             features = {k: math.log10(max(v, 1e-9)) for k, v in probes.items()} | {"smart turn": math.log(p / (1 - p))}
             rows.append({"set": name, "finished": s.kind == "finished", "features": features})
     return rows
-
-
-def auc(scores: np.ndarray, finished: np.ndarray) -> float:
-    pos, neg = scores[finished], scores[~finished]
-    return float(((pos[:, None] > neg[None, :]) + 0.5 * (pos[:, None] == neg[None, :])).mean())
 
 
 def main() -> None:
@@ -119,6 +106,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
     from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import LeaveOneGroupOut
 
     sets = tuple(args.sets.split(","))
@@ -142,7 +130,7 @@ def main() -> None:
         "", "| reading | AUC |", "|---|---:|",
     ]  # fmt: skip
     for j, n in enumerate(names):
-        a = auc(x[:, j], y)
+        a = roc_auc_score(y, x[:, j])
         what = "Smart Turn (the acoustic model)" if n == "smart turn" else f"P({n}) after the last word"
         lines.append(f"| {what} | {max(a, 1 - a):.3f}{' (negated)' if a < 0.5 else ''} |")
     lines += ["", "| logistic regression over | left-out AUC | weights (log10 probabilities; Smart Turn as a logit) |", "|---|---:|---|"]
@@ -153,7 +141,7 @@ def main() -> None:
             fit = LogisticRegression(max_iter=1000).fit(x[train][:, cols], y[train])
             scored[test] = fit.predict_proba(x[test][:, cols])[:, 1]
         weights = LogisticRegression(max_iter=1000).fit(x[:, cols], y).coef_[0]
-        lines.append(f"| {' + '.join(combo)} | {auc(scored, y):.3f} | {', '.join(f'{w:+.2f}' for w in weights)} |")
+        lines.append(f"| {' + '.join(combo)} | {roc_auc_score(y, scored):.3f} | {', '.join(f'{w:+.2f}' for w in weights)} |")
     text = "\n".join(lines) + "\n"
     print(text)
     (bench.RESULTS / "endpoint_probes.md").write_text(text, encoding="utf-8")

@@ -243,6 +243,12 @@ def _cut_off(model: WhisperModel, window: _Window) -> float | None:
     plain-text mode; the beam search cannot give it, and ``generate`` steps through a
     forced prefix one token at a time (about 5x slower).
     """
+    return next_token_probability(model, window, window.tokenizer.encode("-")[0])
+
+
+def next_token_probability(model: WhisperModel, window: _Window, token: int) -> float | None:
+    """The decoder's probability of ``token`` straight after the window's last word, that word's
+    own punctuation left out (``_cut_off`` asks it of a hyphen; bench/endpoint_probes.py of others)."""
     tok = window.tokenizer
     text = [t for t in window.tokens if t < tok.eot]
     while text and tok.decode([text[-1]]).strip() in _ENDINGS:
@@ -250,8 +256,7 @@ def _cut_off(model: WhisperModel, window: _Window) -> float | None:
     if not text or tok.sot not in window.prompt:
         return None
     start = window.prompt[: window.prompt.index(tok.sot)] + list(tok.sot_sequence) + [tok.no_timestamps]
-    hyphen = tok.encode("-")
-    result = model.model.align(window.encoder_output, start, [text + hyphen[:1]], WINDOW_FRAMES)
+    result = model.model.align(window.encoder_output, start, [text + [token]], WINDOW_FRAMES)
     return float(result[0].text_token_probs[-1])
 
 
