@@ -42,7 +42,9 @@ who saw neither the rule nor its failures, first run on the rule as it stood, th
 run; **real3** (``--set real3``): 8 more, mostly spontaneous, first run on the rule as it stands and not opened.
 Session 33 added **real4** (``--set real4``, 20 more recordings, bench/speech_fresh4), **fresh5** (``FRESH5_CLOSES``,
 opened after its first run) and **fresh6** (``FRESH6_CLOSES``, closes of 2-4 sentences); fresh4, real3, real4 and
-fresh6 were first run on the wait after a statement (``EndpointOptions.statement_s``) and are still not opened.
+fresh6 were first run on the wait after a statement (``EndpointOptions.statement_s``). Session 34 opened fresh6 and
+added **fresh7** (``FRESH7_CLOSES``, 30 closes of 2-5 sentences, about half with a question followed by more); fresh4,
+real3, real4 and fresh7 are first run and not opened.
 
     .venv/bin/python bench/endpoint.py            # both clocks (about 25 min on a quiet machine)
     .venv/bin/python bench/endpoint.py --no-paced # audio clock only (about 5 min)
@@ -67,6 +69,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import functools
 import json
 import os
@@ -358,6 +361,44 @@ sentences ended at the gap between two of them. First run on the rule before and
 ``statement_s`` (the wait after a statement) moved; frozen with ``FRESH6_SEED`` before either."""
 FRESH6_SEED = 3331
 
+FRESH7_CLOSES = [
+    "Yeah, actually, I did have a couple. How are patient ratios handled on the cardiac floor when someone calls out sick? And is there much floating between units on nights? Thanks, Denise, this has been a really helpful conversation.",
+    "No, I think that's everything on my end. I appreciate you calling me back so quickly, and I'm definitely still interested in the apprenticeship. Just let me know if you need anything else from me.",
+    "Sure, one thing I'm curious about. How does the platform team decide what goes on the roadmap versus what gets pushed back to product? I ask because in my last role that boundary was pretty fuzzy, and it caused a lot of friction. Anyway, thanks, Raj, I've really enjoyed this.",
+    "Um, just one thing, and sorry if it's a bit forward. Do you know roughly what the starting pay is for the assistant manager position? The posting didn't list it. Otherwise everything sounds great, and I'd love to move forward.",
+    "I think you've given me a really good picture of the school, so thank you. The only thing I'd still like to know is how much freedom teachers have with the seventh grade science curriculum. Is it pretty scripted, or is there room to bring in my own projects?",
+    "Not really a question, more just to add something. I know we talked mostly about scheduling, but I've also handled carrier negotiations at my current warehouse and cut our freight costs by about twelve percent. So I think I'd fit the coordinator role pretty well. Thanks for your time today.",
+    "Oh, um, I don't know, I guess I don't really have anything. I mean, I read the website and stuff, so I sort of know what the firm does. Maybe, like, what the hours are during tax season? But that's fine, I can probably find that out later. Yeah, so, thanks.",
+    "That's all from me, Marco. Honestly the hotel sounds like a great place to work, and I love that the front desk team cross-trains with concierge. Thanks so much for calling, and have a good rest of your evening. Bye now.",
+    "Yes, two quick ones, if that's okay. What's the usual timeline for the background check with the county? And would I need to be in the office every day, or is there a hybrid option after probation? Either way, I appreciate you walking me through everything.",
+    "Actually, yeah. Could you tell me a little more about who I'd be working with day to day, like is it mostly the marketing folks or the product team too? I really like collaborating closely with copywriters, so that would help me picture it. This sounds like a really fun studio.",
+    "Hmm, I'm probably good for now, though I might email you a question or two once I've had a chance to think. I'm a bit curious which mass spec instruments the lab is running, but that can definitely wait. Thanks again for your time, Doctor Okafor.",
+    "Nope, I'm all set. Sounds like a good outfit, and I'm happy to come in for the ride-along whenever works for you guys. Just give me a call and I'll make it happen.",
+    "I do have one, and it's a bigger picture question. Where do you see the biggest gap on the leadership team right now, the thing you'd want this hire to fix in the first six months? I ask because I'd rather know the real problem than the job description. Thanks for being so candid today, Karen.",
+    "Oh, I just wanted to mention that I'm available to start pretty much right away, like next Monday if you need. I don't have any trips or anything planned. And thank you so much, I'm really excited about this.",
+    "No, that was all really clear, thanks. I've driven a forklift for about four years now, so I feel pretty comfortable with everything you described. What's the next step from here, would I come in for an in-person interview?",
+    "Sorry, I know we're already a bit over time, so I'll be quick. Is the team mostly working in SQL and Python, or is there still a lot of Excel? I only ask because I've been doing a lot of dbt lately and I'd love to keep using it. Thanks so much, I really appreciate it.",
+    "Yeah, I was wondering what the schedule looks like. Is it four tens, or more like five eight-hour days? I've got a little one in daycare, so I just want to plan ahead. But everything else sounds wonderful, thank you.",
+    "I don't have any questions, Chef, I think you covered it all. I just want to say I'd really love to work in a kitchen that does whole animal butchery, that's exactly where I want to grow. Thanks for giving me a shot at the stage.",
+    "So, yeah, I guess my question would be, um, like what the tech stack is? Oh wait, you already said React, sorry. Um, then maybe what a normal day is like? Actually, you kind of covered that too. Okay, I think I'm good then, thanks.",
+    "I'd just like to add that I really appreciated hearing how the agency supports caseworkers after difficult home visits. That kind of thing matters a lot to me, and it's not something every place talks about openly. Thank you for taking the time, Angela.",
+    "Just a couple things. Are the routes mostly regional, or would I be out over the road for a week at a time? And do you guys let drivers take their trucks home on the weekends?",
+    "I think that's it for now. If anything, I'd maybe want to understand a little better how the controller role splits work with the outside auditors, but honestly that might be a conversation for the next round. I really enjoyed talking with you, Steve.",
+    "Could you tell me what the next steps look like and roughly when I'd hear back? I ask just because I'm in late stages with another firm. To be clear, this one's my first choice, especially with the adaptive reuse work you mentioned. Thanks, Priya.",
+    "No questions from me. Thanks for the call, and I'm free for whatever shifts you need, nights and weekends included. I look forward to hearing from you, hopefully soon.",
+    "Actually, yes, I wanted to ask about funding. Is the postdoc covered for the full two years, or is the second year dependent on the renewal coming through? Sorry if that's blunt, I've just been burned before. Either way, the project sounds fascinating.",
+    "Yeah, the one thing we didn't really get into was pay. I'm making around thirty-two an hour now plus a company truck, so I'd want to be somewhere in that range or a bit better. Is that doable for this position?",
+    "I'm all set, Tom, thank you. It was really nice to hear more about the literacy program and how it's grown since the pandemic. I'll send over those references tonight. Thanks again and take care, bye.",
+    "Oh, sorry, one more thing, I almost forgot. Is the help desk role on-site full time, or is there any remote? I'm about forty minutes out, so it would help to know. But yeah, thank you, this was great.",
+    "Just to sum up from my side, I've spent eight years running a busy retail pharmacy and the last three training new pharmacists, so the clinical lead role feels like a natural next step. I'm really keen on it. Thanks for your time this morning.",
+    "This has been great, thank you. I love that the events team gets involved from the first client call instead of just the day-of stuff. I guess my last question is, what would success look like for me in the first ninety days?",
+]
+"""The seventh fresh set (``--set fresh7``): 30 closes of 2-5 sentences, about half with a question
+followed by more, written in session 34 by a helper who saw neither the rule, the code nor any set, after
+fresh6 was opened. First run on the rule as shipped and on the one candidate chosen on the opened sets,
+both fixed before it was run; frozen with ``FRESH7_SEED`` before either."""
+FRESH7_SEED = 3332
+
 SETS = {
     "fresh": (FRESH_CLOSES, FRESH_SEED),
     "fresh2": (FRESH2_CLOSES, FRESH2_SEED),
@@ -365,6 +406,7 @@ SETS = {
     "fresh4": (FRESH4_CLOSES, FRESH4_SEED),
     "fresh5": (FRESH5_CLOSES, FRESH5_SEED),
     "fresh6": (FRESH6_CLOSES, FRESH6_SEED),
+    "fresh7": (FRESH7_CLOSES, FRESH7_SEED),
 }
 """The held-out sets of closes beside the corpus: texts and seed."""
 
@@ -391,8 +433,9 @@ class Sample:
     ref_words: list[tuple[str, float, float]] = field(default_factory=list, repr=False)
 
 
-def room_tone(seconds: float, rng: np.random.Generator) -> np.ndarray:
-    return (rng.standard_normal(int(seconds * SR)) * 0.0015).astype(np.float32)
+def room_tone(seconds: float, rng: np.random.Generator, samples: int | None = None) -> np.ndarray:
+    """Quiet noise for ``seconds`` (or exactly ``samples``: a float product of a length can round one short)."""
+    return (rng.standard_normal(int(seconds * SR) if samples is None else samples) * 0.0015).astype(np.float32)
 
 
 def corpus_clips(root: Path = CORPUS) -> list[tuple[str, str, np.ndarray]]:
@@ -421,7 +464,7 @@ def close_clips(
         audio = np.asarray(tts(text, seed=k), dtype=np.float32)
         audio = resample(audio, SAMPLE_RATE, SR) * 0.5
         lead = room_tone(0.5, np.random.default_rng(100 + k))
-        out.append((f"{stem}-{i:02d}", "hibari-tts/heart", np.concatenate([lead, audio + room_tone(audio.size / SR, np.random.default_rng(k))])))
+        out.append((f"{stem}-{i:02d}", "hibari-tts/heart", np.concatenate([lead, audio + room_tone(0, np.random.default_rng(k), audio.size)])))
     return out
 
 
@@ -734,6 +777,20 @@ def table(rows: list[dict], paced: list[dict]) -> list[str]:
     return lines
 
 
+def candidate(options: list[str]) -> dict[str, float | None]:
+    """``--option quick_s=0.85`` and the like: EndpointOptions fields to replay with."""
+    from voicepractice.endpoint import EndpointOptions
+
+    fields = {f.name for f in dataclasses.fields(EndpointOptions)}
+    changed: dict[str, float | None] = {}
+    for item in options:
+        name, _, value = item.partition("=")
+        if name not in fields or not value:
+            raise SystemExit(f"--option {item}: expected NAME=VALUE with NAME one of {', '.join(sorted(fields))}")
+        changed[name] = None if value == "None" else float(value)
+    return changed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-paced", dest="paced", action="store_false", help="skip the real-time (wall clock) runs")
@@ -744,7 +801,7 @@ def main() -> None:
                              "all of them with --no-paced, and its Enter rows unless --enter")
     parser.add_argument("--split", choices=("dev", "all"), default="all", help="dev: only the sources tuning may look at")
     parser.add_argument("--set", dest="sample_set", choices=("corpus", *HELD_OUT_SETS), default="corpus",
-                        help="fresh, fresh2 ... fresh6: 30 closes each (FRESH_CLOSES...); real: 31 more "
+                        help="fresh, fresh2 ... fresh7: 30 closes each (FRESH_CLOSES...); real: 31 more "
                              "recordings, real2: 26 more, real3: 8 more, real4: 20 more (RECORDED); all held out; "
                              "traces in endpoint_SET_trace.json")
     parser.add_argument("--name", default=None, help="results file stem (bench/results/NAME.md and .json; "
@@ -754,7 +811,11 @@ def main() -> None:
                         help="write every dev pause as the rule read it to bench/results/NAME_explain.md (held-out left out)")
     parser.add_argument("--reopen-window", type=float, default=REOPEN_WINDOW_S,
                         help="seconds from the decision to the last look before the next line (0.1: no reply to render)")
+    parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                        help="replay with an EndpointOptions field changed (a candidate rule; audio clock only, with --no-paced)")
     args = parser.parse_args()
+    if args.option and (args.paced or args.enter):
+        parser.error("--option replays the audio clock only: add --no-paced and leave out --enter")
     os.environ["HF_HUB_OFFLINE"] = "1"
     from voicepractice.endpoint import EndpointOptions, load_turn_model
     from voicepractice.transcribe import Transcriber
@@ -783,7 +844,7 @@ def main() -> None:
             print(f"  [{i + 1}/{len(samples)}] observed {key}: {len(traces[key])} pauses", file=sys.stderr)
     RESULTS.mkdir(parents=True, exist_ok=True)
     trace_file.write_text(json.dumps(traces, indent=0), encoding="utf-8")
-    o = EndpointOptions()
+    o = replace(EndpointOptions(), **candidate(args.option))
     rows = score(samples, traces, "adaptive", o, args.reopen_window) + score(samples, traces, "fixed", o, args.reopen_window)
     paced: list[dict] = []
     rules = args.paced_rules.split(",")
