@@ -180,9 +180,10 @@ def plain_readings(rows: list[dict], model: str) -> list[dict[str, float | None]
     return out
 
 
-def counted(rows: list[dict]) -> str:
+def counted(rows: list[dict], note: str = "") -> str:
+    """How many labelled pauses, of each kind, for a table's introduction."""
     ends = sum(r["finished"] for r in rows)
-    return f"{len(rows)} labelled pauses ({ends} real ends, {len(rows) - ends} inserted thinking pauses"
+    return f"{len(rows)} labelled pauses ({ends} real ends, {len(rows) - ends} inserted thinking pauses{note})"
 
 
 def auc_table(
@@ -242,7 +243,7 @@ def main() -> None:
         names,
         [["-"], ["-", ","], ["-", "..."], ["-", ",", ".", "..."], ["-", "smart turn"], names],
         "Other next tokens at a pause",
-        f"`.venv/bin/python bench/endpoint_probes.py` — {counted(rows)}; words ending on a hanging word left out) from "
+        f"`.venv/bin/python bench/endpoint_probes.py` — {counted(rows, '; words ending on a hanging word left out')} from "
         f"the sets {', '.join(sets)}. AUC of each reading alone (a real end scores high: the probabilities that fall "
         "there are negated), then of logistic regressions over several, each set left out of the fit that scores it.",
         label=lambda n: "Smart Turn (the acoustic model)" if n == "smart turn" else f"P({n}) after the last word",
@@ -266,7 +267,7 @@ def extra(rows: list[dict], voice: bool, model: str | None, hyphen: str, sets: t
                 kept.append(r)
         names = list(kept[0]["features"])
         text = auc_table(kept, names, [[hyphen], *([hyphen, n] for n in names[1:]), names], "The voice at a pause",
-                         f"`.venv/bin/python bench/endpoint_probes.py --reuse --prosody` — {counted(kept)}) {where}, "
+                         f"`.venv/bin/python bench/endpoint_probes.py --reuse --prosody` — {counted(kept)} {where}, "
                          "measured with Praat on the audio up to the pause (pauses with under 0.1 s of voiced speech left out).")  # fmt: skip
         stem = "endpoint_probes_prosody"
     else:
@@ -279,7 +280,7 @@ def extra(rows: list[dict], voice: bool, model: str | None, hyphen: str, sets: t
                 kept.append(r)
         names = list(kept[0]["features"])
         text = auc_table(kept, names, [[n] for n in names] + [[hyphen, names[2]], names], f"The hyphen from {model}",
-                         f"`.venv/bin/python bench/endpoint_probes.py --reuse --model {model}` — {counted(kept)}) {where}. "
+                         f"`.venv/bin/python bench/endpoint_probes.py --reuse --model {model}` — {counted(kept)} {where}. "
                          "The first reading is the drill's (tiny.en, "
                          "its own chunks and context); the others decode the last 25 s up to 0.3 s into the pause once, "
                          "plainly, with each model.")  # fmt: skip
