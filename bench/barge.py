@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from endpoint import CORPUS, RECORDED  # noqa: E402
+from endpoint import CORPUS, RECORDED, room_tone  # noqa: E402
 
 from voicepractice.audio import SAMPLE_RATE, load_audio, read_wav, resample  # noqa: E402
 from voicepractice.floor import Barge, BlockPump  # noqa: E402
@@ -57,10 +57,6 @@ LINE = "Thanks, that's really helpful. Is there anything else you'd like to add 
 BACK_CHANNELS = ["Mm-hmm.", "Okay.", "Right.", "Yeah.", "Sure.", "Uh-huh.", "I see.", "Got it.", "Yes.", "Mhm, okay."]
 LEAD_S = 0.6
 GO_ON_S = 8.0
-
-
-def room_tone(seconds: float, rng: np.random.Generator) -> np.ndarray:
-    return (rng.standard_normal(int(seconds * SAMPLE_RATE)) * 0.0015).astype(np.float32)
 
 
 def paced(audio: np.ndarray, line_stopped: threading.Event | None = None) -> Iterator[np.ndarray]:

@@ -433,9 +433,13 @@ class Sample:
     ref_words: list[tuple[str, float, float]] = field(default_factory=list, repr=False)
 
 
-def room_tone(seconds: float, rng: np.random.Generator, samples: int | None = None) -> np.ndarray:
-    """Quiet noise for ``seconds`` (or exactly ``samples``: a float product of a length can round one short)."""
-    return (rng.standard_normal(int(seconds * SR) if samples is None else samples) * 0.0015).astype(np.float32)
+def noise(samples: int, rng: np.random.Generator) -> np.ndarray:
+    """``samples`` of quiet room noise."""
+    return (rng.standard_normal(samples) * 0.0015).astype(np.float32)
+
+
+def room_tone(seconds: float, rng: np.random.Generator) -> np.ndarray:
+    return noise(int(seconds * SR), rng)
 
 
 def corpus_clips(root: Path = CORPUS) -> list[tuple[str, str, np.ndarray]]:
@@ -464,7 +468,7 @@ def close_clips(
         audio = np.asarray(tts(text, seed=k), dtype=np.float32)
         audio = resample(audio, SAMPLE_RATE, SR) * 0.5
         lead = room_tone(0.5, np.random.default_rng(100 + k))
-        out.append((f"{stem}-{i:02d}", "hibari-tts/heart", np.concatenate([lead, audio + room_tone(0, np.random.default_rng(k), audio.size)])))
+        out.append((f"{stem}-{i:02d}", "hibari-tts/heart", np.concatenate([lead, audio + noise(audio.size, np.random.default_rng(k))])))
     return out
 
 
