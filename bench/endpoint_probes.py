@@ -187,19 +187,17 @@ def lexical_prior(texts: list[str]) -> list[float]:
     """log10 of tiny.en's probability of a hyphen after each text while it hears silence (the words' own pull)."""
     from faster_whisper.tokenizer import Tokenizer
 
-    from voicepractice.transcribe import _ENDINGS, FILLER_PROMPT, load_model
+    from voicepractice.transcribe import FILLER_PROMPT, _Window, load_model, next_token_probability
 
     model = load_model()
     tok = Tokenizer(model.hf_tokenizer, False, task="transcribe", language="en")
     silence = model.encode(model.feature_extractor(np.zeros(bench.SR * 30, np.float32))[:, :3000])
-    start = [tok.sot_prev, *tok.encode(" " + FILLER_PROMPT), *tok.sot_sequence, tok.no_timestamps]
+    prompt = [tok.sot_prev, *tok.encode(" " + FILLER_PROMPT), *tok.sot_sequence]
+    hyphen = tok.encode("-")[0]
     out = []
     for text in texts:
-        ids = tok.encode(" " + text.strip()[-300:])
-        while ids and tok.decode([ids[-1]]).strip() in _ENDINGS:
-            ids.pop()
-        p = model.model.align(silence, start, [[*ids, tok.encode("-")[0]]], 3000)[0].text_token_probs[-1]
-        out.append(math.log10(max(float(p), 1e-9)))
+        window = _Window(silence, prompt, tok.encode(" " + text.strip()[-300:]), tok)
+        out.append(math.log10(max(next_token_probability(model, window, hyphen) or 0.0, 1e-9)))
     return out
 
 
