@@ -188,6 +188,51 @@ def test_devices_saves_only_a_device_that_exists(env: dict[str, str], tmp_path: 
 
 
 @pytest.mark.audio_server
+def test_with_only_the_speakers_monitor_there_is_no_microphone(env: dict[str, str]) -> None:
+    # No PULSE_SOURCE: the server's default source is one of its null sinks' monitors, as
+    # PulseAudio makes the monitor of the output the default on a machine with no microphone.
+    env = {k: v for k, v in env.items() if k != "PULSE_SOURCE"}
+    run = lambda *a: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "voicepractice", *a], env=env, capture_output=True, text=True, timeout=120
+    )
+    drill = run("drill", "--no-cue")
+    assert drill.returncode == 1, drill.stderr
+    [line] = drill.stderr.strip().splitlines()  # before the interviewer says a word
+    assert line.startswith("Error: no microphone is connected (the default input, 'Monitor of "), line
+    assert "--answer FILE" in line, line
+    # The README's main command: the bundled answer stands in, as where there is no sound server at all.
+    fallback = run("drill", "--no-cue", "--fast", "--fallback-answer", ANSWER, "--scenario", str(ONE_TURN))
+    assert fallback.returncode == 0, fallback.stderr
+    assert f"answering with the recording {ANSWER} instead" in fallback.stderr
+    assert "core elements" in fallback.stdout and "digital silence" not in fallback.stderr
+    # A source the person names is theirs, monitor or not: the drill listens to it.
+    chosen = run("drill", "--no-cue", "--input", "pulse", "--scenario", str(ONE_TURN))
+    assert "digital silence" in chosen.stderr and "no microphone is connected" not in chosen.stderr, chosen.stderr
+
+
+def test_only_a_monitor_as_the_default_source_counts_as_no_microphone() -> None:
+    from voicepractice.audio import monitor_source
+
+    sources = """Source #0
+\tState: SUSPENDED
+\tName: alsa_output.pci.analog-stereo.monitor
+\tDescription: Monitor of Built-in Audio Analog Stereo
+\tMonitor of Sink: alsa_output.pci.analog-stereo
+Source #1
+\tState: RUNNING
+\tName: alsa_input.usb-headset.mono
+\tDescription: USB Headset Mono
+\tMonitor of Sink: n/a
+"""
+    info = lambda name: f"Server Name: pulseaudio\nDefault Sink: x\nDefault Source: {name}\nCookie: 1\n"  # noqa: E731
+    assert monitor_source(info("alsa_output.pci.analog-stereo.monitor"), sources) == "Monitor of Built-in Audio Analog Stereo"
+    assert monitor_source(info("alsa_input.usb-headset.mono"), sources) is None
+    assert monitor_source(info("bluez.monitor"), "") == "bluez.monitor"  # not listed: its name says it
+    assert monitor_source(info("@DEFAULT_SOURCE@"), sources) is None
+    assert monitor_source("Server Name: pulseaudio\n", sources) is None  # no default source at all
+
+
+@pytest.mark.audio_server
 @pytest.mark.slow  # a minute of real-time drills: `make test-slow`, which CI runs
 def test_the_practice_loop_retries_and_waits_between_rounds(env: dict[str, str]) -> None:
     term = Terminal(["drill", "--fast", "--no-cue", "--rounds", "2", "--answer", ANSWER, "--scenario", str(ONE_TURN)], env)

@@ -10,6 +10,9 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +48,60 @@ def portaudio(alternative: str = "") -> Any:
             + (f", or {alternative}" if alternative else "")
         ) from exc
     return sd
+
+
+SERVER_INPUTS = frozenset({"default", "pulse", "pipewire"})
+"""PortAudio's names (ALSA plugins) for "what the sound server records from"."""
+
+
+def speakers_monitor(device: int | str | None) -> str | None:
+    """How the sound server names its default input when that is the monitor of the speakers; else None.
+
+    With no microphone connected, PulseAudio (and PipeWire's pulse server) make the monitor of the
+    output the default source: it records what the speakers play, never the person, so a drill
+    there hears its own interviewer and then digital silence. Only the default is judged: an
+    ``--input`` or a ``PULSE_SOURCE`` the person chose is theirs. None as well when nothing can
+    tell (no ``pactl``, no server, a hardware device that bypasses the server).
+    """
+    pactl = shutil.which("pactl")
+    if device is not None or os.environ.get("PULSE_SOURCE") or pactl is None:
+        return None
+    try:
+        sd = portaudio()
+        if sd.query_devices(kind="input")["name"] not in SERVER_INPUTS:
+            return None
+        env = {**os.environ, "LC_ALL": "C"}  # pactl translates its labels
+
+        def ask(*args: str) -> str:
+            return subprocess.run([pactl, *args], env=env, capture_output=True, text=True, timeout=3, check=True).stdout
+
+        info, sources = ask("info"), ask("list", "sources")
+    except Exception as exc:  # no PortAudio, no default input, no server answering: nothing to tell
+        log.debug("cannot ask the sound server for its default source: %s", exc)
+        return None
+    return monitor_source(info, sources)
+
+
+def monitor_source(info: str, sources: str) -> str | None:
+    """From ``pactl info`` and ``pactl list sources`` (C locale): the default source's description
+    when it is a monitor of a sink, else None."""
+    default = re.search(r"^Default Source: (.+)$", info, re.M)
+    if default is None:
+        return None
+    name = default.group(1).strip()
+    for block in re.split(r"^Source #\d+\s*$", sources, flags=re.M):
+        if re.search(rf"^\s*Name: {re.escape(name)}\s*$", block, re.M):
+            sink = re.search(r"^\s*Monitor of Sink: (.+)$", block, re.M)
+            if sink is None or sink.group(1).strip() == "n/a":
+                return None
+            description = re.search(r"^\s*Description: (.+)$", block, re.M)
+            return description.group(1).strip() if description else name
+    return name if name.endswith(".monitor") else None
+
+
+def no_microphone_but_monitor(description: str) -> str:
+    """The one line that says why the default input is no microphone."""
+    return f"no microphone is connected (the default input, {description!r}, records what the speakers play, not you)"
 
 
 def leave_portaudio_open_at_exit() -> None:

@@ -87,9 +87,11 @@ def drill(
     from .store import Store
     from .transcribe import TranscribeOptions
 
-    if not answers and fallback_answer is not None and not _has_microphone(device_arg(input_device)):
-        click.echo(f"No microphone found: answering with the recording {fallback_answer} instead.", err=True)
-        answers = (fallback_answer,)
+    if not answers and fallback_answer is not None:
+        missing = _no_microphone(device_arg(input_device))
+        if missing:
+            click.echo(f"{missing[0].upper()}{missing[1:]}: answering with the recording {fallback_answer} instead.", err=True)
+            answers = (fallback_answer,)
     options = DrillOptions(
         scenario=scenario,
         details=Details(interviewer=interviewer, company=company, role=role),
@@ -170,14 +172,18 @@ def _drill_json(result: Any) -> dict[str, Any]:
     }
 
 
-def _has_microphone(device: int | str | None) -> bool:
+def _no_microphone(device: int | str | None) -> str | None:
+    """Why there is no microphone to answer into ("no microphone found"), or None when there is one."""
     try:
         import sounddevice as sd
 
         sd.query_devices(device, kind="input")
-        return True
     except Exception:  # no PortAudio, no device: either way, no microphone
-        return False
+        return "no microphone found"
+    from .audio import no_microphone_but_monitor, speakers_monitor
+
+    monitor = speakers_monitor(device)
+    return no_microphone_but_monitor(monitor) if monitor else None
 
 
 @cli.command()

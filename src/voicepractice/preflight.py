@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Kind = Literal["input", "output"]
+PLUG_ONE_IN = "plug one in, or answer from a recording with --answer FILE"
 _WHAT = {"input": ("microphone", "--input"), "output": ("speaker or headphones", "--output")}
 
 
@@ -46,14 +47,18 @@ def find_device(device: int | str | None, kind: Kind, option: str | None = None)
         if choices:
             fix = f"choose one with {option} (index or name): {'; '.join(choices)}"
         else:
-            fix = "plug one in" + (", or answer from a recording with --answer FILE" if kind == "input" else "")
+            fix = PLUG_ONE_IN if kind == "input" else "plug one in"
         raise AudioDeviceError(f"no {what} found{matching}: {fix}") from exc
 
 
 def check_input(device: int | str | None) -> None:
-    """The microphone exists and accepts a mono float stream at 16 kHz or its own rate."""
+    """The microphone exists, is not the speakers' monitor, and accepts a mono float stream at 16 kHz or its own rate."""
     info = find_device(device, "input")
-    from .audio import SAMPLE_RATE, portaudio
+    from .audio import SAMPLE_RATE, no_microphone_but_monitor, portaudio, speakers_monitor
+
+    monitor = speakers_monitor(device)
+    if monitor:
+        raise AudioDeviceError(f"{no_microphone_but_monitor(monitor)}: plug one in (or make it the default input in the sound settings), or answer from a recording with --answer FILE")
 
     sd = portaudio()
     last: Exception | None = None
