@@ -22,6 +22,7 @@ Two more checks of the same pauses (session 34), each into a file of its own:
     .venv/bin/python bench/endpoint_probes.py --reuse --prosody      # the voice at the pause
     .venv/bin/python bench/endpoint_probes.py --reuse --model base   # a bigger recogniser (about 15 min)
     .venv/bin/python bench/endpoint_probes.py --reuse --prior        # the word's own pull to a hyphen
+    .venv/bin/python bench/endpoint_probes.py --reuse --late 1.2     # the hyphen asked again later in the pause
 
 ``--prosody`` adds what phonetics says marks a finished statement, measured with Praat
 (parselmouth) on the audio up to the pause: the pitch of its last 150 ms against the
@@ -34,6 +35,14 @@ context). ``--prior`` asks tiny.en the hyphen after the same words while it hear
 silence: how much the words alone pull towards one ("e-", "twenty-", a card number), to
 take out of the reading. They write endpoint_probes_prosody.md, endpoint_probes_NAME.md
 (its readings cached in endpoint_probes_NAME.json) and endpoint_probes_prior.md.
+
+``--late SECONDS`` (session 35) asks whether the reading says more once the silence has gone
+on: tiny.en's hyphen after the words before the pause while its encoder hears the raw last
+25 s up to 0.3 s into the pause, and again up to SECONDS into it (the drill's decode cuts the
+silence out), for every real end and every thinking pause at least that long (a shorter one
+has ended by then: the person went on). The rule holds a turn whose reading is
+0.001 or more for 3.5 s; a second reading at SECONDS could end the real ends among those
+early. Writes endpoint_probes_late.md (readings cached in endpoint_probes_late.json).
 """
 
 from __future__ import annotations
@@ -183,6 +192,49 @@ def plain_readings(rows: list[dict], model: str) -> list[dict[str, float | None]
     return out
 
 
+def late_readings(rows: list[dict], offsets: tuple[float, ...]) -> list[dict[float, float | None]]:
+    """tiny.en's hyphen after the words before each pause, hearing the audio up to each offset into it, where
+    the pause lasts that long (None where it does not: the person went on before it).
+
+    The drill's decode (and ``--model``'s) runs faster-whisper's VAD filter, which cuts the silence
+    out: it hears the same audio at any point of the pause. Here the encoder hears the raw last 25 s,
+    silence and all, and one forced pass asks for a hyphen after the words the recogniser wrote
+    for that stretch (the sample's reference words, its decode of the clean recording)."""
+    from faster_whisper.tokenizer import Tokenizer
+
+    from voicepractice.transcribe import FILLER_PROMPT, _Window, load_model, next_token_probability
+
+    cache_file = bench.RESULTS / "endpoint_probes_late.json"
+    cache: dict[str, float | None] = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
+    model = load_model()
+    tok = Tokenizer(model.hf_tokenizer, False, task="transcribe", language="en")
+    prompt = [tok.sot_prev, *tok.encode(" " + FILLER_PROMPT), *tok.sot_sequence]
+    hyphen = tok.encode("-")[0]
+    out = []
+    for r in rows:
+        sample, sr = r["sample"], bench.SR
+        silent_until = len(sample.audio) / sr if sample.resume is None else sample.resume
+        read: dict[float, float | None] = {}
+        for offset in offsets:
+            key = f"{r['set']}:{sample.kind}:{sample.name}:{offset}"
+            stop = sample.last_word + offset
+            if stop > silent_until - 0.05:
+                read[offset] = None
+                continue
+            if key not in cache:
+                begin = max(0.0, stop - 25)
+                words = [w for w, s0, e in sample.ref_words if s0 >= begin and e <= sample.last_word + 0.05]
+                features = model.feature_extractor(sample.audio[int(begin * sr) : int(stop * sr)])[:, :3000]
+                if features.shape[-1] < 3000:
+                    features = np.pad(features, ((0, 0), (0, 3000 - features.shape[-1])))
+                window = _Window(model.encode(features), prompt, tok.encode(" " + " ".join(words).strip()), tok)
+                cache[key] = next_token_probability(model, window, hyphen) if words else None
+                cache_file.write_text(json.dumps(cache, indent=0), encoding="utf-8")
+            read[offset] = cache[key]
+        out.append(read)
+    return out
+
+
 def lexical_prior(texts: list[str]) -> list[float]:
     """log10 of tiny.en's probability of a hyphen after each text while it hears silence (the words' own pull)."""
     from faster_whisper.tokenizer import Tokenizer
@@ -244,6 +296,7 @@ def main() -> None:
     parser.add_argument("--prosody", action="store_true", help="score the voice at each pause beside the hyphen")
     parser.add_argument("--model", help="score a second Whisper model's hyphen reading beside tiny.en's")
     parser.add_argument("--prior", action="store_true", help="score the hyphen with the words' own pull to one taken out")
+    parser.add_argument("--late", type=float, help="score the hyphen asked again this many seconds into the pause")
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
 
@@ -256,6 +309,9 @@ def main() -> None:
             TRACE.write_text(json.dumps(traces, indent=0), encoding="utf-8")
     rows = labelled(sets, traces)
     hyphen = "P(-) after the last word"
+    if args.late:
+        late(rows, args.late, hyphen, sets)
+        return
     if args.prosody or args.model or args.prior:
         extra(rows, args.prosody, args.model, hyphen, sets)
         return
@@ -320,6 +376,51 @@ def extra(rows: list[dict], voice: bool, model: str | None, hyphen: str, sets: t
         stem = f"endpoint_probes_{model}"
     print(text)
     (bench.RESULTS / f"{stem}.md").write_text(text, encoding="utf-8")
+
+
+def late(rows: list[dict], at: float, hyphen: str, sets: tuple[str, ...]) -> None:
+    """``--late``: the hyphen at 0.3 s and at ``at`` seconds into each pause that lasts that long."""
+    from voicepractice.endpoint import EndpointOptions
+
+    threshold = EndpointOptions().cut_off_at or 0.001
+    early, later = "P(-), hearing 0.3 s of the pause", f"P(-), hearing {at:g} s of the pause"
+    kept = []
+    for r, read in zip(rows, late_readings(rows, (0.3, at)), strict=True):
+        if None not in read.values():
+            drill = 10 ** r["features"]["-"]
+            r["features"] = {hyphen: r["features"]["-"]} | {
+                early: math.log10(max(read[0.3] or 0.0, 1e-9)), later: math.log10(max(read[at] or 0.0, 1e-9))
+            }
+            r["held"] = drill >= threshold
+            kept.append(r)
+    names = list(kept[0]["features"])
+    command = f"`.venv/bin/python bench/endpoint_probes.py --reuse --late {at:g}`"
+    text = auc_table(kept, names, [[hyphen, later], names], f"The hyphen again, {at:g} s into the pause",
+                     f"{command} — {counted(kept, f'; thinking pauses shorter than {at:g} s left out')} from the sets "
+                     f"{', '.join(sets)}. The first reading is the drill's (tiny.en at the pause, its own chunks and "
+                     f"context); the others ask tiny.en for a hyphen after the words before the pause while its encoder hears "
+                     f"the raw last 25 s up to 0.3 s and up to {at:g} s into it, the silence left in.")  # fmt: skip
+    held = [r for r in kept if r["held"]]
+    ends = [r for r in held if r["finished"]]
+    pauses = [r for r in held if not r["finished"]]
+    lines = ["", f"**The turns the rule holds** (the drill's reading {threshold:g} or more): {len(ends)} real ends, "
+             f"{len(pauses)} thinking pauses of {at:g} s or more. Ending those whose second reading is below a "
+             f"threshold, {at:g} s into the pause:", "",
+             f"| second reading below | real ends ended then (of {len(ends)}) | thinking pauses cut (of {len(pauses)}) |",
+             "|---:|---:|---:|"]  # fmt: skip
+    for t in (1e-4, 3e-4, 1e-3, 2e-3, 5e-3, 1e-2):
+        released = sum(10 ** r["features"][later] < t for r in ends)
+        cut = sum(10 ** r["features"][later] < t for r in pauses)
+        lines.append(f"| {t:g} | {released} | {cut} |")
+    lines += ["", f"| held | kind | words before the pause (end) | drill | 0.3 s | {at:g} s |", "|---|---|---|---:|---:|---:|"]
+    for r in sorted(held, key=lambda r: r["features"][later]):
+        f = r["features"]
+        words = " ".join((r["text"] or "").split()[-8:]).replace("|", "/")
+        lines.append(f"| {r['set']}:{r['sample'].name} | {'end' if r['finished'] else 'pause'} | {words} | "
+                     f"{10 ** f[hyphen]:.4f} | {10 ** f[early]:.4f} | {10 ** f[later]:.4f} |")  # fmt: skip
+    text += "\n".join(lines) + "\n"
+    print(text)
+    (bench.RESULTS / "endpoint_probes_late.md").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
