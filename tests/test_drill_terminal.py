@@ -205,6 +205,8 @@ def test_with_only_the_speakers_monitor_there_is_no_microphone(env: dict[str, st
     assert fallback.returncode == 0, fallback.stderr
     assert f"answering with the recording {ANSWER} instead" in fallback.stderr
     assert "core elements" in fallback.stdout and "digital silence" not in fallback.stderr
+    devices = run("devices")
+    assert devices.returncode == 0 and "No microphone is connected (the default input, 'Monitor of " in devices.stdout
     # A source the person names is theirs, monitor or not: the drill listens to it.
     chosen = run("drill", "--no-cue", "--input", "pulse", "--scenario", str(ONE_TURN))
     assert "digital silence" in chosen.stderr and "no microphone is connected" not in chosen.stderr, chosen.stderr
