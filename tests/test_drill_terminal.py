@@ -199,7 +199,7 @@ def test_with_only_the_speakers_monitor_there_is_no_microphone(env: dict[str, st
     assert drill.returncode == 1, drill.stderr
     [line] = drill.stderr.strip().splitlines()  # before the interviewer says a word
     assert line.startswith("Error: no microphone is connected (the default input, 'Monitor of "), line
-    assert "--answer FILE" in line, line
+    assert line.endswith("not you): plug one in, or answer from a recording with --answer FILE"), line
     # The README's main command: the bundled answer stands in, as where there is no sound server at all.
     fallback = run("drill", "--no-cue", "--fast", "--fallback-answer", ANSWER, "--scenario", str(ONE_TURN))
     assert fallback.returncode == 0, fallback.stderr
@@ -207,31 +207,41 @@ def test_with_only_the_speakers_monitor_there_is_no_microphone(env: dict[str, st
     assert "core elements" in fallback.stdout and "digital silence" not in fallback.stderr
     devices = run("devices")
     assert devices.returncode == 0 and "No microphone is connected (the default input, 'Monitor of " in devices.stdout
+    assert devices.stdout.rstrip().endswith("plug one in."), devices.stdout
     # A source the person names is theirs, monitor or not: the drill listens to it.
     chosen = run("drill", "--no-cue", "--input", "pulse", "--scenario", str(ONE_TURN))
     assert "digital silence" in chosen.stderr and "no microphone is connected" not in chosen.stderr, chosen.stderr
 
 
 def test_only_a_monitor_as_the_default_source_counts_as_no_microphone() -> None:
-    from voicepractice.audio import monitor_source
+    from voicepractice.audio import MonitorInput, monitor_source
 
-    sources = """Source #0
+    monitor = """Source #0
 \tState: SUSPENDED
 \tName: alsa_output.pci.analog-stereo.monitor
 \tDescription: Monitor of Built-in Audio Analog Stereo
 \tMonitor of Sink: alsa_output.pci.analog-stereo
-Source #1
+"""
+    headset = """Source #1
 \tState: RUNNING
 \tName: alsa_input.usb-headset.mono
 \tDescription: USB Headset Mono
 \tMonitor of Sink: n/a
 """
     info = lambda name: f"Server Name: pulseaudio\nDefault Sink: x\nDefault Source: {name}\nCookie: 1\n"  # noqa: E731
-    assert monitor_source(info("alsa_output.pci.analog-stereo.monitor"), sources) == "Monitor of Built-in Audio Analog Stereo"
-    assert monitor_source(info("alsa_input.usb-headset.mono"), sources) is None
-    assert monitor_source(info("bluez.monitor"), "") == "bluez.monitor"  # not listed: its name says it
-    assert monitor_source(info("@DEFAULT_SOURCE@"), sources) is None
-    assert monitor_source("Server Name: pulseaudio\n", sources) is None  # no default source at all
+    speakers = info("alsa_output.pci.analog-stereo.monitor")
+    alone = monitor_source(speakers, monitor)
+    assert alone == MonitorInput("Monitor of Built-in Audio Analog Stereo")
+    assert alone.problem.startswith("no microphone is connected (the default input, 'Monitor of Built-in") and alone.fix == "plug one in"
+    # A headset is there, but the monitor was made the default: say which to pick, not "none connected".
+    beside = monitor_source(speakers, monitor + headset)
+    assert beside is not None and beside.microphones == (("alsa_input.usb-headset.mono", "USB Headset Mono"),)
+    assert "no microphone" not in beside.problem and "'USB Headset Mono' the default input" in beside.fix
+    assert "PULSE_SOURCE=alsa_input.usb-headset.mono" in beside.fix
+    assert monitor_source(info("alsa_input.usb-headset.mono"), monitor + headset) is None
+    assert monitor_source(info("bluez.monitor"), "") == MonitorInput("bluez.monitor")  # not listed: its name says it
+    assert monitor_source(info("@DEFAULT_SOURCE@"), monitor) is None
+    assert monitor_source("Server Name: pulseaudio\n", monitor) is None  # no default source at all
 
 
 @pytest.mark.audio_server

@@ -54,8 +54,31 @@ SERVER_INPUTS = frozenset({"default", "pulse", "pipewire"})
 """PortAudio's names (ALSA plugins) for "what the sound server records from"."""
 
 
-def speakers_monitor(device: int | str | None) -> str | None:
-    """How the sound server names its default input when that is the monitor of the speakers; else None.
+@dataclass(frozen=True)
+class MonitorInput:
+    """The sound server's default input when it is the monitor of the speakers (``speakers_monitor``)."""
+
+    description: str
+    """How the server names it ("Monitor of Built-in Audio Analog Stereo")."""
+    microphones: tuple[tuple[str, str], ...] = ()
+    """The server's sources that are not monitors, as (name, description): there but not the default."""
+
+    @property
+    def problem(self) -> str:
+        """Why the drill cannot hear the person, for one line."""
+        said = f"the default input, {self.description!r}, records what the speakers play, not you"
+        return f"{said}, not the microphone" if self.microphones else f"no microphone is connected ({said})"
+
+    @property
+    def fix(self) -> str:
+        if not self.microphones:
+            return "plug one in"
+        name, description = self.microphones[0]
+        return f"make {description!r} the default input in the sound settings (or run with PULSE_SOURCE={name})"
+
+
+def speakers_monitor(device: int | str | None) -> MonitorInput | None:
+    """The sound server's default input when it is the monitor of the speakers; else None.
 
     With no microphone connected, PulseAudio (and PipeWire's pulse server) make the monitor of the
     output the default source: it records what the speakers play, never the person, so a drill
@@ -82,26 +105,26 @@ def speakers_monitor(device: int | str | None) -> str | None:
     return monitor_source(info, sources)
 
 
-def monitor_source(info: str, sources: str) -> str | None:
-    """From ``pactl info`` and ``pactl list sources`` (C locale): the default source's description
-    when it is a monitor of a sink, else None."""
+def monitor_source(info: str, sources: str) -> MonitorInput | None:
+    """From ``pactl info`` and ``pactl list sources`` (C locale): the default source when it is a
+    monitor of a sink, else None."""
     default = re.search(r"^Default Source: (.+)$", info, re.M)
     if default is None:
         return None
-    name = default.group(1).strip()
+    found: dict[str, tuple[str, bool]] = {}  # name -> (description, monitor)
     for block in re.split(r"^Source #\d+\s*$", sources, flags=re.M):
-        if re.search(rf"^\s*Name: {re.escape(name)}\s*$", block, re.M):
-            sink = re.search(r"^\s*Monitor of Sink: (.+)$", block, re.M)
-            if sink is None or sink.group(1).strip() == "n/a":
-                return None
-            description = re.search(r"^\s*Description: (.+)$", block, re.M)
-            return description.group(1).strip() if description else name
-    return name if name.endswith(".monitor") else None
-
-
-def no_microphone_but_monitor(description: str) -> str:
-    """The one line that says why the default input is no microphone."""
-    return f"no microphone is connected (the default input, {description!r}, records what the speakers play, not you)"
+        name = re.search(r"^\s*Name: (.+?)\s*$", block, re.M)
+        if name is None:
+            continue
+        description = re.search(r"^\s*Description: (.+?)\s*$", block, re.M)
+        sink = re.search(r"^\s*Monitor of Sink: (.+?)\s*$", block, re.M)
+        monitor = sink is not None and sink.group(1) != "n/a"
+        found[name.group(1)] = (description.group(1) if description else name.group(1), monitor)
+    wanted = default.group(1).strip()
+    description, monitor = found.get(wanted, (wanted, wanted.endswith(".monitor")))
+    if not monitor:
+        return None
+    return MonitorInput(description, tuple((n, d) for n, (d, m) in found.items() if not m))
 
 
 def leave_portaudio_open_at_exit() -> None:

@@ -180,10 +180,10 @@ def _no_microphone(device: int | str | None) -> str | None:
         sd.query_devices(device, kind="input")
     except Exception:  # no PortAudio, no device: either way, no microphone
         return "no microphone found"
-    from .audio import no_microphone_but_monitor, speakers_monitor
+    from .audio import speakers_monitor
 
     monitor = speakers_monitor(device)
-    return no_microphone_but_monitor(monitor) if monitor else None
+    return monitor.problem if monitor else None
 
 
 @cli.command()

@@ -47,12 +47,11 @@ def devices(set_input: str | None, set_output: str | None, as_json: bool) -> Non
         out.print("No audio devices found.")
         return
     out.print(_device_table(devs, sd.default.device))
-    from .audio import no_microphone_but_monitor, speakers_monitor
+    from .audio import speakers_monitor
 
     monitor = speakers_monitor(None)
     if monitor:
-        line = no_microphone_but_monitor(monitor)
-        out.print(f"[yellow]{line[0].upper()}{line[1:]}.[/yellow]", highlight=False)
+        out.print(f"[yellow]{monitor.problem[0].upper()}{monitor.problem[1:]}: {monitor.fix}.[/yellow]", highlight=False)
 
 
 def _device_table(devs: list[dict[str, Any]], system_default: Any) -> Any:

@@ -87,12 +87,12 @@ def check_output(device: int | str | None, play: bool) -> Check:
 def check_microphone(device: int | str | None, seconds: float) -> Check:
     import numpy as np
 
-    from .audio import level, no_microphone_but_monitor, speakers_monitor
+    from .audio import level, speakers_monitor
     from .listen import microphone_blocks
 
     monitor = speakers_monitor(device)
     if monitor:
-        return Check("microphone", "fail", no_microphone_but_monitor(monitor), "plug one in, or make it the default input in the sound settings")
+        return Check("microphone", "fail", monitor.problem, monitor.fix)
     try:
         blocks = []
         t_end = time.monotonic() + seconds

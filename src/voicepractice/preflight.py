@@ -54,11 +54,11 @@ def find_device(device: int | str | None, kind: Kind, option: str | None = None)
 def check_input(device: int | str | None) -> None:
     """The microphone exists, is not the speakers' monitor, and accepts a mono float stream at 16 kHz or its own rate."""
     info = find_device(device, "input")
-    from .audio import SAMPLE_RATE, no_microphone_but_monitor, portaudio, speakers_monitor
+    from .audio import SAMPLE_RATE, portaudio, speakers_monitor
 
     monitor = speakers_monitor(device)
     if monitor:
-        raise AudioDeviceError(f"{no_microphone_but_monitor(monitor)}: plug one in (or make it the default input in the sound settings), or answer from a recording with --answer FILE")
+        raise AudioDeviceError(f"{monitor.problem}: {monitor.fix}, or answer from a recording with --answer FILE")
 
     sd = portaudio()
     last: Exception | None = None
