@@ -18,6 +18,7 @@ import sys
 import termios
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -187,27 +188,37 @@ def test_devices_saves_only_a_device_that_exists(env: dict[str, str], tmp_path: 
     assert drill.returncode == 1 and drill.stderr.startswith("Error: no microphone found matching 99"), drill.stderr
 
 
-@pytest.mark.audio_server
-def test_with_only_the_speakers_monitor_there_is_no_microphone(env: dict[str, str]) -> None:
-    # No PULSE_SOURCE: the server's default source is one of its null sinks' monitors, as
-    # PulseAudio makes the monitor of the output the default on a machine with no microphone.
+def without_a_chosen_source(env: dict[str, str]) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``voicepractice ARGS`` where nobody chose a source: the server's default is one of its null
+    sinks' monitors, as PulseAudio makes the monitor of the output the default with no microphone."""
     env = {k: v for k, v in env.items() if k != "PULSE_SOURCE"}
-    run = lambda *a: subprocess.run(  # noqa: E731
+    return lambda *a: subprocess.run(
         [sys.executable, "-m", "voicepractice", *a], env=env, capture_output=True, text=True, timeout=120
     )
+
+
+@pytest.mark.audio_server
+def test_with_only_the_speakers_monitor_there_is_no_microphone(env: dict[str, str]) -> None:
+    run = without_a_chosen_source(env)
     drill = run("drill", "--no-cue")
     assert drill.returncode == 1, drill.stderr
     [line] = drill.stderr.strip().splitlines()  # before the interviewer says a word
     assert line.startswith("Error: no microphone is connected (the default input, 'Monitor of "), line
     assert line.endswith("not you): plug one in, or answer from a recording with --answer FILE"), line
+    devices = run("devices")
+    assert devices.returncode == 0 and "No microphone is connected (the default input, 'Monitor of " in devices.stdout
+    assert devices.stdout.rstrip().endswith("plug one in."), devices.stdout
+
+
+@pytest.mark.audio_server
+@pytest.mark.slow  # two drills, about 25 s: `make test-slow`, which CI runs
+def test_with_only_the_speakers_monitor_the_sample_answers_and_a_chosen_monitor_is_heard(env: dict[str, str]) -> None:
+    run = without_a_chosen_source(env)
     # The README's main command: the bundled answer stands in, as where there is no sound server at all.
     fallback = run("drill", "--no-cue", "--fast", "--fallback-answer", ANSWER, "--scenario", str(ONE_TURN))
     assert fallback.returncode == 0, fallback.stderr
     assert f"answering with the recording {ANSWER} instead" in fallback.stderr
     assert "core elements" in fallback.stdout and "digital silence" not in fallback.stderr
-    devices = run("devices")
-    assert devices.returncode == 0 and "No microphone is connected (the default input, 'Monitor of " in devices.stdout
-    assert devices.stdout.rstrip().endswith("plug one in."), devices.stdout
     # A source the person names is theirs, monitor or not: the drill listens to it.
     chosen = run("drill", "--no-cue", "--input", "pulse", "--scenario", str(ONE_TURN))
     assert "digital silence" in chosen.stderr and "no microphone is connected" not in chosen.stderr, chosen.stderr
