@@ -247,7 +247,8 @@ def test_only_a_monitor_as_the_default_source_counts_as_no_microphone() -> None:
     # A headset is there, but the monitor was made the default: say which to pick, not "none connected".
     beside = monitor_source(speakers, monitor + headset)
     assert beside is not None and beside.microphones == (("alsa_input.usb-headset.mono", "USB Headset Mono"),)
-    assert "no microphone" not in beside.problem and "'USB Headset Mono' the default input" in beside.fix
+    assert beside.problem.endswith("Stereo', is not a microphone (it records what the speakers play)"), beside.problem
+    assert "'USB Headset Mono' the default input" in beside.fix
     assert "PULSE_SOURCE=alsa_input.usb-headset.mono" in beside.fix
     assert monitor_source(info("alsa_input.usb-headset.mono"), monitor + headset) is None
     assert monitor_source(info("bluez.monitor"), "") == MonitorInput("bluez.monitor")  # not listed: its name says it

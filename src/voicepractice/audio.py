@@ -66,8 +66,9 @@ class MonitorInput:
     @property
     def problem(self) -> str:
         """Why the drill cannot hear the person, for one line."""
-        said = f"the default input, {self.description!r}, records what the speakers play, not you"
-        return f"{said}, not the microphone" if self.microphones else f"no microphone is connected ({said})"
+        if self.microphones:
+            return f"the default input, {self.description!r}, is not a microphone (it records what the speakers play)"
+        return f"no microphone is connected (the default input, {self.description!r}, records what the speakers play, not you)"
 
     @property
     def fix(self) -> str:
