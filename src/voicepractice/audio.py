@@ -94,10 +94,11 @@ def speakers_monitor(device: int | str | None) -> MonitorInput | None:
         sd = portaudio()
         if sd.query_devices(kind="input")["name"] not in SERVER_INPUTS:
             return None
-        env = {**os.environ, "LC_ALL": "C"}  # pactl translates its labels
+        # pactl translates its labels; a local server answers in about 10 ms, a hung one must not hold the drill up.
+        env = {**os.environ, "LC_ALL": "C"}
 
         def ask(*args: str) -> str:
-            return subprocess.run([pactl, *args], env=env, capture_output=True, text=True, timeout=3, check=True).stdout
+            return subprocess.run([pactl, *args], env=env, capture_output=True, text=True, timeout=1, check=True).stdout
 
         info, sources = ask("info"), ask("list", "sources")
     except Exception as exc:  # no PortAudio, no default input, no server answering: nothing to tell
