@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Kind = Literal["input", "output"]
-PLUG_ONE_IN = "plug one in, or answer from a recording with --answer FILE"
+ANSWER_INSTEAD = "answer from a recording with --answer FILE"
+"""What a person with no microphone can do instead: the last part of every error that says there is none."""
 _WHAT = {"input": ("microphone", "--input"), "output": ("speaker or headphones", "--output")}
 
 
@@ -47,7 +48,7 @@ def find_device(device: int | str | None, kind: Kind, option: str | None = None)
         if choices:
             fix = f"choose one with {option} (index or name): {'; '.join(choices)}"
         else:
-            fix = PLUG_ONE_IN if kind == "input" else "plug one in"
+            fix = "plug one in" + (f", or {ANSWER_INSTEAD}" if kind == "input" else "")
         raise AudioDeviceError(f"no {what} found{matching}: {fix}") from exc
 
 
@@ -58,7 +59,7 @@ def check_input(device: int | str | None) -> None:
 
     monitor = speakers_monitor(device)
     if monitor:
-        raise AudioDeviceError(f"{monitor.problem}: {monitor.fix}, or answer from a recording with --answer FILE")
+        raise AudioDeviceError(f"{monitor.problem}: {monitor.fix}, or {ANSWER_INSTEAD}")
 
     sd = portaudio()
     last: Exception | None = None
