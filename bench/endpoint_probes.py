@@ -192,6 +192,23 @@ def plain_readings(rows: list[dict], model: str) -> list[dict[str, float | None]
     return out
 
 
+def hyphen_reader():  # type: ignore[no-untyped-def]
+    """tiny.en, and how it reads a hyphen after ``text`` over an encoder output (the filler prompt, as the drill)."""
+    from faster_whisper.tokenizer import Tokenizer
+
+    from voicepractice.transcribe import FILLER_PROMPT, _Window, load_model, next_token_probability
+
+    model = load_model()
+    tok = Tokenizer(model.hf_tokenizer, False, task="transcribe", language="en")
+    prompt = [tok.sot_prev, *tok.encode(" " + FILLER_PROMPT), *tok.sot_sequence]
+    hyphen = tok.encode("-")[0]
+
+    def hyphen_after(encoder_output, text: str) -> float | None:  # type: ignore[no-untyped-def]
+        return next_token_probability(model, _Window(encoder_output, prompt, tok.encode(" " + text), tok), hyphen)
+
+    return model, hyphen_after
+
+
 def late_readings(rows: list[dict], offsets: tuple[float, ...]) -> list[dict[float, float | None]]:
     """tiny.en's hyphen after the words before each pause, hearing the audio up to each offset into it, where
     the pause lasts that long (None where it does not: the person went on before it).
@@ -200,16 +217,11 @@ def late_readings(rows: list[dict], offsets: tuple[float, ...]) -> list[dict[flo
     out: it hears the same audio at any point of the pause. Here the encoder hears the raw last 25 s,
     silence and all, and one forced pass asks for a hyphen after the words the recogniser wrote
     for that stretch (the sample's reference words, its decode of the clean recording)."""
-    from faster_whisper.tokenizer import Tokenizer
-
-    from voicepractice.transcribe import FILLER_PROMPT, _Window, load_model, next_token_probability
+    from faster_whisper.audio import pad_or_trim
 
     cache_file = bench.RESULTS / "endpoint_probes_late.json"
     cache: dict[str, float | None] = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
-    model = load_model()
-    tok = Tokenizer(model.hf_tokenizer, False, task="transcribe", language="en")
-    prompt = [tok.sot_prev, *tok.encode(" " + FILLER_PROMPT), *tok.sot_sequence]
-    hyphen = tok.encode("-")[0]
+    model, hyphen_after = hyphen_reader()
     out = []
     for r in rows:
         sample, sr = r["sample"], bench.SR
@@ -224,11 +236,8 @@ def late_readings(rows: list[dict], offsets: tuple[float, ...]) -> list[dict[flo
             if key not in cache:
                 begin = max(0.0, stop - 25)
                 words = [w for w, s0, e in sample.ref_words if s0 >= begin and e <= sample.last_word + 0.05]
-                features = model.feature_extractor(sample.audio[int(begin * sr) : int(stop * sr)])[:, :3000]
-                if features.shape[-1] < 3000:
-                    features = np.pad(features, ((0, 0), (0, 3000 - features.shape[-1])))
-                window = _Window(model.encode(features), prompt, tok.encode(" " + " ".join(words).strip()), tok)
-                cache[key] = next_token_probability(model, window, hyphen) if words else None
+                features = pad_or_trim(model.feature_extractor(sample.audio[int(begin * sr) : int(stop * sr)]))
+                cache[key] = hyphen_after(model.encode(features), " ".join(words).strip()) if words else None
                 cache_file.write_text(json.dumps(cache, indent=0), encoding="utf-8")
             read[offset] = cache[key]
         out.append(read)
@@ -237,20 +246,9 @@ def late_readings(rows: list[dict], offsets: tuple[float, ...]) -> list[dict[flo
 
 def lexical_prior(texts: list[str]) -> list[float]:
     """log10 of tiny.en's probability of a hyphen after each text while it hears silence (the words' own pull)."""
-    from faster_whisper.tokenizer import Tokenizer
-
-    from voicepractice.transcribe import FILLER_PROMPT, _Window, load_model, next_token_probability
-
-    model = load_model()
-    tok = Tokenizer(model.hf_tokenizer, False, task="transcribe", language="en")
+    model, hyphen_after = hyphen_reader()
     silence = model.encode(model.feature_extractor(np.zeros(bench.SR * 30, np.float32))[:, :3000])
-    prompt = [tok.sot_prev, *tok.encode(" " + FILLER_PROMPT), *tok.sot_sequence]
-    hyphen = tok.encode("-")[0]
-    out = []
-    for text in texts:
-        window = _Window(silence, prompt, tok.encode(" " + text.strip()[-300:]), tok)
-        out.append(math.log10(max(next_token_probability(model, window, hyphen) or 0.0, 1e-9)))
-    return out
+    return [math.log10(max(hyphen_after(silence, text.strip()[-300:]) or 0.0, 1e-9)) for text in texts]
 
 
 def counted(rows: list[dict], note: str = "") -> str:
