@@ -56,7 +56,7 @@ real3, real4 and fresh7 are first run and not opened.
     .venv/bin/python bench/endpoint.py --set real2 --no-paced   # 26 more
     .venv/bin/python bench/endpoint.py --set real3 --no-paced   # 8 more, not opened
     .venv/bin/python bench/endpoint.py --reuse --no-paced --explain  # + every dev pause as the rule read it
-    .venv/bin/python bench/endpoint.py --set fresh7 --reuse --no-paced --enter --encoder-seconds 20  # Enter, 20 s encoder
+    .venv/bin/python bench/endpoint.py --set fresh7 --reuse --no-paced --enter --encoder-seconds 30  # Enter, the 30 s encoder of before
 
 The wall-clock run prints where each answer's wait went (VAD, the rule's
 silence, waiting for the pause's words to be decoded, late blocks, decode, the
@@ -818,15 +818,16 @@ def main() -> None:
                         help="seconds from the decision to the last look before the next line (0.1: no reply to render)")
     parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
                         help="replay with an EndpointOptions field changed (a candidate rule; audio clock only, with --no-paced)")
-    parser.add_argument("--encoder-seconds", type=float, default=30.0,
-                        help="pad short windows to this length for the encoder, not 30 s (bench/wer.py; a lead for Enter)")
+    parser.add_argument("--encoder-seconds", type=float, default=None,
+                        help="the live path's encoder window (transcribe.LIVE_WINDOW_FRAMES, 20 s; 30: the drill before "
+                             "session 36); the cut-off reading keeps its 30 s pass")
     args = parser.parse_args()
     if args.option and (args.paced or args.enter):
         parser.error("--option replays the audio clock only: add --no-paced and leave out --enter")
-    if args.encoder_seconds != 30.0:
-        from wer import shorter_encoder_windows
+    if args.encoder_seconds is not None:
+        from voicepractice import transcribe
 
-        shorter_encoder_windows(args.encoder_seconds)
+        transcribe.LIVE_WINDOW_FRAMES = round(args.encoder_seconds * transcribe.FRAMES_PER_S)
     os.environ["HF_HUB_OFFLINE"] = "1"
     from voicepractice.endpoint import EndpointOptions, load_turn_model
     from voicepractice.transcribe import Transcriber

@@ -228,6 +228,46 @@ def test_the_decoder_reads_a_sentence_broken_off_at_a_thinking_pause_as_cut_off(
     assert paused >= at > finished, readings
 
 
+def test_the_live_encoder_hears_20_s_and_the_cut_off_reading_30_s(
+    transcriber: Transcriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the person speaks the encoder hears a 20 s window, a third of the cost of 30 s;
+    the decoder's cut-off reading, tuned on 30 s windows, reads the same as it would there."""
+    import faster_whisper
+
+    from voicepractice import transcribe
+
+    heard: list[int] = []
+    encode = faster_whisper.WhisperModel.encode
+    monkeypatch.setattr(
+        faster_whisper.WhisperModel, "encode", lambda self, f, *a, **k: heard.append(np.shape(f)[-1]) or encode(self, f, *a, **k)
+    )
+    audio = load_audio(FIXTURES / "pause_mid_sentence_natural.flac")  # 15.6 s
+
+    def live_reading() -> tuple[str | None, float | None]:
+        live = LiveTranscription(transcriber)
+        live.submit(audio, 0.0, speech_until=15.0, tentative=True)
+        text = live.text_through(15.0, wait=True)
+        return text, live.cut_off_through(15.0)
+
+    assert transcriber.words(audio) and heard == [3000]  # a whole recording (check) keeps Whisper's window
+    heard.clear()
+    text, reading = live_reading()
+    assert heard == [2000, 3000]  # the words, then the reading's own pass
+    heard.clear()
+    monkeypatch.setattr(transcribe, "LIVE_WINDOW_FRAMES", 3000)
+    text30, reading30 = live_reading()
+    assert heard == [3000]  # one window serves both
+    assert text == text30  # this recording reads the same either way, so the readings must agree
+    assert reading is not None and reading30 is not None and reading == pytest.approx(reading30, rel=1e-3)
+    heard.clear()
+    monkeypatch.setattr(transcribe, "LIVE_WINDOW_FRAMES", 2000)
+    twice = np.concatenate([audio, audio])  # 31 s, about 25 s of it speech: more than fits in 19 s
+    live = LiveTranscription(transcriber)
+    live.submit(twice, 0.0, speech_until=30.0, tentative=True)
+    assert live.text_through(30.0, wait=True) and heard[0] == 3000
+
+
 def test_the_words_count_as_in_only_with_their_cut_off_reading(transcriber: Transcriber) -> None:
     import threading
 

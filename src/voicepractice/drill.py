@@ -237,7 +237,7 @@ class _Answer:
 
     def finish(self) -> list[Word]:
         if self.words is None:
-            self.words = [] if self.capture.level.silent else self.live.finish()
+            self.words = [] if self.capture.level.silent else self.live.finish(self.capture.audio)
         return self.words + self.spoken_over
 
 

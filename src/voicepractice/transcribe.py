@@ -212,6 +212,18 @@ def _is_remnant(windows: list[int], content: int) -> bool:
 WINDOW_FRAMES = 3000
 """Frames in Whisper's 30 s window."""
 FRAMES_PER_S = 100
+LIVE_WINDOW_FRAMES = 2000
+"""The encoder's window while the person speaks: 20 s, not 30, when the speech fits in 19 s.
+
+faster-whisper pads every window to 30 s, and the encoder's cost grows faster than its
+length (attention is quadratic): on this machine a 30 s window takes 0.24 s, a 20 s one
+0.08 s, and the encoder is a third of the decode that is all Enter waits for. CTranslate2
+takes any length. On the speech corpus (bench/wer.py --encoder-seconds S) 20 s kept the
+word error rate (7.3 % batch, 6.4 % streaming, as at 30 s) and 15 s did not (7.8 / 7.4 %);
+it changes some transcripts, among them one repetition in the batch path, so only the
+live path (``LiveTranscription``) uses it. The decoder's cut-off reading was tuned on 30 s
+windows and reads differently on 20 s ones, so it gets a 30 s encoder pass of its own
+(``_Window.features``). Measured in README, End of turn (session 36)."""
 
 
 def _content_frames(features: Any) -> int:
@@ -229,6 +241,13 @@ class _Window:
     prompt: list[int]
     tokens: list[int]
     tokenizer: Any
+    features: Any = None
+    """The window's features padded to 30 s when the encoder heard a shorter window
+    (``LIVE_WINDOW_FRAMES``): the questions asked of the decoder were tuned on 30 s windows."""
+
+    def full_encoder_output(self, model: WhisperModel) -> Any:
+        """The encoder's output for the whole 30 s window (a second encoder pass when it heard less)."""
+        return self.encoder_output if self.features is None else model.encode(self.features)
 
 
 _ENDINGS = frozenset({".", "?", "!", ",", "...", "-", "…", "--"})
@@ -259,13 +278,16 @@ def next_token_probability(model: WhisperModel, window: _Window, token: int) -> 
     if not text or tok.sot not in window.prompt:
         return None
     start = window.prompt[: window.prompt.index(tok.sot)] + list(tok.sot_sequence) + [tok.no_timestamps]
-    result = model.model.align(window.encoder_output, start, [text + [token]], WINDOW_FRAMES)
+    encoder_output = window.full_encoder_output(model)
+    _check_cancel()
+    result = model.model.align(encoder_output, start, [text + [token]], WINDOW_FRAMES)
     return float(result[0].text_token_probs[-1])
 
 
 def _whisper_class() -> type[WhisperModel]:
     """faster-whisper's model, with a check between its stages so a superseded snapshot stops,
-    and no decode of a short remnant window (``REMNANT_S``).
+    no decode of a short remnant window (``REMNANT_S``), and a 20 s window for the encoder
+    on the live path (``LIVE_WINDOW_FRAMES``).
 
     A snapshot already on the model thread when the person speaks on and pauses again
     used to run to its end (about 0.65 s on a quiet machine, 2-3 s under load) before
@@ -282,6 +304,11 @@ def _whisper_class() -> type[WhisperModel]:
                 if _is_remnant(_cancel.windows, content):
                     raise _Remnant
                 _cancel.windows.append(content)
+                _cancel.features = None
+                frames = getattr(_cancel, "encoder_frames", None)
+                if frames is not None and content <= frames - FRAMES_PER_S and features.shape[-1] > frames:
+                    _cancel.features = features
+                    features = features[..., :frames]
             return super().encode(features, *args, **kwargs)
 
         def generate_with_fallback(
@@ -290,7 +317,9 @@ def _whisper_class() -> type[WhisperModel]:
             _check_cancel()
             out = super().generate_with_fallback(encoder_output, prompt, tokenizer, *args, **kwargs)
             if getattr(_cancel, "windows", None) is not None:
-                _cancel.last = _Window(encoder_output, prompt, out[0].sequences_ids[0], tokenizer)
+                _cancel.last = _Window(
+                    encoder_output, prompt, out[0].sequences_ids[0], tokenizer, getattr(_cancel, "features", None)
+                )
             return out
 
         def add_word_timestamps(self, *args: Any, **kwargs: Any) -> Any:
@@ -377,6 +406,7 @@ class Transcriber:
         skip_if: Callable[[], bool] | None = None,
         cut_off: Future[float | None] | None = None,
         trim: Callable[[list[Word]], list[Word]] | None = None,
+        encoder_frames: int = WINDOW_FRAMES,
     ) -> Future[list[Word]]:
         """Queue ``audio`` for recognition; ``context`` is asked for when its turn comes.
 
@@ -387,6 +417,8 @@ class Transcriber:
         worked out in a job of its own, queued after the words are out, so whatever
         was queued meanwhile (the final chunk when Enter comes) goes first.
         ``trim`` takes the words out that are not this job's (a lead-in's, already committed).
+        ``encoder_frames`` is the window the encoder hears when the speech fits in it
+        (``LIVE_WINDOW_FRAMES`` on the live path; Whisper's 30 s by default).
         """
 
         def job() -> list[Word]:
@@ -397,7 +429,7 @@ class Transcriber:
                 _cancel.asked = skip_if
                 _cancel.last = None
                 try:
-                    words = self._words(audio, offset, context(), vad)
+                    words = self._words(audio, offset, context(), vad, encoder_frames)
                     if trim is not None:
                         words = trim(words)
                     window = _cancel.last if words else None
@@ -422,14 +454,20 @@ class Transcriber:
 
     def _settle_cut_off(self, window: _Window, out: Future[float | None], skip_if: Callable[[], bool] | None) -> None:
         p = None
+        _cancel.asked = skip_if  # a superseded snapshot's reading stops before its encoder pass and after it
         try:
-            if skip_if is None or not skip_if():
-                p = _cut_off(self.model, window)
+            p = _cut_off(self.model, window)
+        except _Superseded:
+            pass
         except Exception as exc:  # a reading the judge can do without: never lose the answer over it
             log.warning("could not read whether the last word was cut off: %s", exc)
+        finally:
+            _cancel.asked = None
         out.set_result(p)
 
-    def _words(self, audio: np.ndarray, offset: float, context: str, vad: bool | None) -> list[Word]:
+    def _words(
+        self, audio: np.ndarray, offset: float, context: str, vad: bool | None, encoder_frames: int = WINDOW_FRAMES
+    ) -> list[Word]:
         o = self.options
         use_vad = o.vad if vad is None else vad
         prompt = " ".join(p for p in (o.prompt, context[-200:]) if p) or None
@@ -444,6 +482,7 @@ class Transcriber:
         if use_vad:
             kwargs["vad_parameters"] = {"min_silence_duration_ms": 500, "speech_pad_ms": 300}
         _cancel.windows = []  # this call's 30 s windows, their frames of audio (see REMNANT_S)
+        _cancel.encoder_frames = encoder_frames
         try:
             segments, _info = self.model.transcribe(audio, **kwargs)
             spans = _speech_spans(audio) if use_vad else None
@@ -470,6 +509,8 @@ class Transcriber:
                 pass  # every word is in; what is left is the pad after the last one
         finally:
             _cancel.windows = None
+            _cancel.encoder_frames = None
+            _cancel.features = None
         return out
 
     def transcript(self, audio: np.ndarray, turn: int = 0) -> Transcript:
@@ -647,7 +688,13 @@ class LiveTranscription:
                 key = (offset, speech_until)
                 self._cut_off = Future()
                 fut = self.transcriber.submit(
-                    audio, offset, context, skip_if=lambda: self._stale(key), cut_off=self._cut_off, trim=trim
+                    audio,
+                    offset,
+                    context,
+                    skip_if=lambda: self._stale(key),
+                    cut_off=self._cut_off,
+                    trim=trim,
+                    encoder_frames=LIVE_WINDOW_FRAMES,
                 )
                 self._snapshot = (offset, speech_until, fut)
                 return
@@ -658,7 +705,11 @@ class LiveTranscription:
                 self._pending.append(snap[2])  # same speech: the snapshot's words are this chunk's
                 return
             self._cut_off = Future()
-            self._pending.append(self.transcriber.submit(audio, offset, context, cut_off=self._cut_off, trim=trim))
+            self._pending.append(
+                self.transcriber.submit(
+                    audio, offset, context, cut_off=self._cut_off, trim=trim, encoder_frames=LIVE_WINDOW_FRAMES
+                )
+            )
 
     def submit_chunk(self, chunk: Any) -> None:
         """Submit a ``listen.Chunk``."""
@@ -728,10 +779,20 @@ class LiveTranscription:
             cut_off = self._cut_off
         return cut_off.result() if cut_off.done() else None
 
-    def finish(self) -> list[Word]:
+    def finish(self, audio: np.ndarray | None = None) -> list[Word]:
+        """Every word, once the chunks still queued are decoded.
+
+        Given the answer's ``audio``, an answer whose words do not clearly sound English
+        (``english_verdict``) is decoded again whole on Whisper's 30 s window, the one that
+        verdict was measured on: on the 20 s window (``LIVE_WINDOW_FRAMES``) tiny.en passed
+        its own check on espeak-ng's "Grazie, arrivederci" and wrote "Thank you very much.",
+        which earned the thanks; on 30 s it fails it, as before (bench/results/language_live.md).
+        """
         with self._lock:
             pending = list(self._pending)
         for fut in pending:
             fut.result()
         self._collect()
+        if audio is not None and audio.size and english_verdict(self._words) != "english":
+            return self.transcriber.words(audio)
         return list(self._words)
