@@ -19,7 +19,9 @@ Writes bench/results/wer.md and bench/results/wer.json (``--name`` for another s
 ``--encoder-seconds S`` (session 35) pads a window whose speech fits in S - 1 seconds to S
 seconds for the encoder instead of Whisper's 30 (whisper.cpp's ``audio_ctx``; CTranslate2
 takes any length): the encoder pass costs about a third of a snapshot's decode, and its
-cost grows with the frames it is given.
+cost grows with the frames it is given. Since session 36 the drill's streaming path pads to 20 s on its
+own (``transcribe.LIVE_WINDOW_FRAMES``) and the batch path to 30 s; ``S`` sets both, so ``30`` is the
+drill before session 36 and no option is the drill as it is.
 """
 
 from __future__ import annotations
@@ -111,11 +113,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", nargs="*", default=None, help="models to measure (default: every installed one)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N clips (quick look)")
-    ap.add_argument("--encoder-seconds", type=float, default=30.0, help="pad short windows to this length, not 30 s")
+    ap.add_argument("--encoder-seconds", type=float, default=None,
+                    help="pad short windows to this length on both paths (default: 30 s batch, 20 s streaming, as the drill)")
     ap.add_argument("--name", default="wer", help="stem of the results files")
     args = ap.parse_args()
-    if args.encoder_seconds != 30.0:
-        shorter_encoder_windows(args.encoder_seconds)
+    if args.encoder_seconds is not None:
+        from voicepractice import transcribe
+
+        if args.encoder_seconds != 30.0:
+            shorter_encoder_windows(args.encoder_seconds)
+        transcribe.LIVE_WINDOW_FRAMES = round(args.encoder_seconds * transcribe.FRAMES_PER_S)
     with open(CORPUS / "manifest.tsv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
     if args.limit:
@@ -169,7 +176,8 @@ def main() -> int:
         "# Word error rate and speed on ../shared/speech_corpus",
         "",
         f"Command: `.venv/bin/python {' '.join(['bench/wer.py', *sys.argv[1:]])}` (2-core CPU, int8, beam 5, VAD on, filler prompt"
-        + (f"; windows under {args.encoder_seconds - 1:g} s padded to {args.encoder_seconds:g} s for the encoder, not 30 s" if args.encoder_seconds != 30.0 else "")
+        + (f"; windows under {args.encoder_seconds - 1:g} s padded to {args.encoder_seconds:g} s for the encoder on both paths"
+           if args.encoder_seconds is not None else "; streaming windows under 19 s padded to 20 s for the encoder, as the drill")
         + ").",
         "WER on normalised text (lower case, no punctuation, numbers spelled out; five or more digits digit by digit); RTF = seconds of processing per second of audio.",
         "",
