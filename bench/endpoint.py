@@ -57,6 +57,7 @@ real3, real4 and fresh7 are first run and not opened.
     .venv/bin/python bench/endpoint.py --set real3 --no-paced   # 8 more, not opened
     .venv/bin/python bench/endpoint.py --reuse --no-paced --explain  # + every dev pause as the rule read it
     .venv/bin/python bench/endpoint.py --set fresh7 --reuse --no-paced --enter --encoder-seconds 30  # Enter, the 30 s encoder of before
+    .venv/bin/python bench/endpoint.py --set real2 --reuse --no-paced --enter --live-retries  # Enter, the live retries of before
 
 The wall-clock run prints where each answer's wait went (VAD, the rule's
 silence, waiting for the pause's words to be decoded, late blocks, decode, the
@@ -821,6 +822,9 @@ def main() -> None:
     parser.add_argument("--encoder-seconds", type=float, default=None,
                         help="the live path's encoder window (transcribe.LIVE_WINDOW_FRAMES, 20 s; 30: the drill before "
                              "session 36); the cut-off reading keeps its 30 s pass")
+    parser.add_argument("--live-retries", action="store_true",
+                        help="the live path samples again at rising temperatures when a window fails Whisper's check "
+                             "(transcribe.LIVE_RETRIES; the drill before session 37)")
     args = parser.parse_args()
     if args.option and (args.paced or args.enter):
         parser.error("--option replays the audio clock only: add --no-paced and leave out --enter")
@@ -828,6 +832,10 @@ def main() -> None:
         from voicepractice import transcribe
 
         transcribe.LIVE_WINDOW_FRAMES = round(args.encoder_seconds * transcribe.FRAMES_PER_S)
+    if args.live_retries:
+        from voicepractice import transcribe
+
+        transcribe.LIVE_RETRIES = True
     os.environ["HF_HUB_OFFLINE"] = "1"
     from voicepractice.endpoint import EndpointOptions, load_turn_model
     from voicepractice.transcribe import Transcriber

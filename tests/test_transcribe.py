@@ -268,6 +268,36 @@ def test_the_live_encoder_hears_20_s_and_the_cut_off_reading_30_s(
     assert live.text_through(30.0, wait=True) and heard[0] == 3000
 
 
+def test_the_live_path_marks_what_failed_whispers_check_instead_of_sampling_again(
+    transcriber: Transcriber, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    """Without the retries (``LIVE_RETRIES``) a window's careful decode is kept and the
+    same segments are marked ``guessed`` as when the retries ran; clear speech is untouched."""
+    import faster_whisper
+    from robustness import hostile
+
+    tried: list[list[float]] = []
+    fallback = faster_whisper.WhisperModel.generate_with_fallback
+
+    def spy(self, encoder_output, prompt, tokenizer, options):  # type: ignore[no-untyped-def]
+        tried.append(list(options.temperatures))
+        return fallback(self, encoder_output, prompt, tokenizer, options)
+
+    monkeypatch.setattr(faster_whisper.WhisperModel, "generate_with_fallback", spy)
+    spanish = load_audio(hostile.foreign_speech(tmp_path, "es"))  # tiny.en cannot make it out
+    careful = transcriber.submit(spanish, retries=False).result()
+    assert tried == [[0.0]]
+    tried.clear()
+    sampled = transcriber.words(spanish)
+    assert len(tried) == 1 and len(tried[0]) > 1  # check's path still samples again
+    assert careful and sampled and all(w.guessed for w in careful) and all(w.guessed for w in sampled)
+    english = load_audio(FIXTURES / "strong_close_natural.flac")
+    assert [(w.text, w.guessed) for w in transcriber.submit(english, retries=False).result()] == [
+        (w.text, w.guessed) for w in transcriber.words(english)
+    ]
+    assert not any(w.guessed for w in transcriber.words(english))
+
+
 def test_the_words_count_as_in_only_with_their_cut_off_reading(transcriber: Transcriber) -> None:
     import threading
 

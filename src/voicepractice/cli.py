@@ -229,7 +229,8 @@ def check(
 
             raise LanguageError(
                 f"{recording} doesn't sound like English (the recogniser was unsure of nearly every word): "
-                "the coach checks English closes; record your answer in English and check it again"
+                "the coach checks English closes; record your answer in English, close to the microphone and "
+                "away from noise, and check it again"
             )
     notes = []
     if recording is not None:

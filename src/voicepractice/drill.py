@@ -235,10 +235,14 @@ class _Answer:
         if self.on_disk != self.capture.audio.size:
             self.store(staging)
 
-    def finish(self) -> list[Word]:
+    def finish(self, ui: DrillUI | None = None) -> list[Word]:
         if self.words is None:
-            self.words = [] if self.capture.level.silent else self.live.finish(self.capture.audio)
+            again = (lambda: ui.status(READ_AGAIN)) if ui is not None else None
+            self.words = [] if self.capture.level.silent else self.live.finish(self.capture.audio, again)
         return self.words + self.spoken_over
+
+
+READ_AGAIN = "  Reading your answer again: the recogniser could hardly make out some of it."
 
 
 def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) -> DrillResult:
@@ -328,7 +332,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 reply = ""
                 if run_turns[answer.index].respond:
                     loader.wait()
-                    reply = _reply(answer.finish(), scenario, options, rng)
+                    reply = _reply(answer.finish(ui), scenario, options, rng)
             line = said
             reply = ""
             if pump is not None and not answered and speaker.started is not None:
@@ -451,7 +455,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                 break
             if turn.respond and n < len(run_turns) and not reply:
                 loader.wait()
-                reply = _reply(answer.finish(), scenario, options, rng)
+                reply = _reply(answer.finish(ui), scenario, options, rng)
     except KeyboardInterrupt:
         if not answered:  # Ctrl-C before anything was recorded: no session, exit 130
             leave_no_trace = True
@@ -501,13 +505,14 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     loader.wait()
     transcripts: list[Transcript] = []
     for answer in answered:
-        transcript = make_transcript(answer.finish(), answer.capture.duration, options.transcribe.model, answer.index)
+        transcript = make_transcript(answer.finish(ui), answer.capture.duration, options.transcribe.model, answer.index)
         transcripts.append(transcript)
         turns[answer.index] = replace(turns[answer.index], transcript=transcript)
         if transcript.language != "en":
             notes.append(
-                f"your answer to turn {answer.index + 1} doesn't sound like English, so it earned "
-                "nothing: the coach checks English closes; answer in English next time"
+                f"your answer to turn {answer.index + 1} doesn't sound like English (the recogniser was unsure "
+                "of nearly every word), so it earned nothing: answer in English, close to the microphone and "
+                "away from noise"
             )
         elif english_verdict(transcript.words) == "unsure":
             notes.append(UNSURE_ENGLISH_NOTE.format(what=f"your answer to turn {answer.index + 1}"))

@@ -225,6 +225,18 @@ live path (``LiveTranscription``) uses it. The decoder's cut-off reading was tun
 windows and reads differently on 20 s ones, so it gets a 30 s encoder pass of its own
 (``_Window.features``). Measured in README, End of turn (session 36)."""
 
+LIVE_RETRIES = False
+"""Whether the live path samples a window again at rising temperatures when its careful
+decode fails Whisper's own check (faster-whisper's fallback; ``check`` always does).
+
+Speech tiny.en cannot make out (a noisy line, another language) fails that check, and the
+retries sample five candidates at each of five temperatures: on a 7 s chunk of an 8 kHz
+radio recording they took 8 s, so the live transcript fell behind the person and the
+report came 8-20 s after they stopped. No segment of the 42 corpus recordings needed the
+retries, so on clear speech this changes nothing. Without them the careful decode's words
+are kept, marked ``guessed``, and ``LiveTranscription.finish`` decodes such an answer again
+whole the way ``check`` does, with the retries."""
+
 
 def _content_frames(features: Any) -> int:
     """Frames of real audio in a window: faster-whisper pads the log-mel features with zeros."""
@@ -407,6 +419,7 @@ class Transcriber:
         cut_off: Future[float | None] | None = None,
         trim: Callable[[list[Word]], list[Word]] | None = None,
         encoder_frames: int = WINDOW_FRAMES,
+        retries: bool = True,
     ) -> Future[list[Word]]:
         """Queue ``audio`` for recognition; ``context`` is asked for when its turn comes.
 
@@ -419,6 +432,8 @@ class Transcriber:
         ``trim`` takes the words out that are not this job's (a lead-in's, already committed).
         ``encoder_frames`` is the window the encoder hears when the speech fits in it
         (``LIVE_WINDOW_FRAMES`` on the live path; Whisper's 30 s by default).
+        Without ``retries`` a window that fails Whisper's own check is not decoded again at
+        rising temperatures; its words are kept and marked ``guessed`` (``LIVE_RETRIES``).
         """
 
         def job() -> list[Word]:
@@ -429,7 +444,7 @@ class Transcriber:
                 _cancel.asked = skip_if
                 _cancel.last = None
                 try:
-                    words = self._words(audio, offset, context(), vad, encoder_frames)
+                    words = self._words(audio, offset, context(), vad, encoder_frames, retries)
                     if trim is not None:
                         words = trim(words)
                     window = _cancel.last if words else None
@@ -466,7 +481,13 @@ class Transcriber:
         out.set_result(p)
 
     def _words(
-        self, audio: np.ndarray, offset: float, context: str, vad: bool | None, encoder_frames: int = WINDOW_FRAMES
+        self,
+        audio: np.ndarray,
+        offset: float,
+        context: str,
+        vad: bool | None,
+        encoder_frames: int = WINDOW_FRAMES,
+        retries: bool = True,
     ) -> list[Word]:
         o = self.options
         use_vad = o.vad if vad is None else vad
@@ -479,6 +500,8 @@ class Transcriber:
             condition_on_previous_text=False,  # avoids repetition loops on long answers
             vad_filter=use_vad,
         )
+        if not retries:
+            kwargs["temperature"] = 0.0
         if use_vad:
             kwargs["vad_parameters"] = {"min_silence_duration_ms": 500, "speech_pad_ms": 300}
         _cancel.windows = []  # this call's 30 s windows, their frames of audio (see REMNANT_S)
@@ -502,7 +525,7 @@ class Transcriber:
                                     end=round(float(w.end) + offset, 3),
                                     probability=round(float(w.probability), 3),
                                     logprob=round(float(seg.avg_logprob), 3),
-                                    guessed=seg.temperature > 0,
+                                    guessed=seg.temperature > 0 or (not retries and _failed_check(seg)),
                                 )
                             )
             except _Remnant:
@@ -534,6 +557,27 @@ def _speech_spans(audio: np.ndarray) -> list[tuple[float, float]]:
 
 def _overlaps(start: float, end: float, spans: list[tuple[float, float]]) -> bool:
     return any(start < b + HEARD_MARGIN_S and end > a - HEARD_MARGIN_S for a, b in spans)
+
+
+def _failed_check(segment: Any) -> bool:
+    """Whether a segment's careful (temperature 0) decode fails Whisper's own check.
+
+    The check faster-whisper runs before it samples again at rising temperatures
+    (``generate_with_fallback``, with its default thresholds): too repetitive, or too
+    unsure, unless the window is silence. A segment that went through those retries
+    carries ``temperature > 0`` whether a retry passed or all failed, so this marks the
+    same segments ``guessed`` when the retries are not run.
+    """
+    unsure = segment.avg_logprob < LOG_PROB_THRESHOLD
+    if unsure and segment.no_speech_prob > NO_SPEECH_THRESHOLD:
+        return False
+    return bool(unsure or segment.compression_ratio > COMPRESSION_RATIO_THRESHOLD)
+
+
+LOG_PROB_THRESHOLD = -1.0
+NO_SPEECH_THRESHOLD = 0.6
+COMPRESSION_RATIO_THRESHOLD = 2.4
+"""faster-whisper's defaults for the check that sends a window to its temperature retries."""
 
 
 def _invented(segment: Any) -> bool:
@@ -695,6 +739,7 @@ class LiveTranscription:
                     cut_off=self._cut_off,
                     trim=trim,
                     encoder_frames=LIVE_WINDOW_FRAMES,
+                    retries=LIVE_RETRIES,
                 )
                 self._snapshot = (offset, speech_until, fut)
                 return
@@ -707,7 +752,13 @@ class LiveTranscription:
             self._cut_off = Future()
             self._pending.append(
                 self.transcriber.submit(
-                    audio, offset, context, cut_off=self._cut_off, trim=trim, encoder_frames=LIVE_WINDOW_FRAMES
+                    audio,
+                    offset,
+                    context,
+                    cut_off=self._cut_off,
+                    trim=trim,
+                    encoder_frames=LIVE_WINDOW_FRAMES,
+                    retries=LIVE_RETRIES,
                 )
             )
 
@@ -779,7 +830,7 @@ class LiveTranscription:
             cut_off = self._cut_off
         return cut_off.result() if cut_off.done() else None
 
-    def finish(self, audio: np.ndarray | None = None) -> list[Word]:
+    def finish(self, audio: np.ndarray | None = None, again: Callable[[], None] | None = None) -> list[Word]:
         """Every word, once the chunks still queued are decoded.
 
         Given the answer's ``audio``, an answer whose words do not clearly sound English
@@ -787,12 +838,19 @@ class LiveTranscription:
         verdict was measured on: on the 20 s window (``LIVE_WINDOW_FRAMES``) tiny.en passed
         its own check on espeak-ng's "Grazie, arrivederci" and wrote "Thank you very much.",
         which earned the thanks; on 30 s it fails it, as before (bench/results/language_live.md).
+        So is an answer any of whose words failed Whisper's own check (``guessed``): the live
+        path does not run the retries that check sends a window to (``LIVE_RETRIES``).
+        ``again`` is called just before that second reading (it can take seconds).
         """
         with self._lock:
             pending = list(self._pending)
         for fut in pending:
             fut.result()
         self._collect()
-        if audio is not None and audio.size and english_verdict(self._words) != "english":
+        if audio is not None and audio.size and (
+            english_verdict(self._words) != "english" or any(w.guessed for w in self._words)
+        ):
+            if again is not None:
+                again()
             return self.transcriber.words(audio)
         return list(self._words)

@@ -15,7 +15,7 @@ import pytest
 
 from voicepractice.audio import load_audio
 from voicepractice.check import check
-from voicepractice.transcribe import Transcriber, make_transcript
+from voicepractice.transcribe import LiveTranscription, Transcriber, make_transcript
 
 from conftest import FIXTURES
 
@@ -70,6 +70,20 @@ def test_other_languages(transcriber: Transcriber, key: str, tmp_path: Path) -> 
     audio = load_audio(hostile.foreign_speech(tmp_path, key))
     found, text = _credit(transcriber, audio)
     assert found == [], (key, text)
+
+
+@pytest.mark.parametrize("key", ["de-thanks", "es", "it-thanks"])
+def test_other_languages_through_the_live_path(transcriber: Transcriber, key: str, tmp_path: Path) -> None:
+    """The drill's path: words decoded as the person speaks, without Whisper's temperature
+    retries (``LIVE_RETRIES``), then the answer as ``finish`` hands it on. The careful decode
+    of "Danke schön, danke, tschüss" is "Thank you, thank you..." sixteen times over, which
+    fails Whisper's check: it must not reach the coach."""
+    audio = load_audio(hostile.foreign_speech(tmp_path, key))
+    live = LiveTranscription(transcriber)
+    live.submit(audio, 0.0, speech_until=audio.size / 16_000 - 3.0)
+    transcript = make_transcript(live.finish(audio), audio.size / 16_000, "tiny.en")
+    assert [f.element for f in check(transcript).core if f.found] == [], (key, transcript.text)
+    assert transcript.language == "unknown", (key, transcript.text)
 
 
 @pytest.mark.parametrize("name", ["strong_close", "strong_close_gb", "weak_thanks_only", "fillers_close", "turn3_goodbye"])
