@@ -228,11 +228,12 @@ def test_the_decoder_reads_a_sentence_broken_off_at_a_thinking_pause_as_cut_off(
     assert paused >= at > finished, readings
 
 
-def test_the_live_encoder_hears_20_s_and_the_cut_off_reading_30_s(
+def test_a_shorter_live_encoder_window_keeps_the_cut_off_reading_on_30_s(
     transcriber: Transcriber, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """While the person speaks the encoder hears a 20 s window, a third of the cost of 30 s;
-    the decoder's cut-off reading, tuned on 30 s windows, reads the same as it would there."""
+    """The drill's live path hears Whisper's 30 s window (a 20 s one dropped words,
+    ``LIVE_WINDOW_FRAMES``); set shorter, the encoder hears that window and the decoder's
+    cut-off reading, tuned on 30 s windows, reads the same as it would there."""
     import faster_whisper
 
     from voicepractice import transcribe
@@ -252,16 +253,15 @@ def test_the_live_encoder_hears_20_s_and_the_cut_off_reading_30_s(
 
     assert transcriber.words(audio) and heard == [3000]  # a whole recording (check) keeps Whisper's window
     heard.clear()
+    text30, reading30 = live_reading()
+    assert heard == [3000]  # as the drill runs: one window serves both
+    heard.clear()
+    monkeypatch.setattr(transcribe, "LIVE_WINDOW_FRAMES", 2000)
     text, reading = live_reading()
     assert heard == [2000, 3000]  # the words, then the reading's own pass
-    heard.clear()
-    monkeypatch.setattr(transcribe, "LIVE_WINDOW_FRAMES", 3000)
-    text30, reading30 = live_reading()
-    assert heard == [3000]  # one window serves both
     assert text == text30  # this recording reads the same either way, so the readings must agree
     assert reading is not None and reading30 is not None and reading == pytest.approx(reading30, rel=1e-3)
     heard.clear()
-    monkeypatch.setattr(transcribe, "LIVE_WINDOW_FRAMES", 2000)
     twice = np.concatenate([audio, audio])  # 31 s, about 25 s of it speech: more than fits in 19 s
     live = LiveTranscription(transcriber)
     live.submit(twice, 0.0, speech_until=30.0, tentative=True)

@@ -212,18 +212,23 @@ def _is_remnant(windows: list[int], content: int) -> bool:
 WINDOW_FRAMES = 3000
 """Frames in Whisper's 30 s window."""
 FRAMES_PER_S = 100
-LIVE_WINDOW_FRAMES = 2000
-"""The encoder's window while the person speaks: 20 s, not 30, when the speech fits in 19 s.
+LIVE_WINDOW_FRAMES = WINDOW_FRAMES
+"""The encoder's window while the person speaks, when the speech fits in it less a second:
+Whisper's 30 s. A shorter one is faster and loses words, so it is not used.
 
 faster-whisper pads every window to 30 s, and the encoder's cost grows faster than its
 length (attention is quadratic): on this machine a 30 s window takes 0.24 s, a 20 s one
-0.08 s, and the encoder is a third of the decode that is all Enter waits for. CTranslate2
-takes any length. On the speech corpus (bench/wer.py --encoder-seconds S) 20 s kept the
-word error rate (7.3 % batch, 6.4 % streaming, as at 30 s) and 15 s did not (7.8 / 7.4 %);
-it changes some transcripts, among them one repetition in the batch path, so only the
-live path (``LiveTranscription``) uses it. The decoder's cut-off reading was tuned on 30 s
-windows and reads differently on 20 s ones, so it gets a 30 s encoder pass of its own
-(``_Window.features``). Measured in README, End of turn (session 36)."""
+0.08 s, and the encoder is a third of the decode that is all Enter waits for; CTranslate2
+takes any length. Session 36 used 20 s here: the corpus word error rate stayed 6.4 %, and
+Enter met its 0.5 s on more sets. Session 37 found what that rate hid: on a real recording
+the 20 s decode stopped after "...marks of", gave "of" the 2 s of speech after it and left
+"irons, appearance of lips and mouth." out of the answer; elsewhere it dropped words
+mid-sentence ("before the [wood cutters] of the Netherlands"). Whisper was trained on 30 s
+windows, and nothing the person says may be lost, so the live path is back on them. The
+machinery stays (``CancellableWhisper.encode``; the cut-off reading's own 30 s pass,
+``_Window.features``) for a shorter window with a guard against those drops
+(``bench/endpoint.py --encoder-seconds 20``). Measured in docs/measured.md, End of turn,
+seventeenth and eighteenth passes."""
 
 LIVE_RETRIES = False
 """Whether the live path samples a window again at rising temperatures when its careful
@@ -628,7 +633,8 @@ def english_verdict(words: list[Word] | tuple[Word, ...]) -> EnglishVerdict:
     """Whether what was heard sounds like English: ``english``, ``unsure`` (scored, with a note) or ``not_english``.
 
     A short answer whose every word is a guess (``Word.guessed``: the careful decode failed
-    Whisper's own check and the words came from its sampled retries) is not English. tiny.en's
+    Whisper's own check and the words came from its sampled retries, or on the live path are
+    that decode's own, ``LIVE_RETRIES``) is not English. tiny.en's
     greedy decode of "Grazie, arrivederci" fails the log-probability check and the retries
     sample at rising temperatures: run to run they made "I'm David. I'm David.", "That's it.
     I'm David." or "Bye, see ya next time", so the verdict on one recording changed from run
@@ -835,9 +841,9 @@ class LiveTranscription:
 
         Given the answer's ``audio``, an answer whose words do not clearly sound English
         (``english_verdict``) is decoded again whole on Whisper's 30 s window, the one that
-        verdict was measured on: on the 20 s window (``LIVE_WINDOW_FRAMES``) tiny.en passed
-        its own check on espeak-ng's "Grazie, arrivederci" and wrote "Thank you very much.",
-        which earned the thanks; on 30 s it fails it, as before (bench/results/language_live.md).
+        verdict was measured on: on a 20 s window (``LIVE_WINDOW_FRAMES``, session 36) tiny.en
+        passed its own check on espeak-ng's "Grazie, arrivederci" and wrote "Thank you very much.",
+        which earned the thanks; on 30 s it fails it (bench/results/language_live.md).
         So is an answer any of whose words failed Whisper's own check (``guessed``): the live
         path does not run the retries that check sends a window to (``LIVE_RETRIES``).
         ``again`` is called just before that second reading (it can take seconds).
