@@ -235,12 +235,13 @@ LIVE_RETRIES = False
 decode fails Whisper's own check (faster-whisper's fallback; ``check`` always does).
 
 Speech tiny.en cannot make out (a noisy line, another language) fails that check, and the
-retries sample five candidates at each of five temperatures: on a 7 s chunk of an 8 kHz
-radio recording they took 8 s, so the live transcript fell behind the person and the
-report came 8-20 s after they stopped. No segment of the 42 corpus recordings needed the
-retries, so on clear speech this changes nothing. Without them the careful decode's words
-are kept, marked ``guessed``, and ``LiveTranscription.finish`` decodes such an answer again
-whole the way ``check`` does, with the retries."""
+retries sample five candidates at each of five temperatures while the person speaks (8 s
+for a 7 s chunk of an 8 kHz radio recording on a 20 s window), at random, so the live words
+of such speech changed from run to run. No segment of the 42 corpus recordings needs them,
+so on clear speech this changes nothing. Without them the careful decode's words are kept,
+marked ``guessed``, and ``LiveTranscription.finish`` decodes such an answer again whole the
+way ``check`` does, with the retries, so the stored words and the English verdict are as
+before; the live path does a third less work on such speech (bench/language_live.py)."""
 
 
 def _content_frames(features: Any) -> int:
