@@ -633,7 +633,7 @@ def run_paced(s: Sample, rule: str = "adaptive") -> dict:
     t0 = time.monotonic()
     cap = listen(paced_blocks(s.audio, t0), options, on_chunk=live.submit_chunk, judge=judge)
     t_decided = time.monotonic()
-    words = live.finish()
+    words = live.finish(cap.audio)  # as the drill: an answer in doubt is read again whole
     t_words = time.monotonic()
     check(make_transcript(words, cap.duration, "tiny.en"))
     t_report = time.monotonic()
@@ -698,7 +698,7 @@ def time_enter(s: Sample, after: float = 0.3) -> EnterRun:
     stop = int((s.last_word + after) * SR)
     cap = listen(paced_blocks(s.audio[:stop], t0), options, on_chunk=live.submit_chunk, judge=judge)
     t_listen = time.monotonic()
-    words = live.finish()
+    words = live.finish(cap.audio)  # as the drill: an answer in doubt is read again whole
     t_words = time.monotonic()
     check(make_transcript(words, cap.duration, "tiny.en"))
     return EnterRun(cap, live, t0, t0 + stop / SR, t_listen, t_words, time.monotonic())
@@ -820,12 +820,16 @@ def main() -> None:
     parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
                         help="replay with an EndpointOptions field changed (a candidate rule; audio clock only, with --no-paced)")
     parser.add_argument("--encoder-seconds", type=float, default=None,
-                        help="the live path's encoder window (transcribe.LIVE_WINDOW_FRAMES, 20 s; 30: the drill before "
-                             "session 36); the cut-off reading keeps its 30 s pass")
+                        help="the live path's encoder window (transcribe.LIVE_WINDOW_FRAMES: 30 s as the drill; 20: "
+                             "session 36's, which dropped words); the cut-off reading keeps its 30 s pass")
     parser.add_argument("--live-retries", action="store_true",
                         help="the live path samples again at rising temperatures when a window fails Whisper's check "
                              "(transcribe.LIVE_RETRIES; the drill before session 37)")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="only the recordings or closes of this name (repeatable; with --reuse)")
     args = parser.parse_args()
+    if args.only and not args.reuse:
+        parser.error("--only needs --reuse: a run of some samples would leave the set's trace with only theirs")
     if args.option and (args.paced or args.enter):
         parser.error("--option replays the audio clock only: add --no-paced and leave out --enter")
     if args.encoder_seconds is not None:
@@ -854,6 +858,10 @@ def main() -> None:
     samples = build_samples(sample_set=args.sample_set)
     if args.split == "dev":
         samples = [s for s in samples if not s.held_out]
+    if args.only:
+        samples = [s for s in samples if s.name in args.only]
+        if not samples:
+            parser.error(f"no sample named {', '.join(args.only)} in --set {args.sample_set}")
     print(f"{len(samples)} samples ({sum(s.kind == 'paused' for s in samples)} with a thinking pause)", file=sys.stderr)
     trace_file = RESULTS / f"{set_stem(args.sample_set)}_trace.json"
     traces: dict[str, list[list]] = json.loads(trace_file.read_text()) if args.reuse and trace_file.is_file() else {}

@@ -19,9 +19,9 @@ Writes bench/results/wer.md and bench/results/wer.json (``--name`` for another s
 ``--encoder-seconds S`` (session 35) pads a window whose speech fits in S - 1 seconds to S
 seconds for the encoder instead of Whisper's 30 (whisper.cpp's ``audio_ctx``; CTranslate2
 takes any length): the encoder pass costs about a third of a snapshot's decode, and its
-cost grows with the frames it is given. Since session 36 the drill's streaming path pads to 20 s on its
-own (``transcribe.LIVE_WINDOW_FRAMES``) and the batch path to 30 s; ``S`` sets both, so ``30`` is the
-drill before session 36 and no option is the drill as it is.
+cost grows with the frames it is given. In session 36 the drill's streaming path padded to 20 s on its
+own (``transcribe.LIVE_WINDOW_FRAMES``); session 37 put it back on 30 s, as the batch path, because
+20 s dropped words the rate did not show. ``S`` sets both; no option is the drill as it is.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def streaming_words(transcriber, audio) -> list:  # type: ignore[no-untyped-def]
         ListenOptions(end_silence_s=30, max_seconds=900, no_speech_timeout_s=900, enter_ends=False),
         on_chunk=live.submit_chunk,
     )
-    return live.finish()
+    return live.finish(audio)  # as the drill: an answer in doubt is read again whole
 
 
 def shorter_encoder_windows(seconds: float) -> None:
