@@ -832,14 +832,11 @@ def main() -> None:
         parser.error("--only needs --reuse: a run of some samples would leave the set's trace with only theirs")
     if args.option and (args.paced or args.enter):
         parser.error("--option replays the audio clock only: add --no-paced and leave out --enter")
+    from voicepractice import transcribe
+
     if args.encoder_seconds is not None:
-        from voicepractice import transcribe
-
         transcribe.LIVE_WINDOW_FRAMES = round(args.encoder_seconds * transcribe.FRAMES_PER_S)
-    if args.live_retries:
-        from voicepractice import transcribe
-
-        transcribe.LIVE_RETRIES = True
+    transcribe.LIVE_RETRIES = args.live_retries
     os.environ["HF_HUB_OFFLINE"] = "1"
     from voicepractice.endpoint import EndpointOptions, load_turn_model
     from voicepractice.transcribe import Transcriber

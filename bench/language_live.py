@@ -43,6 +43,7 @@ COMPARISONS = {
     "retries": (("live retries (until session 37)", 3000, True), ("no live retries", 3000, False)),  # session 37
 }
 
+
 def clips(folder: Path) -> list[tuple[str, str, np.ndarray]]:
     out = [("other language", key, load_audio(hostile.foreign_speech(folder, key))) for key in hostile.FOREIGN]
     for key, (lang, text) in language.MORE_FOREIGN.items():
@@ -111,6 +112,7 @@ def main() -> None:
               " (decoded as fast as the machine goes, not at real-time pace)."]  # fmt: skip
     (ROOT / "bench" / "results" / f"{args.name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
+
 
 if __name__ == "__main__":
     main()

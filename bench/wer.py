@@ -114,7 +114,7 @@ def main() -> int:
     ap.add_argument("--models", nargs="*", default=None, help="models to measure (default: every installed one)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N clips (quick look)")
     ap.add_argument("--encoder-seconds", type=float, default=None,
-                    help="pad short windows to this length on both paths (default: 30 s batch, 20 s streaming, as the drill)")
+                    help="pad short windows to this length on both paths (default: 30 s, as the drill)")
     ap.add_argument("--name", default="wer", help="stem of the results files")
     args = ap.parse_args()
     if args.encoder_seconds is not None:

@@ -505,6 +505,10 @@ class Transcriber:
             initial_prompt=prompt,
             condition_on_previous_text=False,  # avoids repetition loops on long answers
             vad_filter=use_vad,
+            # the check that sends a window to the temperature retries; _failed_check runs it without them
+            log_prob_threshold=LOG_PROB_THRESHOLD,
+            no_speech_threshold=NO_SPEECH_THRESHOLD,
+            compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
         )
         if not retries:
             kwargs["temperature"] = 0.0
@@ -521,6 +525,7 @@ class Transcriber:
                     if _invented(seg):
                         log.debug("dropped a segment Whisper made up from room tone: %r", seg.text)
                         continue
+                    guessed = seg.temperature > 0 or (not retries and _failed_check(seg))
                     for w in seg.words or ():
                         text = w.word.strip()
                         if text and (spans is None or _overlaps(w.start, w.end, spans)):
@@ -531,7 +536,7 @@ class Transcriber:
                                     end=round(float(w.end) + offset, 3),
                                     probability=round(float(w.probability), 3),
                                     logprob=round(float(seg.avg_logprob), 3),
-                                    guessed=seg.temperature > 0 or (not retries and _failed_check(seg)),
+                                    guessed=guessed,
                                 )
                             )
             except _Remnant:
@@ -569,7 +574,7 @@ def _failed_check(segment: Any) -> bool:
     """Whether a segment's careful (temperature 0) decode fails Whisper's own check.
 
     The check faster-whisper runs before it samples again at rising temperatures
-    (``generate_with_fallback``, with its default thresholds): too repetitive, or too
+    (``generate_with_fallback``, with the thresholds ``_words`` passes it): too repetitive, or too
     unsure, unless the window is silence. A segment that went through those retries
     carries ``temperature > 0`` whether a retry passed or all failed, so this marks the
     same segments ``guessed`` when the retries are not run.
@@ -580,10 +585,11 @@ def _failed_check(segment: Any) -> bool:
     return bool(unsure or segment.compression_ratio > COMPRESSION_RATIO_THRESHOLD)
 
 
+# The check that sends a window to faster-whisper's temperature retries (its defaults),
+# passed to it by ``Transcriber._words`` and run by ``_failed_check`` when the retries are not.
 LOG_PROB_THRESHOLD = -1.0
 NO_SPEECH_THRESHOLD = 0.6
 COMPRESSION_RATIO_THRESHOLD = 2.4
-"""faster-whisper's defaults for the check that sends a window to its temperature retries."""
 
 
 def _invented(segment: Any) -> bool:
