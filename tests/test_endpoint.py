@@ -51,6 +51,9 @@ def test_a_question_thanks_or_goodbye_finishes_the_turn(text: str) -> None:
         "My background is in the",
         "I'd love to hear more about the team, and...",
         "I've spent most of my time working with",
+        "When should I expect to hear back? And will there be a second...?",
+        "Is it possible to speak with some…?",
+        "I spent two years leading–",
     ],
 )
 def test_a_trailing_conjunction_filler_or_open_clause_holds_the_turn(text: str) -> None:

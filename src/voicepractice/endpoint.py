@@ -328,7 +328,9 @@ def transcript_cue(text: str) -> Cue:
     if not stripped:
         return None
     if stripped.endswith("?"):
-        return "question"  # a question hands the turn over
+        # A question hands the turn over, unless the recogniser heard it trail off first
+        # ("Is it possible to speak with some...?"): the voice stopped mid-question.
+        return "unfinished" if stripped[:-1].rstrip().endswith(("...", "…")) else "question"
     words = _WORD.findall(stripped)
     if stripped.endswith("!") and _GOODBYE_END.search(" ".join(words[-8:])):
         return "goodbye"
@@ -337,7 +339,7 @@ def transcript_cue(text: str) -> Cue:
         said.pop()
     if len(said) < len(words) and _HANDOVER_END.search(" ".join(said[-12:])):
         return "handover"  # "I think that's everything I wanted to ask, so...": a trail-off that yields
-    if stripped.endswith((",", "...", "…", "-", "—")):
+    if stripped.endswith((",", "...", "…", "-", "–", "—")):
         return "unfinished"
     if not words:
         return None
