@@ -44,7 +44,9 @@ Session 33 added **real4** (``--set real4``, 20 more recordings, bench/speech_fr
 opened after its first run) and **fresh6** (``FRESH6_CLOSES``, closes of 2-4 sentences); fresh4, real3, real4 and
 fresh6 were first run on the wait after a statement (``EndpointOptions.statement_s``). Session 34 opened fresh6 and
 added **fresh7** (``FRESH7_CLOSES``, 30 closes of 2-5 sentences, about half with a question followed by more); fresh4,
-real3, real4 and fresh7 are first run and not opened.
+real3, real4 and fresh7 are first run and not opened. Session 38 looked at fresh4, fresh6, fresh7, real3 and real4
+(every set is opened now) and added **fresh8** (``FRESH8_CLOSES``) and **real5** (``--set real5``, 16 recordings,
+bench/speech_fresh5), first run and not opened.
 
     .venv/bin/python bench/endpoint.py            # both clocks (about 25 min on a quiet machine)
     .venv/bin/python bench/endpoint.py --no-paced # audio clock only (about 5 min)
@@ -99,13 +101,15 @@ RECORDED = {
     "real2": (beside("speech_fresh2", "VOICEPRACTICE_FRESH_SPEECH2"), 3031, "bench/speech_fresh2"),
     "real3": (beside("speech_fresh3", "VOICEPRACTICE_FRESH_SPEECH3"), 3032, "bench/speech_fresh3"),
     "real4": (beside("speech_fresh4", "VOICEPRACTICE_FRESH_SPEECH4"), 3033, "bench/speech_fresh4"),
+    "real5": (beside("speech_fresh5", "VOICEPRACTICE_FRESH_SPEECH5"), 3034, "bench/speech_fresh5"),
 }
 """The held-out sets of real recordings beside the corpus: where the audio is, the seed frozen before
 the first run (its pauses' places and lengths, its room tone), and the folder whose README says where
 the recordings came from. All were gathered in session 30, without transcripts, by helpers who saw
 neither the rule nor its failures: ``real`` (31 recordings) and ``real2`` (26) were first run and then
 opened; ``real3`` (8, mostly spontaneous) was first run and not opened: the next design is scored on it.
-``real4`` (20, mostly read) was gathered the same way in session 33, before any rule was run on it."""
+``real4`` (20, mostly read) was gathered the same way in session 33, before any rule was run on it;
+``real5`` in session 38, the same way again, its seed frozen before it was gathered."""
 SR = 16_000
 
 HELD_OUT = {"cmusphinx/pocketsphinx", "coqui-ai/TTS", "mozilla/DeepSpeech", "Picovoice/leopard"}
@@ -401,6 +405,43 @@ fresh6 was opened. First run on the rule as shipped and on the one candidate cho
 both fixed before it was run; frozen with ``FRESH7_SEED`` before either."""
 FRESH7_SEED = 3332
 
+FRESH8_CLOSES = [
+    "Um, yeah, I guess just one thing. Would I be, like, riding along with a journeyman the first few months, or is it more on my own? I'm fine either way, I just wanna know what to expect. Thanks for taking the time, Mike.",
+    "No, I think you pretty much covered everything, honestly. I'm available whenever you need me to start. Thanks a lot, and have a good one.",
+    "Yes, actually, I did have one. What does the nurse-to-patient ratio usually look like on nights, like, is it four to one or does it go up to five? I ask because my last unit was, uh, pretty stretched. But otherwise I'm really excited about this, so thank you.",
+    "Sure, a couple quick ones. How's the on-call rotation structured, and how often does it actually get paged after hours? And, uh, second, what would success look like in the first ninety days for this role?",
+    "I think you covered most of it, Ms. Alvarez. I guess I'd just add that I've, um, I've done two years of co-teaching in an inclusion classroom, which I didn't really get to mention earlier. So I'd be comfortable with the, uh, the IEP side of things. Thanks so much for your time.",
+    "Nah man, I'm good. Just, uh, what's the schedule looking like, is it mostly nights and weekends? 'Cause I got my kid on Tuesdays, so that's the only thing, but otherwise I'm flexible. Appreciate you, man.",
+    "Thank you, I appreciate that. Could you tell me a little more about the timeline for the next round? I'd also be happy to send over the modeling sample we discussed, if that would be useful for the team.",
+    "Yeah, just one. Is the second shift supervisor spot, um, is that salaried or hourly with overtime? Either way works, I just wanna know how to plan. And I can get you my references by tomorrow if you need 'em.",
+    "I don't think so, no, you were really thorough. I mean, I'd love to, uh, see the lab if there's an on-site stage, but I assume that comes later. So, yeah, thanks again, Dr. Patel, I really enjoyed the conversation.",
+    "Just, um, what's the next step in the process? I know with county positions there's sometimes like a, a civil service list or something. Or is it just a second interview after this?",
+    "Oh, um, yeah, I actually had a couple. Okay, so the first one was, like, how big is the design team right now, like is it just you and one other person or, sorry, I'm rambling. I guess I'm just curious who I'd be working with day to day. And also is there a, um, a portfolio review or anything like that coming up?",
+    "No further questions from me, Karen. I'll just say, having heard more about where the department's headed, I'm even more convinced this is the right fit. I'd really like the opportunity to lead this team, and I hope we get to keep the conversation going.",
+    "Um, no, I don't think so. Oh wait, actually, do I need to, like, bring anything on the first day, if I get it? Like a food handler card or something? Okay, sorry. Thank you.",
+    "Yeah, one thing I wanted to clarify. The posting said hybrid, so is that, um, two days a week in the office or is it more flexible than that? I'm about forty minutes out, so it's not a deal breaker, I'm just trying to get a sense of it.",
+    "Yeah, I did wanna ask about pay, if that's okay. What's the range you're looking at for this position? I was making about forty-one an hour at my last office, so I just kinda wanna make sure we're in the same ballpark.",
+    "I just, um, I wanted to apologize again for being a few minutes late getting on the call, my, uh, my train got held up. That's not usually me at all. Otherwise, no, no questions, you answered everything. Thanks, Jordan, have a good afternoon.",
+    "Yeah, how many nights out a week are we talking, usually? Because the last company said home weekends and it was, like, every other weekend if I was lucky. Other than that I'm good. Clean record, and I can start Monday.",
+    "Um, I guess, what does onboarding look like? Like, is there formal training on your data stack, or is it more, you know, pick it up as you go? Either's fine, I'm just curious. Okay, and that's it from me, thanks so much.",
+    "Nope, I think that pretty much covers it for me. Thanks for the call, and I look forward to hearing back from you. Bye now.",
+    "Actually, yeah, I was wondering if the company helps pay for the PTCB exam. I've been studying for it but I haven't, uh, I haven't scheduled it yet. If there's, like, tuition help or anything, that'd be amazing.",
+    "I don't have any further questions at this time. I did want to mention that I have three references ready, including my current controller, and I can email those over this afternoon. Thank you again for your time, Mr. Henderson.",
+    "Oh, totally, um, so like, is it cool if I, like, pick up extra shifts during the summer? 'Cause I'm a student and I'll have way more time then. Okay, yeah, that's literally it. Thanks, this was super chill.",
+    "Yes, a couple of things. Can you tell me a bit about the team I'd be inheriting, like, how long folks have been there and, um, whether there's been much turnover? And is the previous manager still with the organization?",
+    "Nah, I think I'm good. I mean, I do have my own tools, so that's not an issue, and I'm ASE certified in brakes and suspension, which I, uh, forgot to say earlier. So yeah. Appreciate you calling me, Dave.",
+    "Um, what does the, uh, the training period look like? I read it's like six weeks in Dallas, is that still right? And is housing covered during that, or, yeah, I was just curious about that part.",
+    "Um, no, I, well, actually, yes. Sorry. I wanted to ask when you'd be making a decision? Not to be pushy, I just have another, uh, another interview process going and I wanna be upfront about that. But this is definitely my first choice.",
+    "I think the only thing I'd add is that I'm, you know, fully bilingual in Spanish, which I know comes up a lot with the families you serve. Um, and I'm happy to do a caseload sample or whatever the next step is. Thank you, Angela, I really appreciated learning about the program.",
+    "I'll be honest with you, Tom, I want this job. I think my numbers speak for themselves, I was at about a hundred and twelve percent of quota last year, and I'd bring that same energy to your territory. Is there anything you heard today that would make you hesitate to move me forward?",
+    "Just one, yes. Would the position involve a lot of evening events, openings and that sort of thing? I'm happy to do them, I just have a, um, a standing commitment on Thursday nights. Well, thank you so much, it was lovely to talk to you. Goodbye.",
+    "No questions, really. You guys run a clean operation from what I've heard, and that's what I'm looking for. I'll be around all week if you wanna set up the plant walk-through.",
+]
+"""The eighth fresh set (``--set fresh8``): 30 closes of 2-5 sentences, about half with a question followed by
+more, written in session 38 by a helper who saw neither the rule, the code nor any set. First run on the rule as
+shipped after the trailing-question cue; frozen with ``FRESH8_SEED`` before it."""
+FRESH8_SEED = 3333
+
 SETS = {
     "fresh": (FRESH_CLOSES, FRESH_SEED),
     "fresh2": (FRESH2_CLOSES, FRESH2_SEED),
@@ -409,6 +450,7 @@ SETS = {
     "fresh5": (FRESH5_CLOSES, FRESH5_SEED),
     "fresh6": (FRESH6_CLOSES, FRESH6_SEED),
     "fresh7": (FRESH7_CLOSES, FRESH7_SEED),
+    "fresh8": (FRESH8_CLOSES, FRESH8_SEED),
 }
 """The held-out sets of closes beside the corpus: texts and seed."""
 
@@ -807,8 +849,8 @@ def main() -> None:
                              "all of them with --no-paced, and its Enter rows unless --enter")
     parser.add_argument("--split", choices=("dev", "all"), default="all", help="dev: only the sources tuning may look at")
     parser.add_argument("--set", dest="sample_set", choices=("corpus", *HELD_OUT_SETS), default="corpus",
-                        help="fresh, fresh2 ... fresh7: 30 closes each (FRESH_CLOSES...); real: 31 more "
-                             "recordings, real2: 26 more, real3: 8 more, real4: 20 more (RECORDED); all held out; "
+                        help="fresh, fresh2 ... fresh8: 30 closes each (FRESH_CLOSES...); real: 31 more "
+                             "recordings, real2: 26 more, real3: 8 more, real4: 20 more, real5: 16 more (RECORDED); all held out; "
                              "traces in endpoint_SET_trace.json")
     parser.add_argument("--name", default=None, help="results file stem (bench/results/NAME.md and .json; "
                         "default endpoint, or endpoint_SET with --set)")
