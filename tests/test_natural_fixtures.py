@@ -8,6 +8,7 @@ import pytest
 
 from voicepractice.audio import SAMPLE_RATE, load_audio
 from voicepractice.check import check
+from voicepractice.delivery import measure
 from voicepractice.listen import ListenOptions, listen, recording_blocks
 from voicepractice.transcribe import Transcriber
 
@@ -46,3 +47,12 @@ def test_a_pause_mid_sentence_does_not_end_the_turn(fixture_manifest: dict) -> N
     assert 1.7 < pause_end - pause_start < 1.9
     assert cap.ended_by == "silence"
     assert cap.speech_end == pytest.approx(meta["speech_end"], abs=0.4)  # the words after the pause are in
+
+
+def test_the_longest_pause_reads_as_long_as_the_silence(transcriber: Transcriber, fixture_manifest: dict) -> None:
+    # Whisper's word times spread the words over the 1.8 s pause (1.2 s between them before
+    # transcribe.fit_pauses); the delivery line must say how long the person was silent.
+    meta = fixture_manifest["pause_mid_sentence_natural"]
+    (pause_start, pause_end) = meta["pauses"][0]
+    transcript = transcriber.transcript(load_audio(FIXTURES / meta["file"]))
+    assert measure(transcript).longest_pause_s == pytest.approx(pause_end - pause_start, abs=0.2)

@@ -355,3 +355,48 @@ def test_a_word_stretched_over_the_boundary_is_not_kept_twice() -> None:
     # A word said again well after the boundary is the person's, and kept.
     later = [w("up", 8.2, 8.4), w("again", 8.4, 8.7)]
     assert [x.text for x in live._trim(7.28, later)] == ["up", "again"]
+
+
+def _timed(*words: tuple[str, float, float]) -> list:
+    from voicepractice.records import Word
+
+    return [Word(text=t, start=s, end=e, probability=0.9) for t, s, e in words]
+
+
+def test_a_pause_between_two_words_reads_as_long_as_the_silence_heard() -> None:
+    from voicepractice.transcribe import fit_pauses
+
+    # Measured on a 2 s pause inserted mid-sentence: "whenever" ends on time, "you" starts 0.64 s
+    # into the silence; "it" runs 0.58 s past the speech.
+    words = _timed(("whenever", 5.59, 6.07), ("you", 7.42, 8.10), ("want", 8.1, 8.3))
+    fitted = fit_pauses(words, [(4.93, 6.11), (8.06, 9.15)])
+    assert [(w.start, w.end) for w in fitted] == [(5.59, 6.07), (8.06, 8.10), (8.1, 8.3)]
+    words = _timed(("it", 7.44, 8.10), ("more", 9.48, 9.68))
+    fitted = fit_pauses(words, [(4.64, 7.52), (9.5, 10.18)])
+    assert fitted[1].start - fitted[0].end == pytest.approx(9.5 - 7.52)
+
+
+def test_each_silence_goes_to_its_own_boundary() -> None:
+    from voicepractice.transcribe import fit_pauses
+
+    words = _timed(("inclusion", 8.81, 9.11), ("classroom,", 11.42, 12.58), ("which", 13.12, 13.3))
+    fitted = fit_pauses(words, [(6.78, 9.18), (12.1, 12.7), (13.12, 15.14)])
+    assert [(w.start, w.end) for w in fitted] == [(8.81, 9.11), (12.1, 12.58), (13.12, 13.3)]
+
+
+def test_a_word_placed_just_past_the_speech_keeps_its_place_and_the_pause_its_length() -> None:
+    from voicepractice.transcribe import fit_pauses
+
+    # Silero's unpadded edge fell 10 ms before Whisper's start of "is".
+    words = _timed(("this", 8.73, 9.07), ("is", 9.07, 9.29), ("the", 10.8, 11.3))
+    fitted = fit_pauses(words, [(7.49, 9.06), (11.17, 11.9)])
+    assert fitted[1].end >= fitted[1].start == 9.07
+    assert fitted[2].start - fitted[1].end == pytest.approx(11.17 - 9.07)
+
+
+def test_words_in_one_stretch_of_speech_are_left_as_they_are() -> None:
+    from voicepractice.transcribe import fit_pauses
+
+    words = _timed(("thank", 1.0, 1.2), ("you", 1.2, 1.5), ("so", 2.3, 2.5))
+    assert fit_pauses(words, [(0.9, 3.0)]) == words  # no silence between the spans
+    assert fit_pauses(words, [(0.9, 1.5), (2.3, 3.0)]) == words  # the gap already is the silence

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -541,6 +542,8 @@ class Transcriber:
                             )
             except _Remnant:
                 pass  # every word is in; what is left is the pad after the last one
+            if spans is not None and FIT_PAUSES:
+                out = fit_pauses(out, [(a + offset, b + offset) for a, b in spans])
         finally:
             _cancel.windows = None
             _cancel.encoder_frames = None
@@ -564,6 +567,48 @@ def _speech_spans(audio: np.ndarray) -> list[tuple[float, float]]:
 
     spans = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=100, speech_pad_ms=0))
     return [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in spans]
+
+
+FIT_PAUSES = True
+"""Fit the pauses between words to the silences Silero hears (``fit_pauses``); bench/pauses.py turns it off to compare."""
+FIT_SLACK_S = 0.1
+"""How far inside a word's time Silero's edge of a silence may fall for the silence to count as the pause beside it."""
+
+
+def fit_pauses(words: list[Word], spans: list[tuple[float, float]]) -> list[Word]:
+    """``words`` with each pause between two of them as long as the silence Silero heard there.
+
+    Whisper's word times spread words over the silence beside them: a 2 s thinking pause
+    mid-sentence came out as a gap of 1.35-1.5 s between the words around it (3 s as
+    2.3-2.5 s), the word after it starting in the silence and the one before it often
+    ending late, so the delivery line's longest pause read short. Each silence between
+    ``spans`` (Silero's speech, unpadded) goes to the boundary between two words whose
+    times hold it (the first word begins before it, the second ends after it, give or take
+    ``FIT_SLACK_S``: Silero's unpadded edges can fall just inside a word) and whose
+    gap lies nearest to it; the first word then ends no later than the silence begins and
+    the second starts no earlier than it ends.
+    """
+    timed = [k for k, w in enumerate(words) if w.start is not None and w.end is not None]
+    out = list(words)
+    best: dict[int, tuple[float, float]] = {}  # boundary (index of its first word) -> its silence
+    for (_, s), (e, _) in pairwise(spans):
+        if e <= s:
+            continue
+        fits = []
+        for i, j in pairwise(timed):
+            a, b = words[i], words[j]
+            assert a.start is not None and a.end is not None and b.start is not None and b.end is not None
+            if a.start < s + FIT_SLACK_S and e - FIT_SLACK_S < b.end:
+                fits.append((abs((a.end + b.start) / 2 - (s + e) / 2), i, j))
+        if fits:
+            _, i, j = min(fits)
+            if j not in best or e - s > best[j][1] - best[j][0]:
+                best[j] = (s, e)
+                a, b = words[i], words[j]
+                assert a.start is not None and a.end is not None and b.start is not None and b.end is not None
+                out[i] = replace(out[i], end=round(max(a.start, min(a.end, s)), 3))
+                out[j] = replace(out[j], start=round(min(b.end, max(b.start, e)), 3))
+    return out
 
 
 def _overlaps(start: float, end: float, spans: list[tuple[float, float]]) -> bool:
