@@ -341,26 +341,21 @@ def test_a_lead_in_is_heard_but_its_words_are_not_counted_twice(transcriber: Tra
     assert not any(a == b for a, b in itertools.pairwise(bare)), bare  # the lead-in's last word not again
 
 
-def test_a_word_stretched_over_the_boundary_is_not_kept_twice() -> None:
-    from voicepractice.records import Word
-
-    def w(text: str, start: float, end: float) -> Word:
-        return Word(text=text, start=start, end=end, probability=0.9)
-
-    live = LiveTranscription(None)  # type: ignore[arg-type]  # _trim needs no model
-    live._words = [w("lift", 6.71, 6.85), w("it", 6.85, 6.99), w("up.", 6.99, 7.21)]
-    # Read again with the lead-in, "up" stretches over the pause and is centred after the boundary.
-    again = [w("it", 6.86, 7.0), w("up", 7.0, 7.7), w("one", 7.7, 7.94), w("meter", 7.94, 8.12)]
-    assert [x.text for x in live._trim(7.28, again)] == ["one", "meter"]
-    # A word said again well after the boundary is the person's, and kept.
-    later = [w("up", 8.2, 8.4), w("again", 8.4, 8.7)]
-    assert [x.text for x in live._trim(7.28, later)] == ["up", "again"]
-
-
 def _timed(*words: tuple[str, float, float]) -> list:
     from voicepractice.records import Word
 
     return [Word(text=t, start=s, end=e, probability=0.9) for t, s, e in words]
+
+
+def test_a_word_stretched_over_the_boundary_is_not_kept_twice() -> None:
+    live = LiveTranscription(None)  # type: ignore[arg-type]  # _trim needs no model
+    live._words = _timed(("lift", 6.71, 6.85), ("it", 6.85, 6.99), ("up.", 6.99, 7.21))
+    # Read again with the lead-in, "up" stretches over the pause and is centred after the boundary.
+    again = _timed(("it", 6.86, 7.0), ("up", 7.0, 7.7), ("one", 7.7, 7.94), ("meter", 7.94, 8.12))
+    assert [x.text for x in live._trim(7.28, again)] == ["one", "meter"]
+    # A word said again well after the boundary is the person's, and kept.
+    later = _timed(("up", 8.2, 8.4), ("again", 8.4, 8.7))
+    assert [x.text for x in live._trim(7.28, later)] == ["up", "again"]
 
 
 def test_a_pause_between_two_words_reads_as_long_as_the_silence_heard() -> None:

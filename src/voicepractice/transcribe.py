@@ -588,26 +588,26 @@ def fit_pauses(words: list[Word], spans: list[tuple[float, float]]) -> list[Word
     gap lies nearest to it; the first word then ends no later than the silence begins and
     the second starts no earlier than it ends.
     """
-    timed = [k for k, w in enumerate(words) if w.start is not None and w.end is not None]
-    out = list(words)
-    best: dict[int, tuple[float, float]] = {}  # boundary (index of its first word) -> its silence
+    # Each boundary between two timed words: (first word's index, second's, first's start and end,
+    # second's start and end).
+    timed = [(k, w.start, w.end) for k, w in enumerate(words) if w.start is not None and w.end is not None]
+    boundaries = [(i, j, a0, a1, b0, b1) for (i, a0, a1), (j, b0, b1) in pairwise(timed)]
+    silence: dict[int, tuple[float, float]] = {}  # boundary (its index in ``boundaries``) -> the longest silence given it
     for (_, s), (e, _) in pairwise(spans):
-        if e <= s:
-            continue
-        fits = []
-        for i, j in pairwise(timed):
-            a, b = words[i], words[j]
-            assert a.start is not None and a.end is not None and b.start is not None and b.end is not None
-            if a.start < s + FIT_SLACK_S and e - FIT_SLACK_S < b.end:
-                fits.append((abs((a.end + b.start) / 2 - (s + e) / 2), i, j))
-        if fits:
-            _, i, j = min(fits)
-            if j not in best or e - s > best[j][1] - best[j][0]:
-                best[j] = (s, e)
-                a, b = words[i], words[j]
-                assert a.start is not None and a.end is not None and b.start is not None and b.end is not None
-                out[i] = replace(out[i], end=round(max(a.start, min(a.end, s)), 3))
-                out[j] = replace(out[j], start=round(min(b.end, max(b.start, e)), 3))
+        fits = [
+            (abs((a1 + b0) / 2 - (s + e) / 2), n)
+            for n, (_, _, a0, a1, b0, b1) in enumerate(boundaries)
+            if a0 < s + FIT_SLACK_S and e - FIT_SLACK_S < b1
+        ]
+        if e > s and fits:
+            n = min(fits)[1]
+            if n not in silence or e - s > silence[n][1] - silence[n][0]:
+                silence[n] = (s, e)
+    out = list(words)
+    for n, (s, e) in silence.items():
+        i, j, a0, a1, b0, b1 = boundaries[n]
+        out[i] = replace(out[i], end=round(max(a0, min(a1, s)), 3))
+        out[j] = replace(out[j], start=round(min(b1, max(b0, e)), 3))
     return out
 
 
