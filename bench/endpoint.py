@@ -516,6 +516,17 @@ def close_clips(
     return out
 
 
+THINKING_PAUSES_S = (1.0, 1.5, 2.0, 2.5, 3.0)
+"""The lengths a thinking pause is given, one drawn per recording."""
+
+
+def mid_sentence_boundary(texts: list[str], rng: np.random.Generator) -> int | None:
+    """A word boundary mid-sentence, away from both ends: the index of the word after it (None: none)."""
+    lo, hi = max(1, len(texts) // 4), max(1, (3 * len(texts)) // 4)
+    choices = [k for k in range(lo, hi) if not texts[k - 1].endswith((".", "?", "!", ","))]
+    return int(rng.choice(choices)) if choices else None
+
+
 def build_samples(seed: int = 7, sample_set: str = "corpus") -> list[Sample]:
     """The corpus and the closes, or one of ``SETS`` instead (every sample held out)."""
     from voicepractice.transcribe import Transcriber
@@ -548,14 +559,11 @@ def build_samples(seed: int = 7, sample_set: str = "corpus") -> list[Sample]:
             continue
         tail = room_tone(6.0, rng)
         samples.append(Sample(name, "finished", source, held, np.concatenate([audio, tail]), words[-1][2], ref_words=words))
-        # A word boundary mid-sentence, away from both ends.
-        lo, hi = max(1, len(words) // 4), max(1, (3 * len(words)) // 4)
-        choices = [k for k in range(lo, hi) if not words[k - 1][0].endswith((".", "?", "!", ","))]
-        if not choices:
+        k = mid_sentence_boundary([w[0] for w in words], rng)
+        if k is None:
             continue
-        k = int(rng.choice(choices))
         cut = (words[k - 1][2] + words[k][1]) / 2
-        pause = float(rng.choice([1.0, 1.5, 2.0, 2.5, 3.0]))
+        pause = float(rng.choice(THINKING_PAUSES_S))
         c = int(cut * SR)
         paused = np.concatenate([audio[:c], room_tone(pause, rng), audio[c:], tail])
         shifted = [(t, s + (pause if s >= cut else 0), e + (pause if s >= cut else 0)) for t, s, e in words]

@@ -32,8 +32,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import endpoint as E  # noqa: E402  # the sets, the room tone and the pause places of bench/endpoint.py
 
-PAUSES = (1.0, 1.5, 2.0, 2.5, 3.0)
-
 
 def clips(name: str) -> list[tuple[str, str, np.ndarray]]:
     if name == "corpus":
@@ -71,13 +69,11 @@ def measure(name: str, seed: int) -> list[dict]:
     rows = []
     for clip, _source, audio in clips(name):
         plain = words(transcriber, audio, True)
-        lo, hi = max(1, len(plain) // 4), max(1, (3 * len(plain)) // 4)
-        choices = [k for k in range(lo, hi) if not plain[k - 1].text.endswith((".", "?", "!", ","))]
-        if not choices:
+        k = E.mid_sentence_boundary([w.text for w in plain], rng)
+        if k is None:
             continue
-        k = int(rng.choice(choices))
         cut = (plain[k - 1].end + plain[k].start) / 2
-        pause = float(rng.choice(PAUSES))
+        pause = float(rng.choice(E.THINKING_PAUSES_S))
         c = int(cut * E.SR)
         paused = np.concatenate([audio[:c], E.room_tone(pause, rng), audio[c:]])
         row = {"set": name, "clip": clip, "pause_s": pause}
