@@ -78,7 +78,7 @@ def measure(name: str, seed: int) -> list[dict]:
         paused = np.concatenate([audio[:c], E.room_tone(pause, rng), audio[c:]])
         row = {"set": name, "clip": clip, "pause_s": pause}
         for fit in (False, True):
-            before = gap_at(words(transcriber, audio, fit), cut)
+            before = gap_at(plain if fit else words(transcriber, audio, False), cut)  # plain is the fitted decode
             after = gap_at(words(transcriber, paused, fit), cut + pause / 2)
             key = "fitted" if fit else "whisper"
             row[key] = None if before is None or after is None else round(after - before - pause, 3)
