@@ -130,3 +130,21 @@ def test_session_json_is_plain_json() -> None:
     saved = store_one(Store())
     data = json.loads((saved.folder / "session.json").read_text())
     assert data["id"] == saved.id and data["report"]["elements"]["thanks"]["found"] is True
+
+
+def test_write_private_replaces_only_a_regular_file(tmp_path: Path) -> None:
+    """`--out /dev/stdout` or a FIFO: the rename would put a file in place of the node (as root,
+    of /dev/null itself)."""
+    import errno
+    import os
+
+    from voicepractice.files import write_private
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError) as caught:
+        write_private(fifo, b"page")
+    assert caught.value.errno == errno.EEXIST
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and not list(tmp_path.glob(".pipe.*"))
+    write_private(tmp_path / "page.html", b"page")
+    assert (tmp_path / "page.html").read_bytes() == b"page"

@@ -8,13 +8,19 @@ old file or the new one, never half of one.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 
 def write_private(path: Path, data: bytes) -> Path:
-    """Replace ``path`` with ``data`` atomically, mode 0600."""
+    """Replace ``path`` with ``data`` atomically, mode 0600.
+
+    Only a regular file is replaced: the rename would put a file in place of a device or a
+    pipe (``--out /dev/stdout``), and as root even of ``/dev/null``."""
+    if path.exists() and not path.is_file():
+        raise OSError(errno.EEXIST, "it is not a regular file (a device, a pipe or a folder)", str(path))
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o600)

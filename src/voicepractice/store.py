@@ -52,6 +52,44 @@ def data_dir() -> Path:
     return Path(user_data_dir("voicepractice", appauthor=False))
 
 
+_UNREADABLE = (OSError, ValueError, KeyError, TypeError, AttributeError)
+"""What reading a damaged or hand-edited session.json raises (``"turns": ["x"]``: AttributeError)."""
+
+_TEXT_COLUMNS = frozenset({"id", "created_at", "scenario", "status", "elements", "voice_issue"})
+
+
+def _sound(row: dict[str, Any]) -> bool:
+    """Whether an index row reads as the drill wrote it: SQLite keeps whatever text an edit or a
+    damaged page put in a number's column, and history would fail on it."""
+    try:
+        elements = json.loads(row["elements"] or "{}")
+        datetime.fromisoformat(row["created_at"])
+    except (TypeError, ValueError):
+        return False
+    return (
+        isinstance(elements, dict)
+        and all(isinstance(found, bool) for found in elements.values())
+        and all(isinstance(row[k], str) for k in ("id", "scenario", "status"))
+        and all(v is None or isinstance(v, int | float) for k, v in row.items() if k not in _TEXT_COLUMNS)
+    )
+
+
+def _file_name(name: Any) -> str | None:
+    """A file name inside the session folder, as the drill writes it. A path anywhere else in an
+    edited session.json (``/etc/passwd``) would be played, exported and put into a review page."""
+    if name is None:
+        return None
+    if not isinstance(name, str) or name != Path(name).name or name in ("", ".", ".."):
+        raise ValueError(f"{name!r} is not a file in the session's folder")
+    return name
+
+
+def _timestamp(value: Any) -> str:
+    """The stored ISO 8601 time as it is, once it is known to read as one (follow-up dates count from it)."""
+    datetime.fromisoformat(str(value))
+    return str(value)
+
+
 @dataclass(frozen=True)
 class TurnRecord:
     """One turn of a stored session."""
@@ -85,8 +123,8 @@ class TurnRecord:
         return cls(
             turn_id=str(d["turn_id"]),
             line=str(d.get("line", "")),
-            interviewer_audio=d.get("interviewer_audio"),
-            answer_audio=d.get("answer_audio"),
+            interviewer_audio=_file_name(d.get("interviewer_audio")),
+            answer_audio=_file_name(d.get("answer_audio")),
             transcript=Transcript.from_dict(t) if t else None,
             ended_by=d.get("ended_by"),
         )
@@ -127,7 +165,7 @@ class Session:
     def from_dict(cls, d: dict[str, Any], folder: Path | None = None) -> Session:
         return cls(
             id=str(d["id"]),
-            created_at=str(d["created_at"]),
+            created_at=_timestamp(d["created_at"]),
             scenario=str(d.get("scenario", "")),
             status=str(d.get("status", "complete")),
             turns=tuple(TurnRecord.from_dict(t) for t in d.get("turns", ())),
@@ -289,7 +327,7 @@ class Store:
         try:
             data = json.loads((folder / "session.json").read_text(encoding="utf-8"))
             return Session.from_dict(data, folder=folder)
-        except (OSError, ValueError, KeyError, TypeError):
+        except _UNREADABLE:
             return None
 
     def _session_folders(self) -> list[Path]:
@@ -394,7 +432,10 @@ class Store:
 
     def resolve_id(self, ref: str | None) -> str:
         """A session id from what the user typed: a full id, a unique prefix, or None/'latest'."""
-        if ref in (None, "", "latest", "last"):
+        if ref is not None and not ref.strip():
+            # An empty variable in a script (`forget "$ID"`) must not mean the newest session.
+            raise StoreError("the session id is empty: give one from `voicepractice history`, or `latest`")
+        if ref in (None, "latest", "last"):
             rows = self.list(limit=1)
             if not rows:
                 raise StoreError("no sessions yet: run `voicepractice drill` first")
@@ -429,7 +470,7 @@ class Store:
             return Session.from_dict(data, folder=folder)
         except FileNotFoundError as exc:
             raise StoreError(f"session {sid} is damaged: its files are missing from {folder}") from exc
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except _UNREADABLE as exc:
             raise StoreError(f"session {sid} is damaged ({exc}); `voicepractice forget {sid}` removes it") from exc
 
     def list(self, limit: int | None = None, since: str | None = None, scenario: str | None = None) -> list[dict[str, Any]]:
@@ -449,9 +490,20 @@ class Store:
         with self._db() as conn:
             self._index_orphans(conn)
             rows = [dict(r) for r in conn.execute(sql, args)]
+            unsound = [r["id"] for r in rows if not _sound(r)]
+            for sid in unsound:  # the folder is what counts: make its row again from it
+                session = self._read(sid)
+                if session is not None:
+                    log.warning("the index row of session %s was damaged; made again from its folder", sid)
+                    self._index(conn, session)
+            if unsound:
+                rows = [dict(r) for r in conn.execute(sql, args)]
         for r in rows:
-            r["elements"] = json.loads(r["elements"] or "{}")
-            r["damaged"] = not (self.sessions_dir / r["id"] / "session.json").is_file()
+            sound = _sound(r)
+            if not sound:  # no folder to make it again from: show what can be shown
+                r.update({k: None for k in r if k not in _TEXT_COLUMNS}, created_at=str(r["created_at"]))
+            r["elements"] = json.loads(r["elements"] or "{}") if sound else {}
+            r["damaged"] = not sound or not (self.sessions_dir / r["id"] / "session.json").is_file()
         return rows
 
     def forget(self, session_id: str) -> None:

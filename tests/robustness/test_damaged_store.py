@@ -86,3 +86,54 @@ def test_staging_folder_left_behind_is_not_a_session(one_session: Path, vp, priv
     r = vp("replay", ".incoming-261123-091502-zzz", "--no-audio")
     assert r.code == 1
     hostile.assert_one_error_line(r.err, "not a session id")
+
+
+EDITS = {
+    "turns not tables": lambda d: d.update(turns=["x"]),
+    "report not a table": lambda d: d.update(report="bad"),
+    "transcript not a table": lambda d: d["turns"][0].update(transcript="oops"),
+    "created_at not a time": lambda d: d.update(created_at="yesterday"),
+    "audio outside the folder": lambda d: d["turns"][0].update(answer_audio="/etc/passwd"),
+    "audio up a folder": lambda d: d["turns"][0].update(answer_audio="../answer-1.wav"),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_session_json_of_the_wrong_shape(edit: str, one_session: Path, vp, tmp_path: Path) -> None:
+    """A hand-edited session.json that is still JSON: damaged, said in one line; never a path
+    outside the session folder played, exported or put into a page."""
+    data = json.loads((one_session / "session.json").read_text())
+    EDITS[edit](data)
+    (one_session / "session.json").write_text(json.dumps(data))
+    for args in (["export"], ["replay", "--no-audio"], ["review", "--out", str(tmp_path / "r.html")], ["followup", "--print"]):
+        r = vp(*args)
+        assert r.code == 1, (args, r.err)
+        hostile.assert_one_error_line(r.err, "damaged", "forget")
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("cell", ["elements='{bad'", "elements='[1,2]'", "duration_s='abc'", "score='x'", "created_at='yesterday'"])
+def test_a_damaged_index_row_is_made_again_from_its_folder(cell: str, one_session: Path, vp, private_home: Path) -> None:
+    import sqlite3
+
+    good = json.loads(vp("history", "--json").out)["sessions"]
+    with sqlite3.connect(private_home / "sessions.db") as conn:
+        conn.execute(f"UPDATE sessions SET {cell}")
+    for args in (["history"], ["history", "--json"], ["export", "-f", "json"]):
+        r = vp(*args)
+        assert r.code == 0, (args, r.err)
+    assert json.loads(vp("history", "--json").out)["sessions"] == good
+
+
+def test_a_damaged_row_without_a_folder_still_lists(one_session: Path, vp, private_home: Path) -> None:
+    import shutil
+    import sqlite3
+
+    shutil.rmtree(one_session)
+    with sqlite3.connect(private_home / "sessions.db") as conn:
+        conn.execute("UPDATE sessions SET elements='[1]', score='x', created_at='yesterday'")
+    r = vp("history", "--json")
+    assert r.code == 0, r.err
+    [row] = json.loads(r.out)["sessions"]
+    assert row["damaged"] and row["elements"] == {} and row["score"] is None
+    assert vp("forget", row["id"]).code == 0
