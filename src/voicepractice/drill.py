@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import random
+import signal
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -500,48 +502,61 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     # Everything after the last answer ends counts toward the wait the person feels.
     last = answered[-1].capture if answered else None
     t_end = last.ended_at if last else time.monotonic()
-    timings: dict[str, float] = {}
-    t0 = time.monotonic()
-    loader.wait()
-    transcripts: list[Transcript] = []
-    for answer in answered:
-        transcript = make_transcript(answer.finish(ui), answer.capture.duration, options.transcribe.model, answer.index)
-        transcripts.append(transcript)
-        turns[answer.index] = replace(turns[answer.index], transcript=transcript)
-        if transcript.language != "en":
-            notes.append(
-                f"your answer to turn {answer.index + 1} doesn't sound like English (the recogniser was unsure "
-                "of nearly every word), so it earned nothing: answer in English, close to the microphone and "
-                "away from noise"
-            )
-        elif english_verdict(transcript.words) == "unsure":
-            notes.append(UNSURE_ENGLISH_NOTE.format(what=f"your answer to turn {answer.index + 1}"))
-    timings["final_decode_s"] = time.monotonic() - t0
 
-    t1 = time.monotonic()
-    report = check(transcripts or [Transcript(text="")], options.profile)
-    timings["check_s"] = time.monotonic() - t1
-    t_voice = time.monotonic()
-    report = replace(report, voice=_voice(answered, transcripts, notes))
-    timings["voice_s"] = time.monotonic() - t_voice
-    timings["model_load_s"] = loader.seconds
-    if last is not None and last.speech_end is not None:
-        timings["endpoint_wait_s"] = max(0.0, last.duration - last.speech_end)
-    (staging / "meta.json").unlink(missing_ok=True)
+    def commit(status: str, report: Report | None, timings: dict[str, float]) -> Session:
+        with _ctrl_c_ignored():
+            (staging / "meta.json").unlink(missing_ok=True)
+            return store.commit(
+                Session(
+                    id=session_id,
+                    created_at=created_at,
+                    scenario=scenario.name,
+                    status=status,
+                    turns=tuple(turns),
+                    report=report,
+                    details=_details(options, scenario),
+                    timings={k: round(v, 4) for k, v in timings.items()},
+                ),
+                staging,
+            )
+
+    try:
+        timings: dict[str, float] = {}
+        t0 = time.monotonic()
+        loader.wait()
+        transcripts: list[Transcript] = []
+        for answer in answered:
+            transcript = make_transcript(answer.finish(ui), answer.capture.duration, options.transcribe.model, answer.index)
+            transcripts.append(transcript)
+            turns[answer.index] = replace(turns[answer.index], transcript=transcript)
+            if transcript.language != "en":
+                notes.append(
+                    f"your answer to turn {answer.index + 1} doesn't sound like English (the recogniser was unsure "
+                    "of nearly every word), so it earned nothing: answer in English, close to the microphone and "
+                    "away from noise"
+                )
+            elif english_verdict(transcript.words) == "unsure":
+                notes.append(UNSURE_ENGLISH_NOTE.format(what=f"your answer to turn {answer.index + 1}"))
+        timings["final_decode_s"] = time.monotonic() - t0
+
+        t1 = time.monotonic()
+        report = check(transcripts or [Transcript(text="")], options.profile)
+        timings["check_s"] = time.monotonic() - t1
+        t_voice = time.monotonic()
+        report = replace(report, voice=_voice(answered, transcripts, notes))
+        timings["voice_s"] = time.monotonic() - t_voice
+        timings["model_load_s"] = loader.seconds
+        if last is not None and last.speech_end is not None:
+            timings["endpoint_wait_s"] = max(0.0, last.duration - last.speech_end)
+    except KeyboardInterrupt:
+        # Ctrl-C while the answers are decoded and checked: they are recorded, so keep them.
+        kept = commit("interrupted", None, {})
+        audio = turns[answered[-1].index].answer_audio if answered else None
+        how = f": `voicepractice check` on its {audio} scores it" if audio else ""
+        ui.warn(f"stopped before the report: your answer is saved, not yet scored, as session {kept.id} in {kept.folder}{how}")
+        raise
     t2 = time.monotonic()
-    stored = store.commit(
-        Session(
-            id=session_id,
-            created_at=created_at,
-            scenario=scenario.name,
-            status="interrupted" if interrupted else "complete",
-            turns=tuple(turns),
-            report=report,
-            details=_details(options, scenario),
-            timings={k: round(v, 4) for k, v in timings.items()},
-        ),
-        staging,
-    )
+    stored = commit("interrupted" if interrupted else "complete", report, timings)
     timings["store_s"] = time.monotonic() - t2
     timings["answer_end_to_report_s"] = time.monotonic() - t_end
     if answered and all(a.capture.level.silent for a in answered):
@@ -550,6 +565,20 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             f"or blocked; check `voicepractice doctor` (session {session_id} kept)"
         )
     return DrillResult(stored, report, tuple(transcripts), tuple(notes), timings)
+
+
+@contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """Ctrl-C is ignored while a session is written: a second press, or the signal a terminal or
+    ``timeout`` sends to the whole process group after the first, must not leave it half-saved."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _voice(answered: list[_Answer], transcripts: list[Transcript], notes: list[str]) -> Voice | None:

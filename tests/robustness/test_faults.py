@@ -289,3 +289,37 @@ def test_read_only_data_dir(read_only_home: Path, vp, tmp_path: Path) -> None:
     assert r.code == 1
     hostile.assert_one_error_line(r.err, "read-only", "--out")
     hostile.assert_store_consistent(read_only_home)
+
+
+def test_ctrl_c_while_the_answer_is_scored_keeps_it(vp, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C after the answer is heard, while it is decoded and checked: the answer is a session
+    (not a folder the next drill recovers), and the person is told where it is."""
+    import voicepractice.drill
+
+    def pressed(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(voicepractice.drill, "_voice", pressed)  # the last step before the report
+    r = vp("drill", "--answer", str(ANSWER), "--fast", "--json")
+    assert r.code == 130 and "Traceback" not in r.err
+    assert "not yet scored" in r.err
+    [row] = _history(private_home)
+    assert row["status"] == "interrupted"
+    folder = private_home / "sessions" / row["id"]
+    assert row["id"] in r.err and "check` on its answer-1.wav" in " ".join(r.err.split())  # what to do with it
+    assert hostile.read(folder / "answer-1.wav").size / 16_000 > 20
+    stored = json.loads((folder / "session.json").read_text())
+    [answer] = [t for t in stored["turns"] if t["answer_audio"]]
+    assert "next step" in answer["transcript"]["text"]  # decoded before the press: kept too
+    assert _staging(private_home) == []
+    hostile.assert_store_consistent(private_home)
+
+
+def test_a_second_ctrl_c_does_not_stop_a_session_being_written() -> None:
+    from voicepractice.drill import _ctrl_c_ignored
+
+    before = signal.getsignal(signal.SIGINT)
+    with _ctrl_c_ignored():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # delivered and handled (ignored) here, not after the block
+    assert signal.getsignal(signal.SIGINT) is before
