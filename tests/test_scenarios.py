@@ -45,12 +45,27 @@ def test_details_fill_the_script() -> None:
         (GOOD.replace("{company}", "{salary}"), "unknown placeholders"),
         (GOOD.replace("{company}", "{company"), "broken placeholder"),
         (GOOD + "listen = false\n", "no turn lets the person answer"),
+        (GOOD.replace("{role}", "{role:d}"), "placeholder {role:d}"),
+        (GOOD.replace("{role}", "{role!x}"), "placeholder {role!x}"),
+        (GOOD.replace("{role}", "{role:>999999999999999999}"), "placeholder {role:>999999999999999999}"),
+        (GOOD.replace("{role}", "{role.upper}"), "unknown placeholders ['role.upper']"),
+        (GOOD.replace("{role}", "{role[0]}"), "unknown placeholders ['role[0]']"),
+        (GOOD.replace("{role}", "{}"), "unknown placeholders"),
+        (GOOD.replace("Anything to add", "Anything " * 100), "keep lines under 600"),
+        (GOOD.replace("[[turns]]", '[defaults]\nrole = "' + "x" * 200 + '"\n[[turns]]'), "keep it under 100"),
+        (GOOD + '[answers.team]\nlines = ["{company!r}"]\n', "[answers.team] has placeholder {company!r}"),
     ],
 )
 def test_malformed_scenarios_name_file_and_problem(text: str, problem: str) -> None:
     with pytest.raises(ScenarioError) as err:
         parse(text, "broken.toml")
     assert "broken.toml" in str(err.value) and problem in str(err.value)
+
+
+def test_fill_substitutes_names_and_runs_no_format_spec() -> None:
+    s = parse(GOOD.replace("{role}", "{{role}} {role}"), "x.toml")
+    assert fill(s.turns[0].lines[0], s, Details(role="analyst")) == "Anything to add about {role} the analyst role at the company?"
+    assert fill("{role:d} at {company!r}", s) == "the role at the company"  # str.format raised ValueError
 
 
 def test_unknown_scenario_lists_the_available_ones() -> None:

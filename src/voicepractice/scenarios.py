@@ -23,6 +23,11 @@ from .errors import ScenarioError
 
 DEFAULT_SCENARIO = "phone_screen"
 PLACEHOLDERS = frozenset({"interviewer", "company", "role"})
+# An interviewer line is a sentence or three; the longest shipped one is about 200
+# characters. Far longer text takes the speech engine minutes and gigabytes to render.
+MAX_LINE_CHARS = 600
+# A name or a job title, from the command line or [defaults], is a few words.
+MAX_NAME_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,9 @@ def parse(text: str, source: str) -> Scenario:
     unknown = set(defaults) - PLACEHOLDERS
     if unknown:
         raise fail(f"[defaults] has unknown placeholders {sorted(unknown)}; use {sorted(PLACEHOLDERS)}")
+    for key, value in defaults.items():
+        if len(value) > MAX_NAME_CHARS:
+            raise fail(f"[defaults] {key} is {len(value)} characters; keep it under {MAX_NAME_CHARS}")
     raw_turns = data.get("turns")
     if not isinstance(raw_turns, list) or not raw_turns:
         raise fail("needs at least one [[turns]] table")
@@ -195,19 +203,27 @@ def _parse_answers(raw: Any, fail: Any) -> dict[str, Replies]:
         if not isinstance(lines, list) or not lines or not all(isinstance(x, str) and x.strip() for x in lines):
             raise fail(f"[answers.{topic}] needs 'lines', a list of one or more non-empty strings")
         for line in lines:
-            _check_placeholders(line, f"[answers.{topic}]", fail)
+            _check_line(line, f"[answers.{topic}]", fail)
         out[topic] = Replies(topic, tuple(c.lower() for c in cues), tuple(x.strip() for x in lines))
     return out
 
 
-def _check_placeholders(line: str, where: str, fail: Any) -> None:
+def _check_line(line: str, where: str, fail: Any) -> None:
+    """A line ``fill`` can speak: short enough to render, placeholders plain names only
+    (a format spec such as ``{role:>999999999}`` would be run by ``str.format``)."""
+    if len(line) > MAX_LINE_CHARS:
+        raise fail(f"{where} has a line of {len(line)} characters; keep lines under {MAX_LINE_CHARS}")
     try:
-        fields = {f for _, f, _, _ in string.Formatter().parse(line) if f is not None}
+        parts = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(line) if f is not None]
     except ValueError as exc:
-        raise fail(f"{where} has a broken placeholder in {line!r} ({exc})") from exc
-    bad = fields - PLACEHOLDERS
+        raise fail(f"{where} has a broken placeholder in {line[:80]!r} ({exc})") from exc
+    bad = sorted({name for name, _, _ in parts} - PLACEHOLDERS)
     if bad:
-        raise fail(f"{where} uses unknown placeholders {sorted(bad)} in {line!r}")
+        raise fail(f"{where} uses unknown placeholders {bad} in {line[:80]!r}; use {sorted(PLACEHOLDERS)}")
+    for name, spec, conv in parts:
+        if spec or conv:
+            shown = "{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+            raise fail(f"{where} has placeholder {shown[:80]}; write a plain {{{name}}}, with nothing after the name")
 
 
 def _parse_turn(raw: Any, index: int, fail: Any) -> Turn:
@@ -220,7 +236,7 @@ def _parse_turn(raw: Any, index: int, fail: Any) -> Turn:
     if not isinstance(lines, list) or not lines or not all(isinstance(x, str) and x.strip() for x in lines):
         raise fail(f"turn {tid!r} needs 'lines', a list of one or more non-empty strings")
     for line in lines:
-        _check_placeholders(line, f"turn {tid!r}", fail)
+        _check_line(line, f"turn {tid!r}", fail)
     flags = {}
     for key, default in (("listen", True), ("respond", False), ("close", False)):
         flags[key] = raw.get(key, default)
@@ -246,7 +262,9 @@ def fill(line: str, scenario: Scenario, details: Details | None = None) -> str:
         key: given[key] or scenario.defaults.get(key) or fallback
         for key, fallback in (("interviewer", "the interviewer"), ("company", "the company"), ("role", "the role"))
     }
-    return line.format(**values)
+    # Plain substitution, not str.format: parse() checked the names, and nothing else in a
+    # line (a format spec, a conversion) is ever run.
+    return "".join(text + (values[name] if name is not None else "") for text, name, _, _ in string.Formatter().parse(line))
 
 
 def choose_line(turn: Turn, rng: random.Random, round_index: int = 0) -> str:
