@@ -127,6 +127,20 @@ def test_usage_errors_exit_2(vp) -> None:
     assert vp("drill", "--no-such-option").code == 2
 
 
+def test_names_too_long_to_speak_are_refused_before_anything_runs(vp) -> None:
+    job_ad = "data engineer " * 1000
+    for args in (
+        ("drill", "--role", job_ad, "--answer", str(FIXTURES / "strong_close.flac")),
+        ("drill", "--interviewer", job_ad, "--answer", str(FIXTURES / "strong_close.flac")),
+        ("check", "--company", job_ad, "--text", "Thank you for your time."),
+        ("followup", "--role", job_ad),
+    ):
+        r = vp(*args)
+        assert r.code == 2, args
+        assert r.err.count("\n") == 1 and "too long for a name or a job title" in r.err, args
+    assert vp("check", "--role", "data engineer", "--text", "Thank you for your time.").code == 0
+
+
 def test_every_command_has_help(vp) -> None:
     for name, command in cli.commands.items():
         r = vp(name, "--help")

@@ -177,3 +177,65 @@ def test_followup_plan_and_notes_wrap_at_80_columns(private_home) -> None:
     assert max(len(ln.rstrip()) for ln in plan) <= 80, plan
     call = plan.index(next(ln for ln in plan if ln.startswith("Call: ")))
     assert plan[call + 1].startswith("  ") and plan[call + 1].strip(), plan  # wrapped under its own text
+
+
+# --- bad options and settings: one line that says where to look ------------------------------
+
+
+def _error_lines(err: str) -> list[str]:
+    assert "Traceback" not in err and "Usage:" not in err, err
+    return [line for line in err.splitlines() if line.strip()]
+
+
+def test_a_usage_error_is_one_line_that_says_where_help_is(vp) -> None:
+    for args, says in ((("drill", "--sil", "3"), "--silence"), (("nosuch",), "nosuch"), (("drill", "--rate", "5"), "--rate"),
+                       (("history", "--limit"), "--limit")):
+        r = vp(*args)
+        assert r.code == 2
+        [line] = _error_lines(r.err)
+        assert line.startswith("Error:") and says in line and "--help`" in line, line
+
+
+def test_a_bad_setting_in_the_config_names_the_file_not_an_option(vp, tmp_path, monkeypatch) -> None:
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("VOICEPRACTICE_CONFIG", str(config))
+    for setting, key in (("rate = -5", "'rate'"), ('line = "tin-can"', "'line'"), ("silence = nan", "'silence'")):
+        config.write_text(setting + "\n")
+        r = vp("drill", "--fast")
+        assert r.code == 2, r.err
+        [line] = _error_lines(r.err)
+        assert str(config) in line and key in line and "--" not in line, line
+
+
+@pytest.mark.parametrize("option", ["--silence", "--max-seconds"])
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf"])
+def test_seconds_that_are_not_a_number_are_refused(vp, option: str, value: str) -> None:
+    # nan passes a range check (every comparison is False): --silence nan never ended an answer
+    r = vp("drill", "--fast", option, value)
+    assert r.code == 2
+    [line] = _error_lines(r.err)
+    assert option in line
+
+
+def test_forget_with_an_empty_id_deletes_nothing(vp) -> None:
+    from test_history_status import _store, _timed
+
+    sid = _store(0, "complete", _timed("Thanks, bye."), "aaa")
+    for empty in ("", "  "):
+        r = vp("forget", empty)
+        assert r.code == 1
+        [line] = _error_lines(r.err)
+        assert "empty" in line
+    assert vp("export", sid, "-f", "json").code == 0
+
+
+def test_a_full_or_closed_output_is_one_error_line(private_home) -> None:
+    import subprocess
+    import sys
+
+    for redirect in (">/dev/full", ">&-"):
+        r = subprocess.run(["bash", "-c", f'"{sys.executable}" -m voicepractice scenarios {redirect}'],
+                           capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert r.returncode == 1, r.stderr
+        [line] = _error_lines(r.stderr)
+        assert line.startswith("Error:") and "unexpected" not in line, line

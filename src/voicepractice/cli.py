@@ -7,8 +7,11 @@ anything was recorded.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
 import os
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +21,7 @@ import click
 
 from . import __version__
 from .cli_common import (
+    Seconds,
     device_arg,
     emit_json,
     full_option,
@@ -25,6 +29,7 @@ from .cli_common import (
     model_options,
     profile_from,
     profile_options,
+    short_name,
 )
 from .errors import VoicePracticeError
 
@@ -63,10 +68,10 @@ def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
 @click.option("--voice", help="Interviewer voice from `voicepractice voices` (default: heart, the natural voice; `system` for the system's).")
 @click.option("--rate", type=click.IntRange(80, 400), default=165, show_default=True, help="Interviewer speaking rate, words per minute.")
 @click.option("--line", type=click.Choice(["phone", "clean"]), help="Hear the interviewer over a telephone line (with a ring) or clean. [default: the scenario's, phone for every shipped one]")
-@click.option("--interviewer", help="The interviewer's name, spoken in the script.")
+@click.option("--interviewer", callback=short_name, help="The interviewer's name, spoken in the script.")
 @profile_options
-@click.option("--silence", type=click.FloatRange(0.5, 10.0), default=None, help="End every answer after this many seconds of silence. Default: adaptive (0.8-0.9 s when you sound finished, 3.5-5 s when you don't).")
-@click.option("--max-seconds", type=click.FloatRange(5, 900), default=180, show_default=True, help="Longest answer, seconds.")
+@click.option("--silence", type=Seconds(0.5, 10.0), default=None, help="End every answer after this many seconds of silence. Default: adaptive (0.8-0.9 s when you sound finished, 3.5-5 s when you don't).")
+@click.option("--max-seconds", type=Seconds(5, 900), default=180, show_default=True, help="Longest answer, seconds.")
 @click.option("--no-cue", is_flag=True, help="No tone when listening starts.")
 @click.option("--seed", type=int, help="Choose the same phrasings every time.")
 @click.option("--rounds", type=click.IntRange(1, 10), default=1, show_default=True, help="Morning warm-up: several drills on different phrasings, then a summary (on a terminal each waits for you).")
@@ -253,10 +258,29 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: one error boundary for the whole command line."""
     args = sys.argv[1:] if argv is None else argv
     os.umask(0o077)  # recordings are personal: everything we create is user-only
+    if sys.stdout is None:  # started with `>&-`: say so now, before anything is recorded
+        click.echo("Error: standard output is closed: send it to a file or /dev/null instead", err=True)
+        sys.exit(1)
     try:
         _run(args)
     finally:
         _log_threads_left()
+        if argv is None:  # a process of its own, not a test calling in
+            _quit_on_interrupt()
+
+
+def _quit_on_interrupt() -> None:
+    """Once the command is over, its work is saved: a Ctrl-C while Python shuts down (joining a model
+    thread that finishes its decode) quits at once, not with a traceback from the join, or a crash
+    in native code that Python's half-done teardown can set off."""
+
+    def quit_now(signum: int, frame: object) -> None:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(130)
+
+    signal.signal(signal.SIGINT, quit_now)
 
 
 # The package's own background threads. Others may outlive a command: tqdm's monitor (faster-whisper's
@@ -283,7 +307,7 @@ def _run(args: list[str]) -> None:
         click.echo("Aborted.", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"Error: {_one_line(exc, args)}", err=True)
         sys.exit(exc.exit_code)
     except VoicePracticeError as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -291,11 +315,48 @@ def _run(args: list[str]) -> None:
     except KeyboardInterrupt:
         click.echo("Aborted.", err=True)
         sys.exit(130)
+    except OSError as exc:
+        if debug or exc.errno not in _FULL:
+            raise
+        _discard_stdout()
+        click.echo(f"Error: cannot write {exc.filename or 'the output'}: {exc.strerror}", err=True)
+        sys.exit(1)
     except Exception as exc:
         if debug:
             raise
         click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for the details and please report it)", err=True)
         sys.exit(1)
+
+
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+"""A write failed for want of room or a device: the disk or output (``> /dev/full``) is full."""
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null, so what is still buffered for a full device is not
+    written again, and fails again with a traceback, as Python flushes it at exit."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _one_line(exc: click.ClickException, args: list[str]) -> str:
+    """Click's message as one line: an option's bad value, or a config file's when it came from
+    there (the person never typed ``--rate``), with where to look instead of click's usage block."""
+    from click.core import ParameterSource
+
+    message = " ".join(exc.format_message().split())
+    ctx, param = getattr(exc, "ctx", None), getattr(exc, "param", None)
+    if ctx is None:  # the parser's own errors ("requires an argument") come without the command
+        command = next((a for a in args if a in cli.commands), None)
+        return f"{message} (see `voicepractice{' ' + command if command else ''} --help`)"
+    if isinstance(param, click.Parameter) and param.name and ctx.get_parameter_source(param.name) is ParameterSource.DEFAULT_MAP:
+        from .config import config_path
+
+        return f"config file {config_path()}: {param.name!r}: {' '.join(exc.message.split())}"
+    if type(exc) is click.UsageError and not isinstance(ctx.command, click.Group):
+        return message  # the command's own words, which already say what to give
+    return f"{message} (see `{ctx.command_path} --help`)"
 
 
 def _register() -> None:

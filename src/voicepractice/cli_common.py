@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,6 +11,17 @@ from typing import Any, TypeVar
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Seconds(click.FloatRange):
+    """A number of seconds in a range, never nan: nan passes every comparison, so ``--silence nan``
+    would pass the range check and switch the silence ending off (an answer that never ends)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
 
 
 def counted(n: int, noun: str) -> str:
@@ -52,11 +64,21 @@ def model_options(f: F) -> F:
     return f
 
 
+def short_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Callback for --role, --company and --interviewer: the interviewer speaks these, and far
+    longer text (a pasted job ad) took the speech engine minutes and gigabytes to render."""
+    from .scenarios import MAX_NAME_CHARS
+
+    if value is not None and len(value) > MAX_NAME_CHARS:
+        raise click.BadParameter(f"{len(value)} characters is too long for a name or a job title; keep it under {MAX_NAME_CHARS}")
+    return value
+
+
 def profile_options(f: F) -> F:
     f = click.option("--profile", type=click.Path(dir_okay=False, path_type=Path), help="A TOML file with role, company and strengths.")(f)
     f = click.option("--strength", "strengths", multiple=True, help="A point you want to get across (repeatable).")(f)
-    f = click.option("--company", help="The company you are interviewing with.")(f)
-    f = click.option("--role", help="The role you are interviewing for.")(f)
+    f = click.option("--company", callback=short_name, help="The company you are interviewing with.")(f)
+    f = click.option("--role", callback=short_name, help="The role you are interviewing for.")(f)
     return f
 
 

@@ -21,7 +21,7 @@ CORE = ("interest", "qualifications", "next_steps", "thanks")
 @click.option(
     "-n",
     "--limit",
-    type=click.IntRange(1),
+    type=click.IntRange(1, 1_000_000),
     default=20,
     show_default=True,
     help="How many sessions to show (the trend covers these).",
@@ -35,7 +35,7 @@ CORE = ("interest", "qualifications", "next_steps", "thanks")
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write a chart of score, pace, fillers and pitch variation to this PNG (needs matplotlib).",
+    help="Also write a chart of score, pace, fillers and pitch variation to this .png, .svg or .pdf (needs matplotlib).",
 )
 @click.option(
     "--rebuild",

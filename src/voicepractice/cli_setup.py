@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .cli_common import counted, device_arg, emit_json, json_option
+from .cli_common import Seconds, counted, device_arg, emit_json, json_option
 from .errors import VoicePracticeError
 
 
@@ -149,7 +149,7 @@ def voices(show_all: bool, as_json: bool) -> None:
 @click.option("-o", "--output", "output_device", help="Speaker/headphones to check (index or name).")
 @click.option("-m", "--model", default="tiny.en", show_default=True, help="Speech model to check.")
 @click.option("--voice", help="Interviewer voice to check.")
-@click.option("--seconds", type=click.FloatRange(1, 30), default=3.0, show_default=True, help="How long to listen to the microphone.")
+@click.option("--seconds", type=Seconds(1, 30), default=3.0, show_default=True, help="How long to listen to the microphone.")
 @click.option("--no-sound", is_flag=True, help="Don't play a test tone.")
 @json_option
 def doctor(
