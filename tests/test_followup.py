@@ -296,7 +296,16 @@ def test_print_writes_nothing_and_out_chooses_the_folder(vp, sessions, tmp_path:
     assert not (s.folder / "followup.ics").exists()
 
 
-def test_json_and_heard_back_in(vp, sessions) -> None:
+@pytest.fixture
+def any_call_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lift the one-year bound on --call-date for the tests whose fixed 2026 dates (with known
+    holidays) would otherwise start failing a year on."""
+    import voicepractice.cli_followup
+
+    monkeypatch.setattr(voicepractice.cli_followup, "CALL_DATE_RANGE", timedelta.max)
+
+
+def test_json_and_heard_back_in(vp, sessions, any_call_date) -> None:
     s = sessions["strong"]
     r = vp("followup", s.id, "--print", "--json", "--heard-back-in", "2w", "--call-date", "2026-01-30 10:00")
     assert r.code == 0, r.err
@@ -319,6 +328,16 @@ def test_bad_heard_back_in_is_a_usage_error(vp) -> None:
     r = vp("followup", "--heard-back-in", "soonish")
     assert r.code == 2
     assert "10bd" in r.err
+
+
+def test_call_date_far_from_today_is_a_usage_error(vp, sessions) -> None:
+    s = sessions["strong"]
+    for far in ("9999-12-31", "0001-01-01", (datetime.now() + timedelta(days=400)).strftime("%Y-%m-%d")):
+        r = vp("followup", s.id, "--print", "--call-date", far)
+        assert r.code == 2, r.err
+        assert r.err.count("\n") == 1 and "more than a year from today" in r.err
+    soon = (datetime.now() + timedelta(days=300)).strftime("%Y-%m-%d")
+    assert vp("followup", s.id, "--print", "--call-date", soon).code == 0
 
 
 def test_session_without_transcript_is_one_error_line(vp, private_home: Path) -> None:
@@ -544,7 +563,9 @@ def test_plan_skips_public_holidays_of_the_country() -> None:
     assert gb.step("thank_you").when == datetime(2026, 12, 29, 9, 0)
 
 
-def test_country_from_option_config_or_locale(vp, sessions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_country_from_option_config_or_locale(
+    vp, sessions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, any_call_date
+) -> None:
     s = sessions["strong"]
     args = ("followup", s.id, "--print", "--json", "--heard-back-in", "2w", "--call-date", "2026-01-30 10:00")
 

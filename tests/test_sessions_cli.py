@@ -140,6 +140,18 @@ def test_history_plot_needs_matplotlib_or_writes_png(vp, home: Path, tmp_path: P
     assert (tmp_path / "trend.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_history_plot_takes_png_svg_pdf_and_names_the_file_written(vp, home: Path, tmp_path: Path) -> None:
+    r = vp("history", "--plot", str(tmp_path / "trend.txt"))
+    assert r.code == 1 and error_line(r) == f"Error: --plot {tmp_path / 'trend.txt'}: a chart is written as .png, .svg, .pdf, not .txt"
+    assert not (tmp_path / "trend.txt").exists()
+    pytest.importorskip("matplotlib")
+    r = vp("history", "--plot", str(tmp_path / "trend"))
+    assert r.code == 0 and f"Chart written to {tmp_path / 'trend.png'}" in r.err
+    assert (tmp_path / "trend.png").is_file()
+    assert vp("history", "--plot", str(tmp_path / "trend.svg")).code == 0
+    assert (tmp_path / "trend.svg").read_text().lstrip().startswith("<?xml")
+
+
 def test_parse_since() -> None:
     now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
     assert parse_since("7d", now).startswith("2026-11-16T12:00:00")

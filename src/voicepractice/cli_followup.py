@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
 
-from .cli_common import emit_json, json_option
+from .cli_common import emit_json, json_option, short_name
 
 
 def _heard_back_in(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
@@ -21,16 +21,29 @@ def _heard_back_in(ctx: click.Context, param: click.Parameter, value: str | None
         raise click.BadParameter(str(exc)) from exc
 
 
+# A real call is recent or coming up: a date further out is a typo, and one near the calendar's
+# end (9999-12-31) overflowed as the plan added days to it.
+CALL_DATE_RANGE = timedelta(days=366)
+
+
+def _call_date(ctx: click.Context, param: click.Parameter, value: datetime | None) -> datetime | None:
+    if value is not None and abs(value - datetime.now()) > CALL_DATE_RANGE:
+        raise click.BadParameter(f"{value.date().isoformat()} is more than a year from today; give the date of your real call")
+    return value
+
+
 @click.command()
 @click.argument("session", required=False)
 @click.option("-w", "--heard-back-in", callback=_heard_back_in, metavar="WHEN",
               help="The time frame the interviewer gave: 3d, 2w, 10bd (business days), 1m, or their words "
                    "(\"within two weeks\"). Default: read from the interviewer's lines, else none.")
 @click.option("--call-date", type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]), metavar="DATE",
-              help="When your real call ended (YYYY-MM-DD [HH:MM]; noon if no time). Default: when the drill was recorded.")
-@click.option("--interviewer", help="The interviewer's name, if the drill did not have it.")
-@click.option("--company", help="The company, if the drill did not have it.")
-@click.option("--role", help="The role, if the drill did not have it.")
+              callback=_call_date,
+              help="When your real call ended (YYYY-MM-DD [HH:MM]; noon if no time; within a year of today). "
+                   "Default: when the drill was recorded.")
+@click.option("--interviewer", callback=short_name, help="The interviewer's name, if the drill did not have it.")
+@click.option("--company", callback=short_name, help="The company, if the drill did not have it.")
+@click.option("--role", callback=short_name, help="The role, if the drill did not have it.")
 @click.option("-n", "--name", "sender", help="Your name, for the sign-off.")
 @click.option("--check-ins", type=click.IntRange(1, 2), default=2, show_default=True, help="How many check-ins to plan.")
 @click.option("--country", metavar="CODE",

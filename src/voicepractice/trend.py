@@ -170,8 +170,23 @@ def trend(rows: Sequence[dict[str, Any]]) -> Trend:
     )
 
 
+# Formats matplotlib's Agg backend writes with no extra tools (its "pgf" needs LaTeX).
+PLOT_FORMATS = (".png", ".svg", ".pdf")
+
+
+def plot_path(path: Path) -> Path:
+    """The file ``plot`` writes: ``path``, with ``.png`` added when it has no suffix (as
+    matplotlib would add it), so the message names the file really written."""
+    if not path.suffix:
+        return path.with_name(path.name + ".png")
+    if path.suffix.lower() not in PLOT_FORMATS:
+        raise VoicePracticeError(f"--plot {path}: a chart is written as {', '.join(PLOT_FORMATS)}, not {path.suffix}")
+    return path
+
+
 def plot(t: Trend, path: Path) -> Path:
-    """A PNG chart of score, pace and fillers over time (needs matplotlib)."""
+    """A PNG (or SVG, PDF) chart of score, pace and fillers over time (needs matplotlib); returns the file written."""
+    path = plot_path(path)
     try:
         import matplotlib
 
