@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,7 +159,13 @@ def load_audio(path: str | os.PathLike[str]) -> np.ndarray:
         raise AudioFileError(f"{p} is a directory, not an audio file")
     if not os.access(p, os.R_OK):
         raise AudioFileError(f"cannot read {p}: permission denied (check the file's permissions)")
-    if p.stat().st_size == 0:
+    mode = p.stat().st_mode
+    source: str | io.BytesIO = str(p)
+    if stat.S_ISFIFO(mode):  # a pipe: `cat close.flac | voicepractice check /dev/stdin`, or <(sox ...)
+        source = io.BytesIO(_read_pipe(p))
+    elif not stat.S_ISREG(mode):
+        raise AudioFileError(f"{p} is a device, not an audio file: give a recording's file name")
+    elif p.stat().st_size == 0:
         raise AudioFileError(f"{p} is empty (0 bytes): record the answer again")
     try:
         import av  # noqa: F401  (PyAV comes with faster-whisper)
@@ -169,11 +176,11 @@ def load_audio(path: str | os.PathLike[str]) -> np.ndarray:
             "decoding audio needs faster-whisper and PyAV: run `make install`"
         ) from exc
     try:
-        audio = decode_audio(str(p), sampling_rate=SAMPLE_RATE)
+        audio = decode_audio(source, sampling_rate=SAMPLE_RATE)
     except Exception as exc:  # PyAV raises many kinds: InvalidDataError, EOFError, IndexError...
         log.debug("decode failed for %s", p, exc_info=True)
         raise AudioFileError(
-            f"{p} is not a readable audio file: {_why_not_audio(p, exc)}; use wav, flac, mp3, m4a or ogg"
+            f"{p} is not a readable audio file: {_why_not_audio(_head(p, source), exc)}; use wav, flac, mp3, m4a or ogg"
         ) from exc
     if not isinstance(audio, np.ndarray) or audio.size == 0:
         raise AudioFileError(f"{p} holds no audio samples: record the answer again")
@@ -192,13 +199,37 @@ _OTHER_MAGIC = (
 )
 
 
-def _why_not_audio(path: Path, exc: BaseException) -> str:
-    """What is wrong with a file the decoder refused, in words (never FFmpeg's error text)."""
+MAX_PIPE_BYTES = 512 * 1024 * 1024
+"""A recording read from a pipe is held in memory: half an hour of 48 kHz stereo WAV is 350 MB."""
+
+
+def _read_pipe(path: Path) -> bytes:
+    """All that comes through a pipe, up to ``MAX_PIPE_BYTES`` (``/dev/stdin`` fed by ``yes`` never ends)."""
     try:
         with path.open("rb") as f:
-            head = f.read(512)
+            data = f.read(MAX_PIPE_BYTES + 1)
+    except OSError as exc:
+        raise AudioFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not data:
+        raise AudioFileError(f"nothing came through {path}: pipe a recording in, or give its file name")
+    if len(data) > MAX_PIPE_BYTES:
+        raise AudioFileError(f"more than {MAX_PIPE_BYTES >> 20} MB came through {path}: save the recording to a file first")
+    return data
+
+
+def _head(path: Path, source: str | io.BytesIO) -> bytes:
+    """The first bytes of what the decoder was given, to say what it is."""
+    if isinstance(source, io.BytesIO):
+        return source.getvalue()[:512]
+    try:
+        with path.open("rb") as f:
+            return f.read(512)
     except OSError:
-        head = b""
+        return b""
+
+
+def _why_not_audio(head: bytes, exc: BaseException) -> str:
+    """What is wrong with a file the decoder refused, in words (never FFmpeg's error text)."""
     for magic, what in _OTHER_MAGIC:
         if head.startswith(magic):
             return f"it is {what}, not a recording"

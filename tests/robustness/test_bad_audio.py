@@ -70,6 +70,29 @@ def _missing(tmp: Path) -> Path:
     return tmp / "nowhere.wav"
 
 
+def _device(tmp: Path) -> Path:
+    return Path("/dev/null")  # read it as a file and it is empty; /dev/zero never ends
+
+
+def _pipe(tmp: Path, data: bytes) -> Path:
+    """A named pipe that a writer fills with ``data`` and closes, as `cat x | ...` would."""
+    import threading
+
+    fifo = tmp / "pipe.wav"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with fifo.open("wb") as f:  # blocks until the reader opens it
+            f.write(data)
+
+    threading.Thread(target=feed, daemon=True).start()
+    return fifo
+
+
+def _empty_pipe(tmp: Path) -> Path:
+    return _pipe(tmp, b"")
+
+
 ERRORS = {
     "empty file": (_empty, ["empty", "record the answer again"]),
     "truncated header": (_truncated_header, ["not a readable audio file", "looks like a WAV file but is damaged or cut short", "use wav"]),
@@ -79,7 +102,16 @@ ERRORS = {
     "directory named .wav": (_directory, ["is a directory"]),
     "zero-length audio": (_zero_length, ["no audio samples", "record the answer again"]),
     "missing file": (_missing, ["no such file"]),
+    "a device": (_device, ["is a device, not an audio file"]),
+    "an empty pipe": (_empty_pipe, ["nothing came through", "pipe a recording in"]),
 }
+
+
+def test_a_recording_through_a_pipe_is_checked(tmp_path: Path, vp) -> None:
+    """`cat close.flac | voicepractice check /dev/stdin`, or `check <(sox ...)`: read whole, then decoded."""
+    r = vp("check", str(_pipe(tmp_path, STRONG.read_bytes())), "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["report"]["score"] == 4
 
 
 @pytest.mark.parametrize("case", sorted(ERRORS))
