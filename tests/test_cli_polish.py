@@ -239,3 +239,30 @@ def test_a_full_or_closed_output_is_one_error_line(private_home) -> None:
         assert r.returncode == 1, r.stderr
         [line] = _error_lines(r.stderr)
         assert line.startswith("Error:") and "unexpected" not in line, line
+
+
+def test_a_file_name_with_a_newline_is_still_one_error_line(vp, tmp_path) -> None:
+    r = vp("check", str(tmp_path / "a\nb.wav"))
+    assert r.code == 1
+    [line] = _error_lines(r.err)
+    assert line.endswith("a\\nb.wav"), line
+
+
+def test_an_ascii_only_terminal_gets_the_card_not_a_crash(private_home) -> None:
+    import os
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "voicepractice", "check", "--text", "Thanks so much. What are the next steps?"],
+                       capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONIOENCODING": "ascii"})  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "Thank the interviewer" in r.stdout and "Traceback" not in r.stderr
+
+
+def test_an_empty_voice_is_refused_before_the_drill(vp) -> None:
+    from conftest import FIXTURES
+
+    r = vp("drill", "--voice", "", "--answer", str(FIXTURES / "strong_close.flac"), "--fast", "--json")
+    assert r.code == 1 and r.out == ""
+    [line] = _error_lines(r.err)
+    assert "no voice ''" in line and "heart" in line

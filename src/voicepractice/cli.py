@@ -261,6 +261,8 @@ def main(argv: list[str] | None = None) -> None:
     if sys.stdout is None:  # started with `>&-`: say so now, before anything is recorded
         click.echo("Error: standard output is closed: send it to a file or /dev/null instead", err=True)
         sys.exit(1)
+    with contextlib.suppress(AttributeError, ValueError):  # an ASCII terminal shows ? for “ ✓, not a crash
+        sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
     try:
         _run(args)
     finally:
@@ -310,7 +312,7 @@ def _run(args: list[str]) -> None:
         click.echo(f"Error: {_one_line(exc, args)}", err=True)
         sys.exit(exc.exit_code)
     except VoicePracticeError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {_printable(str(exc))}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Aborted.", err=True)
@@ -324,7 +326,7 @@ def _run(args: list[str]) -> None:
     except Exception as exc:
         if debug:
             raise
-        click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for the details and please report it)", err=True)
+        click.echo(f"Error: unexpected {type(exc).__name__}: {_printable(str(exc))} (run with --debug for the details and please report it)", err=True)
         sys.exit(1)
 
 
@@ -338,6 +340,11 @@ def _discard_stdout() -> None:
     with contextlib.suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+
+
+def _printable(text: str) -> str:
+    """A message on one line whatever a file name in it holds: a newline or an escape is shown as ``\\n``, ``\\x1b``."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def _one_line(exc: click.ClickException, args: list[str]) -> str:

@@ -97,5 +97,5 @@ def preflight(options: DrillOptions) -> None:
     if options.output_device is not None:
         # Asked for by name or number: a typo must not silently become "no speaker".
         find_device(options.output_device, "output")
-    if options.voice.voice:
+    if options.voice.voice is not None:  # "" too: an empty --voice is a mistake to say, not the default
         check_voice(options.voice.voice)
