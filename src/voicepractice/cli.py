@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 1 a problem you can fix (the ``Error:`` line says how);
 2 a usage error (unknown option, missing argument); 130 interrupted before
-anything was recorded.
+anything was recorded, or while a recorded answer was scored (it is kept).
 """
 
 from __future__ import annotations
