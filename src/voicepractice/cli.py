@@ -352,8 +352,10 @@ def _one_line(exc: click.ClickException, args: list[str]) -> str:
     there (the person never typed ``--rate``), with where to look instead of click's usage block."""
     from click.core import ParameterSource
 
-    message = " ".join(exc.format_message().split())
-    ctx, param = getattr(exc, "ctx", None), getattr(exc, "param", None)
+    message = _printable(" ".join(exc.format_message().split()))
+    if not isinstance(exc, click.UsageError):
+        return message
+    ctx, param = exc.ctx, getattr(exc, "param", None)
     if ctx is None:  # the parser's own errors ("requires an argument") come without the command
         command = next((a for a in args if a in cli.commands), None)
         return f"{message} (see `voicepractice{' ' + command if command else ''} --help`)"
