@@ -30,6 +30,7 @@ from .cli_common import (
     profile_from,
     profile_options,
     short_name,
+    typed,
 )
 from .errors import VoicePracticeError
 
@@ -193,7 +194,7 @@ def _no_microphone(device: int | str | None) -> str | None:
 
 @cli.command()
 @click.argument("recording", required=False, type=click.Path(path_type=Path, readable=False))
-@click.option("-t", "--text", help="Check typed text instead of a recording.")
+@click.option("-t", "--text", callback=typed, help="Check typed text instead of a recording.")
 @model_options
 @profile_options
 @full_option
@@ -317,15 +318,13 @@ def _run(args: list[str]) -> None:
     except KeyboardInterrupt:
         click.echo("Aborted.", err=True)
         sys.exit(130)
-    except OSError as exc:
-        if debug or exc.errno not in _FULL:
-            raise
-        _discard_stdout()
-        click.echo(f"Error: cannot write {exc.filename or 'the output'}: {exc.strerror}", err=True)
-        sys.exit(1)
     except Exception as exc:
         if debug:
             raise
+        if isinstance(exc, OSError) and exc.errno in _FULL:
+            _discard_stdout()
+            click.echo(f"Error: cannot write {_printable(str(exc.filename or 'the output'))}: {exc.strerror}", err=True)
+            sys.exit(1)
         click.echo(f"Error: unexpected {type(exc).__name__}: {_printable(str(exc))} (run with --debug for the details and please report it)", err=True)
         sys.exit(1)
 
