@@ -64,11 +64,27 @@ def model_options(f: F) -> F:
     return f
 
 
+def clean_text(value: str) -> str:
+    """Typed text as it can be stored and shown: bytes that are not UTF-8 (which argv holds as
+    surrogates, and which failed the session's save after the answer) become \ufffd, and a control
+    character (a terminal escape in a name) is dropped, or made a space if it is one."""
+    text = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(ch if ch.isprintable() else " " if ch.isspace() else "" for ch in text)
+
+
+def typed(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Callback for a text option (or a repeated one): ``clean_text`` on what was typed."""
+    if isinstance(value, tuple):
+        return tuple(clean_text(v) for v in value)
+    return None if value is None else clean_text(value)
+
+
 def short_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Callback for --role, --company and --interviewer: the interviewer speaks these, and far
     longer text (a pasted job ad) took the speech engine minutes and gigabytes to render."""
     from .scenarios import MAX_NAME_CHARS
 
+    value = typed(ctx, param, value)
     if value is not None and len(value) > MAX_NAME_CHARS:
         raise click.BadParameter(f"{len(value)} characters is too long for a name or a job title; keep it under {MAX_NAME_CHARS}")
     return value
@@ -76,7 +92,7 @@ def short_name(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 def profile_options(f: F) -> F:
     f = click.option("--profile", type=click.Path(dir_okay=False, path_type=Path), help="A TOML file with role, company and strengths.")(f)
-    f = click.option("--strength", "strengths", multiple=True, help="A point you want to get across (repeatable).")(f)
+    f = click.option("--strength", "strengths", multiple=True, callback=typed, help="A point you want to get across (repeatable).")(f)
     f = click.option("--company", callback=short_name, help="The company you are interviewing with.")(f)
     f = click.option("--role", callback=short_name, help="The role you are interviewing for.")(f)
     return f

@@ -44,7 +44,7 @@ def _call_date(ctx: click.Context, param: click.Parameter, value: datetime | Non
 @click.option("--interviewer", callback=short_name, help="The interviewer's name, if the drill did not have it.")
 @click.option("--company", callback=short_name, help="The company, if the drill did not have it.")
 @click.option("--role", callback=short_name, help="The role, if the drill did not have it.")
-@click.option("-n", "--name", "sender", help="Your name, for the sign-off.")
+@click.option("-n", "--name", "sender", callback=short_name, help="Your name, for the sign-off.")
 @click.option("--check-ins", type=click.IntRange(1, 2), default=2, show_default=True, help="How many check-ins to plan.")
 @click.option("--country", metavar="CODE",
               help="Skip this country's public holidays (US, GB, DE...; `none` for weekends only). "

@@ -213,6 +213,8 @@ def _check_line(line: str, where: str, fail: Any) -> None:
     (a format spec such as ``{role:>999999999}`` would be run by ``str.format``)."""
     if len(line) > MAX_LINE_CHARS:
         raise fail(f"{where} has a line of {len(line)} characters; keep lines under {MAX_LINE_CHARS}")
+    if any(not ch.isprintable() and not ch.isspace() for ch in line):  # a terminal escape in a shared file
+        raise fail(f"{where} has a control character in {line[:80]!r}; a line is plain text")
     try:
         parts = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(line) if f is not None]
     except ValueError as exc:

@@ -568,7 +568,9 @@ def _is_write_failure(exc: sqlite3.Error) -> bool:
 
 def write_json(path: Path, data: Any) -> None:
     """Write JSON atomically (temp file, fsync, rename), readable by the user only."""
-    write_private(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    # backslashreplace: a file name that is not UTF-8 (held as surrogates) is written as its JSON
+    # escape, \udce9, which reads back as the same name; strict, it failed the save after the answer.
+    write_private(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace"))
 
 
 def _fsync_dir(path: Path) -> None:

@@ -103,9 +103,13 @@ def load_profile(path: Path) -> Profile:
         raise ProfileError(
             f"{path}: unknown key {unknown[0]!r} (expected role, company, strengths)"
         )
+    from ..scenarios import MAX_NAME_CHARS
+
     for key in ("role", "company"):
         if key in data and not isinstance(data[key], str):
             raise ProfileError(f"{path}: {key} must be a string")
+        if len(data.get(key) or "") > MAX_NAME_CHARS:  # spoken and coached with: a name or a title, not a job ad
+            raise ProfileError(f"{path}: {key} is {len(data[key])} characters; keep it under {MAX_NAME_CHARS}")
     strengths = data.get("strengths", [])
     if isinstance(strengths, str):
         strengths = [strengths]
