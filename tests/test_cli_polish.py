@@ -266,3 +266,82 @@ def test_an_empty_voice_is_refused_before_the_drill(vp) -> None:
     assert r.code == 1 and r.out == ""
     [line] = _error_lines(r.err)
     assert "no voice ''" in line and "heart" in line
+
+
+# --- the second sweep: bytes that are not UTF-8, escapes, writes that fail -----------------------
+
+
+def test_a_file_name_that_is_not_utf8_is_drilled_and_saved(vp, tmp_path) -> None:
+    import json
+    import os
+    import shutil
+
+    from conftest import FIXTURES
+
+    name = os.fsdecode(os.fsencode(str(tmp_path)) + b"/r\xe9ponse.flac")  # as argv holds it: a surrogate
+    shutil.copy(FIXTURES / "strong_close.flac", os.fsencode(name))
+    r = vp("drill", "--answer", name, "--fast", "--json")
+    assert r.code == 0, r.err  # the save failed after the answer: 'surrogates not allowed'
+    assert json.loads(vp("history", "--json").out)["sessions"][0]["score"] == 4
+
+
+def test_typed_bytes_that_are_not_utf8_and_escapes_are_cleaned(vp) -> None:
+    r = vp("check", "--text", "Thank you \udcff so much. What are the next steps?", "--json")
+    assert r.code == 0, r.err
+    r = vp("followup", "--print", "--company", "Caf\udce9\x1b]0;title\x07", "--heard-back-in", "2w")
+    assert r.code in (0, 1) and "\x1b" not in r.out + r.err and "Traceback" not in r.err
+
+
+def test_a_scenario_line_with_a_terminal_escape_is_refused(vp, tmp_path) -> None:
+    from voicepractice.scenarios import prompts_dir
+
+    text = (prompts_dir() / "phone_screen.toml").read_text().replace("Anything", "\\u001b]0;title\\u0007Anything", 1)
+    assert "\\u001b" in text
+    (tmp_path / "esc.toml").write_text(text)
+    r = vp("drill", "-s", str(tmp_path / "esc.toml"), "--fast")
+    assert r.code == 1
+    [line] = _error_lines(r.err)
+    assert "control character" in line
+
+
+def test_a_profile_role_is_a_title_not_a_job_ad(vp, tmp_path) -> None:
+    (tmp_path / "p.toml").write_text('role = "' + "role " * 20000 + 'x"\n')
+    r = vp("check", "--text", "Thank you.", "--profile", str(tmp_path / "p.toml"))
+    assert r.code == 1
+    [line] = _error_lines(r.err)
+    assert "role is" in line and "characters" in line
+
+
+def test_writes_that_cannot_happen_are_one_line(vp, tmp_path, monkeypatch) -> None:
+    import os
+
+    from test_history_status import _store, _timed
+
+    _store(0, "complete", _timed("Thanks, bye."), "aaa")
+    (tmp_path / "file").write_text("x")
+    os.mkfifo(tmp_path / "fifo")
+    for args in (("export", "-o", str(tmp_path / "fifo")),  # hung, waiting for a reader
+                 ("history", "--plot", str(tmp_path / "file" / "chart.png"))):  # fmt: skip
+        r = vp(*args)
+        assert r.code == 1, (args, r.err)
+        [line] = _error_lines(r.err)
+        assert "unexpected" not in line, line
+    monkeypatch.setenv("VOICEPRACTICE_CONFIG", str(tmp_path / "file" / "config.toml"))
+    r = vp("devices", "--set-input", "")
+    assert r.code == 1
+    [line] = _error_lines(r.err)
+    assert "unexpected" not in line and "config.toml" in line, line
+
+
+def test_an_unforeseen_os_error_is_one_unexpected_line(vp, monkeypatch) -> None:
+    """Not a traceback: a re-raise inside one except clause skips the ones after it."""
+    import errno
+
+    def fails(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", "/somewhere")
+
+    monkeypatch.setattr("voicepractice.scenarios.list_scenarios", fails)
+    r = vp("scenarios")
+    assert r.code == 1
+    [line] = _error_lines(r.err)
+    assert line.startswith("Error: unexpected PermissionError")

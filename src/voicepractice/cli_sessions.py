@@ -332,9 +332,10 @@ def export(session: str | None, fmt: str, out_path: Path | None) -> None:
     if out_path is None:
         click.echo(text, nl=False)
         return
+    from .files import write_private
+
     try:
-        out_path.write_text(text, encoding="utf-8")
-        out_path.chmod(0o600)
+        write_private(out_path, text.encode("utf-8", "backslashreplace"))  # atomic, user-only, a regular file only
     except OSError as exc:
         raise VoicePracticeError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
     click.echo(f"Written to {out_path}", err=True)

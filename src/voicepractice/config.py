@@ -101,9 +101,12 @@ def save_settings(updates: dict[str, Any], path: Path | None = None) -> Path:
     p = path or config_path()
     current = load_config(p)
     current.update({k: v for k, v in updates.items() if v is not None})
-    p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     text = "".join(f"{k} = {_toml_value(v)}\n" for k, v in current.items())
-    return write_private(p, text.encode("utf-8"))
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return write_private(p, text.encode("utf-8"))
+    except OSError as exc:
+        raise ProfileError(f"cannot save the setting in {p}: {exc.strerror or exc}; set VOICEPRACTICE_CONFIG to a writable file") from exc
 
 
 def _toml_value(v: Any) -> str:

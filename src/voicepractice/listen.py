@@ -258,8 +258,9 @@ class _EnterKey:
             self._thread.start()
 
     def _quiet(self) -> None:
-        """No echo while listening: the Enter that ends an answer (or any key) echoed a new line
-        under the live meter, which then stayed on screen above "Answer ended"."""
+        """No echo while listening (the Enter that ends an answer, or any key, echoed a new line
+        under the live meter, which then stayed on screen above "Answer ended"), and nothing
+        typed before listening began."""
         try:
             import termios
 
@@ -267,7 +268,9 @@ class _EnterKey:
             self._saved = termios.tcgetattr(fd)
             quiet = termios.tcgetattr(fd)
             quiet[3] &= ~termios.ECHO
-            termios.tcsetattr(fd, termios.TCSANOW, quiet)
+            # TCSAFLUSH: an Enter pressed during the interviewer's line must not end the answer
+            # before it begins (it did: "Answer ended after 0.0 s (Enter pressed)").
+            termios.tcsetattr(fd, termios.TCSAFLUSH, quiet)
         except (ImportError, OSError, ValueError, AttributeError):  # Windows, or not a real terminal
             self._saved = None
 

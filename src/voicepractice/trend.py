@@ -6,6 +6,7 @@ open a session's files.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -237,7 +238,12 @@ def plot(t: Trend, path: Path) -> Path:
     axes[-1].set_xticks(x, labels, rotation=45, ha="right", fontsize="small")
     fig.suptitle(f"voicepractice: your last {t.sessions} sessions")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=110)
+        os.chmod(path, 0o600)  # like every file the tool writes, even over an older one
+    except OSError as exc:
+        raise VoicePracticeError(f"cannot write the chart to {path}: {exc.strerror or exc}; give another path to --plot") from exc
+    finally:
+        plt.close(fig)
     return path
