@@ -23,7 +23,7 @@ from .errors import ScenarioError
 
 DEFAULT_SCENARIO = "phone_screen"
 PLACEHOLDERS = frozenset({"interviewer", "company", "role"})
-# An interviewer line is a sentence or three; the longest shipped one is about 200
+# An interviewer line is a sentence or three; the longest shipped one is 125
 # characters. Far longer text takes the speech engine minutes and gigabytes to render.
 MAX_LINE_CHARS = 600
 # A name or a job title, from the command line or [defaults], is a few words.

@@ -58,20 +58,21 @@ _UNREADABLE = (OSError, ValueError, KeyError, TypeError, AttributeError)
 _TEXT_COLUMNS = frozenset({"id", "created_at", "scenario", "status", "elements", "voice_issue"})
 
 
-def _sound(row: dict[str, Any]) -> bool:
-    """Whether an index row reads as the drill wrote it: SQLite keeps whatever text an edit or a
-    damaged page put in a number's column, and history would fail on it."""
+def _elements(row: dict[str, Any]) -> dict[str, bool] | None:
+    """An index row's elements, or None when the row does not read as the drill wrote it: SQLite
+    keeps whatever text an edit or a damaged page put in a number's column, and history would fail on it."""
     try:
         elements = json.loads(row["elements"] or "{}")
         datetime.fromisoformat(row["created_at"])
     except (TypeError, ValueError):
-        return False
-    return (
+        return None
+    sound = (
         isinstance(elements, dict)
         and all(isinstance(found, bool) for found in elements.values())
         and all(isinstance(row[k], str) for k in ("id", "scenario", "status"))
         and all(v is None or isinstance(v, int | float) for k, v in row.items() if k not in _TEXT_COLUMNS)
     )
+    return elements if sound else None
 
 
 def _file_name(name: Any) -> str | None:
@@ -490,7 +491,7 @@ class Store:
         with self._db() as conn:
             self._index_orphans(conn)
             rows = [dict(r) for r in conn.execute(sql, args)]
-            unsound = [r["id"] for r in rows if not _sound(r)]
+            unsound = [r["id"] for r in rows if _elements(r) is None]
             for sid in unsound:  # the folder is what counts: make its row again from it
                 session = self._read(sid)
                 if session is not None:
@@ -499,11 +500,11 @@ class Store:
             if unsound:
                 rows = [dict(r) for r in conn.execute(sql, args)]
         for r in rows:
-            sound = _sound(r)
-            if not sound:  # no folder to make it again from: show what can be shown
+            elements = _elements(r)
+            if elements is None:  # no folder to make it again from: show what can be shown
                 r.update({k: None for k in r if k not in _TEXT_COLUMNS}, created_at=str(r["created_at"]))
-            r["elements"] = json.loads(r["elements"] or "{}") if sound else {}
-            r["damaged"] = not sound or not (self.sessions_dir / r["id"] / "session.json").is_file()
+            r["elements"] = elements or {}
+            r["damaged"] = elements is None or not (self.sessions_dir / r["id"] / "session.json").is_file()
         return rows
 
     def forget(self, session_id: str) -> None:
