@@ -345,3 +345,30 @@ def test_an_unforeseen_os_error_is_one_unexpected_line(vp, monkeypatch) -> None:
     assert r.code == 1
     [line] = _error_lines(r.err)
     assert line.startswith("Error: unexpected PermissionError")
+
+
+# --- devices --set-input: the config file is edited, not rewritten ----------------------------------
+
+
+def test_saving_a_device_keeps_the_config_files_comments_and_order(tmp_path) -> None:
+    import tomllib
+
+    from voicepractice.config import load_config, save_settings
+
+    cfg = tmp_path / "config.toml"
+    text = (
+        "# my setup for the Acme calls\n"
+        'role = "data engineer"   # as the posting says it\n'
+        "input = 2\n"
+        "\n"
+        "# the headset's own rate\n"
+        "silence = 3.0\n"
+    )
+    cfg.write_text(text)
+    save_settings({"input": "USB Headset", "output": None}, cfg)
+    after = cfg.read_text()
+    assert after == text.replace("input = 2", 'input = "USB Headset"'), after
+    save_settings({"output": 3}, cfg)  # a new key goes at the end
+    assert cfg.read_text().startswith(after) and tomllib.loads(cfg.read_text())["output"] == 3
+    assert load_config(cfg) == {"role": "data engineer", "input": "USB Headset", "silence": 3.0, "output": 3}
+    assert cfg.stat().st_mode & 0o777 == 0o600

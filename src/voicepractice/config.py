@@ -97,25 +97,26 @@ def default_map(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def save_settings(updates: dict[str, Any], path: Path | None = None) -> Path:
-    """Merge ``updates`` into the config file (written atomically, user-only)."""
+    """Set ``updates`` in the config file (written atomically, user-only).
+
+    The file is edited, not rewritten: the person's comments, order and other settings stay as
+    they wrote them (tomlkit keeps them; tomllib would drop every comment).
+    """
+    import tomlkit
+
     p = path or config_path()
-    current = load_config(p)
-    current.update({k: v for k, v in updates.items() if v is not None})
-    text = "".join(f"{k} = {_toml_value(v)}\n" for k, v in current.items())
+    load_config(p)  # refuse a malformed file, as a drill would, before changing it
+    try:
+        doc = tomlkit.parse(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        doc = tomlkit.document()
+    except OSError as exc:
+        raise ProfileError(f"cannot read {p}: {exc.strerror or exc}") from exc
+    for key, value in updates.items():
+        if value is not None:
+            doc[key] = value
     try:
         p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return write_private(p, text.encode("utf-8"))
+        return write_private(p, tomlkit.dumps(doc).encode("utf-8"))
     except OSError as exc:
         raise ProfileError(f"cannot save the setting in {p}: {exc.strerror or exc}; set VOICEPRACTICE_CONFIG to a writable file") from exc
-
-
-def _toml_value(v: Any) -> str:
-    import json
-
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, list):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    return json.dumps(str(v), ensure_ascii=False)  # a JSON string is a valid TOML basic string
