@@ -344,6 +344,17 @@ def test_enter_ends_the_answer_without_leaving_the_meter_on_screen(env: dict[str
 
 
 @pytest.mark.audio_server
+def test_ctrl_d_at_the_prompt_after_the_card_quits(env: dict[str, str]) -> None:
+    """The prompt reads keys in cbreak mode, where Ctrl-D is a key (\x04), not the end of input:
+    it was ignored, and someone used to leaving a program that way sat at the prompt."""
+    term = Terminal(["drill", "--fast", "--no-cue", "--scenario", str(ONE_TURN), "--answer", ANSWER], env)
+    term.expect(r"\[q\] quit")
+    term.send("\x04")
+    assert term.wait(60) == 0, term.text
+    assert len(sessions(env)) == 1
+
+
+@pytest.mark.audio_server
 def test_a_key_pressed_as_the_card_appears_is_kept_one_pressed_during_the_answer_is_not(env: dict[str, str]) -> None:
     """click.getchar()'s raw mode flushed a key typed before it was reached: a `q` sent as soon as
     the answer ended was lost and the loop waited forever. A key typed while answering (an

@@ -17,11 +17,14 @@ from .records import Report
 
 Choice = Literal["retry", "next", "quit"]
 
-KEYS: dict[str, Choice] = {"r": "retry", "n": "next", "q": "quit", "\r": "quit", "\n": "quit", "escape": "quit"}
+KEYS: dict[str, Choice] = {
+    "r": "retry", "n": "next", "q": "quit", "\r": "quit", "\n": "quit", "escape": "quit",
+    "\x04": "quit",  # Ctrl-D: a key in cbreak mode, not the end of input, and how many people leave a program
+}  # fmt: skip
 
 
 def ask(next_label: str = "next round") -> Choice:
-    """One keypress on the terminal: r, n or q (Enter and Esc quit; Ctrl-C and end of input too)."""
+    """One keypress on the terminal: r, n or q (Enter, Esc and Ctrl-D quit; Ctrl-C and end of input too)."""
 
     from .show import err
 
