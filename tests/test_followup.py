@@ -538,6 +538,13 @@ def test_parse_heard_back_in() -> None:
     for bad in ("soon", "0d", "2x", ""):
         with pytest.raises(ValueError):
             parse_heard_back_in(bad)
+    # A year at most: "999m" planned its check-ins in 2110.
+    assert parse_heard_back_in("12m").amount == 12 and parse_heard_back_in("52w").amount == 52
+    for far in ("13m", "999m", "53w", "367d", "262bd"):
+        with pytest.raises(ValueError, match="within a year"):
+            parse_heard_back_in(far)
+    assert parse_time_frame("we'll be in touch within 18 months") is None
+    assert parse_time_frame("we'll be in touch within six months").amount == 6
 
 
 def test_templates_are_data() -> None:

@@ -122,6 +122,9 @@ _ANCHOR_TABLE: tuple[tuple[str, FrameKind, int, int], ...] = (
 _ANCHORS = tuple((re.compile(p), kind, amount, offset) for p, kind, amount, offset in _ANCHOR_TABLE)
 _BY_WEEKDAY = re.compile(r"\b(?:by|before|on|until) (?:next |this )?(?P<day>" + "|".join(_WEEKDAYS) + r")\b")
 _SHORT = re.compile(r"^\s*(\d{1,3})\s*(bd|d|w|m)\s*$")
+# A hiring decision comes within a year: a longer frame is a typo ("999m" planned check-ins in
+# 2110), and heard in a line it is not about this job ("in twenty years' time").
+_LONGEST: dict[str, int] = {"days": 366, "business_days": 261, "weeks": 52, "months": 12}
 
 
 def _number(text: str) -> int:
@@ -164,9 +167,9 @@ def parse_time_frame(text: str) -> TimeFrame | None:
             unit = m.group("unit")
             amount = _number(m.group("n2") or m.group("n"))
             bd = bool(m.group("bd"))
-        if amount <= 0 or amount > 400:
-            continue
         kind: FrameKind = "business_days" if bd and unit == "day" else f"{unit}s"  # type: ignore[assignment]
+        if not 0 < amount <= _LONGEST[kind]:
+            continue
         found.append((m.start(), -len(m.group(0)), TimeFrame(kind, amount, _phrase(m.group(0)))))
     for pattern, kind, amount, offset in _ANCHORS:
         for m in pattern.finditer(low):
@@ -189,6 +192,8 @@ def parse_heard_back_in(value: str) -> TimeFrame:
         if n <= 0:
             raise ValueError(f"{value!r}: the time frame must be at least one day")
         kind, noun = {"d": ("days", "day"), "bd": ("business_days", "business day"), "w": ("weeks", "week"), "m": ("months", "month")}[unit]
+        if n > _LONGEST[kind]:
+            raise ValueError(f"{value!r}: the time frame must be within a year (at most {_LONGEST[kind]}{unit})")
         count = _NUMBER_WORDS.get(n, str(n)) if n <= 20 else str(n)
         return TimeFrame(kind, n, f"within {count} {noun}{'s' if n > 1 else ''}")  # type: ignore[arg-type]
     frame = parse_time_frame(value)
