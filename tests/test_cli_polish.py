@@ -372,3 +372,33 @@ def test_saving_a_device_keeps_the_config_files_comments_and_order(tmp_path) -> 
     assert cfg.read_text().startswith(after) and tomllib.loads(cfg.read_text())["output"] == 3
     assert load_config(cfg) == {"role": "data engineer", "input": "USB Headset", "silence": 3.0, "output": 3}
     assert cfg.stat().st_mode & 0o777 == 0o600
+
+
+# --- export: a hand-edited session's line breaks do not break a subtitle file ------------------------
+
+
+def test_exports_keep_each_line_on_one_line() -> None:
+    import re
+
+    from voicepractice.check import check
+    from voicepractice.export import export
+    from voicepractice.records import Transcript, Word
+    from voicepractice.store import Session, TurnRecord
+
+    text = "Thank you so much.\n\nWhat are the next steps --> and when?"
+    # Split on spaces only, as an editor would leave them: one word holds the blank line.
+    words = tuple(Word(w, start=0.5 * i, end=0.5 * i + 0.4, probability=0.9) for i, w in enumerate(text.split(" ")))
+    said = Transcript(text=text, words=words, duration=6.0)
+    line = "Any questions\n\nfor me?"
+    session = Session("261206-120000-abc", "2026-12-06T12:00:00", "phone_screen", "complete",
+                      (TurnRecord("close", line, transcript=said),), check([said]))  # fmt: skip
+    srt = export(session, "srt")
+    cues = srt.strip().split("\n\n")
+    assert len(cues) >= 2 and srt.count("-->") == len(cues), srt
+    for n, cue in enumerate(cues, 1):
+        number, stamp, *body = cue.split("\n")
+        assert number == str(n) and re.fullmatch(r"[\d:,]+ --> [\d:,]+", stamp) and len(body) == 1, cue
+    vtt = export(session, "vtt")
+    assert vtt.count("-->") == len(cues) and "\n\n\n" not in vtt, vtt
+    md = export(session, "md")
+    assert "**Interviewer:** Any questions for me?" in md and "steps -> and when?" in md, md

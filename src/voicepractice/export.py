@@ -31,6 +31,12 @@ def export(session: Session, fmt: str) -> str:
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def _flat(text: str) -> str:
+    """One line of text. A transcript never holds a line break, but a hand-edited session can, and
+    in a subtitle cue a blank line ends the cue (the rest became a broken cue) and "-->" starts one."""
+    return " ".join(text.split()).replace("-->", "->")
+
+
 def _stamp(seconds: float, sep: str) -> str:
     ms = round(max(0.0, seconds) * 1000)
     h, ms = divmod(ms, 3_600_000)
@@ -48,9 +54,9 @@ def subtitles(timeline: Timeline, fmt: str) -> str:
         who = "Interviewer" if line.speaker == "interviewer" else "You"
         if fmt == "srt":
             out.append(str(n))
-            text = f"{who}: {line.text}"
+            text = f"{who}: {_flat(line.text)}"
         else:
-            text = f"<v {who}>{_vtt_escape(line.text)}"
+            text = f"<v {who}>{_vtt_escape(_flat(line.text))}"
         out.append(f"{_stamp(start, sep)} --> {_stamp(end, sep)}")
         out += [text, ""]
     return "\n".join(out).rstrip("\n") + "\n"
@@ -71,7 +77,7 @@ def _md_finding(f: Finding, turns: int = 1) -> str:
     if f.evidence and f.found:
         ev = f.evidence[0]
         where = at(ev.turn, ev.start, turns)  # "turn 2, 0:14": the turn and the time within its answer
-        parts.append(f" — “{ev.quote}”" + (f" ({where})" if where else ""))
+        parts.append(f" — “{_flat(ev.quote)}”" + (f" ({where})" if where else ""))
     coach = (not f.found and f.kind != "pitfall") or f.weak or (f.kind == "pitfall" and f.found)
     if coach and f.coaching:
         parts.append(f"\n  {f.coaching}")
@@ -100,9 +106,9 @@ def markdown(session: Session) -> str:
         ]
     for i, turn in enumerate(session.turns):
         title = f"## Turn {i + 1} · {turn_title(turn.turn_id)}" if len(names) > 1 else f"## {turn_title(turn.turn_id)}"
-        lines += [title, "", f"**Interviewer:** {turn.line}", ""]
+        lines += [title, "", f"**Interviewer:** {_flat(turn.line)}", ""]
         if turn.transcript is not None:
-            said = turn.transcript.text.strip() or "*(nothing was heard)*"
+            said = _flat(turn.transcript.text) or "*(nothing was heard)*"
             lines += [f"**You:** {said}", ""]
         elif turn.answer_audio:
             lines += ["**You:** *(recorded, not transcribed)*", ""]
