@@ -140,8 +140,8 @@ def drill(
             if previous is not None:
                 out.print(change_line(compare(previous.report, result.report)))
             out.print(f"[dim]Saved as session {result.session.id} in {result.session.folder}[/dim]")
-        if result.session.status == "interrupted":
-            break  # Ctrl-C means stop, not "next round"
+        if result.session.status == "interrupted" or stopped():
+            break  # Ctrl-C (SIGTERM, SIGHUP) means stop, not "next round"
         if interactive:
             choice = ask("next round" if r + 1 < rounds else "one more round")
             if choice == "quit":
@@ -264,26 +264,70 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     with contextlib.suppress(AttributeError, ValueError):  # an ASCII terminal shows ? for “ ✓, not a crash
         sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
+    if argv is None:  # a process of its own, not a test calling in
+        _stop_as_ctrl_c_does()
     try:
         _run(args)
     finally:
         _log_threads_left()
-        if argv is None:  # a process of its own, not a test calling in
+        if argv is None:
             _quit_on_interrupt()
 
 
+_STOPPED_BY: list[int] = []
+"""SIGTERM or SIGHUP, once one has come: the command stops as for Ctrl-C and exits 128 + it."""
+
+
+def _stop_as_ctrl_c_does() -> None:
+    """SIGTERM (`kill`, `timeout`, a shutdown) and SIGHUP (the terminal window closed, an SSH link
+    dropped) stop a command as Ctrl-C does. Python's default was to die at once: a drill stopped that
+    way left the answer in a staging folder that only the next drill recovered, unscored. Now the
+    answer so far is decoded, scored and saved as ``interrupted``. After a hangup there is no one to
+    show anything to, and writing to the terminal fails: what went there goes to /dev/null."""
+    terminal = [fd for fd in (1, 2) if _isatty(fd)]
+
+    def stop(signum: int, frame: object) -> None:
+        _STOPPED_BY.append(signum)
+        if signum == signal.SIGHUP:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            for fd in terminal:
+                os.dup2(devnull, fd)
+        ctrl_c = signal.getsignal(signal.SIGINT)
+        if callable(ctrl_c):  # Python's raises KeyboardInterrupt; a line playing sets its stop flag
+            ctrl_c(signal.SIGINT, frame)  # type: ignore[arg-type]
+        # SIG_IGN: a session is being written; the drill stops once it is (it checks stopped()).
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) is signal.SIG_DFL:  # nohup's SIG_IGN stays as it is
+            signal.signal(sig, stop)
+
+
+def stopped() -> bool:
+    """A SIGTERM or SIGHUP has come: go no further (no next round, no prompt)."""
+    return bool(_STOPPED_BY)
+
+
+def _isatty(fd: int) -> bool:
+    try:
+        return os.isatty(fd)
+    except OSError:
+        return False
+
+
 def _quit_on_interrupt() -> None:
-    """Once the command is over, its work is saved: a Ctrl-C while Python shuts down (joining a model
-    thread that finishes its decode) quits at once, not with a traceback from the join, or a crash
-    in native code that Python's half-done teardown can set off."""
+    """Once the command is over, its work is saved: a Ctrl-C (or SIGTERM, SIGHUP) while Python shuts
+    down (joining a model thread that finishes its decode) quits at once, not with a traceback from
+    the join, or a crash in native code that Python's half-done teardown can set off."""
 
     def quit_now(signum: int, frame: object) -> None:
         with contextlib.suppress(Exception):
             sys.stdout.flush()
             sys.stderr.flush()
-        os._exit(130)
+        os._exit(128 + signum)
 
-    signal.signal(signal.SIGINT, quit_now)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, quit_now)
 
 
 # The package's own background threads. Others may outlive a command: tqdm's monitor (faster-whisper's
@@ -306,9 +350,11 @@ def _run(args: list[str]) -> None:
     debug = "--debug" in args or bool(os.environ.get("VOICEPRACTICE_DEBUG"))
     try:
         cli.main(args=args, prog_name="voicepractice", standalone_mode=False)
+        if _STOPPED_BY:
+            sys.exit(128 + _STOPPED_BY[0])
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
-        sys.exit(130)
+        sys.exit(128 + (_STOPPED_BY or [signal.SIGINT])[0])
     except click.ClickException as exc:
         click.echo(f"Error: {_one_line(exc, args)}", err=True)
         sys.exit(exc.exit_code)
@@ -317,7 +363,7 @@ def _run(args: list[str]) -> None:
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Aborted.", err=True)
-        sys.exit(130)
+        sys.exit(128 + (_STOPPED_BY or [signal.SIGINT])[0])
     except Exception as exc:
         if debug:
             raise

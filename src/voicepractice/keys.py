@@ -12,6 +12,7 @@ Keys typed during an answer are dropped when listening ends (``listen._EnterKey`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import sys
@@ -100,4 +101,5 @@ def key_reader(fd: int | None = None, keep_typed_ahead: bool = False) -> Iterato
     try:
         yield read
     finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        with contextlib.suppress(termios.error):  # the terminal hung up: there is nothing to restore
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)

@@ -281,8 +281,12 @@ class _EnterKey:
             except (OSError, ValueError):
                 return
             if ready:
-                sys.stdin.readline()
-                self.pressed.set()
+                try:
+                    line = sys.stdin.readline()
+                except OSError:  # the terminal hung up (EIO)
+                    return
+                if line:  # "" is the end of input (a hangup), not Enter: SIGHUP stops the drill
+                    self.pressed.set()
                 return
 
     def close(self) -> None:
@@ -291,7 +295,7 @@ class _EnterKey:
             import termios
 
             # TCSAFLUSH: keys typed during the answer (an 'r', a 'q') must not act on the prompt after it.
-            with contextlib.suppress(OSError, ValueError):
+            with contextlib.suppress(OSError, ValueError, termios.error):  # termios.error: hung up
                 termios.tcsetattr(sys.stdin.fileno(), termios.TCSAFLUSH, self._saved)
             self._saved = None
 

@@ -3,6 +3,7 @@ voice failing, the disk filling up or going read-only. Nothing recorded is lost.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -29,8 +30,15 @@ def _start_drill(home: Path, *args: str) -> subprocess.Popen[str]:
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
         # A suite started in the background hands its children SIGINT ignored: give the
         # drill the disposition it has in a person's shell, or Ctrl-C never reaches it.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=_shell_signals,
     )  # fmt: skip
+
+
+def _shell_signals() -> None:
+    """A suite started in the background (or under nohup) hands its children SIGINT or SIGHUP
+    ignored: give the drill the dispositions it has in a person's shell, or they never reach it."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 def _wait_for(predicate, timeout: float = 60.0) -> None:
@@ -64,6 +72,71 @@ def test_sigint_mid_answer_keeps_the_audio(tmp_path: Path) -> None:
     folder = Path(result["folder"])
     audio = hostile.read(folder / result["turns"][-1]["answer_audio"])
     assert 3.5 < audio.size / 16_000 < 20
+    assert _staging(home) == []
+    hostile.assert_store_consistent(home)
+
+
+def test_sigterm_mid_answer_scores_and_keeps_it(tmp_path: Path) -> None:
+    """`kill`, `timeout` or a shutdown: Python's default was to die at once, leaving the answer in a
+    staging folder that only the next drill brought back, unscored."""
+    home = tmp_path / "home"
+    drill = _start_drill(home)
+    _wait_for(lambda: _spool_bytes(home) > 16_000 * 2 * 4)
+    drill.send_signal(signal.SIGTERM)
+    out, err = drill.communicate(timeout=120)
+    assert drill.returncode == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err
+    result = json.loads(out)
+    assert result["status"] == "interrupted" and result["turns"][-1]["ended_by"] == "interrupted"
+    assert result["turns"][-1]["transcript"]["text"].startswith("Thank you")  # decoded and scored
+    assert result["report"]["score"] >= 1
+    assert _staging(home) == []
+    hostile.assert_store_consistent(home)
+
+
+def test_the_terminal_closing_mid_answer_scores_and_keeps_it(tmp_path: Path) -> None:
+    """The window closed (or the SSH link dropped) while the person spoke: the kernel hangs up the
+    terminal and sends SIGHUP. The answer so far is scored and saved, written nowhere on screen."""
+    import fcntl
+    import pty
+    import termios
+
+    home = tmp_path / "home"
+    master, slave = pty.openpty()
+
+    def own_terminal() -> None:  # a session of its own with the pty as its controlling terminal
+        _shell_signals()
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    env = {**os.environ, "VOICEPRACTICE_HOME": str(home), "TERM": "xterm", "COLUMNS": "80"}
+    drill = subprocess.Popen(
+        [sys.executable, "-m", "voicepractice", "drill", "--no-cue", "--seed", "2", "--answer", str(ANSWER)],
+        stdin=slave, stdout=slave, stderr=slave, env=env, preexec_fn=own_terminal,
+    )  # fmt: skip
+    os.close(slave)
+    import select
+    import threading
+
+    hang_up = threading.Event()
+
+    def drain() -> None:  # a terminal reads what is written to it: a full pty would block the drill
+        with contextlib.suppress(OSError):
+            while not hang_up.is_set():
+                if select.select([master], [], [], 0.1)[0] and not os.read(master, 4096):
+                    return
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        _wait_for(lambda: _spool_bytes(home) > 16_000 * 2 * 4)
+    finally:
+        hang_up.set()
+        reader.join()
+        os.close(master)  # the hangup
+    assert drill.wait(timeout=120) == 128 + signal.SIGHUP
+    [session] = _history(home)
+    assert session["status"] == "interrupted" and session["score"] >= 1, session
     assert _staging(home) == []
     hostile.assert_store_consistent(home)
 
