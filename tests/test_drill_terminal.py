@@ -344,6 +344,21 @@ def test_enter_ends_the_answer_without_leaving_the_meter_on_screen(env: dict[str
 
 
 @pytest.mark.audio_server
+def test_enter_pressed_while_the_interviewer_speaks_does_not_end_the_answer(env: dict[str, str]) -> None:
+    """An Enter typed during the interviewer's line waited in the terminal's input and ended the
+    answer as listening began: "Answer ended after 0.0 s (Enter pressed)", nothing recorded."""
+    term = Terminal(["drill", "--no-cue", "--scenario", str(ONE_TURN), "--answer", ANSWER], env)
+    start = term.expect(r"Interviewer:")
+    term.send("\r")  # the line is playing through the server: listening has not begun
+    end = term.expect(r"Answer ended after ([\d.]+) s \(([^)]*)\)", after=start)
+    ended = re.search(r"Answer ended after ([\d.]+) s \(([^)]*)\)", term.text[start:end])
+    assert ended and float(ended[1]) > 10 and "Enter" not in ended[2], term.text
+    term.expect(r"\[q\] quit", after=end)
+    term.send("q")
+    assert term.wait(60) == 0, term.text
+
+
+@pytest.mark.audio_server
 def test_ctrl_d_at_the_prompt_after_the_card_quits(env: dict[str, str]) -> None:
     """The prompt reads keys in cbreak mode, where Ctrl-D is a key (\x04), not the end of input:
     it was ignored, and someone used to leaving a program that way sat at the prompt."""
