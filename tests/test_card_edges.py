@@ -59,3 +59,21 @@ def test_an_answer_with_no_english_is_not_coached_as_if_it_were_a_close() -> Non
     assert "pitch variation" in card and "Note: your answer to turn 1" in card, card
     english = Transcript(text=heard.text, duration=5.8)
     assert "Fix first" in _render(report_card(check(english), [english]))
+
+
+def test_a_narrow_terminal_keeps_every_mark() -> None:
+    """rich drops a fixed-width column first when a table does not fit: at 20 columns the card
+    listed the four elements with no ✓ or ✗, so it no longer said which were there."""
+    import os
+    import subprocess
+    import sys
+
+    close = "Thank you so much for your time. I'm very excited about this role. What are the next steps?"
+    for width in (20, 30, 40, 80):
+        env = {**os.environ, "COLUMNS": str(width), "NO_COLOR": "1"}
+        r = subprocess.run([sys.executable, "-m", "voicepractice", "check", "--text", close],
+                           env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        marks = [line[0] for line in r.stdout.splitlines() if line[:1] in ("✓", "✗")]
+        assert marks[:4] == ["✓", "✗", "✓", "✓"], (width, r.stdout)
+        assert max(len(line) for line in r.stdout.splitlines()) <= width, (width, r.stdout)

@@ -242,10 +242,14 @@ def _voice_line(v: Any) -> list[Any]:
 
 
 def _findings_grid(label_style: str = "") -> Table:
-    """Three columns: mark, label, quotes and coaching."""
+    """Three columns: mark, label, quotes and coaching.
+
+    In a narrow terminal the label is cut to leave room for the mark: rich drops a column of
+    fixed width first when the others do not fit, and at 20 columns the ✓ and ✗ were gone.
+    """
     t = Table.grid(padding=(0, 1))
     t.add_column(width=1)
-    t.add_column(style=label_style, no_wrap=True)
+    t.add_column(style=label_style, no_wrap=True, max_width=max(6, out.width // 2 - 2) if out.width < 50 else None)
     t.add_column()
     return t
 
