@@ -423,3 +423,19 @@ def test_a_damaged_model_says_how_to_mend_it(monkeypatch, tmp_path) -> None:
     (tmp_path / "model.bin").write_bytes(b"x")
     with pytest.raises(ModelError, match="point --model at a whole CTranslate2 Whisper model"):
         transcribe.load_model(str(tmp_path), threads=1)  # the person's own folder: no package to reinstall
+
+
+# --- `voicepractice` alone shows the help as it is laid out --------------------------------------------
+
+
+def test_the_command_alone_shows_the_help_laid_out() -> None:
+    """The one-line usage errors of session 39 caught click's "no arguments: show the help" too,
+    and printed the whole help squashed into one `Error:` line: the first thing a new user sees."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "voicepractice"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and r.stderr == "", r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("Usage: voicepractice") and "Commands:" in lines and len(lines) > 15, r.stdout
+    assert any(line.split()[:1] == ["drill"] for line in lines), r.stdout

@@ -355,6 +355,9 @@ def _run(args: list[str]) -> None:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(128 + (_STOPPED_BY or [signal.SIGINT])[0])
+    except click.exceptions.NoArgsIsHelpError as exc:  # `voicepractice` alone: the help, as it is laid out
+        click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         click.echo(f"Error: {_one_line(exc, args)}", err=True)
         sys.exit(exc.exit_code)
