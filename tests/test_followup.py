@@ -596,3 +596,9 @@ def test_country_from_option_config_or_locale(
     assert "Skipped: weekends and US public holidays." in r.out
     r = vp(*args[:2], "--print", "--country", "none")
     assert "Skipped: weekends only (give --country GB, US... to skip public holidays too)." in r.out  # how, not `country`
+    cfg.write_text('country = "XX"\n')  # a bad one in the file is named as the file's setting
+    r = vp(*args[:2], "--print")
+    assert r.code == 2 and f"config file {cfg}: 'country'" in r.err and "--country" not in r.err, r.err
+    cfg.unlink()
+    monkeypatch.setenv("LANG", "en_ZZ.UTF-8")  # a locale the holidays package does not know: weekends only
+    assert check_in() == "2026-02-16T09:00"

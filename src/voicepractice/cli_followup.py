@@ -32,6 +32,27 @@ def _call_date(ctx: click.Context, param: click.Parameter, value: datetime | Non
     return value
 
 
+def _country(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The country whose holidays to skip, checked here so that a bad one from the config file is
+    named as the file's setting (cli._one_line), not as an option the person never typed."""
+    from .followup_plan import country_from_locale, public_holidays
+
+    if value is None:  # the locale's, when the holidays package knows it; else weekends only
+        country = country_from_locale()
+        try:
+            public_holidays(country)
+        except ValueError:
+            return None
+        return country
+    if value.strip().lower() in ("", "none", "no"):
+        return None
+    try:
+        public_holidays(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    return value
+
+
 @click.command()
 @click.argument("session", required=False)
 @click.option("-w", "--heard-back-in", callback=_heard_back_in, metavar="WHEN",
@@ -46,7 +67,7 @@ def _call_date(ctx: click.Context, param: click.Parameter, value: datetime | Non
 @click.option("--role", callback=short_name, help="The role, if the drill did not have it.")
 @click.option("-n", "--name", "sender", callback=short_name, help="Your name, for the sign-off.")
 @click.option("--check-ins", type=click.IntRange(1, 2), default=2, show_default=True, help="How many check-ins to plan.")
-@click.option("--country", metavar="CODE",
+@click.option("--country", metavar="CODE", callback=_country,
               help="Skip this country's public holidays (US, GB, DE...; `none` for weekends only). "
                    "Default: the config file's `country`, else your locale's (LANG=en_GB.UTF-8: GB).")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -65,17 +86,8 @@ def followup(
     session's folder, and prints the thank-you email and the plan.
     """
     from .followup import FollowUpOptions, follow_up, full_text, summary, write_files
-    from .followup_plan import PlanOptions, TimeFrame, country_from_locale, public_holidays
+    from .followup_plan import PlanOptions, TimeFrame
     from .store import Store
-
-    if country is None:
-        country = country_from_locale()
-    elif country.strip().lower() in ("", "none", "no"):
-        country = None
-    try:
-        public_holidays(country)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--country") from exc
 
     if call_date is not None and call_date.hour == call_date.minute == 0:
         call_date = call_date.replace(hour=12)  # a date without a time: assume midday
