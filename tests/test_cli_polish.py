@@ -439,3 +439,29 @@ def test_the_command_alone_shows_the_help_laid_out() -> None:
     lines = r.stdout.splitlines()
     assert lines[0].startswith("Usage: voicepractice") and "Commands:" in lines and len(lines) > 15, r.stdout
     assert any(line.split()[:1] == ["drill"] for line in lines), r.stdout
+
+
+# --- rounds through a pipe: stderr holds warnings and errors only, each once --------------------------
+
+
+def test_piped_rounds_put_no_headers_and_each_warning_once_on_stderr(private_home, tmp_path) -> None:
+    """`drill --rounds 2 --json 2>log`: the README says only warnings and errors reach a stderr that
+    is not a terminal; "Round 1 of 2" went there too, and the no-speaker warning once per round."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import FIXTURES
+
+    env = {**os.environ, "VOICEPRACTICE_HOME": str(private_home), "PULSE_SERVER": str(tmp_path / "none")}
+    r = subprocess.run(
+        [sys.executable, "-m", "voicepractice", "drill", "--rounds", "2", "--fast", "--json", "--no-cue",
+         "--answer", str(FIXTURES / "strong_close_natural.flac")],
+        env=env, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert len(json.loads(r.stdout)["rounds"]) == 2
+    assert "Round" not in r.stderr, r.stderr
+    warnings = [line for line in r.stderr.splitlines() if line.startswith("Warning:")]
+    assert len(warnings) == len(set(warnings)), r.stderr

@@ -117,6 +117,7 @@ def drill(
 
         # One seed for the whole loop: rounds rotate phrasings, and [r] says the same lines again.
         options = replace(options, seed=random.randrange(1 << 30))
+    from . import stop
     from .practice import ask, change_line, compare
 
     store, meter = Store(), LiveMeter()
@@ -126,7 +127,7 @@ def drill(
     results: list[Any] = []
     r, attempt = 0, 1
     while True:
-        if rounds > 1 or r or attempt > 1:
+        if (rounds > 1 or r or attempt > 1) and sys.stderr.isatty():  # piped: only warnings and errors
             of = f" of {rounds}" if 1 < rounds and r < rounds else ""
             again = f", try {attempt}" if attempt > 1 else ""
             click.echo(click.style(f"\nRound {r + 1}{of}{again}", bold=True), err=True)
@@ -140,7 +141,7 @@ def drill(
             if previous is not None:
                 out.print(change_line(compare(previous.report, result.report)))
             out.print(f"[dim]Saved as session {result.session.id} in {result.session.folder}[/dim]")
-        if result.session.status == "interrupted" or stopped():
+        if result.session.status == "interrupted" or stop.stopped():
             break  # Ctrl-C (SIGTERM, SIGHUP) means stop, not "next round"
         if interactive:
             choice = ask("next round" if r + 1 < rounds else "one more round")
@@ -265,53 +266,15 @@ def main(argv: list[str] | None = None) -> None:
     with contextlib.suppress(AttributeError, ValueError):  # an ASCII terminal shows ? for “ ✓, not a crash
         sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
     if argv is None:  # a process of its own, not a test calling in
-        _stop_as_ctrl_c_does()
+        from . import stop
+
+        stop.install()  # SIGTERM and SIGHUP stop a drill as Ctrl-C does
     try:
         _run(args)
     finally:
         _log_threads_left()
         if argv is None:
             _quit_on_interrupt()
-
-
-_STOPPED_BY: list[int] = []
-"""SIGTERM or SIGHUP, once one has come: the command stops as for Ctrl-C and exits 128 + it."""
-
-
-def _stop_as_ctrl_c_does() -> None:
-    """SIGTERM (`kill`, `timeout`, a shutdown) and SIGHUP (the terminal window closed, an SSH link
-    dropped) stop a command as Ctrl-C does. Python's default was to die at once: a drill stopped that
-    way left the answer in a staging folder that only the next drill recovered, unscored. Now the
-    answer so far is decoded, scored and saved as ``interrupted``. After a hangup there is no one to
-    show anything to, and writing to the terminal fails: what went there goes to /dev/null."""
-    terminal = [fd for fd in (1, 2) if _isatty(fd)]
-
-    def stop(signum: int, frame: object) -> None:
-        _STOPPED_BY.append(signum)
-        if signum == signal.SIGHUP:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            for fd in terminal:
-                os.dup2(devnull, fd)
-        ctrl_c = signal.getsignal(signal.SIGINT)
-        if callable(ctrl_c):  # Python's raises KeyboardInterrupt; a line playing sets its stop flag
-            ctrl_c(signal.SIGINT, frame)  # type: ignore[arg-type]
-        # SIG_IGN: a session is being written; the drill stops once it is (it checks stopped()).
-
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(sig) is signal.SIG_DFL:  # nohup's SIG_IGN stays as it is
-            signal.signal(sig, stop)
-
-
-def stopped() -> bool:
-    """A SIGTERM or SIGHUP has come: go no further (no next round, no prompt)."""
-    return bool(_STOPPED_BY)
-
-
-def _isatty(fd: int) -> bool:
-    try:
-        return os.isatty(fd)
-    except OSError:
-        return False
 
 
 def _quit_on_interrupt() -> None:
@@ -347,14 +310,16 @@ def _log_threads_left() -> None:
 
 
 def _run(args: list[str]) -> None:
+    from . import stop
+
     debug = "--debug" in args or bool(os.environ.get("VOICEPRACTICE_DEBUG"))
     try:
         cli.main(args=args, prog_name="voicepractice", standalone_mode=False)
-        if _STOPPED_BY:
-            sys.exit(128 + _STOPPED_BY[0])
+        if stop.stopped():
+            sys.exit(stop.exit_code())
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
-        sys.exit(128 + (_STOPPED_BY or [signal.SIGINT])[0])
+        sys.exit(stop.exit_code())
     except click.exceptions.NoArgsIsHelpError as exc:  # `voicepractice` alone: the help, as it is laid out
         click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
         sys.exit(exc.exit_code)
@@ -366,7 +331,7 @@ def _run(args: list[str]) -> None:
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Aborted.", err=True)
-        sys.exit(128 + (_STOPPED_BY or [signal.SIGINT])[0])
+        sys.exit(stop.exit_code())
     except Exception as exc:
         if debug:
             raise

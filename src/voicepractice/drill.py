@@ -22,7 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from . import audio as audio_mod
-from . import floor, natural, phoneline
+from . import floor, natural, phoneline, stop
 from .check import Profile, check
 from .endpoint import EndOfTurn, preload_turn_model
 from .errors import AudioDeviceError, ScenarioError, SilentInputError, SpeechError, StoreError
@@ -464,7 +464,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             ui.status("\nStopped before you answered: nothing was kept.")  # not just click's "Aborted."
             raise
         interrupted = True
-        notes.append("interrupted with Ctrl-C: the answers so far are saved")
+        notes.append(f"interrupted {stop.how()}: the answers so far are saved")
     except DeadInputError as exc:
         ui.status("  No sound at all from the microphone: stopping.")
         if not answered:
@@ -687,7 +687,7 @@ def _judged_from(start: threading.Event, blocks: Iterator[np.ndarray]) -> Iterat
 
 def _stopped_note(ended_by: str) -> str:
     if ended_by == "interrupted":
-        return "interrupted with Ctrl-C: the answer so far is saved"
+        return f"interrupted {stop.how()}: the answer so far is saved"
     return "the microphone stopped delivering sound mid-answer; what was captured is saved"
 
 

@@ -20,6 +20,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from . import stop
 from .listen import Capture, Progress
 from .records import Delivery, Evidence, Finding, Report, Transcript
 
@@ -514,7 +515,7 @@ class LiveMeter:
             "silence": "you stopped talking",
             "enter": "Enter pressed",
             "max_length": "maximum length reached",
-            "interrupted": "Ctrl-C",
+            "interrupted": stop.name(),
             "end_of_recording": "end of the recording",
             "no_speech": "nothing was said",
             "device_lost": "the microphone went away",
@@ -527,6 +528,8 @@ class LiveMeter:
             self.console.print(Text(message, style="dim"))
 
     def warn(self, message: str) -> None:
+        if message in self.warned:
+            return  # said once in this run: not again each round ("no speaker or headphones found")
         self.warned.append(message)
         if self.live:
             self._clear_meter()

@@ -90,6 +90,7 @@ def test_sigterm_mid_answer_scores_and_keeps_it(tmp_path: Path) -> None:
     assert result["status"] == "interrupted" and result["turns"][-1]["ended_by"] == "interrupted"
     assert result["turns"][-1]["transcript"]["text"].startswith("Thank you")  # decoded and scored
     assert result["report"]["score"] >= 1
+    assert any(n.startswith("interrupted by SIGTERM") for n in result["notes"]), result["notes"]  # not "with Ctrl-C"
     assert _staging(home) == []
     hostile.assert_store_consistent(home)
 
