@@ -63,8 +63,17 @@ def test_status_is_shown_and_only_real_attempts_make_the_trend(vp, mixed: dict[s
     assert rows[mixed["silent"]][3] == "no speech"
     assert rows[mixed["empty"]][3] == "empty"
     assert rows[mixed["good1"]][3] == "complete"
-    assert "Trend over the last 2 complete sessions, oldest" in r.out and "(s)" not in r.out
-    assert "Left out (not real attempts): 1 empty, 1 interrupted, 1 no speech." in r.out
+    # Piped, stdout is the data alone (`history | cut -f1`); the trend is for a terminal.
+    assert all("\t" in line for line in r.out.splitlines()) and "Trend" not in r.out + r.err
+    from voicepractice.cli_sessions import _trend_text
+    from voicepractice.trend import trend
+
+    text = _trend_text(trend(Store().list(limit=50))).plain
+    assert "Trend over the last 2 complete sessions, oldest" in text and "(s)" not in text
+    assert "Left out (not real attempts): 1 empty, 1 interrupted, 1 no speech." in text
+    # A part of the history with no complete session in it: none "among these", not none "yet".
+    part = Store().list(limit=50)[1:4]  # empty, no speech, interrupted
+    assert _trend_text(trend(part), every=False).plain.strip().startswith("No complete sessions among these")
 
 
 def test_an_answer_in_another_language_is_not_english_not_no_speech(vp) -> None:

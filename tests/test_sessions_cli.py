@@ -80,13 +80,18 @@ def test_history_table_newest_first_with_trend(vp, home: Path, drilled: dict[str
         line for line in r.out.splitlines() if line.startswith(drilled["strong"]["session"])
     )
     assert "✓ ✓ ✓ ✓" in strong_row and "4/4" in strong_row
-    assert "Trend over the last 3" in r.out
+    assert "Trend" not in r.out  # piped: the table alone (the trend goes to a terminal)
     thanks = sum(
         drilled[k]["report"]["elements"]["thanks"]["found"]
         for k in ("strong", "no_next", "two_turns")
     )
-    assert re.search(rf"Thanks\s+[█░]{{10}} {thanks}/3", r.out)
-    assert re.search(r"Words/min\s+[▁▂▃▄▅▆▇█]{3}", r.out)
+    from voicepractice.cli_sessions import _trend_text
+    from voicepractice.trend import trend
+
+    text = _trend_text(trend(Store().list(limit=50))).plain  # what a terminal shows under the table
+    assert "Trend over the last 3" in text
+    assert re.search(rf"Thanks\s+[█░]{{10}} {thanks}/3", text)
+    assert re.search(r"Words/min\s+[▁▂▃▄▅▆▇█]{3}", text)
 
 
 def test_history_json_and_filters(vp, home: Path, drilled: dict[str, Any]) -> None:

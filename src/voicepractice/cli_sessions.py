@@ -59,7 +59,8 @@ def history(
     damaged (files gone); these are left out of the trend. Below the table: how
     often each element was hit; pace, fillers per minute and pitch variation
     over time (oldest to newest); the voice issue that came up most often.
-    Piped or redirected, the table is tab-separated.
+    Piped or redirected, the table is tab-separated and the trend goes to the
+    terminal (stderr) instead.
 
     --json prints {"sessions": [index rows], "trend": {"sessions": N,
     "left_out": {status: N}, "elements": {name: {"hit", "of"}}, "series":
@@ -91,13 +92,16 @@ def history(
             else "No sessions yet: run `voicepractice drill`."
         )
         return
+    every = not (since or scenario) and len(rows) < limit  # the whole history, not a part of it
     if not sys.stdout.isatty():
-        # Piped or redirected: whole ids, one session a line, tab-separated, for cut/grep.
+        # Piped or redirected: whole ids, one session a line, tab-separated, for cut/grep. The
+        # trend is for a person: it goes to the terminal, if there is one, not into the data.
         click.echo(_history_tsv(rows), nl=False)
-        click.echo(_trend_text(t).plain)
+        if sys.stderr.isatty():
+            click.echo(_trend_text(t, every).plain.lstrip("\n"), err=True)
         return
     out.print(_history_table(rows))
-    out.print(_trend_text(t))
+    out.print(_trend_text(t, every))
 
 
 def _mark(found: bool | None) -> str:
@@ -173,7 +177,8 @@ def _history_table(rows: list[dict[str, Any]]) -> Any:
     return Group(table, legend)
 
 
-def _trend_text(t: Any) -> Any:
+def _trend_text(t: Any, every: bool = True) -> Any:
+    """The trend under the table; ``every``: the table lists every session (no -n, --since or -s cut it)."""
     from rich.text import Text
 
     from .trend import STATUS_LABELS, sparkline
@@ -181,7 +186,8 @@ def _trend_text(t: Any) -> Any:
     left_out = ", ".join(f"{n} {STATUS_LABELS.get(k, k)}" for k, n in sorted(t.left_out.items()))
     note = f"  Left out (not real attempts): {left_out}.\n" if left_out else ""
     if t.sessions == 0:
-        return Text(f"\nNo complete sessions yet, so no trend.\n{note}".rstrip("\n"), style="dim")
+        none = "No complete sessions yet" if every else "No complete sessions among these"
+        return Text(f"\n{none}, so no trend.\n{note}".rstrip("\n"), style="dim")
     lines = Text(
         f"\nTrend over the last {counted(t.sessions, 'complete session')}, oldest → newest\n", style="bold"
     )
