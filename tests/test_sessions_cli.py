@@ -131,7 +131,8 @@ def test_history_json_and_filters(vp, home: Path, drilled: dict[str, Any]) -> No
         json.loads(vp("history", "--json", "--scenario", "no_such_scenario").out)["sessions"] == []
     )
     assert "No sessions match" in vp("history", "--scenario", "no_such_scenario").out
-    assert "not a date" in error_line(vp("history", "--since", "last tuesday"))
+    bad = vp("history", "--since", "last tuesday")  # a bad option value: a usage error, as for every option
+    assert bad.code == 2 and bad.err.count("\n") == 1 and "'--since': 'last tuesday' is not a date" in bad.err, bad
 
 
 def test_history_plot_needs_matplotlib_or_writes_png(vp, home: Path, tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ CORE = ("interest", "qualifications", "next_steps", "thanks")
 @click.option(
     "--since",
     metavar="WHEN",
+    callback=lambda ctx, param, value: _since(value),
     help="Only sessions since a date (2026-11-01, 2026-11-01T09:00) or a span back from now (7d, 12h, 2w, today).",
 )
 @click.option("-s", "--scenario", help="Only sessions of this scenario.")
@@ -69,14 +70,14 @@ def history(
     """
     from .show import out
     from .store import Store
-    from .trend import parse_since, trend
     from .trend import plot as plot_trend
+    from .trend import trend
 
     store = Store()
     if rebuild:
         n = store.rebuild_index()
         click.echo(f"Rebuilt the index: {counted(n, 'session')} found.", err=True)
-    rows = store.list(limit=limit, since=parse_since(since) if since else None, scenario=scenario)
+    rows = store.list(limit=limit, since=since, scenario=scenario)
     t = trend(rows)
     if plot is not None:
         written = plot_trend(t, plot)
@@ -175,6 +176,17 @@ def _history_table(rows: list[dict[str, Any]]) -> Any:
         style="dim",
     )
     return Group(table, legend)
+
+
+def _since(value: str | None) -> str | None:
+    """``--since`` as an ISO time; a value that is not one is a usage error (exit 2), as for any option."""
+    from .errors import VoicePracticeError
+    from .trend import parse_since
+
+    try:
+        return parse_since(value) if value else None
+    except VoicePracticeError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--since ")) from exc  # click names the option
 
 
 def _trend_text(t: Any, every: bool = True) -> Any:
