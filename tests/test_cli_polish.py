@@ -444,6 +444,7 @@ def test_the_command_alone_shows_the_help_laid_out() -> None:
 # --- rounds through a pipe: stderr holds warnings and errors only, each once --------------------------
 
 
+@pytest.mark.slow  # a two-round drill: `make test-slow`, which CI runs
 def test_piped_rounds_put_no_headers_and_each_warning_once_on_stderr(private_home, tmp_path) -> None:
     """`drill --rounds 2 --json 2>log`: the README says only warnings and errors reach a stderr that
     is not a terminal; "Round 1 of 2" went there too, and the no-speaker warning once per round."""

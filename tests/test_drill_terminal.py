@@ -344,6 +344,7 @@ def test_enter_ends_the_answer_without_leaving_the_meter_on_screen(env: dict[str
 
 
 @pytest.mark.audio_server
+@pytest.mark.slow  # half a minute of real-time drill: `make test-slow`, which CI runs
 def test_enter_pressed_while_the_interviewer_speaks_does_not_end_the_answer(env: dict[str, str]) -> None:
     """An Enter typed during the interviewer's line waited in the terminal's input and ended the
     answer as listening began: "Answer ended after 0.0 s (Enter pressed)", nothing recorded."""
@@ -359,6 +360,7 @@ def test_enter_pressed_while_the_interviewer_speaks_does_not_end_the_answer(env:
 
 
 @pytest.mark.audio_server
+@pytest.mark.slow  # a whole drill for one key (about 16 s): `make test-slow`, which CI runs
 def test_ctrl_d_at_the_prompt_after_the_card_quits(env: dict[str, str]) -> None:
     """The prompt reads keys in cbreak mode, where Ctrl-D is a key (\x04), not the end of input:
     it was ignored, and someone used to leaving a program that way sat at the prompt."""
