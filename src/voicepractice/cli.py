@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, stop
 from .cli_common import (
     Seconds,
     device_arg,
@@ -117,7 +117,6 @@ def drill(
 
         # One seed for the whole loop: rounds rotate phrasings, and [r] says the same lines again.
         options = replace(options, seed=random.randrange(1 << 30))
-    from . import stop
     from .practice import ask, change_line, compare
 
     store, meter = Store(), LiveMeter()
@@ -266,8 +265,6 @@ def main(argv: list[str] | None = None) -> None:
     with contextlib.suppress(AttributeError, ValueError):  # an ASCII terminal shows ? for “ ✓, not a crash
         sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
     if argv is None:  # a process of its own, not a test calling in
-        from . import stop
-
         stop.install()  # SIGTERM and SIGHUP stop a drill as Ctrl-C does
     try:
         _run(args)
@@ -310,8 +307,6 @@ def _log_threads_left() -> None:
 
 
 def _run(args: list[str]) -> None:
-    from . import stop
-
     debug = "--debug" in args or bool(os.environ.get("VOICEPRACTICE_DEBUG"))
     try:
         cli.main(args=args, prog_name="voicepractice", standalone_mode=False)

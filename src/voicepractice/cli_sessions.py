@@ -17,6 +17,16 @@ from .cli_common import counted, device_arg, emit_json, json_option
 CORE = ("interest", "qualifications", "next_steps", "thanks")
 
 
+def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--since`` as an ISO time; a value that is not one is a usage error (exit 2), as for any option."""
+    from .trend import parse_since
+
+    try:
+        return parse_since(value) if value else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
 @click.command()
 @click.option(
     "-n",
@@ -29,7 +39,7 @@ CORE = ("interest", "qualifications", "next_steps", "thanks")
 @click.option(
     "--since",
     metavar="WHEN",
-    callback=lambda ctx, param, value: _since(value),
+    callback=_since,
     help="Only sessions since a date (2026-11-01, 2026-11-01T09:00) or a span back from now (7d, 12h, 2w, today).",
 )
 @click.option("-s", "--scenario", help="Only sessions of this scenario.")
@@ -176,17 +186,6 @@ def _history_table(rows: list[dict[str, Any]]) -> Any:
         style="dim",
     )
     return Group(table, legend)
-
-
-def _since(value: str | None) -> str | None:
-    """``--since`` as an ISO time; a value that is not one is a usage error (exit 2), as for any option."""
-    from .errors import VoicePracticeError
-    from .trend import parse_since
-
-    try:
-        return parse_since(value) if value else None
-    except VoicePracticeError as exc:
-        raise click.BadParameter(str(exc).removeprefix("--since ")) from exc  # click names the option
 
 
 def _trend_text(t: Any, every: bool = True) -> Any:

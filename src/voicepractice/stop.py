@@ -19,7 +19,7 @@ _BY: list[int] = []
 
 def install() -> None:
     """Handle SIGTERM and SIGHUP from now on (main thread; nohup's ignored SIGHUP stays ignored)."""
-    terminal = [fd for fd in (1, 2) if _isatty(fd)]
+    terminal = [fd for fd in (1, 2) if os.isatty(fd)]  # known now: after a hangup isatty says False
 
     def stop(signum: int, frame: object) -> None:
         _BY.append(signum)
@@ -27,6 +27,7 @@ def install() -> None:
             devnull = os.open(os.devnull, os.O_WRONLY)
             for fd in terminal:
                 os.dup2(devnull, fd)
+            os.close(devnull)
         ctrl_c = signal.getsignal(signal.SIGINT)
         if callable(ctrl_c):  # Python's raises KeyboardInterrupt; a line playing sets its stop flag
             ctrl_c(signal.SIGINT, frame)  # type: ignore[arg-type]
@@ -57,10 +58,3 @@ def name() -> str:
 def how() -> str:
     """How it was stopped, for a note: "with Ctrl-C", "by SIGTERM", "by the terminal closing"."""
     return f"with {name()}" if not _BY else f"by {name()}"
-
-
-def _isatty(fd: int) -> bool:
-    try:
-        return os.isatty(fd)
-    except OSError:
-        return False

@@ -29,7 +29,9 @@ _UNITS = {
 
 
 def parse_since(text: str, now: datetime | None = None) -> str:
-    """``--since`` as an ISO timestamp: ``2026-11-01``, ``2026-11-01T09:00``, ``7d``, ``12h``, ``2w``, ``today``."""
+    """``--since`` as an ISO timestamp: ``2026-11-01``, ``2026-11-01T09:00``, ``7d``, ``12h``, ``2w``, ``today``.
+
+    Raises ValueError saying what is accepted."""
     now = (now or datetime.now().astimezone()).astimezone()
     t = text.strip().lower()
     if t in ("today", "yesterday"):
@@ -41,9 +43,7 @@ def parse_since(text: str, now: datetime | None = None) -> str:
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise VoicePracticeError(
-            f"--since {text!r} is not a date: use 2026-11-01, 2026-11-01T09:00, or 7d / 12h / 2w"
-        ) from None
+        raise ValueError(f"{text!r} is not a date: use 2026-11-01, 2026-11-01T09:00, or 7d / 12h / 2w") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=now.tzinfo)
     return when.isoformat(timespec="seconds")
