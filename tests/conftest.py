@@ -19,6 +19,24 @@ FIXTURES = ROOT / "audio_fixtures"
 CORPUS = ROOT.parent / "shared" / "speech_corpus"
 
 
+def shell_signals() -> None:
+    """A child's signals as in a person's shell (a ``preexec_fn``): a suite started in the background
+    (`pytest &`, nohup) hands its children SIGINT or SIGHUP ignored, and they never reach the drill."""
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
+def terminal_trend(limit: int = 50, every: bool = True) -> str:
+    """The trend ``history`` shows under its table on a terminal (piped, stdout is the table alone)."""
+    from voicepractice.cli_sessions import _trend_text
+    from voicepractice.store import Store
+    from voicepractice.trend import trend
+
+    return _trend_text(trend(Store().list(limit=limit)), every).plain
+
+
 def cli(*args: str) -> tuple[int, str, str]:
     """Run the command line in-process (module-scoped fixtures cannot use capsys): exit code, stdout, stderr."""
     from voicepractice.cli import main

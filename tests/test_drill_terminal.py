@@ -24,17 +24,11 @@ from pathlib import Path
 import pytest
 from test_e2e_audio_server import pulse  # noqa: F401  (the audio-server fixture)
 
-from conftest import FIXTURES
+from conftest import FIXTURES, shell_signals
 
 ANSWER = str(FIXTURES / "strong_close.flac")
 ONE_TURN = Path(__file__).parent / "data" / "one_turn.toml"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-def default_sigint() -> None:
-    """Ctrl-C as in a person's shell: a suite started in the background (`pytest &`) hands
-    its children SIGINT ignored, and Python then never raises KeyboardInterrupt."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class Terminal:
@@ -49,7 +43,7 @@ class Terminal:
             # A hang shows every thread's stack: wait() sends SIGABRT, which faulthandler reports.
             env={**env, "TERM": "xterm", "COLUMNS": "80", "PYTHONFAULTHANDLER": "1"},
             stdin=slave if stdin_tty else subprocess.DEVNULL, stdout=slave, stderr=slave,
-            preexec_fn=default_sigint,
+            preexec_fn=shell_signals,
         )  # fmt: skip
         os.close(slave)
         self._buf = b""

@@ -18,6 +18,8 @@ from voicepractice.check import check
 from voicepractice.records import Transcript, Word
 from voicepractice.store import Session, Store, TurnRecord
 
+from conftest import terminal_trend
+
 T0 = datetime(2026, 11, 23, 9, 15, tzinfo=UTC)
 CLOSE = "Thank you so much. I'm very excited about the role. What are the next steps?"
 
@@ -65,13 +67,13 @@ def test_status_is_shown_and_only_real_attempts_make_the_trend(vp, mixed: dict[s
     assert rows[mixed["good1"]][3] == "complete"
     # Piped, stdout is the data alone (`history | cut -f1`); the trend is for a terminal.
     assert all("\t" in line for line in r.out.splitlines()) and "Trend" not in r.out + r.err
-    from voicepractice.cli_sessions import _trend_text
-    from voicepractice.trend import trend
-
-    text = _trend_text(trend(Store().list(limit=50))).plain
+    text = terminal_trend()
     assert "Trend over the last 2 complete sessions, oldest" in text and "(s)" not in text
     assert "Left out (not real attempts): 1 empty, 1 interrupted, 1 no speech." in text
     # A part of the history with no complete session in it: none "among these", not none "yet".
+    from voicepractice.cli_sessions import _trend_text
+    from voicepractice.trend import trend
+
     part = Store().list(limit=50)[1:4]  # empty, no speech, interrupted
     assert _trend_text(trend(part), every=False).plain.strip().startswith("No complete sessions among these")
 

@@ -25,7 +25,7 @@ from voicepractice.replay import PlayerState, build_timeline
 from voicepractice.store import Session, Store, TurnRecord, new_session_id, now_iso, write_json
 from voicepractice.trend import parse_since, sparkline
 
-from conftest import copy_store
+from conftest import copy_store, terminal_trend
 
 CORE = ("interest", "qualifications", "next_steps", "thanks")
 
@@ -85,10 +85,7 @@ def test_history_table_newest_first_with_trend(vp, home: Path, drilled: dict[str
         drilled[k]["report"]["elements"]["thanks"]["found"]
         for k in ("strong", "no_next", "two_turns")
     )
-    from voicepractice.cli_sessions import _trend_text
-    from voicepractice.trend import trend
-
-    text = _trend_text(trend(Store().list(limit=50))).plain  # what a terminal shows under the table
+    text = terminal_trend()
     assert "Trend over the last 3" in text
     assert re.search(rf"Thanks\s+[█░]{{10}} {thanks}/3", text)
     assert re.search(r"Words/min\s+[▁▂▃▄▅▆▇█]{3}", text)

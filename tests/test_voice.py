@@ -19,6 +19,8 @@ import pytest
 from voicepractice.records import Report, Transcript
 from voicepractice.voice import Voice, analyse_recording, is_question, split_sentences
 
+from conftest import terminal_trend
+
 pytest.importorskip("parselmouth")
 pytest.importorskip("hibari")
 
@@ -501,11 +503,7 @@ def test_check_file_and_drill_show_the_voice_with_norms_and_one_coaching_line(vp
     (row,) = json.loads(r.out)["sessions"]
     assert row["pitch_variation"] == voice["figures"]["pitch_variation"]["value"]
     assert row["voice_issue"] == "pitch_variation"
-    from voicepractice.cli_sessions import _trend_text
-    from voicepractice.store import Store
-    from voicepractice.trend import trend
-
-    text = _trend_text(trend(Store().list(limit=20))).plain  # the trend under the table on a terminal
+    text = terminal_trend()
     assert "Pitch var." in text and "most often: flat pitch (1 of 1)" in text
 
 

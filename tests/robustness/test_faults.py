@@ -18,7 +18,7 @@ import hostile
 import numpy as np
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, shell_signals
 
 ANSWER = FIXTURES / "strong_close.flac"  # 22.75 s, paced in real time
 
@@ -30,15 +30,8 @@ def _start_drill(home: Path, *args: str) -> subprocess.Popen[str]:
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
         # A suite started in the background hands its children SIGINT ignored: give the
         # drill the disposition it has in a person's shell, or Ctrl-C never reaches it.
-        preexec_fn=_shell_signals,
+        preexec_fn=shell_signals,
     )  # fmt: skip
-
-
-def _shell_signals() -> None:
-    """A suite started in the background (or under nohup) hands its children SIGINT or SIGHUP
-    ignored: give the drill the dispositions it has in a person's shell, or they never reach it."""
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_DFL)
 
 
 def _wait_for(predicate, timeout: float = 60.0) -> None:
@@ -106,7 +99,7 @@ def test_the_terminal_closing_mid_answer_scores_and_keeps_it(tmp_path: Path) -> 
     master, slave = pty.openpty()
 
     def own_terminal() -> None:  # a session of its own with the pty as its controlling terminal
-        _shell_signals()
+        shell_signals()
         os.setsid()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
