@@ -207,6 +207,41 @@ def test_a_bad_setting_in_the_config_names_the_file_not_an_option(vp, tmp_path, 
         assert str(config) in line and key in line and "--" not in line, line
 
 
+def test_toml_files_saved_by_notepad_are_read_and_a_pipe_is_refused(vp, tmp_path, monkeypatch) -> None:
+    """A byte-order mark (Windows Notepad) read as "Invalid statement (at line 1, column 1)"; a
+    pipe in the file's place hung every command."""
+    import os
+
+    from voicepractice.coach.rules import load_profile
+    from voicepractice.config import load_config
+    from voicepractice.scenarios import load_scenario, prompts_dir
+
+    from conftest import FIXTURES
+
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "config.toml").write_bytes(bom + b'role = "data engineer"\n')
+    assert load_config(tmp_path / "config.toml") == {"role": "data engineer"}
+    (tmp_path / "profile.toml").write_bytes(bom + b'company = "Acme"\n')
+    assert load_profile(tmp_path / "profile.toml").company == "Acme"
+    shipped = next(p for p in prompts_dir().glob("*.toml") if not p.name.startswith("_"))
+    (tmp_path / "mine.toml").write_bytes(bom + shipped.read_bytes())
+    assert load_scenario(str(tmp_path / "mine.toml")).name == load_scenario(str(shipped)).name
+
+    os.mkfifo(tmp_path / "pipe.toml")  # nobody writes to it: a read would wait for ever
+    monkeypatch.setenv("VOICEPRACTICE_CONFIG", str(tmp_path / "pipe.toml"))
+    r = vp("check", "--text", "Thank you.")
+    assert r.code == 1, r.err
+    [line] = _error_lines(r.err)
+    assert "pipe.toml" in line and "not a regular file" in line and "unexpected" not in line, line
+    monkeypatch.delenv("VOICEPRACTICE_CONFIG")
+    for args in (("check", "--profile", str(tmp_path / "pipe.toml"), "--text", "Thank you."),
+                 ("drill", "--scenario", str(tmp_path / "pipe.toml"), "-a", str(FIXTURES / "strong_close.flac"))):  # fmt: skip
+        r = vp(*args)
+        assert r.code == 1, (args, r.err)
+        [line] = _error_lines(r.err)
+        assert "pipe.toml" in line and "not a regular file" in line, line
+
+
 @pytest.mark.parametrize("option", ["--silence", "--max-seconds"])
 @pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf"])
 def test_seconds_that_are_not_a_number_are_refused(vp, option: str, value: str) -> None:

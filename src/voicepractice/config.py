@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ProfileError
-from .files import write_private
+from .files import read_user_text, write_private
 
 KEYS: dict[str, type | tuple[type, ...]] = {
     "input": (str, int),
@@ -66,10 +66,12 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     """The settings in the config file ({} when there is none); ProfileError when it is malformed."""
     p = path or config_path()
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_user_text(p))
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:
+        raise ProfileError(f"config file {p}: cannot read it ({exc.strerror or exc}); fix or delete it") from exc
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ProfileError(f"config file {p}: {exc}; fix or delete it") from exc
     for key, value in data.items():
         if key not in KEYS:
@@ -107,7 +109,7 @@ def save_settings(updates: dict[str, Any], path: Path | None = None) -> Path:
     p = path or config_path()
     load_config(p)  # refuse a malformed file, as a drill would, before changing it
     try:
-        doc = tomlkit.parse(p.read_text(encoding="utf-8"))
+        doc = tomlkit.parse(read_user_text(p))
     except FileNotFoundError:
         doc = tomlkit.document()
     except OSError as exc:

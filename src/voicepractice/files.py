@@ -1,4 +1,4 @@
-"""Writing the user's files: atomically, and readable by the user only.
+"""The user's files: written atomically and readable by the user only; read as editors save them.
 
 Everything the tool keeps (recordings, transcripts, drafts, settings) goes
 through ``write_private``: a temporary file beside the target, mode 0600 from
@@ -33,3 +33,15 @@ def write_private(path: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def read_user_text(path: Path) -> str:
+    """A text file the person wrote (settings, a profile, a scenario), as UTF-8.
+
+    Windows Notepad starts a UTF-8 file with a byte-order mark, which TOML parsers report as an
+    invalid statement at line 1, column 1, a character nobody can see: it is dropped here. A pipe
+    or a device would block the read (or never end), so only a regular file is read.
+    Raises OSError (FileNotFoundError when it is not there) and UnicodeDecodeError."""
+    if path.exists() and not path.is_file() and not path.is_dir():  # a folder: read_text's own error
+        raise OSError(errno.EINVAL, "not a regular file: a pipe or a device", str(path))
+    return path.read_text(encoding="utf-8-sig")

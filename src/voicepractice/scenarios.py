@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import ScenarioError
+from .files import read_user_text
 
 DEFAULT_SCENARIO = "phone_screen"
 PLACEHOLDERS = frozenset({"interviewer", "company", "role"})
@@ -128,9 +129,9 @@ def load_scenario(name_or_path: str) -> Scenario:
     if name_or_path.endswith(".toml") or "/" in name_or_path:
         p = Path(name_or_path)
         try:
-            text = p.read_text(encoding="utf-8")
+            text = read_user_text(p)
         except (OSError, UnicodeDecodeError) as exc:
-            raise ScenarioError(f"cannot read scenario file {p}: {exc}") from exc
+            raise ScenarioError(f"cannot read scenario file {p}: {getattr(exc, 'strerror', None) or exc}") from exc
         return parse(text, str(p))
     for s in list_scenarios():
         if s.name == name_or_path:

@@ -38,6 +38,7 @@ from rapidfuzz import fuzz
 
 from ..delivery import measure
 from ..errors import ProfileError
+from ..files import read_user_text
 from ..records import CORE_ELEMENTS, Delivery, Evidence, Finding, Report, Transcript
 from .rubric import Cue, Element, Rubric, compile_rubric, default_rubric, load_rubric_file
 from .text import Corrector, TurnText, quote_span, quote_text, tokenize
@@ -89,7 +90,7 @@ _PROFILE_KEYS = {"role", "company", "strengths"}
 def load_profile(path: Path) -> Profile:
     """Read a profile file: ``role = "..."``, ``company = "..."``, ``strengths = ["...", ...]``."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = tomllib.loads(read_user_text(Path(path)))
     except FileNotFoundError as exc:
         raise ProfileError(f"{path}: profile file not found") from exc
     except OSError as exc:
