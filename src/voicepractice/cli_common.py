@@ -59,7 +59,7 @@ def model_options(f: F) -> F:
         envvar="VOICEPRACTICE_MODEL",
         default="tiny.en",
         show_default=True,
-        help="Whisper model: tiny.en, base, or a folder with a CTranslate2 model. [env: VOICEPRACTICE_MODEL]",
+        help="Whisper model: tiny.en, base, or a folder with a CTranslate2 model (./tiny.en for a folder named like a model). [env: VOICEPRACTICE_MODEL]",
     )(f)
     return f
 

