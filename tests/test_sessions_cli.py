@@ -153,6 +153,13 @@ def test_history_plot_takes_png_svg_pdf_and_names_the_file_written(vp, home: Pat
     assert (tmp_path / "trend.png").is_file()
     assert vp("history", "--plot", str(tmp_path / "trend.svg")).code == 0
     assert (tmp_path / "trend.svg").read_text().lstrip().startswith("<?xml")
+    r = vp("history", "--plot", "")  # was "unexpected ValueError: PosixPath('.') has an empty name"
+    assert r.code == 1 and error_line(r) == "Error: --plot needs a file name for the chart, such as trend.png", r.err
+    older = tmp_path / "older.pdf"
+    older.write_bytes(b"someone else's")
+    older.chmod(0o644)
+    assert vp("history", "--plot", str(older)).code == 0
+    assert older.read_bytes().startswith(b"%PDF") and older.stat().st_mode & 0o777 == 0o600
 
 
 def test_parse_since() -> None:

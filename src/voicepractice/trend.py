@@ -6,7 +6,6 @@ open a session's files.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -178,6 +177,8 @@ PLOT_FORMATS = (".png", ".svg", ".pdf")
 def plot_path(path: Path) -> Path:
     """The file ``plot`` writes: ``path``, with ``.png`` added when it has no suffix (as
     matplotlib would add it), so the message names the file really written."""
+    if not path.name or path.name in (".", ".."):  # --plot '' is Path('.'), which has no name
+        raise VoicePracticeError("--plot needs a file name for the chart, such as trend.png")
     if not path.suffix:
         return path.with_name(path.name + ".png")
     if path.suffix.lower() not in PLOT_FORMATS:
@@ -239,9 +240,14 @@ def plot(t: Trend, path: Path) -> Path:
     fig.suptitle(f"voicepractice: your last {t.sessions} sessions")
     fig.tight_layout()
     try:
+        import io
+
+        from .files import write_private
+
         path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=110)
-        os.chmod(path, 0o600)  # like every file the tool writes, even over an older one
+        chart = io.BytesIO()
+        fig.savefig(chart, format=path.suffix[1:].lower(), dpi=110)
+        write_private(path, chart.getvalue())  # like every file the tool writes: atomic, user-only
     except OSError as exc:
         raise VoicePracticeError(f"cannot write the chart to {path}: {exc.strerror or exc}; give another path to --plot") from exc
     finally:
