@@ -1,14 +1,17 @@
 """Audio files in and out: decoding any recording to 16 kHz mono, writing WAVs, measuring level.
 
-Decoding goes through faster-whisper's PyAV decoder, so wav, flac, mp3, m4a,
-ogg and whatever else FFmpeg reads all work, at any sample rate or channel
-count. Every failure becomes an ``AudioFileError`` whose message says what to do.
+Decoding goes through PyAV (FFmpeg, which faster-whisper brings), so wav, flac,
+mp3, m4a, ogg and whatever else FFmpeg reads all work, at any sample rate or
+channel count. Every failure becomes an ``AudioFileError`` whose message says what to do.
 """
 
 from __future__ import annotations
 
+import gc
 import io
+import itertools
 import logging
+import math
 import os
 import re
 import shutil
@@ -16,7 +19,7 @@ import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -146,11 +149,29 @@ def leave_portaudio_open_at_exit() -> None:
         atexit.unregister(handler)
 
 
+MAX_RECORDING_SECONDS = 900.0
+"""The longest recording that is decoded and scored: the drill's own cap on one answer
+(``drill --max-seconds`` goes up to 900). A close takes under a minute; a file longer than
+this is a whole call, and decoding hours of it would run for minutes with nothing to show."""
+
+MIN_SAMPLE_RATE = 4_000
+"""Below this a file cannot hold speech (it keeps nothing above 2 kHz, where most consonants
+are): a header saying 1 Hz is damaged, and resampling it would turn seconds into hours."""
+
+MAX_NOT_A_NUMBER = 0.02
+"""Largest share of NaN or infinite samples (in 32/64-bit float files) replaced by silence.
+
+A few come from a glitch in whatever wrote the file. Zeroing a share p of the samples keeps
+the speech about 10*log10((1-p)/p) dB above the gaps it leaves: 17 dB at 2 %, where Whisper
+hears as well as on clean audio (one sample in 100, a plug-in's NaN every 6 ms, still scores
+in full). More than that and the file is damaged: better said than scored as silence."""
+
+
 def load_audio(path: str | os.PathLike[str]) -> np.ndarray:
     """Decode ``path`` to float32 mono samples at 16 kHz.
 
     Raises AudioFileError with a one-line, actionable message for a missing,
-    unreadable, empty or non-audio file.
+    unreadable, empty, damaged, too long or non-audio file.
     """
     p = Path(path)
     if not p.exists():
@@ -167,24 +188,173 @@ def load_audio(path: str | os.PathLike[str]) -> np.ndarray:
         raise AudioFileError(f"{p} is a device, not an audio file: give a recording's file name")
     elif p.stat().st_size == 0:
         raise AudioFileError(f"{p} is empty (0 bytes): record the answer again")
+    return _decode(source, str(p))
+
+
+STDIN_NAME = "standard input"
+"""How a recording piped into ``check -`` is named in messages."""
+
+
+def load_stdin() -> np.ndarray:
+    """Decode a recording piped into standard input (``... | voicepractice check -``), read whole first."""
+    import sys
+
+    if sys.stdin is None:  # started with `<&-`
+        raise AudioFileError(f"{STDIN_NAME} is closed: pipe a recording in, or give its file name")
     try:
-        import av  # noqa: F401  (PyAV comes with faster-whisper)
+        data = _read_all(sys.stdin.buffer, STDIN_NAME)
+    except OSError as exc:
+        raise AudioFileError(f"cannot read {STDIN_NAME}: {exc.strerror or exc}") from exc
+    return _decode(io.BytesIO(data), STDIN_NAME)
+
+
+def _decode(source: str | io.BytesIO, name: str) -> np.ndarray:
+    """Decode ``source`` (a file name or the bytes of a pipe), called ``name`` in messages."""
+    try:
+        import av
         import faster_whisper  # noqa: F401  # the package first: see endpoint.TurnModel
-        from faster_whisper.audio import decode_audio
     except ImportError as exc:  # pragma: no cover - broken install
         raise AudioFileError(
             "decoding audio needs faster-whisper and PyAV: run `make install`"
         ) from exc
     try:
-        audio = decode_audio(source, sampling_rate=SAMPLE_RATE)
+        with av.open(source, mode="r", metadata_errors="ignore") as container:
+            audio, not_numbers, total = _decode_stream(container, name)
+    except AudioFileError:
+        raise
     except Exception as exc:  # PyAV raises many kinds: InvalidDataError, EOFError, IndexError...
-        log.debug("decode failed for %s", p, exc_info=True)
+        log.debug("decode failed for %s", name, exc_info=True)
         raise AudioFileError(
-            f"{p} is not a readable audio file: {_why_not_audio(_head(p, source), exc)}; use wav, flac, mp3, m4a or ogg"
+            f"{name} is not a readable audio file: {_why_not_audio(_head(source), exc)}; use wav, flac, mp3, m4a or ogg"
         ) from exc
-    if not isinstance(audio, np.ndarray) or audio.size == 0:
-        raise AudioFileError(f"{p} holds no audio samples: record the answer again")
-    return audio.astype(np.float32, copy=False)
+    finally:
+        # PyAV's resamplers are freed only by the collector (SYSTRAN/faster-whisper#390, as decode_audio does).
+        gc.collect()
+    if audio.size == 0:
+        raise AudioFileError(f"{name} holds no audio samples: record the answer again")
+    if not_numbers > MAX_NOT_A_NUMBER * total:
+        raise AudioFileError(
+            f"{name} is damaged: {100 * not_numbers / total:.3g} % of its samples are not numbers (NaN or infinity); "
+            "export the recording again, or record the answer again"
+        )
+    if not_numbers:
+        log.warning("%s: %d samples that were not numbers (NaN or infinity) were replaced by silence", name, not_numbers)
+    return audio
+
+
+def _decode_stream(container: Any, name: str) -> tuple[np.ndarray, int, int]:
+    """The first audio stream as float32 mono at 16 kHz, with how many of the samples
+    as recorded were NaN or infinite (zeroed before resampling could smear them) and how many samples
+    there were. The header is checked first: a file too long, or at no rate speech is recorded at, is
+    refused before anything is decoded."""
+    import av
+
+    stream = container.streams.audio[0]  # IndexError when there is none, as for faster-whisper
+    rate = stream.sample_rate
+    if rate and rate < MIN_SAMPLE_RATE:
+        raise AudioFileError(
+            f"{name} says its sample rate is {rate} Hz, too low for speech (at least {MIN_SAMPLE_RATE} Hz): "
+            "the file is damaged; export the recording again"
+        )
+    if stream.duration and stream.time_base:  # FFmpeg caps a WAV's at what the file holds
+        _refuse_long(name, float(stream.duration * stream.time_base))
+    elif container.duration:
+        _refuse_long(name, container.duration / av.time_base)
+    # FFmpeg's 16-bit downmix, as faster-whisper's decode_audio makes it, so a sound file decodes exactly
+    # as it always did (to float FFmpeg mixes stereo 3 dB louder); and each channel apart, in float, to
+    # tell when that downmix cancels out (_unless_cancelled).
+    mono = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    split = av.AudioResampler(format="fltp", rate=SAMPLE_RATE) if stream.channels > 1 else None
+    mixed: list[np.ndarray] = []
+    apart: list[np.ndarray] = []
+    not_numbers = total = 0
+    seconds = 0.0
+    for chunk in itertools.chain(_chunks(container.decode(stream)), [None]):  # None flushes the resampler
+        if chunk is not None:
+            seconds += chunk.samples / chunk.sample_rate
+            _refuse_long(name, seconds, known=False)  # for a stream whose header gives no length
+            raw = chunk.to_ndarray()
+            total += raw.size
+            bad = ~np.isfinite(raw) if raw.dtype.kind == "f" else None  # only float files hold NaN and inf
+            if bad is not None and bad.any():
+                not_numbers += int(np.count_nonzero(bad))
+                raw[bad] = 0.0
+                chunk = _frame_like(chunk, raw)
+        mixed += [frame.to_ndarray()[0] for frame in mono.resample(chunk)]
+        if split is not None:
+            apart += [frame.to_ndarray() for frame in split.resample(chunk)]
+    if not mixed:
+        return np.zeros(0, np.float32), not_numbers, total
+    mix = np.concatenate(mixed).astype(np.float32) / 32768.0
+    return (_unless_cancelled(mix, np.concatenate(apart, axis=1)) if apart else mix), not_numbers, total
+
+
+def _chunks(frames: Any, samples: int = 500_000) -> Any:
+    """Decoded ``frames`` regrouped into chunks of ``samples`` (resampling frame by frame is several
+    times slower), skipping the frames FFmpeg finds damaged: a cut-short file gives what is there."""
+    import av
+
+    fifo = av.AudioFifo()
+    iterator = iter(frames)
+    while True:
+        try:
+            frame = next(iterator)
+        except StopIteration:
+            break
+        except av.error.InvalidDataError:
+            continue
+        frame.pts = None  # the FIFO checks timestamps, and a damaged file's are not to be trusted
+        fifo.write(frame)
+        if fifo.samples >= samples:
+            yield fifo.read()
+    if fifo.samples:
+        yield fifo.read()
+
+
+def _frame_like(frame: Any, samples: np.ndarray) -> Any:
+    """A frame holding ``samples`` in ``frame``'s format, layout and rate."""
+    import av
+
+    new = av.AudioFrame.from_ndarray(samples, format=frame.format.name, layout=frame.layout.name)
+    new.sample_rate = frame.sample_rate
+    return new
+
+
+def _refuse_long(name: str, seconds: float, known: bool = True) -> None:
+    """An AudioFileError past ``MAX_RECORDING_SECONDS``; ``known``: the whole length (from the header)."""
+    if seconds > MAX_RECORDING_SECONDS:
+        length = f"{_duration(seconds)} long, longer than" if known else "longer than"
+        raise AudioFileError(
+            f"{name} is {length} the {_duration(MAX_RECORDING_SECONDS)} an answer can be: "
+            "trim it to your answer first (e.g. ffmpeg -ss 12:30 -t 90 -i call.wav close.wav)"
+        )
+
+
+def _duration(seconds: float) -> str:
+    """``15 min``, ``15 min 1 s``, ``4 h 26 min``: a length as people say it, never rounded down to the limit."""
+    whole = math.ceil(seconds)
+    if whole >= 3600:
+        return f"{whole // 3600} h {whole % 3600 // 60} min"
+    return f"{whole // 60} min" + (f" {whole % 60} s" if whole % 60 else "")
+
+
+CANCELLED_MIX = 0.25
+"""A mix this much quieter (in RMS) than its loudest channel has cancelled out: take that channel.
+
+Two channels that do not work against each other never mix to under half the louder one (one of
+them silent gives exactly half; unrelated ones about 0.7): only opposite phase gets below that, as
+with one side of a stereo microphone wired inverted. A quarter (-12 dB) leaves a margin, and keeps
+FFmpeg's mix of a film's 5.1 track with speech in the centre alone (0.29)."""
+
+
+def _unless_cancelled(mix: np.ndarray, channels: np.ndarray) -> np.ndarray:
+    """``mix``, or the loudest of ``channels`` (channels, samples) when the mix cancels out."""
+    rms = np.sqrt(np.mean(np.square(channels, dtype=np.float64), axis=1))
+    loudest = int(np.argmax(rms))
+    if np.sqrt(np.mean(np.square(mix, dtype=np.float64))) < CANCELLED_MIX * rms[loudest]:
+        log.info("the channels cancel out when mixed (one is phase-inverted): using channel %d alone", loudest + 1)
+        return np.clip(channels[loudest], -1.0, 1.0)  # float files can go past full scale
+    return mix
 
 
 # The first bytes of the containers people record in, to tell "damaged" from "not audio".
@@ -204,25 +374,30 @@ MAX_PIPE_BYTES = 512 * 1024 * 1024
 
 
 def _read_pipe(path: Path) -> bytes:
-    """All that comes through a pipe, up to ``MAX_PIPE_BYTES`` (``/dev/stdin`` fed by ``yes`` never ends)."""
+    """All that comes through a named pipe (see ``_read_all``)."""
     try:
         with path.open("rb") as f:
-            data = f.read(MAX_PIPE_BYTES + 1)
+            return _read_all(f, str(path))
     except OSError as exc:
         raise AudioFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _read_all(f: BinaryIO, name: str) -> bytes:
+    """All that comes through a pipe, up to ``MAX_PIPE_BYTES`` (``/dev/stdin`` fed by ``yes`` never ends)."""
+    data = f.read(MAX_PIPE_BYTES + 1)
     if not data:
-        raise AudioFileError(f"nothing came through {path}: pipe a recording in, or give its file name")
+        raise AudioFileError(f"nothing came through {name}: pipe a recording in, or give its file name")
     if len(data) > MAX_PIPE_BYTES:
-        raise AudioFileError(f"more than {MAX_PIPE_BYTES >> 20} MB came through {path}: save the recording to a file first")
+        raise AudioFileError(f"more than {MAX_PIPE_BYTES >> 20} MB came through {name}: save the recording to a file first")
     return data
 
 
-def _head(path: Path, source: str | io.BytesIO) -> bytes:
+def _head(source: str | io.BytesIO) -> bytes:
     """The first bytes of what the decoder was given, to say what it is."""
     if isinstance(source, io.BytesIO):
         return source.getvalue()[:512]
     try:
-        with path.open("rb") as f:
+        with open(source, "rb") as f:
             return f.read(512)
     except OSError:
         return b""

@@ -3,6 +3,7 @@ what to do, or a correct report; never a traceback; the store stays consistent."
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -189,6 +190,111 @@ def test_non_english_answer_is_named_not_credited(tmp_path: Path, vp) -> None:
     r = vp("check", str(hostile.foreign_speech(tmp_path, "de-thanks")))
     assert r.code == 1, r
     hostile.assert_one_error_line(r.err, "doesn't sound like English", "record your answer in English")
+
+
+def _float_wav(path: Path, audio: np.ndarray) -> Path:
+    """A 32-bit float WAV written as is: NaN and infinity included (``hostile.write`` clips)."""
+    import soundfile as sf
+
+    sf.write(str(path), audio, hostile.SR, subtype="FLOAT")
+    return path
+
+
+def test_a_few_nan_samples_are_silenced_and_scored(tmp_path: Path, vp, caplog: pytest.LogCaptureFixture) -> None:
+    """A float WAV with a NaN every 100th sample: FFmpeg turned each into a full-scale click and the
+    answer scored 0/4, "no English words"; now they are silence and the answer is heard."""
+    audio = _strong(tmp_path)
+    audio[::100] = np.nan
+    r = vp("check", str(_float_wav(tmp_path / "glitch.wav", audio)), "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["report"]["score"] == 4
+    assert "replaced by silence" in caplog.text
+
+
+@pytest.mark.parametrize("value, share", [(np.nan, "100 %"), (np.inf, "100 %"), (-np.inf, "10 %")])
+def test_mostly_non_numbers_is_damaged(value: float, share: str, tmp_path: Path, vp) -> None:
+    """All NaN, all infinity, or one sample in ten: a damaged file, said so, not a 0/4 card."""
+    audio = hostile.read(STRONG)[: 16_000 * 2]
+    if share == "100 %":
+        audio[:] = value
+    else:
+        audio[::10] = value
+    r = vp("check", str(_float_wav(tmp_path / "broken.wav", audio)))
+    assert r.code == 1, r
+    hostile.assert_one_error_line(r.err, "is damaged", f"{share} of its samples are not numbers")
+    assert r.out == ""
+
+
+def test_phase_inverted_stereo_is_heard(tmp_path: Path, vp) -> None:
+    """One channel wired inverted: the mono mix cancels to digital zero ("is silent ... muted?")."""
+    mono = _strong(tmp_path)
+    path = hostile.write(tmp_path / "inverted.wav", np.stack([mono, -mono], axis=1))
+    r = vp("check", str(path), "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["report"]["score"] == 4
+
+
+def test_stereo_that_does_not_cancel_is_mixed_as_before(tmp_path: Path) -> None:
+    from voicepractice.audio import load_audio
+
+    mono = _strong(tmp_path)[: 16_000 * 2]
+    step = 1 / 32768  # the WAV's 16-bit rounding
+    for right, mix in ((0.5 * mono, 0.75 * mono), (0 * mono, 0.5 * mono), (-0.2 * mono, 0.4 * mono)):
+        stereo = hostile.write(tmp_path / "stereo.wav", np.stack([mono, right], axis=1))
+        assert np.abs(load_audio(stereo) - mix).max() <= 2 * step
+
+
+def test_recording_longer_than_an_answer_is_refused_before_decoding(tmp_path: Path, vp) -> None:
+    """A whole call (16 minutes here) is refused from its header, at once, saying how to trim it."""
+    long = hostile.write(tmp_path / "call.flac", np.zeros(8_000 * 16 * 60, np.float32), 8_000)
+    t0 = time.monotonic()
+    r = vp("check", str(long))
+    assert r.code == 1, r
+    hostile.assert_one_error_line(r.err, "is 16 min long", "15 min", "trim it")
+    assert time.monotonic() - t0 < 3
+
+
+def test_a_sample_rate_no_speech_has_is_an_error(tmp_path: Path, vp) -> None:
+    """A header saying 1 Hz: 16,000 samples were resampled into 4.4 hours; here 16 samples."""
+    path = hostile.write(tmp_path / "one_hz.wav", _strong(tmp_path)[8_000:8_016], 1)
+    r = vp("check", str(path))
+    assert r.code == 1, r
+    hostile.assert_one_error_line(r.err, "sample rate is 1 Hz", "too low for speech")
+
+
+class _Stdin(io.TextIOWrapper):
+    """Standard input holding ``data``, a terminal or not."""
+
+    def __init__(self, data: bytes, tty: bool = False) -> None:
+        super().__init__(io.BytesIO(data))
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_check_dash_reads_standard_input(monkeypatch: pytest.MonkeyPatch, vp) -> None:
+    monkeypatch.setattr(sys, "stdin", _Stdin(STRONG.read_bytes()))
+    r = vp("check", "-", "--json")
+    assert r.code == 0, r.err
+    out = json.loads(r.out)
+    assert out["source"] == "-" and out["report"]["score"] == 4
+    assert "standard input" in vp("check", "--help").out
+
+
+def test_check_dash_on_a_terminal_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, vp) -> None:
+    """Nothing piped in: a usage line at once, not a wait for bytes that never come."""
+    monkeypatch.setattr(sys, "stdin", _Stdin(b"", tty=True))
+    r = vp("check", "-")
+    assert r.code == 2, r
+    hostile.assert_one_error_line(r.err, "standard input", "pipe one in")
+
+
+def test_check_dash_with_nothing_piped_in(monkeypatch: pytest.MonkeyPatch, vp) -> None:
+    monkeypatch.setattr(sys, "stdin", _Stdin(b""))
+    r = vp("check", "-")
+    assert r.code == 1, r
+    hostile.assert_one_error_line(r.err, "nothing came through standard input")
 
 
 def _run_cli_as(uid: int | None, args: list[str]) -> tuple[int, str]:
