@@ -76,3 +76,11 @@ def test_typed_closes_written_blind_by_someone_else() -> None:
     assert len(english) == len(other) == 150
     assert all(reads_as_english(t) for t in english), [t for t in english if not reads_as_english(t)]
     assert sum(not reads_as_english(t) for t in other) >= 147
+
+
+def test_check_refuses_typed_text_in_another_language_in_one_line(vp) -> None:
+    """It coached "Vielen Dank... Wie geht es weiter?" as an English close with a role question."""
+    r = vp("check", "--text", "Vielen Dank für Ihre Zeit. Wie geht es weiter?")
+    assert r.code == 1 and r.err.count("\n") == 1 and "doesn't read as English" in r.err, r
+    r = vp("check", "--text", "Thanks so much for your time. What are the next steps?", "--json")
+    assert r.code == 0 and json.loads(r.out)["report"]["score"] >= 2, r

@@ -193,7 +193,7 @@ def _no_microphone(device: int | str | None) -> str | None:
 
 
 @cli.command()
-@click.argument("recording", required=False, type=click.Path(path_type=Path, readable=False))
+@click.argument("recording", required=False, type=click.Path(path_type=Path, readable=False, allow_dash=True))
 @click.option("-t", "--text", callback=typed, help="Check typed text instead of a recording.")
 @model_options
 @profile_options
@@ -203,7 +203,11 @@ def check(
     recording: Path | None, text: str | None, model: str, download: bool,
     role: str | None, company: str | None, strengths: tuple[str, ...], profile: Path | None, full: bool, as_json: bool,
 ) -> None:  # fmt: skip
-    """Score a recording (wav, flac, mp3, m4a...) or typed text (--text)."""
+    """Score a recording (wav, flac, mp3, m4a...) or typed text (--text).
+
+    A RECORDING of - is read from standard input (cat close.wav | voicepractice check -;
+    a file named "-" is ./-). Recordings up to 15 minutes long are scored.
+    """
     from .check import check as run_check
     from .errors import SilentInputError
     from .records import Transcript
@@ -217,16 +221,27 @@ def check(
         raise click.UsageError('--text has no words in it: type the close you want checked, e.g. --text "Thank you for your time..."')
     prof = profile_from(role, company, strengths, profile)
     if text is not None:
+        from .english import reads_as_english
+
+        if not reads_as_english(text):
+            from .errors import LanguageError
+
+            raise LanguageError("the text doesn't read as English: the coach checks English closes; type your close in English")
         transcript = Transcript.from_text(text)
     else:
-        from .audio import level, load_audio
+        from .audio import STDIN_NAME, level, load_audio, load_stdin
         from .transcribe import TranscribeOptions, Transcriber
 
-        audio = load_audio(recording)  # type: ignore[arg-type]
+        if str(recording) == "-":
+            if sys.stdin is not None and sys.stdin.isatty():  # nothing piped in: say so rather than wait
+                raise click.UsageError("check - reads a recording from standard input: pipe one in (cat close.wav | voicepractice check -)")
+            audio, name = load_stdin(), STDIN_NAME
+        else:
+            audio, name = load_audio(recording), str(recording)  # type: ignore[arg-type]
         lv = level(audio)
         if lv.silent:
             raise SilentInputError(
-                f"{recording} is silent ({lv.rms_dbfs:.0f} dBFS): nothing to transcribe; was the microphone muted?"
+                f"{name} is silent ({lv.rms_dbfs:.0f} dBFS): nothing to transcribe; was the microphone muted?"
             )
         with spinner("Transcribing..."):
             transcript = Transcriber(TranscribeOptions(model=model, download=download)).transcript(audio)
@@ -234,7 +249,7 @@ def check(
             from .errors import LanguageError
 
             raise LanguageError(
-                f"{recording} doesn't sound like English (the recogniser was unsure of nearly every word): "
+                f"{name} doesn't sound like English (the recogniser was unsure of nearly every word): "
                 "the coach checks English closes; record your answer in English, close to the microphone and "
                 "away from noise, and check it again"
             )
@@ -243,7 +258,7 @@ def check(
         from .transcribe import UNSURE_ENGLISH_NOTE, english_verdict
 
         if english_verdict(transcript.words) == "unsure":
-            notes.append(UNSURE_ENGLISH_NOTE.format(what=f"{recording}"))
+            notes.append(UNSURE_ENGLISH_NOTE.format(what=name))
     report = run_check(transcript, prof)
     if recording is not None:
         from .voice import analyse_recording
