@@ -393,7 +393,12 @@ def forget(session: str | None, forget_all: bool, yes: bool, as_json: bool) -> N
         return
     sid = store.resolve_id(session)
     store.forget(sid)
-    if as_json:
-        emit_json({"forgotten": [sid]})
-    else:
-        click.echo(f"Forgot session {sid}.")
+    try:
+        if as_json:
+            emit_json({"forgotten": [sid]})
+        else:
+            click.echo(f"Forgot session {sid}.")
+    except OSError:
+        # Output to a full disk (> /dev/full): the error that follows must not read as if it were kept.
+        click.echo(f"Forgot session {sid}.", err=True)
+        raise

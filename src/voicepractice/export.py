@@ -7,7 +7,8 @@ turn's interviewer line, then the answer, back to back.
 from __future__ import annotations
 
 import json
-from typing import Literal
+import math
+from typing import Any, Literal
 
 from .labels import at, turn_title
 from .records import Finding
@@ -23,12 +24,24 @@ def export(session: Session, fmt: str) -> str:
     if fmt == "json":
         data = session.to_dict()
         data["folder"] = str(session.folder) if session.folder else None
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(_finite(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt == "md":
         return markdown(session)
     if fmt in ("srt", "vtt"):
         return subtitles(build_timeline(session), fmt)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite number made null (unknown). Python writes them as
+    NaN and Infinity, which are not JSON: a strict reader (jq, JavaScript) refused the export."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _flat(text: str) -> str:

@@ -22,7 +22,7 @@ from .files import write_private
 from .labels import at, turn_title
 from .records import Delivery, Finding, Report, Transcript
 from .replay import word_marks, word_style
-from .store import Session, Store
+from .store import Session, Store, instant
 from .voice.html import CSS as VOICE_CSS
 from .voice.html import JS as VOICE_JS
 from .voice.html import contour_svg, figures_html
@@ -35,10 +35,11 @@ CSP = (
 
 def previous_attempt(store: Store, session: Session) -> Session | None:
     """The latest earlier session of the same scenario that has a report (None if there is none)."""
+    this = (instant(session.created_at), session.id)  # the instant: the offsets differ with travel, summer time
     for row in store.list(scenario=session.scenario):
-        if (row["created_at"], row["id"]) >= (session.created_at, session.id):
-            continue
         if row["damaged"] or row["score"] is None:
+            continue
+        if (instant(row["created_at"]), row["id"]) >= this:
             continue
         try:
             return store.get(row["id"])

@@ -7,6 +7,7 @@ data directory)::
     sessions/<id>/session.json   turns, interviewer lines, transcripts, report, timings
     sessions/<id>/*.wav          the interviewer's lines and the person's answers
     sessions/.incoming-<id>/     a session being recorded (never listed)
+    sessions/.forget-<id>/       a session being deleted (never listed)
 
 A session is first written into ``.incoming-<id>``; only when every file is
 complete is the folder renamed into place and the row inserted. A crash at any
@@ -19,6 +20,7 @@ from __future__ import annotations
 import builtins
 import json
 import logging
+import math
 import os
 import re
 import secrets
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"^\d{6}-\d{6}-[a-z0-9]{3}$")
 INCOMING = ".incoming-"
+TRASH = ".forget-"
 
 
 def data_dir() -> Path:
@@ -55,7 +58,28 @@ def data_dir() -> Path:
 _UNREADABLE = (OSError, ValueError, KeyError, TypeError, AttributeError)
 """What reading a damaged or hand-edited session.json raises (``"turns": ["x"]``: AttributeError)."""
 
-_TEXT_COLUMNS = frozenset({"id", "created_at", "scenario", "status", "elements", "voice_issue"})
+_TEXT_COLUMNS = frozenset({"id", "created_at", "created_utc", "scenario", "status", "elements", "voice_issue"})
+
+
+def instant(when: str) -> datetime:
+    """An ISO 8601 time as the instant it names, in UTC (one without an offset is local time).
+
+    ValueError when it is not a time."""
+    try:
+        return datetime.fromisoformat(when).astimezone(UTC)
+    except OverflowError as exc:  # year 1 with an offset east of UTC
+        raise ValueError(f"{when!r} is out of range") from exc
+
+
+def _utc(when: Any) -> str | None:
+    """``created_at`` as UTC text of one width, which sorts as time does; None when it is not a time.
+
+    ``created_at`` keeps the offset the drill was recorded at (travel, summer time), so as text
+    10:38+09:00 sorted after 17:39-08:00 the day before, though it is earlier."""
+    try:
+        return instant(str(when)).isoformat(timespec="microseconds")
+    except ValueError:
+        return None
 
 
 def _elements(row: dict[str, Any]) -> dict[str, bool] | None:
@@ -63,7 +87,7 @@ def _elements(row: dict[str, Any]) -> dict[str, bool] | None:
     keeps whatever text an edit or a damaged page put in a number's column, and history would fail on it."""
     try:
         elements = json.loads(row["elements"] or "{}")
-        datetime.fromisoformat(row["created_at"])
+        instant(row["created_at"])
     except (TypeError, ValueError):
         return None
     sound = (
@@ -87,8 +111,31 @@ def _file_name(name: Any) -> str | None:
 
 def _timestamp(value: Any) -> str:
     """The stored ISO 8601 time as it is, once it is known to read as one (follow-up dates count from it)."""
-    datetime.fromisoformat(str(value))
+    instant(str(value))
     return str(value)
+
+
+def _seconds(value: Any, what: str) -> None:
+    """A time as the drill writes it: a finite number of seconds, or null (typed text). Replay,
+    review and subtitles do sums with it: a hand-edited ``"start": "abc"`` failed there as a TypeError."""
+    finite = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if value is not None and not finite:
+        raise ValueError(f"{what} is {value!r}, not a number of seconds")
+
+
+def _check_times(session: Session) -> None:
+    """ValueError naming the first word, answer length or quote whose time is not a number of seconds."""
+    for n, turn in enumerate(session.turns, 1):
+        if turn.transcript is None:
+            continue
+        _seconds(turn.transcript.duration, f"turn {n}'s duration")
+        for i, word in enumerate(turn.transcript.words, 1):
+            _seconds(word.start, f"turn {n}, word {i} ({word.text!r}): start")
+            _seconds(word.end, f"turn {n}, word {i} ({word.text!r}): end")
+    for finding in session.report.findings if session.report else ():
+        for ev in finding.evidence:
+            _seconds(ev.start, f"the {finding.element} quote's start")
+            _seconds(ev.end, f"the {finding.element} quote's end")
 
 
 @dataclass(frozen=True)
@@ -164,7 +211,7 @@ class Session:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], folder: Path | None = None) -> Session:
-        return cls(
+        session = cls(
             id=str(d["id"]),
             created_at=_timestamp(d["created_at"]),
             scenario=str(d.get("scenario", "")),
@@ -175,6 +222,8 @@ class Session:
             timings=dict(d.get("timings", {})),
             folder=folder,
         )
+        _check_times(session)
+        return session
 
 
 # Schema changes are small named steps, applied once each, in order.
@@ -219,6 +268,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         "0004_not_english",
         """
         ALTER TABLE sessions ADD COLUMN not_english INTEGER;
+        """,
+    ),
+    (
+        # History, --since and "latest" went by created_at as text, which keeps the offset it was
+        # recorded at: they use the same instant in UTC (``_utc``, registered as utc_instant in ``_db``).
+        "0005_created_utc",
+        """
+        ALTER TABLE sessions ADD COLUMN created_utc TEXT;
+        UPDATE sessions SET created_utc = utc_instant(created_at);
+        CREATE INDEX sessions_created_utc ON sessions(created_utc);
         """,
     ),
 ]
@@ -278,6 +337,7 @@ class Store:
             raise StoreError(f"cannot open the session index {self.db_path}: {exc}") from exc
         try:
             conn.row_factory = sqlite3.Row
+            conn.create_function("utc_instant", 1, _utc, deterministic=True)
             self._migrate(conn)
             yield conn
             conn.commit()
@@ -324,17 +384,18 @@ class Store:
 
     def _read(self, session_id: str) -> Session | None:
         """A session from its folder, or None when its files are missing or unreadable."""
-        folder = self.sessions_dir / session_id
         try:
-            data = json.loads((folder / "session.json").read_text(encoding="utf-8"))
-            return Session.from_dict(data, folder=folder)
+            return _load(self.sessions_dir / session_id)
         except _UNREADABLE:
             return None
 
     def _session_folders(self) -> list[Path]:
-        if not self.sessions_dir.is_dir():
-            return []
-        return sorted(p for p in self.sessions_dir.iterdir() if SESSION_ID.match(p.name) and p.is_dir())
+        try:
+            if not self.sessions_dir.is_dir():
+                return []
+            return sorted(p for p in self.sessions_dir.iterdir() if SESSION_ID.match(p.name) and p.is_dir())
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.sessions_dir}: {exc.strerror or exc}; check its permissions") from exc
 
     def _index_orphans(self, conn: sqlite3.Connection) -> None:
         # A kill between the folder's rename and the row's insert leaves a complete
@@ -359,6 +420,9 @@ class Store:
                 if session is not None:
                     self._index(conn, session)
                     count += 1
+                else:
+                    # Not counted as found: say which, or the count reads as sessions lost.
+                    log.warning("session %s could not be read: `voicepractice export %s` says why", folder.name, folder.name)
         return count
 
     def open(self) -> None:
@@ -407,7 +471,7 @@ class Store:
         conn.execute(
             "INSERT OR REPLACE INTO sessions (id, created_at, scenario, status, score, duration_s,"
             " words_per_minute, filler_count, elements, fillers_per_minute, turn_count, pitch_variation, voice_issue,"
-            " not_english) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " not_english, created_utc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 s.id,
                 s.created_at,
@@ -423,6 +487,7 @@ class Store:
                 voice.figure("pitch_variation").value if voice and voice.judged else None,
                 voice.issue if voice else None,
                 int(_not_english(s)),
+                _utc(s.created_at),
             ),
         )
 
@@ -467,24 +532,21 @@ class Store:
         sid = self.resolve_id(ref)
         folder = self.sessions_dir / sid
         try:
-            data = json.loads((folder / "session.json").read_text(encoding="utf-8"))
-            return Session.from_dict(data, folder=folder)
-        except FileNotFoundError as exc:
-            raise StoreError(f"session {sid} is damaged: its files are missing from {folder}") from exc
+            return _load(folder)
         except _UNREADABLE as exc:
-            raise StoreError(f"session {sid} is damaged ({exc}); `voicepractice forget {sid}` removes it") from exc
+            raise StoreError(_unreadable(sid, folder, exc)) from exc
 
     def list(self, limit: int | None = None, since: str | None = None, scenario: str | None = None) -> list[dict[str, Any]]:
         """Index rows, newest first, with ``damaged`` set where the folder is gone."""
         sql = "SELECT * FROM sessions WHERE 1=1"
         args: list[Any] = []
         if since:
-            sql += " AND created_at >= ?"
-            args.append(since)
+            sql += " AND created_utc >= ?"
+            args.append(_utc(since))
         if scenario:
             sql += " AND scenario = ?"
             args.append(scenario)
-        sql += " ORDER BY created_at DESC, id DESC"
+        sql += " ORDER BY created_utc DESC, id DESC"
         if limit:
             sql += " LIMIT ?"
             args.append(limit)
@@ -504,21 +566,45 @@ class Store:
             if elements is None:  # no folder to make it again from: show what can be shown
                 r.update({k: None for k in r if k not in _TEXT_COLUMNS}, created_at=str(r["created_at"]))
             r["elements"] = elements or {}
-            r["damaged"] = elements is None or not (self.sessions_dir / r["id"] / "session.json").is_file()
+            r["damaged"] = elements is None or not _is_file(self.sessions_dir / r["id"] / "session.json")
+            del r["created_utc"]  # for ordering only: rows are shown and printed (--json) as before
         return rows
 
     def forget(self, session_id: str) -> None:
-        """Delete a session's files and row for good."""
+        """Delete a session's files and row for good, all or nothing.
+
+        The folder is first renamed to a hidden name beside it, in one step: when that fails nothing
+        is deleted. Deleting in place, a failure midway left the session without its answer or its
+        session.json, listed as damaged."""
         if not SESSION_ID.match(session_id):
             raise StoreError(f"{session_id!r} is not a session id (ids look like 261123-091502-k4x)")
         folder = self.sessions_dir / session_id
-        shutil.rmtree(folder, ignore_errors=True)
-        if folder.exists():
-            raise StoreError(f"could not delete {folder}: check its permissions and try again")
-        with self._db() as conn:
-            # secure_delete overwrites the freed pages, so the transcript is really gone.
-            conn.execute("PRAGMA secure_delete=ON")
-            conn.execute("DELETE FROM sessions WHERE id=?", (session_id,))
+        trash = self.sessions_dir / f"{TRASH}{session_id}"
+        shutil.rmtree(trash, ignore_errors=True)  # left by an earlier forget that could not finish
+        try:
+            os.rename(folder, trash)
+        except FileNotFoundError:
+            pass  # no folder (a damaged session): only its row is left
+        except OSError as exc:
+            raise StoreError(
+                f"cannot delete session {session_id}: {exc.strerror or exc} in {self.sessions_dir}; "
+                "nothing was deleted: check its permissions and try again"
+            ) from exc
+        try:
+            with self._db() as conn:
+                # secure_delete overwrites the freed pages, so the transcript is really gone.
+                conn.execute("PRAGMA secure_delete=ON")
+                conn.execute("DELETE FROM sessions WHERE id=?", (session_id,))
+        except StoreError:
+            if trash.exists():
+                os.rename(trash, folder)  # the row is still there: so are its files
+            raise
+        shutil.rmtree(trash, ignore_errors=True)
+        if trash.exists():
+            raise StoreError(
+                f"session {session_id} is forgotten, but some of its files are left in {trash}: "
+                "check its permissions and delete that folder"
+            )
 
     def forget_all(self) -> int:
         """Delete every session (files and rows); returns how many were deleted."""
@@ -527,8 +613,8 @@ class Store:
         ids |= {p.name for p in self._session_folders()}
         for sid in sorted(ids):
             self.forget(sid)
-        # Half-written sessions (a killed drill's staging folders) hold audio too.
-        for staging in self.sessions_dir.glob(f"{INCOMING}*"):
+        # Half-written sessions (a killed drill's staging folders) hold audio too, as may half-deleted ones.
+        for staging in [*self.sessions_dir.glob(f"{INCOMING}*"), *self.sessions_dir.glob(f"{TRASH}*")]:
             shutil.rmtree(staging, ignore_errors=True)
         with self._db() as conn:
             conn.execute("VACUUM")
@@ -559,6 +645,48 @@ class Store:
             else:
                 self.discard(staging)
         return recovered
+
+
+def _load(folder: Path) -> Session:
+    """The session in ``folder``; raises what ``_UNREADABLE`` names when it cannot be read."""
+    # utf-8-sig: Windows Notepad puts a byte order mark in front of a session.json saved after a hand edit.
+    data = json.loads((folder / "session.json").read_text(encoding="utf-8-sig"))
+    return Session.from_dict(data, folder=folder)
+
+
+def _unreadable(sid: str, folder: Path, exc: BaseException) -> str:
+    """What to tell the user when session ``sid`` cannot be read (``exc``), and what to do.
+
+    Never "forget it" while an answer is still in the folder: that would delete a recording
+    that is intact for want of the session.json beside it."""
+    path = folder / "session.json"
+    if isinstance(exc, PermissionError):
+        return f"cannot read session {sid}: {path}: permission denied; check its permissions (and its folder's)"
+    answers = ", ".join(sorted(p.name for p in folder.glob("answer-*")))  # none when the folder is gone
+    if isinstance(exc, FileNotFoundError) and answers:
+        return (
+            f"session {sid} is damaged: its session.json is missing from {folder}, "
+            f"but your recording is intact there ({answers}): restore session.json from a backup"
+        )
+    if isinstance(exc, FileNotFoundError):
+        return f"session {sid} is damaged: its files are missing from {folder}"
+    if isinstance(exc, OSError):
+        return f"cannot read session {sid}: {path}: {exc.strerror or exc}"
+    if answers:
+        return (
+            f"session {sid} is damaged ({exc}), but your recording is intact ({answers}): "
+            f"fix {path} or restore it from a backup"
+        )
+    return f"session {sid} is damaged ({exc}); `voicepractice forget {sid}` removes it"
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, False where it cannot even be looked at (a session folder without permission):
+    that session is listed as damaged instead of history failing for every session."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _is_write_failure(exc: sqlite3.Error) -> bool:
