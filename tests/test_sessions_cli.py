@@ -619,6 +619,19 @@ def test_forget_all(vp, scratch: Path, drilled: dict[str, Any]) -> None:
     assert vp("forget").code == 2 and vp("forget", "latest", "--all").code == 2
 
 
+def test_a_blank_data_folder_is_refused_and_forget_all_names_the_folder(vp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """VOICEPRACTICE_HOME=" " made a folder named " " wherever the command ran; a forget --all
+    that went to another folder than the one meant said only how many it deleted."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("VOICEPRACTICE_HOME", " ")
+    r = vp("history")
+    assert r.code == 1 and error_line(r) == "Error: VOICEPRACTICE_HOME is blank: set it to a folder, or unset it for the default"
+    assert not (tmp_path / " ").exists()
+    monkeypatch.setenv("VOICEPRACTICE_HOME", "relative")
+    r = vp("forget", "--all", "--yes")
+    assert r.code == 0 and r.out == f"Forgot 0 sessions in {tmp_path / 'relative'}.\n", r
+
+
 def test_session_commands_have_help(vp) -> None:
     for name in ("history", "replay", "review", "export", "forget"):
         r = vp(name, "--help")

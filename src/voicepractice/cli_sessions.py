@@ -384,12 +384,12 @@ def forget(session: str | None, forget_all: bool, yes: bool, as_json: bool) -> N
         if not yes:
             if not sys.stdin.isatty():
                 raise VoicePracticeError("forget --all deletes every session: add --yes to confirm")
-            click.confirm("Delete every session, with its audio, for good?", abort=True, err=True)
+            click.confirm(f"Delete every session in {store.root}, with its audio, for good?", abort=True, err=True)
         n = store.forget_all()
         if as_json:
             emit_json({"forgotten": n})
         else:
-            click.echo(f"Forgot {counted(n, 'session')}.")
+            click.echo(f"Forgot {counted(n, 'session')} in {store.root}.")  # the folder: VOICEPRACTICE_HOME may not be what was meant
         return
     sid = store.resolve_id(session)
     store.forget(sid)

@@ -46,10 +46,16 @@ TRASH = ".forget-"
 
 
 def data_dir() -> Path:
-    """``VOICEPRACTICE_HOME``, else the platform's per-user data directory."""
+    """``VOICEPRACTICE_HOME``, else the platform's per-user data directory.
+
+    Set but empty counts as not set (as the XDG variables do). Blank is a mistake, not a folder
+    named " " wherever the command runs; a relative path is taken from the current folder once,
+    so every message names the folder really used."""
     env = os.environ.get("VOICEPRACTICE_HOME")
     if env:
-        return Path(env).expanduser()
+        if not env.strip():
+            raise StoreError("VOICEPRACTICE_HOME is blank: set it to a folder, or unset it for the default")
+        return Path(env).expanduser().absolute()
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("voicepractice", appauthor=False))
