@@ -632,6 +632,21 @@ def test_a_blank_data_folder_is_refused_and_forget_all_names_the_folder(vp, tmp_
     assert r.code == 0 and r.out == f"Forgot 0 sessions in {tmp_path / 'relative'}.\n", r
 
 
+def test_outputs_never_overwrite_a_sessions_own_files(vp, scratch: Path) -> None:
+    """``review --out answer-1.wav`` replaced the recording with a web page; ``export -o
+    sessions.db`` replaced the index."""
+    [folder, *_] = sorted((scratch / "sessions").iterdir())
+    answer, db = folder / "answer-1.wav", scratch / "sessions.db"
+    kept = {p: p.read_bytes() for p in (answer, db)}
+    for args in (("review", folder.name, "--out", str(answer)),
+                 ("export", folder.name, "-o", str(db)),
+                 ("history", "--plot", str(folder / "session.json"))):  # fmt: skip
+        r = vp(*args)
+        assert r.code == 1 and "one of your sessions' own files" in error_line(r), (args, r.err)
+    assert all(p.read_bytes() == data for p, data in kept.items())
+    assert vp("review", folder.name, "--out", str(folder / "review.html")).code == 0  # written anew each time
+
+
 def test_session_commands_have_help(vp) -> None:
     for name in ("history", "replay", "review", "export", "forget"):
         r = vp(name, "--help")

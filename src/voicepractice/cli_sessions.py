@@ -90,6 +90,7 @@ def history(
     rows = store.list(limit=limit, since=since, scenario=scenario)
     t = trend(rows)
     if plot is not None:
+        store.refuse_to_overwrite(plot, "--plot")
         written = plot_trend(t, plot)
         click.echo(f"Chart written to {written}", err=True)
     if as_json:
@@ -309,6 +310,8 @@ def review(session: str | None, out_path: Path | None, open_page: bool) -> None:
 
     store = Store()
     s = store.get(session)
+    if out_path is not None:
+        store.refuse_to_overwrite(out_path, "--out")
     path = write_page(s, out_path, previous_attempt(store, s))
     click.echo(str(path))
     if open_page:
@@ -345,7 +348,10 @@ def export(session: str | None, fmt: str, out_path: Path | None) -> None:
     from .export import export as export_session
     from .store import Store
 
-    text = export_session(Store().get(session), fmt)
+    store = Store()
+    text = export_session(store.get(session), fmt)
+    if out_path is not None:
+        store.refuse_to_overwrite(out_path, "--out")
     if out_path is None:
         click.echo(text, nl=False)
         return

@@ -576,6 +576,16 @@ class Store:
             del r["created_utc"]  # for ordering only: rows are shown and printed (--json) as before
         return rows
 
+    def refuse_to_overwrite(self, out: Path, option: str) -> None:
+        """StoreError when ``out`` is one of the store's own files: ``review --out answer-1.wav``
+        replaced a recording with a web page, ``export -o sessions.db`` the index. A review page
+        may be written over (it is written again each time)."""
+        target = out.expanduser().resolve()
+        if not target.is_file() or target.name == "review.html":
+            return
+        if target.is_relative_to(self.root.resolve()):
+            raise StoreError(f"{option} {out}: that is one of your sessions' own files; write somewhere else")
+
     def forget(self, session_id: str) -> None:
         """Delete a session's files and row for good, all or nothing.
 
