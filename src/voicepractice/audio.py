@@ -175,6 +175,8 @@ def load_audio(path: str | os.PathLike[str]) -> np.ndarray:
     """
     p = Path(path)
     if not p.exists():
+        if str(path) == "-":  # `drill --answer -`: standard input is the keyboard there
+            raise AudioFileError("- (standard input) is read only by `check -`: give the recording's file name")
         raise AudioFileError(f"no such file: {p}")
     if p.is_dir():
         raise AudioFileError(f"{p} is a directory, not an audio file")

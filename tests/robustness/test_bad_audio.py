@@ -429,3 +429,9 @@ def test_ten_minute_recording(tmp_path: Path, vp) -> None:
     assert seconds < 240, seconds
     assert grown_mb < 1500, grown_mb
     print(f"10-minute check: {seconds:.1f} s, peak RSS grew {grown_mb:.0f} MB")
+
+
+def test_drill_answer_dash_says_where_a_dash_is_read(vp) -> None:
+    """"no such file: -" read as if a file had gone missing."""
+    r = vp("drill", "--fast", "-a", "-")
+    assert r.code == 1 and r.err.count("\n") == 1 and "only by `check -`" in r.err, r
