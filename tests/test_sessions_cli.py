@@ -558,6 +558,7 @@ def test_export_formats(vp, home: Path, drilled: dict[str, Any], tmp_path: Path)
 
     md = vp("export", sid, "-f", "md").out
     assert md.startswith(f"# Session {sid}") and "## Findings" in md and "## Delivery" in md
+    assert vp("export", sid, "-f", "md", "-o", "-").out == md  # - is stdout, not a file named "-"
     for t in d["turns"]:
         assert t["line"] in md
 

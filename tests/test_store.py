@@ -148,3 +148,12 @@ def test_write_private_replaces_only_a_regular_file(tmp_path: Path) -> None:
     assert stat.S_ISFIFO(fifo.stat().st_mode) and not list(tmp_path.glob(".pipe.*"))
     write_private(tmp_path / "page.html", b"page")
     assert (tmp_path / "page.html").read_bytes() == b"page"
+    # A link is written through (the rename replaced the link itself, and as root /dev/stdout).
+    (tmp_path / "link.html").symlink_to("page.html")
+    write_private(tmp_path / "link.html", b"new page")
+    assert (tmp_path / "link.html").is_symlink() and (tmp_path / "page.html").read_bytes() == b"new page"
+    (tmp_path / "stdout").symlink_to("/dev/stdout")
+    for link in (tmp_path / "stdout", Path("/dev/stdout")):
+        with pytest.raises(OSError, match="a device or a stream"):
+            write_private(link, b"page")
+    assert Path("/dev/stdout").is_symlink()

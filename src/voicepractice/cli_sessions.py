@@ -336,8 +336,8 @@ def review(session: str | None, out_path: Path | None, open_page: bool) -> None:
     "-o",
     "--out",
     "out_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (readable by you only) instead of stdout.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write to this file (readable by you only) instead of stdout (- is stdout).",
 )
 def export(session: str | None, fmt: str, out_path: Path | None) -> None:
     """Export a session as Markdown, JSON, SRT or WebVTT.
@@ -350,6 +350,8 @@ def export(session: str | None, fmt: str, out_path: Path | None) -> None:
 
     store = Store()
     text = export_session(store.get(session), fmt)
+    if out_path is not None and str(out_path) == "-":
+        out_path = None
     if out_path is not None:
         store.refuse_to_overwrite(out_path, "--out")
     if out_path is None:

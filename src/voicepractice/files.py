@@ -18,7 +18,14 @@ def write_private(path: Path, data: bytes) -> Path:
     """Replace ``path`` with ``data`` atomically, mode 0600.
 
     Only a regular file is replaced: the rename would put a file in place of a device or a
-    pipe (``--out /dev/stdout``), and as root even of ``/dev/null``."""
+    pipe (``--out /dev/stdout``), and as root even of ``/dev/null``. A symbolic link is written
+    through, to the file it points at (the rename would replace the link itself); one into
+    ``/dev`` or ``/proc`` (``/dev/stdout``) is not a file."""
+    hops = 0
+    while path.is_symlink() and hops < 40:  # each hop: /dev/stdout -> /proc/self/fd/1 -> the shell's file
+        if path.absolute().parts[1:2] in (("dev",), ("proc",)):
+            raise OSError(errno.EEXIST, "it is a device or a stream, not a file", str(path))
+        path, hops = path.parent / os.readlink(path), hops + 1
     if path.exists() and not path.is_file():
         raise OSError(errno.EEXIST, "it is not a regular file (a device, a pipe or a folder)", str(path))
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
