@@ -545,6 +545,12 @@ def test_parse_heard_back_in() -> None:
             parse_heard_back_in(far)
     assert parse_time_frame("we'll be in touch within 18 months") is None
     assert parse_time_frame("we'll be in touch within six months").amount == 6
+    # Typed without a lead word, as people write it (was "use a number and a unit such as 3d").
+    assert parse_heard_back_in("3 days") == TimeFrame("days", 3, "within 3 days")
+    assert parse_heard_back_in("two weeks") == TimeFrame("weeks", 2, "within two weeks")
+    assert parse_heard_back_in("a few days").amount == 3
+    assert parse_heard_back_in("end of next week").phrase == "by the end of next week"  # was "within end of..."
+    assert parse_time_frame("have a great day") is None  # heard in a line, a lead word is still needed
 
 
 def test_templates_are_data() -> None:

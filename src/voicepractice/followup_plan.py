@@ -142,6 +142,8 @@ def _phrase(matched: str) -> str:
         words = words[1:]
     if words and words[0] in ("about", "around", "roughly", "approximately"):
         words.insert(0, "in")
+    elif words and words[0] == "end":  # "end of next week": by the end of it, not "within end of"
+        words[:0] = ["by", "the"]
     elif words and words[0] not in _PREPOSITIONS:
         words.insert(0, "within")
     return " ".join(w.capitalize() if w in _WEEKDAYS else w for w in words)
@@ -196,7 +198,8 @@ def parse_heard_back_in(value: str) -> TimeFrame:
             raise ValueError(f"{value!r}: the time frame must be within a year (at most {_LONGEST[kind]}{unit})")
         count = _NUMBER_WORDS.get(n, str(n)) if n <= 20 else str(n)
         return TimeFrame(kind, n, f"within {count} {noun}{'s' if n > 1 else ''}")  # type: ignore[arg-type]
-    frame = parse_time_frame(value)
+    # Typed, "3 days" is a time frame as "within 3 days" is (heard in a line, a lead word is needed).
+    frame = parse_time_frame(value) or parse_time_frame(f"within {value}")
     if frame is None:
         raise ValueError(f"{value!r}: use a number and a unit such as 3d, 2w, 10bd (business days) or 1m")
     return frame
