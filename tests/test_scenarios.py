@@ -54,6 +54,13 @@ def test_details_fill_the_script() -> None:
         (GOOD.replace("Anything to add", "Anything " * 100), "keep lines under 600"),
         (GOOD.replace("[[turns]]", '[defaults]\nrole = "' + "x" * 200 + '"\n[[turns]]'), "keep it under 100"),
         (GOOD + '[answers.team]\nlines = ["{company!r}"]\n', "[answers.team] has placeholder {company!r}"),
+        # A bad-input sweep (session 41): typos ran silently with the fallbacks; a control character
+        # in a name reached the terminal (ESC[2J cleared it) and split piped history into a fake row.
+        (GOOD.replace("[[turns]]", '[default]\nrole = "analyst"\n[[turns]]'), "unknown keys ['default']"),
+        ('lnie = "clean"\n' + GOOD, "unknown keys ['lnie']"),
+        (GOOD.replace('name = "x"', 'name = "evil\\tname\\nFAKE"'), "name has a control character"),
+        (GOOD.replace("[[turns]]", '[defaults]\ninterviewer = "Dana\\u001b[2J"\n[[turns]]'), "[defaults] interviewer has a control"),
+        (GOOD.replace('id = "close"', 'id = "cl\\u202eose"'), "turn 1's id has a control character"),
     ],
 )
 def test_malformed_scenarios_name_file_and_problem(text: str, problem: str) -> None:

@@ -153,6 +153,7 @@ def parse(text: str, source: str) -> Scenario:
     for key in ("name", "title", "description"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise fail(f"needs a non-empty text field {key!r}")
+        _check_plain(data[key], key, fail, one_line=key != "description")
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict) or not all(isinstance(v, str) for v in defaults.values()):
         raise fail("[defaults] must map placeholder names to text")
@@ -162,6 +163,7 @@ def parse(text: str, source: str) -> Scenario:
     for key, value in defaults.items():
         if len(value) > MAX_NAME_CHARS:
             raise fail(f"[defaults] {key} is {len(value)} characters; keep it under {MAX_NAME_CHARS}")
+        _check_plain(value, f"[defaults] {key}", fail, one_line=True)
     raw_turns = data.get("turns")
     if not isinstance(raw_turns, list) or not raw_turns:
         raise fail("needs at least one [[turns]] table")
@@ -176,6 +178,9 @@ def parse(text: str, source: str) -> Scenario:
         raise fail(f"only one turn may be marked close = true, got {closes}")
     if any(t.close and not t.listen for t in turns):
         raise fail("the close turn must let the person answer (listen = true)")
+    unknown = set(data) - TOP_LEVEL_KEYS  # a typo ("[default]", "lnie") silently ran with the fallbacks
+    if unknown:
+        raise fail(f"unknown keys {sorted(unknown)}; a scenario has {', '.join(sorted(TOP_LEVEL_KEYS))}")
     line = data.get("line", "phone")
     if line not in ("phone", "clean"):
         raise fail(f"line must be \"phone\" or \"clean\", got {line!r}")
@@ -209,6 +214,18 @@ def _parse_answers(raw: Any, fail: Any) -> dict[str, Replies]:
     return out
 
 
+TOP_LEVEL_KEYS = frozenset({"name", "title", "description", "defaults", "turns", "answers", "line"})
+
+
+def _check_plain(text: str, where: str, fail: Any, one_line: bool) -> None:
+    """Text shown in a terminal, a page or a tab-separated ``history``: no control character (an
+    escape cleared the screen; U+202E turned text around), and for a name no tab or line break
+    (a name holding them added a row to piped ``history``)."""
+    if any(not ch.isprintable() and (one_line or not ch.isspace()) for ch in text):
+        raise fail(f"{where} has a control character in {text[:80]!r}; it is plain text on one line" if one_line
+                   else f"{where} has a control character in {text[:80]!r}; it is plain text")
+
+
 def _check_line(line: str, where: str, fail: Any) -> None:
     """A line ``fill`` can speak: short enough to render, placeholders plain names only
     (a format spec such as ``{role:>999999999}`` would be run by ``str.format``)."""
@@ -235,6 +252,7 @@ def _parse_turn(raw: Any, index: int, fail: Any) -> Turn:
     tid = raw.get("id")
     if not isinstance(tid, str) or not tid.strip():
         raise fail(f"turn {index} needs an 'id'")
+    _check_plain(tid, f"turn {index}'s id", fail, one_line=True)
     lines = raw.get("lines")
     if not isinstance(lines, list) or not lines or not all(isinstance(x, str) and x.strip() for x in lines):
         raise fail(f"turn {tid!r} needs 'lines', a list of one or more non-empty strings")
