@@ -137,3 +137,21 @@ def test_history_in_an_80_column_terminal_keeps_ids_whole(mixed: dict[str, str],
     assert max(len(line.rstrip()) for line in screen.splitlines()) <= 80
     assert screen.splitlines()[0].rstrip().endswith("fillers")  # every column, whole: the scenario gives way
     assert "Left out (not real attempts): 1 empty, 1 interrupted, 1 no speech." in screen
+
+
+def test_an_answer_with_no_english_is_not_coached_after_the_drill_either(vp, tmp_path: Path) -> None:
+    """The card said "nothing to score or fix"; replay, export and the review page still listed
+    four ✗ with coaching ("Say plainly that you want this job") on silence or French."""
+    from voicepractice.records import NOTHING_TO_SCORE
+
+    french = Transcript(text="Merci beaucoup, au revoir.", duration=4.0, language="unknown")
+    for sid in (_store(0, "complete", french, "fre"), _store(1, "complete", Transcript(text="", duration=20.0), "sil")):
+        coaching = [f.coaching for f in Store().get(sid).report.core if f.coaching]  # type: ignore[union-attr]
+        assert coaching
+        page = tmp_path / f"{sid}.html"
+        assert vp("review", sid, "--out", str(page)).code == 0
+        for shown in (vp("export", sid, "-f", "md").out, vp("replay", sid, "--no-audio").out, page.read_text()):
+            flat = " ".join(shown.split())
+            assert NOTHING_TO_SCORE in flat and not any(c in flat for c in coaching), (sid, flat[:400])
+    good = _store(2, "complete", _timed(CLOSE), "eng")
+    assert NOTHING_TO_SCORE not in vp("export", good, "-f", "md").out

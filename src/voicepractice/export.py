@@ -11,7 +11,7 @@ import math
 from typing import Any, Literal
 
 from .labels import at, turn_title
-from .records import Finding
+from .records import NOTHING_TO_SCORE, Finding, nothing_to_score
 from .replay import Timeline, build_timeline
 from .store import Session
 
@@ -125,7 +125,9 @@ def markdown(session: Session) -> str:
             lines += [f"**You:** {said}", ""]
         elif turn.answer_audio:
             lines += ["**You:** *(recorded, not transcribed)*", ""]
-    if r is not None:
+    if r is not None and session.status != "recovered" and nothing_to_score(t.transcript for t in session.turns):
+        lines += ["## Findings", "", NOTHING_TO_SCORE]  # as the card says: no coaching on what was not said
+    elif r is not None:
         lines += ["## Findings", ""]
         n = len(names)
         lines += [_md_finding(f, n) for f in r.core]

@@ -56,6 +56,16 @@ class Word:
         )
 
 
+NOTHING_TO_SCORE = "No English words were heard in the answer, so there is nothing to score or fix."
+
+
+def nothing_to_score(transcripts: Any) -> bool:
+    """True when no answer holds an English word (silence, noise, another language): findings on
+    it would coach ("Say plainly that you want this job") what was never said. ``transcripts``:
+    Transcript or None (a turn not transcribed) each."""
+    return not any(t is not None and t.as_scored().text.strip() for t in transcripts)
+
+
 @dataclass(frozen=True)
 class Transcript:
     """What the person said in one turn."""

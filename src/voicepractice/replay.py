@@ -33,7 +33,7 @@ from rich.text import Text
 from .errors import StoreError
 from .labels import at, element_label, turn_title
 from .labels import clock as label_clock
-from .records import Finding, Report, Transcript
+from .records import NOTHING_TO_SCORE, Finding, Report, Transcript, nothing_to_score
 from .show import hanging_grid
 from .speak import no_speaker, output_device
 from .store import Session
@@ -416,7 +416,9 @@ def render_text(timeline: Timeline) -> Group:
         and session.status != "recovered"
     ):
         parts.append(Text("Nothing was heard in the answer.", style="yellow"))
-    if session.report is not None:
+    if session.report is not None and answered and nothing_to_score(t.transcript for t in session.turns):
+        parts.append(Text(f"\n{NOTHING_TO_SCORE}", style="yellow"))  # as the card: no coaching on nothing
+    elif session.report is not None:
         parts.append(Text("\nFindings", style="bold"))
         parts.extend(findings_lines(timeline))
         parts.append(

@@ -20,7 +20,7 @@ from typing import Any
 from .errors import StoreError
 from .files import write_private
 from .labels import at, turn_title
-from .records import Delivery, Finding, Report, Transcript
+from .records import NOTHING_TO_SCORE, Delivery, Finding, Report, Transcript, nothing_to_score
 from .replay import word_marks, word_style
 from .store import Session, Store, instant
 from .voice.html import CSS as VOICE_CSS
@@ -349,7 +349,12 @@ def render(session: Session, previous: Session | None = None) -> str:
         sec.append("</section>")
         parts.append("".join(sec))
 
-    if r is not None:
+    if r is not None and nothing_to_score(t.transcript for t in session.turns):
+        # As the card: coaching "Say plainly that you want this job" on silence or another language
+        # reads as a verdict on what was said. The voice figures stay.
+        parts.append(f'<section class="card" id="findings"><h2>Findings</h2><p class="empty">{escape(NOTHING_TO_SCORE)}</p></section>')
+        parts.append(figures_html(r.voice))
+    elif r is not None:
         items = "".join(_finding_html(f, audio_ids, len(names)) for f in r.core)
         parts.append(
             f'<section class="card" id="findings"><h2>Findings</h2><ul class="findings">{items}</ul>'

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from . import stop
 from .listen import Capture, Progress
-from .records import Delivery, Evidence, Finding, Report, Transcript
+from .records import NOTHING_TO_SCORE, Delivery, Evidence, Finding, Report, Transcript, nothing_to_score
 
 
 class _Stdout:
@@ -435,11 +435,10 @@ def report_card(
         parts += [Text("\nDelivery", style="bold"), delivery_table(report.delivery)]
         parts += voice_block(report.voice, full)
         parts += _said_section(transcripts, turn_names)
-    elif not any(tr.as_scored().text.strip() for tr in transcripts):
+    elif nothing_to_score(transcripts):
         # No words (silence, noise, another language): coaching "Fix first: interest" and "0 words" on
         # nothing read as a verdict on what was said. The voice is still measured; a note says why.
-        parts.append(Text("\nNo English words were heard in the answer, so there is nothing to score or fix.",
-                          style="yellow"))
+        parts.append(Text(f"\n{NOTHING_TO_SCORE}", style="yellow"))
         parts += voice_block(report.voice, full)
     else:
         parts += _fix_first_section(report)
