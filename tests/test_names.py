@@ -38,6 +38,8 @@ def test_role_phrase_and_company() -> None:
     assert role_phrase("backend engineer") == "the backend engineer role"
     assert role_phrase(None) == "this role"
     assert company_name("  The New York  Times ") == "The New York Times"
+    assert company_name('"Acme"') == "Acme" and company_name("'Acme Corp.'") == "Acme Corp"
+    assert company_name('"Quoted" Ltd') == '"Quoted" Ltd'  # was 'Quoted" Ltd', an unbalanced quote
 
 
 def _no_doubles(text: str) -> None:

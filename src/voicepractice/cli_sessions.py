@@ -40,7 +40,7 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     "--since",
     metavar="WHEN",
     callback=_since,
-    help="Only sessions since a date (2026-11-01, 2026-11-01T09:00) or a span back from now (7d, 12h, 2w, today).",
+    help="Only sessions since a date (2026-11-01, 2026-11-01T09:00) or a span back from now (12h, 7d, 2w, 3m for months, today).",
 )
 @click.option("-s", "--scenario", help="Only sessions of this scenario.")
 @click.option(

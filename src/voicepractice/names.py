@@ -46,7 +46,9 @@ def company_name(raw: str | None) -> str | None:
     """
     if raw is None:
         return None
-    text = _SPACES.sub(" ", raw).strip(_EDGE_PUNCT)
+    text = _SPACES.sub(" ", raw).strip(_EDGE_PUNCT.replace('"', "").replace("'", ""))
+    while len(text) > 1 and text[0] == text[-1] and text[0] in "\"'":  # a pair of quotes round it, not
+        text = text[1:-1].strip(_EDGE_PUNCT)  # the one that opens '"Quoted" Ltd'
     return text or None
 
 

@@ -42,7 +42,7 @@ def parse_since(text: str, now: datetime | None = None) -> str:
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{text!r} is not a date: use 2026-11-01, 2026-11-01T09:00, or 7d / 12h / 2w") from None
+        raise ValueError(f"{text!r} is not a date: use 2026-11-01, 2026-11-01T09:00, or 12h / 7d / 2w / 3m (months)") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=now.tzinfo)
     return when.isoformat(timespec="seconds")
