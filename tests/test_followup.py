@@ -263,6 +263,27 @@ def test_limit_drops_optional_pieces_first() -> None:
     assert ty.reused and all(_norm(r) in said for r in ty.reused)
 
 
+def test_a_scenario_files_own_stand_ins_are_not_greeted() -> None:
+    """A drill on a scenario file stored the file's [defaults] ("Zoé") as the interviewer, and the
+    email said "Hi Zoé": the file cannot be looked up again by the scenario's name. The drill now
+    records which names were stand-ins; one the person gave is used."""
+    close = Transcript(text="Thank you so much, I'd love to join Acme. What are the next steps?", turn=0)
+    turns = (TurnRecord("close", "Anything else?", transcript=close),)
+    details = {"interviewer": "Zoé", "company": "Acme", "role": "data engineer", "stand_ins": ["interviewer"]}
+    session = Session("260107-110000-fil", "2026-01-07T11:00:00+00:00", "my_screen", "complete", turns, check([close]), details)
+    ty = follow_up(session, None, NOW).draft("thank_you")
+    assert "Zoé" not in ty.body and "Acme" in ty.body
+    with_name = follow_up(session, FollowUpOptions(interviewer="Zoé"), NOW).draft("thank_you")
+    assert "Zoé" in with_name.body
+    from dataclasses import replace
+
+    from voicepractice.drill import DrillOptions, _details
+    from voicepractice.scenarios import Details, load_scenario
+
+    script = load_scenario("phone_screen")
+    assert _details(replace(DrillOptions(), details=Details(role="analyst")), script)["stand_ins"] == ["interviewer", "company"]
+
+
 # --- The command ---------------------------------------------------------------------------------------
 
 

@@ -759,6 +759,9 @@ def _details(options: DrillOptions, scenario: Scenario) -> dict[str, object]:
         "interviewer": d.interviewer or scenario.defaults.get("interviewer"),
         "company": d.company or scenario.defaults.get("company"),
         "role": d.role or scenario.defaults.get("role"),
+        # Which of those are the script's stand-ins, not the person's: the follow-up must not greet
+        # "Sam" (a scenario file's own defaults cannot be looked up again by the scenario's name).
+        "stand_ins": [k for k in ("interviewer", "company", "role") if not getattr(d, k) and scenario.defaults.get(k)],
         "model": options.transcribe.model,
         "voice": options.voice.voice,
         "answers_from": [str(p) for p in options.answers] or "microphone",

@@ -390,7 +390,9 @@ def _names(session: Session, options: FollowUpOptions) -> dict[str, str | None]:
     names: dict[str, str | None] = {}
     for key in ("interviewer", "company", "role"):
         value = getattr(options, key) or session.details.get(key)
-        if not getattr(options, key) and (value in _GENERIC[key] or (value and value == defaults.get(key))):
+        listed = session.details.get("stand_ins")  # recorded by the drill since session 41
+        stand_in = (isinstance(listed, list) and key in listed) or value in _GENERIC[key] or (value and value == defaults.get(key))
+        if not getattr(options, key) and stand_in:
             value = None  # the script's stand-in ("Sam", "our company"), not the person's real call
         names[key] = str(value).strip() if value else None
     # The templates say "the {role} position" and "at {company}": the bare title, whatever was typed.
