@@ -109,8 +109,9 @@ def markdown(session: Session) -> str:
         f"- Status: {session.status}",
     ]
     r = session.report
+    unscored = r is not None and session.status != "recovered" and nothing_to_score(t.transcript for t in session.turns)
     if r is not None:
-        lines.append(f"- Score: {r.score}/4 core elements")
+        lines.append("- Score: not scored" if unscored else f"- Score: {r.score}/4 core elements")
     lines.append("")
     if session.status == "recovered":
         lines += [
@@ -125,7 +126,7 @@ def markdown(session: Session) -> str:
             lines += [f"**You:** {said}", ""]
         elif turn.answer_audio:
             lines += ["**You:** *(recorded, not transcribed)*", ""]
-    if r is not None and session.status != "recovered" and nothing_to_score(t.transcript for t in session.turns):
+    if r is not None and unscored:
         lines += ["## Findings", "", NOTHING_TO_SCORE]  # as the card says: no coaching on what was not said
     elif r is not None:
         lines += ["## Findings", ""]

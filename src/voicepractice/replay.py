@@ -362,6 +362,8 @@ def _speaker_label(line: Line, names: Sequence[str]) -> str:
 
 def header(session: Session) -> Text:
     score = f" · {session.report.score}/4 core elements" if session.report else ""
+    if session.report and session.status != "recovered" and nothing_to_score(t.transcript for t in session.turns):
+        score = " · not scored"  # no English heard: "0/4" read as a verdict on what was said
     return Text(
         f"Session {session.id} · {session.scenario} · {session.created_at[:16].replace('T', ' ')}{score}",
         style="bold",
@@ -410,14 +412,12 @@ def render_text(timeline: Timeline) -> Group:
                 _line_text(line, report=session.report),
             )
     answered = [t for t in session.turns if t.answer_audio or t.transcript]
-    if (
-        answered
-        and not any(t.transcript and t.transcript.words for t in answered)
-        and session.status != "recovered"
-    ):
-        parts.append(Text("Nothing was heard in the answer.", style="yellow"))
+    silent = answered and not any(t.transcript and t.transcript.words for t in answered) and session.status != "recovered"
+    if silent:
+        parts.append(Text("Nothing was heard in the answer, so there is nothing to score or fix.", style="yellow"))
     if session.report is not None and answered and nothing_to_score(t.transcript for t in session.turns):
-        parts.append(Text(f"\n{NOTHING_TO_SCORE}", style="yellow"))  # as the card: no coaching on nothing
+        if not silent:  # words, none of them English: as the card says, no coaching on them
+            parts.append(Text(f"\n{NOTHING_TO_SCORE}", style="yellow"))
     elif session.report is not None:
         parts.append(Text("\nFindings", style="bold"))
         parts.extend(findings_lines(timeline))

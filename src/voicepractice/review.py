@@ -34,10 +34,13 @@ CSP = (
 
 
 def previous_attempt(store: Store, session: Session) -> Session | None:
-    """The latest earlier session of the same scenario that has a report (None if there is none)."""
+    """The latest earlier real attempt at the same scenario (None if there is none): not one that
+    was interrupted, silent or not English, whose 0/4 says nothing to compare with."""
+    from .trend import session_status
+
     this = (instant(session.created_at), session.id)  # the instant: the offsets differ with travel, summer time
     for row in store.list(scenario=session.scenario):
-        if row["damaged"] or row["score"] is None:
+        if session_status(row) != "complete":
             continue
         if (instant(row["created_at"]), row["id"]) >= this:
             continue
@@ -283,13 +286,14 @@ def render(session: Session, previous: Session | None = None) -> str:
     names = [t.turn_id for t in session.turns]
     folder = session.folder
     when = session.created_at[:16].replace("T", " ")
-    score = f"{r.score}/4 core elements" if r else escape(session.status)
+    unscored = r is not None and nothing_to_score(t.transcript for t in session.turns)
+    score = "not scored" if unscored else f"{r.score}/4 core elements" if r else escape(session.status)
     parts: list[str] = [
         "<header>",
         f"<h1>Your close <small>{escape(when)}</small></h1>",
         f'<p class="meta">{escape(session.scenario)} · session {escape(session.id)} · <strong>{score}</strong></p>',
     ]
-    if r is not None:
+    if r is not None and not unscored:  # four red ✗ over an answer with no English read as a verdict
         chips = "".join(
             f'<li class="chip {_mark(f)[1]}">{_mark(f)[0]} {escape(f.label or f.element)}</li>'
             for f in r.core
@@ -349,7 +353,7 @@ def render(session: Session, previous: Session | None = None) -> str:
         sec.append("</section>")
         parts.append("".join(sec))
 
-    if r is not None and nothing_to_score(t.transcript for t in session.turns):
+    if r is not None and unscored:
         # As the card: coaching "Say plainly that you want this job" on silence or another language
         # reads as a verdict on what was said. The voice figures stay.
         parts.append(f'<section class="card" id="findings"><h2>Findings</h2><p class="empty">{escape(NOTHING_TO_SCORE)}</p></section>')
@@ -378,7 +382,9 @@ def render(session: Session, previous: Session | None = None) -> str:
             f'<section class="card" id="delivery-figures"><h2>Delivery</h2>{_delivery_html(r.delivery)}</section>'
         )
         parts.append(figures_html(r.voice))
-    if previous is not None and r is not None and previous.report is not None:
+    if unscored:
+        pass  # nothing heard to compare
+    elif previous is not None and r is not None and previous.report is not None:
         parts.append(_compare_html(session, previous))
     elif r is not None:
         parts.append('<section class="card" id="compare"><h2>Compared with your previous attempt</h2>'
