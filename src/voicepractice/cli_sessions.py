@@ -350,13 +350,10 @@ def export(session: str | None, fmt: str, out_path: Path | None) -> None:
 
     store = Store()
     text = export_session(store.get(session), fmt)
-    if out_path is not None and str(out_path) == "-":
-        out_path = None
-    if out_path is not None:
-        store.refuse_to_overwrite(out_path, "--out")
-    if out_path is None:
+    if out_path is None or str(out_path) == "-":
         click.echo(text, nl=False)
         return
+    store.refuse_to_overwrite(out_path, "--out")
     from .files import write_private
 
     try:

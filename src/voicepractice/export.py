@@ -11,7 +11,7 @@ import math
 from typing import Any, Literal
 
 from .labels import at, turn_title
-from .records import NOTHING_TO_SCORE, Finding, nothing_to_score
+from .records import NOTHING_TO_SCORE, Finding
 from .replay import Timeline, build_timeline
 from .store import Session
 
@@ -109,9 +109,8 @@ def markdown(session: Session) -> str:
         f"- Status: {session.status}",
     ]
     r = session.report
-    unscored = r is not None and session.status != "recovered" and nothing_to_score(t.transcript for t in session.turns)
     if r is not None:
-        lines.append("- Score: not scored" if unscored else f"- Score: {r.score}/4 core elements")
+        lines.append("- Score: not scored" if session.unscored else f"- Score: {r.score}/4 core elements")
     lines.append("")
     if session.status == "recovered":
         lines += [
@@ -126,7 +125,7 @@ def markdown(session: Session) -> str:
             lines += [f"**You:** {said}", ""]
         elif turn.answer_audio:
             lines += ["**You:** *(recorded, not transcribed)*", ""]
-    if r is not None and unscored:
+    if r is not None and session.unscored:
         lines += ["## Findings", "", NOTHING_TO_SCORE]  # as the card says: no coaching on what was not said
     elif r is not None:
         lines += ["## Findings", ""]

@@ -33,7 +33,7 @@ from rich.text import Text
 from .errors import StoreError
 from .labels import at, element_label, turn_title
 from .labels import clock as label_clock
-from .records import NOTHING_TO_SCORE, Finding, Report, Transcript, nothing_to_score
+from .records import NOTHING_TO_SCORE, Finding, Report, Transcript
 from .show import hanging_grid
 from .speak import no_speaker, output_device
 from .store import Session
@@ -362,7 +362,7 @@ def _speaker_label(line: Line, names: Sequence[str]) -> str:
 
 def header(session: Session) -> Text:
     score = f" · {session.report.score}/4 core elements" if session.report else ""
-    if session.report and session.status != "recovered" and nothing_to_score(t.transcript for t in session.turns):
+    if session.unscored:
         score = " · not scored"  # no English heard: "0/4" read as a verdict on what was said
     return Text(
         f"Session {session.id} · {session.scenario} · {session.created_at[:16].replace('T', ' ')}{score}",
@@ -415,7 +415,7 @@ def render_text(timeline: Timeline) -> Group:
     silent = answered and not any(t.transcript and t.transcript.words for t in answered) and session.status != "recovered"
     if silent:
         parts.append(Text("Nothing was heard in the answer, so there is nothing to score or fix.", style="yellow"))
-    if session.report is not None and answered and nothing_to_score(t.transcript for t in session.turns):
+    if session.unscored and answered:
         if not silent:  # words, none of them English: as the card says, no coaching on them
             parts.append(Text(f"\n{NOTHING_TO_SCORE}", style="yellow"))
     elif session.report is not None:

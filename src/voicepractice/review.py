@@ -20,7 +20,7 @@ from typing import Any
 from .errors import StoreError
 from .files import write_private
 from .labels import at, turn_title
-from .records import NOTHING_TO_SCORE, Delivery, Finding, Report, Transcript, nothing_to_score
+from .records import NOTHING_TO_SCORE, Delivery, Finding, Report, Transcript
 from .replay import word_marks, word_style
 from .store import Session, Store, instant
 from .voice.html import CSS as VOICE_CSS
@@ -286,7 +286,7 @@ def render(session: Session, previous: Session | None = None) -> str:
     names = [t.turn_id for t in session.turns]
     folder = session.folder
     when = session.created_at[:16].replace("T", " ")
-    unscored = r is not None and nothing_to_score(t.transcript for t in session.turns)
+    unscored = session.unscored
     score = "not scored" if unscored else f"{r.score}/4 core elements" if r else escape(session.status)
     parts: list[str] = [
         "<header>",

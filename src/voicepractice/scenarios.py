@@ -222,8 +222,7 @@ def _check_plain(text: str, where: str, fail: Any, one_line: bool) -> None:
     escape cleared the screen; U+202E turned text around), and for a name no tab or line break
     (a name holding them added a row to piped ``history``)."""
     if any(not ch.isprintable() and (one_line or not ch.isspace()) for ch in text):
-        raise fail(f"{where} has a control character in {text[:80]!r}; it is plain text on one line" if one_line
-                   else f"{where} has a control character in {text[:80]!r}; it is plain text")
+        raise fail(f"{where} has a control character in {text[:80]!r}; it is plain text{' on one line' if one_line else ''}")
 
 
 def _check_line(line: str, where: str, fail: Any) -> None:
@@ -231,8 +230,7 @@ def _check_line(line: str, where: str, fail: Any) -> None:
     (a format spec such as ``{role:>999999999}`` would be run by ``str.format``)."""
     if len(line) > MAX_LINE_CHARS:
         raise fail(f"{where} has a line of {len(line)} characters; keep lines under {MAX_LINE_CHARS}")
-    if any(not ch.isprintable() and not ch.isspace() for ch in line):  # a terminal escape in a shared file
-        raise fail(f"{where} has a control character in {line[:80]!r}; a line is plain text")
+    _check_plain(line, where, fail, one_line=False)  # a terminal escape in a shared file
     try:
         parts = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(line) if f is not None]
     except ValueError as exc:

@@ -36,7 +36,7 @@ from typing import Any
 
 from .errors import StoreError
 from .files import write_private
-from .records import Report, Transcript
+from .records import Report, Transcript, nothing_to_score
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +202,12 @@ class Session:
     """Seconds spent in each stage of the drill."""
     folder: Path | None = None
     """Where its files are (set when read from the store)."""
+
+    @property
+    def unscored(self) -> bool:
+        """Checked, but no answer holds an English word (silence, noise, another language): shown
+        as "not scored", never coached, as the report card does. A recovered session has no report."""
+        return self.report is not None and nothing_to_score(t.transcript for t in self.turns)
 
     def to_dict(self) -> dict[str, Any]:
         return {
