@@ -284,7 +284,6 @@ def test_the_live_path_marks_what_failed_whispers_check_instead_of_sampling_agai
 ) -> None:
     """Without the retries (``LIVE_RETRIES``) a window's careful decode is kept and the
     same segments are marked ``guessed`` as when the retries ran; clear speech is untouched."""
-    import ctranslate2
     import faster_whisper
     from robustness import hostile
 
@@ -300,11 +299,11 @@ def test_the_live_path_marks_what_failed_whispers_check_instead_of_sampling_agai
     careful = transcriber.submit(spanish, retries=False).result()
     assert tried == [[0.0]]
     tried.clear()
-    # The retries sample: seeded, the same tokens (and so one window, not a second after an early
-    # timestamp) every run. Unseeded, a clean-clone CI run once sampled its way into two windows.
-    ctranslate2.set_random_seed(0)
+    # The retries sample, so how many windows they make varies from run to run (one, or a second
+    # after an early timestamp). CTranslate2 cannot be reseeded here: its generator is per thread,
+    # seeded once on the model's own worker. What must hold is that every window may sample again.
     sampled = transcriber.words(spanish)
-    assert len(tried) == 1 and len(tried[0]) > 1  # check's path still samples again
+    assert tried and all(len(temperatures) > 1 for temperatures in tried)  # check's path samples
     assert careful and sampled and all(w.guessed for w in careful) and all(w.guessed for w in sampled)
     english = load_audio(FIXTURES / "strong_close_natural.flac")
     assert [(w.text, w.guessed) for w in transcriber.submit(english, retries=False).result()] == [
