@@ -158,9 +158,8 @@ def test_the_decoders_cut_off_reading_decides_when_it_is_in() -> None:
     """Readings of real dev pauses (bench/endpoint.py --explain): it outranks the voice and the text head."""
     at = OPTS.cut_off_at
     assert at is not None
-    # "He could wait no longer." (an end): a voice and a head unsure between them, read as finished.
-    assert required_silence(0.98, None, OPTS, complete=0.37, cut_off=0.0004) == OPTS.statement_s
-    assert required_silence(0.17, None, OPTS, complete=0.40, cut_off=0.0003) == OPTS.statement_s  # "...see you again, Phil."
+    # "...see you again, Phil." (an end): a voice and a head unsure between them, read as finished.
+    assert required_silence(0.17, None, OPTS, complete=0.40, cut_off=0.0003) == OPTS.statement_s
     # "I'm Abigail Clark." [pause] "...Klafflin": a sure voice, a cut-off sentence.
     assert required_silence(0.977, None, OPTS, complete=0.11, cut_off=0.0061) == OPTS.hold_s
     assert required_silence(0.98, "question", OPTS, cut_off=0.0012) == OPTS.hold_s  # "Is there anything about my background?" [pause]
@@ -170,6 +169,25 @@ def test_the_decoders_cut_off_reading_decides_when_it_is_in() -> None:
     assert required_silence(0.977, None, off, complete=0.11, cut_off=0.0001) == OPTS.hold_s
     last = replace(OPTS, last_turn=True)  # the last turn keeps its own rule
     assert required_silence(0.99, None, last, cut_off=0.0001) == OPTS.hold_s
+
+
+def test_a_close_call_under_the_threshold_waits_longer_than_a_clear_reading() -> None:
+    """Readings just under ``cut_off_at`` come from thinking pauses after a sentence that reads
+    complete as often as from real ends ("I'm happy. [2 s] to answer anything else..." read
+    0.00042, "He could wait no longer." 0.0004): a statement there waits ``unsure_s``, long
+    enough for a 1-2 s thinking pause, short of the hold; a question or a goodbye does not."""
+    at, sure = OPTS.cut_off_at, OPTS.sure_cut_off_at
+    assert at is not None and sure is not None and sure < at
+    assert OPTS.statement_s < OPTS.unsure_s < OPTS.hold_s
+    for reading in (sure, 0.00042, at * 0.999):
+        assert required_silence(0.98, None, OPTS, complete=0.66, cut_off=reading) == OPTS.unsure_s
+        assert required_silence(0.98, "finished", OPTS, cut_off=reading) == OPTS.unsure_s  # "Thank you."
+        assert required_silence(0.98, "question", OPTS, cut_off=reading) == OPTS.quick_s
+        assert required_silence(0.98, "goodbye", OPTS, cut_off=reading) == OPTS.quick_s
+    assert required_silence(0.98, None, OPTS, cut_off=sure * 0.99) == OPTS.statement_s  # a clear reading
+    assert required_silence(0.98, None, OPTS, cut_off=at) == OPTS.hold_s  # read as cut off
+    assert required_silence(0.98, "question", replace(OPTS, unsure_questions=True), cut_off=sure) == OPTS.unsure_s
+    assert required_silence(0.98, None, replace(OPTS, sure_cut_off_at=None), cut_off=sure) == OPTS.statement_s
 
 
 def test_a_question_or_a_goodbye_hands_over_sooner_than_a_statement() -> None:
@@ -303,10 +321,10 @@ def test_a_pause_the_person_has_gone_on_after_is_not_taken_for_the_end() -> None
     assert own_pause_wait(OPTS.quick_s, 0.86, replace(OPTS, own_pause_margin_s=None)) == OPTS.quick_s
 
     words = _Words("I shall not be easy till I've explained everything.")
-    fluent = EndOfTurn(transcript=words, model=None, cut_off=lambda t: 0.0005)  # a finished reading
+    fluent = EndOfTurn(transcript=words, model=None, cut_off=lambda t: 0.0002)  # a clear finished reading
     assert fluent.should_end(1.0, 8.2, _audio)  # with no pause behind it, ended after statement_s
 
-    judge = EndOfTurn(transcript=words, model=None, cut_off=lambda t: 0.01 if t < 5 else 0.0005)
+    judge = EndOfTurn(transcript=words, model=None, cut_off=lambda t: 0.01 if t < 5 else 0.0002)
     judge.speech()
     for silence in (0.1, 0.5, 1.0):  # an earlier pause, read as cut off: held, and the person goes on
         assert not judge.should_end(silence, 4.0, _audio)

@@ -149,6 +149,28 @@ class EndpointOptions:
     0.91 / 4.59 s, 6 of 29 -> 0.90 / 4.59 s, 3 of 29 (bench/results/endpoint_cutoff_first_run.md,
     endpoint_fresh_cutoff_first_run.md, endpoint_fresh2_first_run.md). The pauses it still cuts follow a complete sentence
     ("What would success look like for this role? [pause] after the first three months?")."""
+    sure_cut_off_at: float | None = 0.0004
+    """A reading under ``cut_off_at`` but at or above this is a close call: a statement waits
+    ``unsure_s`` rather than ``statement_s`` (a question or a goodbye still ``quick_s``
+    unless ``unsure_questions``); None keeps one threshold.
+
+    Session 42 (docs/measured.md, "Twentieth pass"). The pauses still cut follow words that
+    read as a complete sentence ("I'm happy. [2 s] to answer anything else you might need").
+    In the traces of the eleven opened sets, 13 of the 22 thinking pauses that read under
+    0.001 read 0.0004 or more, against 19 of the 260 real ends, and there the voice sounds
+    as finished at both (bench/endpoint_ceiling.py). Waiting a little longer in that band
+    keeps the 1-2 s thinking pauses and costs those few ends about a second. Replayed on the
+    twelve opened sets (tuned on): thinking pauses cut 27 -> 17 of 349; 27 of 357 finished
+    answers wait +1.0 s on average; 2 fewer ended before their last word; the corpus median
+    1.03 -> 1.09 s, real2's 1.09 -> 1.97 s, fresh7's p95 1.25 -> 2.02 s, nothing else more
+    than 0.07 s. 0.0004 with 1.5 s cut 21, with 2.5 s 14 (+1.5 s each); 0.0006 with 2.0 s
+    cut 20. First run on fresh8 and real5 (held out): fresh8 2 -> 1 of 30 cut, real5 0 of
+    15 either way, no median or p95 moved."""
+    unsure_s: float = 2.0
+    """Silence that ends a statement whose reading is a close call (``sure_cut_off_at``)."""
+    unsure_questions: bool = False
+    """...and whether a question in that band waits ``unsure_s`` too (tried, session 42:
+    no pause fewer cut on the opened sets, 2 more answers waiting)."""
     check_after_s: float = 0.2
     """Silence after which the acoustic model is asked (as pipecat does, at its VAD's stop)."""
     still_listening_after_s: float = 1.0
@@ -389,7 +411,8 @@ def required_silence(
     A hanging "and" or "the" holds the turn however the voice sounded, because an
     unfinished sentence is what a thinking pause looks like, unless the words before it
     said the turn was over ("that's everything, so..."); a goodbye ends it.
-    Then the decoder's reading decides when it is in (``cut_off_at``); it alone can
+    Then the decoder's reading decides when it is in (``cut_off_at``; a statement read just
+    under it, ``sure_cut_off_at``, waits ``unsure_s``); it alone can
     release a "dangling" sentence ("...which I'm quite proud of."), which otherwise
     holds like a hanging word. Without it: an exact closing cue (a question mark,
     thanks) ends the turn quickly unless the voice hangs; then the text head vetoes
@@ -406,8 +429,12 @@ def required_silence(
     if o.last_turn:
         return {"goodbye": o.quick_s, "question": o.statement_s}.get(cue or "", o.hold_s)
     if reads_finished is not None:
-        if cue == "goodbye" or (reads_finished and cue == "question"):
+        sure = o.sure_cut_off_at
+        close_call = bool(reads_finished and sure is not None and cut_off is not None and cut_off >= sure)
+        if cue == "goodbye" or (reads_finished and cue == "question" and not (close_call and o.unsure_questions)):
             return o.quick_s
+        if close_call:
+            return max(o.statement_s, o.unsure_s)
         return o.statement_s if reads_finished else o.hold_s
     sound_ok = probability is None or probability >= o.lenient
     if sound_ok and cue is not None:

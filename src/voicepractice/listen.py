@@ -1,8 +1,8 @@
 """Capture the answer: microphone (or a recording standing in for it) until the person is done.
 
 The answer ends when the person has finished: by default ``endpoint.EndOfTurn``
-judges each pause (0.8-0.9 s when the turn sounds and reads finished,
-several seconds when it does not); with ``end_silence_s`` set, after that much
+judges each pause (0.8-0.9 s when the turn sounds and reads finished, 2 s
+when that reading is a close call, several seconds when it does not); with ``end_silence_s`` set, after that much
 silence. Enter ends it at once, so do ``max_seconds`` and Ctrl-C, which keeps
 everything recorded so far. While they speak, each stretch
 of speech that ends in a short pause is handed to ``on_chunk`` so it can be
