@@ -186,7 +186,6 @@ def test_a_close_call_under_the_threshold_waits_longer_than_a_clear_reading() ->
         assert required_silence(0.98, "goodbye", OPTS, cut_off=reading) == OPTS.quick_s
     assert required_silence(0.98, None, OPTS, cut_off=sure * 0.99) == OPTS.statement_s  # a clear reading
     assert required_silence(0.98, None, OPTS, cut_off=at) == OPTS.hold_s  # read as cut off
-    assert required_silence(0.98, "question", replace(OPTS, unsure_questions=True), cut_off=sure) == OPTS.unsure_s
     assert required_silence(0.98, None, replace(OPTS, sure_cut_off_at=None), cut_off=sure) == OPTS.statement_s
 
 

@@ -151,12 +151,12 @@ class EndpointOptions:
     ("What would success look like for this role? [pause] after the first three months?")."""
     sure_cut_off_at: float | None = 0.0004
     """A reading under ``cut_off_at`` but at or above this is a close call: a statement waits
-    ``unsure_s`` rather than ``statement_s`` (a question or a goodbye still ``quick_s``
-    unless ``unsure_questions``); None keeps one threshold.
+    ``unsure_s`` rather than ``statement_s`` (a question or a goodbye still ``quick_s``);
+    None keeps one threshold.
 
     Session 42 (docs/measured.md, "Twentieth pass"). The pauses still cut follow words that
     read as a complete sentence ("I'm happy. [2 s] to answer anything else you might need").
-    In the traces of the eleven opened sets, 13 of the 22 thinking pauses that read under
+    In the traces of the eleven opened sets, 14 of the 22 thinking pauses that read under
     0.001 read 0.0004 or more, against 19 of the 260 real ends, and there the voice sounds
     as finished at both (bench/endpoint_ceiling.py). Waiting a little longer in that band
     keeps the 1-2 s thinking pauses and costs those few ends about a second. Replayed on the
@@ -164,13 +164,11 @@ class EndpointOptions:
     answers wait +1.0 s on average; 2 fewer ended before their last word; the corpus median
     1.03 -> 1.09 s, real2's 1.09 -> 1.97 s, fresh7's p95 1.25 -> 2.02 s, nothing else more
     than 0.07 s. 0.0004 with 1.5 s cut 21, with 2.5 s 14 (+1.5 s each); 0.0006 with 2.0 s
-    cut 20. First run on fresh8 and real5 (held out): fresh8 2 -> 1 of 30 cut, real5 0 of
-    15 either way, no median or p95 moved."""
+    cut 20; questions in the band waiting too, no pause fewer cut and 2 more answers waiting.
+    First run on fresh8 and real5 (held out): fresh8 2 -> 1 of 30 cut, real5 0 of 15 either
+    way, no median or p95 moved."""
     unsure_s: float = 2.0
     """Silence that ends a statement whose reading is a close call (``sure_cut_off_at``)."""
-    unsure_questions: bool = False
-    """...and whether a question in that band waits ``unsure_s`` too (tried, session 42:
-    no pause fewer cut on the opened sets, 2 more answers waiting)."""
     check_after_s: float = 0.2
     """Silence after which the acoustic model is asked (as pipecat does, at its VAD's stop)."""
     still_listening_after_s: float = 1.0
@@ -429,13 +427,12 @@ def required_silence(
     if o.last_turn:
         return {"goodbye": o.quick_s, "question": o.statement_s}.get(cue or "", o.hold_s)
     if reads_finished is not None:
-        sure = o.sure_cut_off_at
-        close_call = bool(reads_finished and sure is not None and cut_off is not None and cut_off >= sure)
-        if cue == "goodbye" or (reads_finished and cue == "question" and not (close_call and o.unsure_questions)):
+        if cue == "goodbye" or (reads_finished and cue == "question"):
             return o.quick_s
-        if close_call:
-            return max(o.statement_s, o.unsure_s)
-        return o.statement_s if reads_finished else o.hold_s
+        if not reads_finished:
+            return o.hold_s
+        close_call = o.sure_cut_off_at is not None and cut_off is not None and cut_off >= o.sure_cut_off_at
+        return o.unsure_s if close_call else o.statement_s
     sound_ok = probability is None or probability >= o.lenient
     if sound_ok and cue is not None:
         return o.quick_s

@@ -2,8 +2,9 @@
 
 The answer ends when the person has finished: by default ``endpoint.EndOfTurn``
 judges each pause (0.8-0.9 s when the turn sounds and reads finished, 2 s
-when that reading is a close call, several seconds when it does not); with ``end_silence_s`` set, after that much
-silence. Enter ends it at once, so do ``max_seconds`` and Ctrl-C, which keeps
+when that reading is a close call, several seconds when it does not); with
+``end_silence_s`` set, after that much silence. Enter ends it at once, so do
+``max_seconds`` and Ctrl-C, which keeps
 everything recorded so far. While they speak, each stretch
 of speech that ends in a short pause is handed to ``on_chunk`` so it can be
 transcribed before the answer is over. Every block is also appended to a spool
