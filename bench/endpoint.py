@@ -612,6 +612,13 @@ def observe(s: Sample) -> list[list]:
     return pauses
 
 
+def pause_at(pauses: list[list], last_word: float, within: float = 0.6) -> list | None:
+    """The observed pause that began nearest ``last_word`` (a sample's real end, or the word before
+    its inserted pause), if one began within ``within`` s of it: the labelled pause."""
+    near = [p for p in pauses if abs(p[0] - last_word) <= within]
+    return min(near, key=lambda p: abs(p[0] - last_word)) if near else None
+
+
 @functools.cache
 def completeness(text: str) -> float | None:
     """The text head's reading of the words at a pause (the drill's own function), once per text."""

@@ -13,8 +13,8 @@ the fit that scores it):
 * the share of real ends it could release early while cutting at most 2 % of pauses;
 * the share of pauses it would cut while releasing 95 % of real ends early.
 
-Labelled pauses: the real end of each finished recording or close (its last pause), and the
-longest pause before the end of each recording with an inserted thinking pause. Where the
+Labelled pauses: the real end of each finished recording or close, and each inserted thinking
+pause (the observed pause that began at the last word before it). Where the
 words already decide (``endpoint.transcript_cue``: a trailing "and" or "um" holds the turn, a
 goodbye ends it) the signals are overruled as the judge overrules them, so the shares are of
 all pauses, as the targets are. Only sets already opened while tuning are read; fresh8 is kept
@@ -36,6 +36,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import endpoint as bench  # noqa: E402
 
 from voicepractice.completeness import complete_probability  # noqa: E402
 from voicepractice.endpoint import transcript_cue  # noqa: E402
@@ -48,17 +51,19 @@ MIN_RELEASED = 0.95
 
 
 def labelled_pauses() -> list[dict]:
-    """One row per labelled pause: set, finished (1) or thinking pause (0), and its three readings."""
+    """One row per labelled pause: set, finished (1) or thinking pause (0), and its three readings.
+
+    The labelled pause is the one that began at the sample's last word (``endpoint.pause_at``, as
+    bench/endpoint_probes.py takes it); each set's first run gives that word's time."""
     rows = []
     for name in OPENED:
         trace = json.loads((RESULTS / f"endpoint_{name}_trace.json").read_text())
-        for key, pauses in trace.items():
-            kind = key.split(":", 1)[0]
-            if kind == "finished" and pauses:
-                pause = pauses[-1]
-            elif kind == "paused" and len(pauses) > 1:
-                pause = max(pauses[:-1], key=lambda p: p[1])  # the inserted pause is the longest before the end
-            else:
+        samples = json.loads((RESULTS / f"endpoint_{name}_first_run.json").read_text())["rows"]
+        for sample in samples:
+            if sample["rule"] != "adaptive":
+                continue
+            pause = bench.pause_at(trace.get(f"{sample['kind']}:{sample['name']}") or [], sample["last_word_s"])
+            if pause is None:
                 continue
             _, _, turn, words, cut_off = pause
             if not words or cut_off is None:
@@ -66,7 +71,7 @@ def labelled_pauses() -> list[dict]:
             rows.append(
                 {
                     "set": name,
-                    "finished": int(kind == "finished"),
+                    "finished": int(sample["kind"] == "finished"),
                     "words_say": {"unfinished": -1, "goodbye": 1}.get(transcript_cue(words) or "", 0),
                     "hyphen": -math.log(max(cut_off, 1e-12)),  # less pull to a hyphen: more finished
                     "smart_turn": turn,

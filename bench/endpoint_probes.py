@@ -114,11 +114,10 @@ def labelled(sets: tuple[str, ...], traces: dict[str, dict[str, list]]) -> list[
     rows = []
     for name in sets:
         for s in bench.build_samples(sample_set=name):
-            pauses = traces[name].get(f"{s.kind}:{s.name}") or []
-            near = [p for p in pauses if abs(p[0] - s.last_word) <= 0.6]
-            if not near:
+            pause = bench.pause_at(traces[name].get(f"{s.kind}:{s.name}") or [], s.last_word)
+            if pause is None:
                 continue
-            end, _, smart_turn, text, _, probes = min(near, key=lambda p: abs(p[0] - s.last_word))
+            end, _, smart_turn, text, _, probes = pause
             if probes is None or transcript_cue(text or "") in ("unfinished", "dangling"):
                 continue
             p = min(max(smart_turn, 1e-4), 1 - 1e-4)
