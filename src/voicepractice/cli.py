@@ -71,7 +71,7 @@ def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
 @click.option("--line", type=click.Choice(["phone", "clean"]), help="Hear the interviewer over a telephone line (with a ring) or clean. [default: the scenario's, phone for every shipped one]")
 @click.option("--interviewer", callback=short_name, help="The interviewer's name, spoken in the script.")
 @profile_options
-@click.option("--silence", type=Seconds(0.5, 10.0), default=None, help="End every answer after this many seconds of silence. Default: adaptive (0.8-0.9 s when you sound finished, 2 s when it is a close call, 3.5-5 s when you don't).")
+@click.option("--silence", type=Seconds(0.5, 10.0), default=None, help="End every answer after this many seconds of silence. Default: adaptive (0.8-0.9 s when you sound finished, 2 s when it is hard to tell, 3.5-5 s when you don't).")
 @click.option("--max-seconds", type=Seconds(5, 900), default=180, show_default=True, help="Longest answer, seconds.")
 @click.option("--no-cue", is_flag=True, help="No tone when listening starts.")
 @click.option("--seed", type=int, help="Choose the same phrasings every time.")
