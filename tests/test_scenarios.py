@@ -61,12 +61,21 @@ def test_details_fill_the_script() -> None:
         (GOOD.replace('name = "x"', 'name = "evil\\tname\\nFAKE"'), "name has a control character"),
         (GOOD.replace("[[turns]]", '[defaults]\ninterviewer = "Dana\\u001b[2J"\n[[turns]]'), "[defaults] interviewer has a control"),
         (GOOD.replace('id = "close"', 'id = "cl\\u202eose"'), "turn 1's id has a control character"),
+        # A reply opens the next turn: on the last turn, or after no answer, it was never heard.
+        (GOOD + "respond = true\n", "'close' has respond = true but is the last turn"),
+        (GOOD.replace('id = "close"', 'id = "intro"\nlisten = false\nrespond = true') + '[[turns]]\nid = "close"\nlines = ["More?"]\n',
+         "'intro' has respond = true but listen = false"),
     ],
 )
 def test_malformed_scenarios_name_file_and_problem(text: str, problem: str) -> None:
     with pytest.raises(ScenarioError) as err:
         parse(text, "broken.toml")
     assert "broken.toml" in str(err.value) and problem in str(err.value)
+
+
+def test_a_reply_may_open_a_turn_the_person_does_not_answer() -> None:
+    s = parse(GOOD + 'respond = true\n[[turns]]\nid = "bye"\nlines = ["Bye."]\nlisten = false\n', "x.toml")
+    assert s.turns[0].respond and not s.turns[1].listen
 
 
 def test_fill_substitutes_names_and_runs_no_format_spec() -> None:

@@ -178,6 +178,13 @@ def parse(text: str, source: str) -> Scenario:
         raise fail(f"only one turn may be marked close = true, got {closes}")
     if any(t.close and not t.listen for t in turns):
         raise fail("the close turn must let the person answer (listen = true)")
+    # The interviewer's reply opens the next turn: without an answer to reply to, or a turn
+    # after it, a `respond = true` was silently never heard.
+    for t in turns:
+        if t.respond and not t.listen:
+            raise fail(f"turn {t.id!r} has respond = true but listen = false: the reply answers what the person said")
+    if turns[-1].respond:
+        raise fail(f"turn {turns[-1].id!r} has respond = true but is the last turn: the reply opens the next turn, so add one after it")
     unknown = set(data) - TOP_LEVEL_KEYS  # a typo ("[default]", "lnie") silently ran with the fallbacks
     if unknown:
         raise fail(f"unknown keys {sorted(unknown)}; a scenario has {', '.join(sorted(TOP_LEVEL_KEYS))}")
