@@ -9,7 +9,12 @@ sent, when it started, its Silero passes, encoder, beam search and word alignmen
 Smart Turn and the text head on the listening thread, the checker. Times are printed
 relative to the last word's end.
 
-    .venv/bin/python bench/enter_timeline.py [--set SET] [--limit N] [--after 0.3] [--name enter_timeline]
+    .venv/bin/python bench/enter_timeline.py [--set SET] [--limit N] [--after 0.3] [--pause] [--name enter_timeline]
+
+With ``--pause`` there is no Enter: the whole answer and the room tone after it play, and
+the end-of-turn judge ends it (``bench/endpoint.py --paced-rules adaptive``), so the
+figures say where the wait between the last word and the report goes at a real pause:
+what the model thread was doing when the pause's words were sent, and how long they took.
 
 Writes bench/results/NAME.md and NAME.json.
 """
@@ -29,7 +34,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from endpoint import RESULTS, SR, Sample, build_samples, summarize, time_enter  # noqa: E402
+from endpoint import RESULTS, SR, Sample, build_samples, run_paced, summarize, time_enter  # noqa: E402
 
 EVENTS: list[dict[str, Any]] = []
 _job = threading.local()
@@ -64,6 +69,7 @@ def instrument() -> None:
     timed(endpoint.TurnModel, "probability", "smart_turn")
     timed(completeness, "complete_probability", "text_head")
     timed(check_mod, "check", "check")
+    timed(vt.Transcriber, "_settle_cut_off", "cut_off")
 
     submit = vt.Transcriber.submit
     counter = iter(range(10**9))
@@ -131,12 +137,52 @@ def run(s: Sample, after: float) -> dict[str, Any]:
     return row
 
 
+def run_pause(s: Sample) -> dict[str, Any]:
+    """The answer ended by the judge at real-time pace: where its last word → report went."""
+    EVENTS.clear()
+    t_start = time.monotonic()  # run_paced's own start is this, give or take a millisecond
+    paced = run_paced(s, "adaptive")
+    last = t_start + s.last_word
+
+    def rel(t: float) -> float:
+        return round(t - last, 3)
+
+    events = [dict(e, t0=rel(e["t0"]), t1=rel(e["t1"])) for e in EVENTS]
+    submits = [e for e in events if e["stage"] == "submit"]
+    report = round(paced["last_word_to_report_s"], 3)
+    row: dict[str, Any] = {
+        "name": s.name, "held_out": s.held_out, "load": paced["load"], "report_s": report,
+        "speech_end_s": paced["vad_tail_s"], "rule_wait_s": paced["rule_wait_s"], "words_wait_s": paced["words_wait_s"],
+        "jobs": len(submits), "snapshots": sum(e.get("tentative", False) for e in submits),
+    }  # fmt: skip
+    final = submits[-1] if submits else None
+    if final is not None:
+        jid = final["job"]
+        mine = [e for e in events if e.get("job") == jid]
+        by = {e["stage"]: e for e in mine if e["stage"] in ("job_start", "job_end")}
+        for stage in ("encoder", "beam", "align"):
+            row[f"final_{stage}"] = round(sum(e["t1"] - e["t0"] for e in mine if e["stage"] == stage), 3)
+        row.update(final_submit_s=final["t0"], final_audio_s=final.get("audio_s"), final_start_s=by.get("job_start", {}).get("t0"),
+                   final_end_s=by.get("job_end", {}).get("t0"))  # fmt: skip
+        cut = [e for e in events if e["stage"] == "cut_off" and e["t0"] >= (row["final_end_s"] or 1e9) - 1e-3]
+        row["cut_off_end_s"] = cut[0]["t1"] if cut else None
+        if row["final_start_s"] is not None:
+            row["queued_s"] = round(row["final_start_s"] - final["t0"], 3)
+            # What held the model thread when the pause's words were sent: earlier jobs' stages still running.
+            busy = [e for e in events if e.get("job") != jid and e["stage"] in ("encoder", "beam", "align", "cut_off")
+                    and e["t1"] > final["t0"] and e["t0"] < row["final_start_s"]]  # fmt: skip
+            row["queued_behind"] = sorted({e["stage"] for e in busy})
+    row["events"] = events
+    return row
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--after", type=float, default=0.3, help="Enter this long after the last word (s)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N finished answers")
     ap.add_argument("--name", default="enter_timeline")
     ap.add_argument("--set", dest="sample_set", default="corpus", help="which answers (bench/endpoint.py --set)")
+    ap.add_argument("--pause", action="store_true", help="no Enter: the judge ends each answer at its pause")
     args = ap.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
     from voicepractice.check import check
@@ -153,6 +199,9 @@ def main() -> None:
     samples = [s for s in build_samples(sample_set=args.sample_set) if s.kind == "finished"]
     if args.limit:
         samples = samples[: args.limit]
+    if args.pause:
+        pause_report(samples, args)
+        return
     rows = []
     for s in samples:
         row = run(s, args.after)
@@ -182,6 +231,45 @@ def main() -> None:
     lines.append(f"Snapshot adopted at Enter: {sum(r['adopted_snapshot'] for r in ok)}/{len(ok)}; "
                  f"Enter → report ≤ 0.5 s: {sum(r['enter_to_report_s'] <= 0.5 for r in ok)}/{len(ok)}; "
                  f"jobs per answer median {statistics.median(r['jobs'] for r in ok) if ok else 0}.")  # fmt: skip
+    text = "\n".join(lines) + "\n"
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{args.name}.md").write_text(text, encoding="utf-8")
+    (RESULTS / f"{args.name}.json").write_text(json.dumps(rows, indent=0), encoding="utf-8")
+
+
+def pause_report(samples: list[Sample], args: argparse.Namespace) -> None:
+    rows = []
+    for s in samples:
+        row = run_pause(s)
+        rows.append(row)
+        print(f"{s.name:45} report {row['report_s']:6.3f}  words wait {row['words_wait_s']:6.3f}  sent {row.get('final_submit_s')}"
+              f" start {row.get('final_start_s')} end {row.get('final_end_s')} cut-off {row.get('cut_off_end_s')}"
+              f" behind {row.get('queued_behind')} audio {row.get('final_audio_s')} s load {row['load']}", file=sys.stderr)  # fmt: skip
+    keys = ["report_s", "speech_end_s", "rule_wait_s", "words_wait_s", "final_submit_s", "queued_s", "final_start_s", "final_audio_s",
+            "final_encoder", "final_beam", "final_align", "final_end_s", "cut_off_end_s", "load"]  # fmt: skip
+    lines = [
+        "# Last word → report at a pause, stage by stage",
+        "",
+        f"`.venv/bin/python bench/enter_timeline.py {' '.join(sys.argv[1:])}` — {len(rows)} finished answers ended by the "
+        f"judge, real-time pace, {os.cpu_count()} cores. Times in s from the last word's end unless a duration; median / p95. "
+        "The final job is the decode whose words the report uses (the pause's snapshot, or the chunk committed there); "
+        "cut_off_end_s is when the decoder's reading of its last word was in (the judge waits for both).",
+        "",
+        "| stage | median | p95 |",
+        "|---|---:|---:|",
+    ]
+    for k in keys:
+        vals = [r[k] for r in rows if r.get(k) is not None]
+        if vals:
+            c = summarize(vals)
+            lines.append(f"| {k} | {c['median']:.3f} | {c['p95']:.3f} |")
+    behind: dict[str, int] = {}
+    for r in rows:
+        for stage in r.get("queued_behind") or ["nothing"]:
+            behind[stage] = behind.get(stage, 0) + 1
+    lines += ["", "The model thread was busy, when the pause's words were sent, with: "
+              + ", ".join(f"{k} {v}" for k, v in sorted(behind.items())) + f" (of {len(rows)})."]  # fmt: skip
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
