@@ -98,7 +98,7 @@ class EndpointOptions:
     lower (0.12-0.18): median wait 1.00 s, p95 3.61 s, 2 of 31 pauses cut with ``quick_s``
     at 0.8 (p95 3.69 s without the tier: it shortens the 3.5 s holds of four dev answers to
     1.5 s, too few to move the p95). First run on the held-out sources and the
-    fresh set: README, "Sixth pass"."""
+    fresh set: docs/measured.md, End of turn, "Sixth pass"."""
     middle_confident: float = 0.97
     """Smart Turn probability at or above which ``middle_s`` replaces the text head's hold."""
     middle_text: float = 0.2
