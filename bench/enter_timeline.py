@@ -219,23 +219,32 @@ def main() -> None:
         "Times in s from the last word's end (batch-decode time) unless a duration; median / p95. The final job is the decode "
         "whose words the report uses (the pause's snapshot when adopted).",
         "",
-        "| stage | median | p95 |",
-        "|---|---:|---:|",
+        *stage_table(ok, keys),
+        "",
     ]
-    for k in keys:
-        vals = [r[k] for r in ok if r.get(k) is not None]
-        if vals:
-            c = summarize(vals)
-            lines.append(f"| {k} | {c['median']:.3f} | {c['p95']:.3f} |")
-    lines.append("")
     lines.append(f"Snapshot adopted at Enter: {sum(r['adopted_snapshot'] for r in ok)}/{len(ok)}; "
                  f"Enter → report ≤ 0.5 s: {sum(r['enter_to_report_s'] <= 0.5 for r in ok)}/{len(ok)}; "
                  f"jobs per answer median {statistics.median(r['jobs'] for r in ok) if ok else 0}.")  # fmt: skip
+    write(args.name, lines, rows)
+
+
+def stage_table(rows: list[dict[str, Any]], keys: list[str]) -> list[str]:
+    """Median and p95 of each stage over the rows that have it."""
+    lines = ["| stage | median | p95 |", "|---|---:|---:|"]
+    for k in keys:
+        vals = [r[k] for r in rows if r.get(k) is not None]
+        if vals:
+            c = summarize(vals)
+            lines.append(f"| {k} | {c['median']:.3f} | {c['p95']:.3f} |")
+    return lines
+
+
+def write(name: str, lines: list[str], rows: list[dict[str, Any]]) -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{args.name}.md").write_text(text, encoding="utf-8")
-    (RESULTS / f"{args.name}.json").write_text(json.dumps(rows, indent=0), encoding="utf-8")
+    (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")
+    (RESULTS / f"{name}.json").write_text(json.dumps(rows, indent=0), encoding="utf-8")
 
 
 def pause_report(samples: list[Sample], args: argparse.Namespace) -> None:
@@ -256,25 +265,15 @@ def pause_report(samples: list[Sample], args: argparse.Namespace) -> None:
         "The final job is the decode whose words the report uses (the pause's snapshot, or the chunk committed there); "
         "cut_off_end_s is when the decoder's reading of its last word was in (the judge waits for both).",
         "",
-        "| stage | median | p95 |",
-        "|---|---:|---:|",
+        *stage_table(rows, keys),
     ]
-    for k in keys:
-        vals = [r[k] for r in rows if r.get(k) is not None]
-        if vals:
-            c = summarize(vals)
-            lines.append(f"| {k} | {c['median']:.3f} | {c['p95']:.3f} |")
     behind: dict[str, int] = {}
     for r in rows:
         for stage in r.get("queued_behind") or ["nothing"]:
             behind[stage] = behind.get(stage, 0) + 1
     lines += ["", "The model thread was busy, when the pause's words were sent, with: "
               + ", ".join(f"{k} {v}" for k, v in sorted(behind.items())) + f" (of {len(rows)})."]  # fmt: skip
-    text = "\n".join(lines) + "\n"
-    print(text)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{args.name}.md").write_text(text, encoding="utf-8")
-    (RESULTS / f"{args.name}.json").write_text(json.dumps(rows, indent=0), encoding="utf-8")
+    write(args.name, lines, rows)
 
 
 if __name__ == "__main__":
