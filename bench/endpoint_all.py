@@ -19,7 +19,7 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,7 +105,7 @@ def main() -> None:
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{args.name}.md").write_text(text, encoding="utf-8")
-    (RESULTS / f"{args.name}.json").write_text(json.dumps({"options": o.__dict__, "sets": out}, indent=1), encoding="utf-8")
+    (RESULTS / f"{args.name}.json").write_text(json.dumps({"options": asdict(o), "sets": out}, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

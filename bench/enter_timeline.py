@@ -93,6 +93,31 @@ def instrument() -> None:
     vt.Transcriber.submit = tracked_submit  # type: ignore[method-assign]
 
 
+def relative(last: float) -> list[dict[str, Any]]:
+    """The recorded events, their times in s from the last word's end (``last``, monotonic)."""
+    return [dict(e, t0=round(e["t0"] - last, 3), t1=round(e["t1"] - last, 3)) for e in EVENTS]
+
+
+def final_job(events: list[dict[str, Any]], submit: dict[str, Any]) -> dict[str, Any]:
+    """When the job whose words the answer ends with (the last one submitted: the adopted snapshot,
+    or the final chunk when the snapshot did not cover the same speech) was sent, started and
+    ended, its audio, the time in each of its stages, and how long it waited for the model thread."""
+    jid = submit["job"]
+    by = {e["stage"]: e for e in events if e.get("job") == jid and e["stage"] in ("job_start", "job_end")}
+    stages: dict[str, float] = {}
+    for e in events:
+        if e.get("job") == jid and e["stage"] in ("vad_inner", "vad_spans", "encoder", "beam", "align"):
+            stages[e["stage"]] = round(stages.get(e["stage"], 0.0) + e["t1"] - e["t0"], 3)
+    row: dict[str, Any] = {
+        "final_submit_s": submit["t0"], "final_start_s": by.get("job_start", {}).get("t0"),
+        "final_end_s": by.get("job_end", {}).get("t0"), "final_audio_s": submit.get("audio_s"),
+        **{f"final_{k}": v for k, v in stages.items()},
+    }  # fmt: skip
+    if row["final_start_s"] is not None:  # was the model thread busy with an earlier job when it was sent?
+        row["queued_s"] = round(row["final_start_s"] - submit["t0"], 3)
+    return row
+
+
 def run(s: Sample, after: float) -> dict[str, Any]:
     EVENTS.clear()
     r = time_enter(s, after)
@@ -102,11 +127,8 @@ def run(s: Sample, after: float) -> dict[str, Any]:
     def rel(t: float) -> float:
         return round(t - last, 3)
 
-    events = [dict(e, t0=rel(e["t0"]), t1=rel(e["t1"])) for e in EVENTS]
-    # The job whose words the answer ends with: the last one submitted (the adopted snapshot,
-    # or the final chunk when the snapshot did not cover the same speech).
+    events = relative(last)
     submits = [e for e in events if e["stage"] == "submit"]
-    final_job = submits[-1]["job"] if submits else None
     adopted = live.reused_snapshots > 0
     row: dict[str, Any] = {
         "name": s.name, "held_out": s.held_out, "ended_by": cap.ended_by, "load": round(os.getloadavg()[0], 1),
@@ -115,19 +137,8 @@ def run(s: Sample, after: float) -> dict[str, Any]:
         "speech_end_s": round((cap.speech_end or 0) - s.last_word, 3), "adopted_snapshot": adopted,
         "jobs": len(submits), "snapshots": sum(e.get("tentative", False) for e in submits),
     }  # fmt: skip
-    if final_job is not None:
-        by = {e["stage"]: e for e in events if e.get("job") == final_job and e["stage"] in ("submit", "job_start", "job_end")}
-        stages: dict[str, float] = {}
-        for e in events:
-            if e.get("job") == final_job and e["stage"] in ("vad_inner", "vad_spans", "encoder", "beam", "align"):
-                stages[e["stage"]] = round(stages.get(e["stage"], 0.0) + e["t1"] - e["t0"], 3)
-        row.update(
-            final_submit_s=by.get("submit", {}).get("t0"), final_start_s=by.get("job_start", {}).get("t0"),
-            final_end_s=by.get("job_end", {}).get("t0"), final_audio_s=by.get("submit", {}).get("audio_s"), **{f"final_{k}": v for k, v in stages.items()},
-        )  # fmt: skip
-        # Was the model thread busy with an earlier job when the final one was sent?
-        if row["final_start_s"] is not None and row["final_submit_s"] is not None:
-            row["queued_s"] = round(row["final_start_s"] - row["final_submit_s"], 3)
+    if submits:
+        row.update(final_job(events, submits[-1]))
         st = [e for e in events if e["stage"] == "smart_turn"]
         if st and row.get("final_start_s") is not None and row.get("final_end_s") is not None:
             a, b = row["final_start_s"], row["final_end_s"]
@@ -142,12 +153,7 @@ def run_pause(s: Sample) -> dict[str, Any]:
     EVENTS.clear()
     t_start = time.monotonic()  # run_paced's own start is this, give or take a millisecond
     paced = run_paced(s, "adaptive")
-    last = t_start + s.last_word
-
-    def rel(t: float) -> float:
-        return round(t - last, 3)
-
-    events = [dict(e, t0=rel(e["t0"]), t1=rel(e["t1"])) for e in EVENTS]
+    events = relative(t_start + s.last_word)
     submits = [e for e in events if e["stage"] == "submit"]
     report = round(paced["last_word_to_report_s"], 3)
     row: dict[str, Any] = {
@@ -155,21 +161,14 @@ def run_pause(s: Sample) -> dict[str, Any]:
         "speech_end_s": paced["vad_tail_s"], "rule_wait_s": paced["rule_wait_s"], "words_wait_s": paced["words_wait_s"],
         "jobs": len(submits), "snapshots": sum(e.get("tentative", False) for e in submits),
     }  # fmt: skip
-    final = submits[-1] if submits else None
-    if final is not None:
-        jid = final["job"]
-        mine = [e for e in events if e.get("job") == jid]
-        by = {e["stage"]: e for e in mine if e["stage"] in ("job_start", "job_end")}
-        for stage in ("encoder", "beam", "align"):
-            row[f"final_{stage}"] = round(sum(e["t1"] - e["t0"] for e in mine if e["stage"] == stage), 3)
-        row.update(final_submit_s=final["t0"], final_audio_s=final.get("audio_s"), final_start_s=by.get("job_start", {}).get("t0"),
-                   final_end_s=by.get("job_end", {}).get("t0"))  # fmt: skip
+    if submits:
+        final = submits[-1]
+        row.update(final_job(events, final))
         cut = [e for e in events if e["stage"] == "cut_off" and e["t0"] >= (row["final_end_s"] or 1e9) - 1e-3]
         row["cut_off_end_s"] = cut[0]["t1"] if cut else None
         if row["final_start_s"] is not None:
-            row["queued_s"] = round(row["final_start_s"] - final["t0"], 3)
             # What held the model thread when the pause's words were sent: earlier jobs' stages still running.
-            busy = [e for e in events if e.get("job") != jid and e["stage"] in ("encoder", "beam", "align", "cut_off")
+            busy = [e for e in events if e.get("job") != final["job"] and e["stage"] in ("encoder", "beam", "align", "cut_off")
                     and e["t1"] > final["t0"] and e["t0"] < row["final_start_s"]]  # fmt: skip
             row["queued_behind"] = sorted({e["stage"] for e in busy})
     row["events"] = events

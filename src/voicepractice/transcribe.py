@@ -195,8 +195,8 @@ speech end to end is most decodes: 28 of 41 short recordings of the speech corpu
 a lone ".", or "Thank you." / "Thanks for watching" made up from the pad (one
 "Thank you." passed the filters below). The remnants that held speech were
 1.4 s and 3.5 s long (faster-whisper's segment seeks on the corpus; docs/measured.md,
-End of turn, the decode at a pause, fourth pass). Only a window after one that reached the end of the audio
-is skipped (``_is_remnant``)."""
+End of turn, the decode at a pause, fourth pass). Only a window after one that reached
+the end of the audio is skipped (``_is_remnant``)."""
 
 
 _cancel = threading.local()
