@@ -4,19 +4,36 @@ with files removed, a mangled session.json. One `Error:` line that says what to 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import hostile
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, cli
+
+
+@pytest.fixture(scope="module")
+def drilled_once(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> tuple[Path, str]:
+    """A store holding one real drill (the model on a fixture), made once for the module: each
+    test damages its own copy (``one_session``), as a drill per test cost about 3 s each."""
+    home = tmp_path_factory.mktemp("one-session")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VOICEPRACTICE_HOME", str(home))
+        mp.setenv("VOICEPRACTICE_CACHE", str(shared_cache))
+        for var in ("VOICEPRACTICE_MODEL", "VOICEPRACTICE_INPUT", "VOICEPRACTICE_OUTPUT"):
+            mp.delenv(var, raising=False)
+        code, out, err = cli("drill", "--answer", str(FIXTURES / "weak_thanks_only.flac"), "--fast", "--json")
+    assert code == 0, err
+    return home, json.loads(out)["session"]
 
 
 @pytest.fixture
-def one_session(vp, private_home: Path) -> Path:
-    r = vp("drill", "--answer", str(FIXTURES / "weak_thanks_only.flac"), "--fast", "--json")
-    assert r.code == 0, r.err
-    return Path(json.loads(r.out)["folder"])
+def one_session(drilled_once: tuple[Path, str], private_home: Path) -> Path:
+    """This test's copy of the drilled store, in its own data directory: the session's folder."""
+    home, session = drilled_once
+    shutil.copytree(home, private_home)
+    return private_home / "sessions" / session
 
 
 def test_corrupt_index(one_session: Path, vp, private_home: Path) -> None:
@@ -129,7 +146,6 @@ def test_a_damaged_index_row_is_made_again_from_its_folder(cell: str, one_sessio
 
 
 def test_a_damaged_row_without_a_folder_still_lists(one_session: Path, vp, private_home: Path) -> None:
-    import shutil
     import sqlite3
 
     shutil.rmtree(one_session)
