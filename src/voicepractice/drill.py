@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import logging
 import random
-import signal
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -504,7 +502,7 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     t_end = last.ended_at if last else time.monotonic()
 
     def commit(status: str, report: Report | None, timings: dict[str, float]) -> Session:
-        with _ctrl_c_ignored():
+        with stop.shielded():
             (staging / "meta.json").unlink(missing_ok=True)
             return store.commit(
                 Session(
@@ -565,20 +563,6 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             f"or blocked; check `voicepractice doctor` (session {session_id} kept)"
         )
     return DrillResult(stored, report, tuple(transcripts), tuple(notes), timings)
-
-
-@contextmanager
-def _ctrl_c_ignored() -> Iterator[None]:
-    """Ctrl-C is ignored while a session is written: a second press, or the signal a terminal or
-    ``timeout`` sends to the whole process group after the first, must not leave it half-saved."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, before)
 
 
 def _voice(answered: list[_Answer], transcripts: list[Transcript], notes: list[str]) -> Voice | None:

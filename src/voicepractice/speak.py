@@ -391,12 +391,22 @@ def _ctrl_c_between_writes() -> Iterator[threading.Event]:
     A KeyboardInterrupt raised inside sounddevice (opening, writing or closing the stream) can
     leave a PortAudio stream half made or never closed; here the stream is aborted and closed
     first, and the interrupt raised after. Only in the main thread with Python's own handler
-    in place (elsewhere a signal handler cannot be set, or someone else owns Ctrl-C).
+    in place (elsewhere a signal handler cannot be set, or someone else owns Ctrl-C); where
+    Ctrl-C is ignored from the start (a script's `drill &`), SIGTERM and SIGHUP set the event.
     """
     import signal
 
+    from . import stop
+
     pressed = threading.Event()
-    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed
+        return
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # Ctrl-C ignored (`drill &`): SIGTERM's path
+        with stop.on_stop(pressed.set):
+            yield pressed
+        return
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         yield pressed
         return
     previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.set())

@@ -6,15 +6,25 @@ left the answer in a staging folder that only the next drill recovered, unscored
 takes Ctrl-C's path instead (the answer so far is decoded, scored and saved as
 ``interrupted``), and the command exits 128 + the signal. After a hangup there is no one to
 show anything to, and writing to the terminal fails (EIO): what went there goes to /dev/null.
+
+A script's background job (``voicepractice drill ... &``) starts with Ctrl-C ignored, as POSIX
+shells do for it; it stays ignored, but SIGTERM and SIGHUP still stop the command.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 _BY: list[int] = []
 """The signals that have come, first first."""
+_HOOKS: list[Callable[[], None]] = []
+"""What stops the work in hand cleanly (a line playing), innermost last: ``on_stop``."""
+_SHIELDED: list[int] = [0]
+"""How deep inside ``shielded`` (a session being written) the main thread is."""
 
 
 def install() -> None:
@@ -31,11 +41,44 @@ def install() -> None:
         ctrl_c = signal.getsignal(signal.SIGINT)
         if callable(ctrl_c):  # Python's raises KeyboardInterrupt; a line playing sets its stop flag
             ctrl_c(signal.SIGINT, frame)  # type: ignore[arg-type]
-        # SIG_IGN: a session is being written; the drill stops once it is (it asks stopped()).
+        elif _SHIELDED[0]:
+            pass  # a session is being written; the drill stops once it is (it asks stopped())
+        elif _HOOKS:
+            _HOOKS[-1]()
+        else:  # Ctrl-C ignored since the start (a script's `drill &`): stop as Ctrl-C would
+            raise KeyboardInterrupt
 
     for sig in (signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(sig) is signal.SIG_DFL:
             signal.signal(sig, stop)
+
+
+@contextmanager
+def shielded() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP wait while a session is written: a second press, or the signal a
+    terminal or ``timeout`` sends to the whole process group after the first, must not leave it
+    half-saved (the drill asks ``stopped`` once it is)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _SHIELDED[0] += 1
+    try:
+        yield
+    finally:
+        _SHIELDED[0] -= 1
+        signal.signal(signal.SIGINT, before)
+
+
+@contextmanager
+def on_stop(hook: Callable[[], None]) -> Iterator[None]:
+    """While inside, a SIGTERM or SIGHUP that Ctrl-C's handler cannot take (Ctrl-C ignored since
+    the start) calls ``hook`` instead of raising wherever Python happens to be."""
+    _HOOKS.append(hook)
+    try:
+        yield
+    finally:
+        _HOOKS.remove(hook)
 
 
 def stopped() -> bool:

@@ -23,14 +23,20 @@ from conftest import FIXTURES, shell_signals
 ANSWER = FIXTURES / "strong_close.flac"  # 22.75 s, paced in real time
 
 
-def _start_drill(home: Path, *args: str) -> subprocess.Popen[str]:
+def _background_job_signals() -> None:
+    """A child's signals as a script's `voicepractice drill ... &` has them: Ctrl-C ignored."""
+    shell_signals()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start_drill(home: Path, *args: str, preexec=shell_signals) -> subprocess.Popen[str]:  # type: ignore[no-untyped-def]
     env = {**os.environ, "VOICEPRACTICE_HOME": str(home), "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
         [sys.executable, "-m", "voicepractice", "drill", "--answer", str(ANSWER), "--json", "--seed", "2", *args],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
         # A suite started in the background hands its children SIGINT ignored: give the
         # drill the disposition it has in a person's shell, or Ctrl-C never reaches it.
-        preexec_fn=shell_signals,
+        preexec_fn=preexec,
     )  # fmt: skip
 
 
@@ -69,11 +75,13 @@ def test_sigint_mid_answer_keeps_the_audio(tmp_path: Path) -> None:
     hostile.assert_store_consistent(home)
 
 
-def test_sigterm_mid_answer_scores_and_keeps_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("background", [False, True], ids=["foreground", "script-background-job"])
+def test_sigterm_mid_answer_scores_and_keeps_it(tmp_path: Path, background: bool) -> None:
     """`kill`, `timeout` or a shutdown: Python's default was to die at once, leaving the answer in a
-    staging folder that only the next drill brought back, unscored."""
+    staging folder that only the next drill brought back, unscored. A script's background job
+    starts with Ctrl-C ignored: SIGTERM still stops it (it used to play the answer to its end)."""
     home = tmp_path / "home"
-    drill = _start_drill(home)
+    drill = _start_drill(home, preexec=_background_job_signals if background else shell_signals)
     _wait_for(lambda: _spool_bytes(home) > 16_000 * 2 * 4)
     drill.send_signal(signal.SIGTERM)
     out, err = drill.communicate(timeout=120)
