@@ -391,10 +391,10 @@ def test_ctrl_c_while_the_answer_is_scored_keeps_it(vp, private_home: Path, monk
 
 
 def test_a_second_ctrl_c_does_not_stop_a_session_being_written() -> None:
-    from voicepractice.drill import _ctrl_c_ignored
+    from voicepractice.stop import shielded
 
     before = signal.getsignal(signal.SIGINT)
-    with _ctrl_c_ignored():
+    with shielded():
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(0.05)  # delivered and handled (ignored) here, not after the block
     assert signal.getsignal(signal.SIGINT) is before
