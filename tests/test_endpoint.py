@@ -242,6 +242,26 @@ def test_the_judge_ends_a_handover_quickly_however_it_trails_off() -> None:
     assert not judge.should_end(OPTS.hold_s, 3.0, _audio)
 
 
+def test_a_goodbye_ends_the_last_answer_quickly_however_the_voice_sounds() -> None:
+    """The last turn asks Smart Turn (no decoder reading there). After "Have a great day. [0.8 s]
+    Bye." it reads the lone "Bye." as unfinished (0.006): that voice veto held the answer the
+    full 3.5 s, so a drill's goodbye, played from the fixture, ran out of recording first."""
+    audio = load_audio(FIXTURES / "turn3_goodbye_natural.flac")
+    speech_end = 4.3  # just after "Bye." (Whisper: 4.00-4.24 s)
+    words = "Thank you so much for your time. Have a great day. Bye."
+    assert load_turn_model().probability(audio[: int(speech_end * SAMPLE_RATE)]) < OPTS.lenient  # the real model
+    last = replace(OPTS, last_turn=True)
+    judge = EndOfTurn(last, transcript=lambda t: words, complete=None, went_on_s=0.8)
+    clip = lambda: audio[: int(speech_end * SAMPLE_RATE)]  # noqa: E731
+    wait = own_pause_wait(last.quick_s, 0.8, last)  # the 0.8 s the person paused before "Bye."
+    assert not judge.should_end(wait - 0.1, speech_end, clip)
+    assert judge.should_end(wait, speech_end, clip)
+    assert judge.pauses[-1].cue == "goodbye" and judge.pauses[-1].probability is not None
+    words = "Thank you so much for your time. Have a great day, and"  # a hanging voice and words: held
+    judge = EndOfTurn(last, transcript=lambda t: words, complete=None)
+    assert not judge.should_end(last.hold_s - 0.1, speech_end, clip)
+
+
 def test_features_match_pipecats_own_extractor() -> None:
     """faster-whisper's extractor on the normalised 8 s window gives Smart Turn's training features."""
     spec = importlib.util.spec_from_file_location("st_features", model_path().parents[1] / "_whisper_features.py")

@@ -568,17 +568,18 @@ class EndOfTurn:
             return True
         if text is None:
             return False  # the words are still being decoded: ending now would make the report wait
+        cue = transcript_cue(text)
         if (
             o.combiner is None
             and self._probability is not None
             and self._probability < o.lenient
             and silence_s < o.hold_s
+            and cue != "goodbye"  # a lone "Bye." after a pause sounds unfinished to Smart Turn (0.006)
         ):
             return False  # sounds unfinished: whatever the words say, hold on
         complete = self._completeness(text) if self._cut_off is None else None
         if self.trace[-1][2] is None:
             self.trace[-1] = (speech_end, self._probability, text, complete, self._cut_off)
-        cue = transcript_cue(text)
         wait = own_pause_wait(required_silence(self._probability, cue, o, complete, self._cut_off), self.went_on_s, o)
         if silence_s >= wait:
             self._record(text, cue, wait, complete)
