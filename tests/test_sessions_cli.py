@@ -375,6 +375,34 @@ def _typed_session() -> Session:
     )
 
 
+@pytest.mark.parametrize("where", ["piped", "NO_COLOR", "colour"])
+def test_replay_legend_speaks_of_colours_only_where_they_are_shown(where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Piped or under NO_COLOR, `replay --no-audio` said "green ... magenta: filler" over uncoloured text."""
+    from rich.console import Console
+
+    from voicepractice.replay import render_text
+
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    if where == "NO_COLOR":
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    terminal = where != "piped"
+    c = Console(file=io.StringIO(), width=100, record=True, force_terminal=terminal,
+                color_system="truecolor" if terminal else None)  # fmt: skip
+    c.print(render_text(build_timeline(_typed_session())))
+    text = c.export_text()
+    legend = text.rstrip().splitlines()[-1]
+    if where == "colour":
+        assert legend == "green: earned an element · yellow: weak · red: pitfall · magenta: filler"
+    else:
+        assert not any(colour in text for colour in ("green", "yellow", "red:", "magenta")), text
+        # The marks the plain text does carry: the findings' ✓ ✗ and the [label] after a line.
+        assert "✓ earned" in legend and "✗ missing" in legend and "[name] after a line" in legend
+        assert "✓ Thanks" in text and "✗ Next steps" in text and "[Thanks]" in text
+
+
 def test_word_at_follows_the_words_and_gaps() -> None:
     tl = build_timeline(_typed_session())  # no audio files: line length is estimated
     inter = tl.stretches[0]

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 import numpy as np
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -421,13 +421,21 @@ def render_text(timeline: Timeline) -> Group:
     elif session.report is not None:
         parts.append(Text("\nFindings", style="bold"))
         parts.extend(findings_lines(timeline))
-        parts.append(
-            Text(
-                "green: earned an element · yellow: weak · red: pitfall · magenta: filler",
-                style="dim",
-            )
-        )
+        parts.append(_Legend())
     return Group(*parts)
+
+
+COLOUR_LEGEND = "green: earned an element · yellow: weak · red: pitfall · magenta: filler"
+PLAIN_LEGEND = "✓ earned · ~ weak · ✗ missing · ⚠ pitfall · [name] after a line: found in it"
+"""Piped, or NO_COLOR: nothing is coloured, so the key names the marks the text has without colour."""
+
+
+class _Legend:
+    """The key under the findings, for the console it is printed on: a colour key only where colour is shown."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        plain = console.no_color or console.color_system is None
+        yield Text(PLAIN_LEGEND if plain else COLOUR_LEGEND, style="dim")
 
 
 def findings_lines(timeline: Timeline) -> list[Table]:
