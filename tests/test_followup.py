@@ -17,13 +17,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from voicepractice.check import check
-from voicepractice.followup import FollowUpOptions, calendar, follow_up
+from voicepractice.followup import FollowUpOptions, calendar, follow_up, summary
 from voicepractice.followup_plan import (
     CalendarEvent,
     PlanOptions,
     TimeFrame,
     add_business_days,
     add_months,
+    frame_from_lines,
     make_plan,
     parse_heard_back_in,
     parse_time_frame,
@@ -548,6 +549,78 @@ def test_parse_time_frame(text: str, kind: str | None, amount: int | None, phras
     assert tf is not None
     assert (tf.kind, tf.amount) == (kind, amount)
     assert phrase is not None and phrase.split()[-2:] == tf.phrase.split()[-2:]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "amount", "phrase"),
+    [
+        # The news reaching them wins over the team's own step, whichever comes first.
+        ("The team meets on Friday to review, so expect news early next week.", "weekday", 1, "early next week"),
+        ("The panel reviews on Monday, and you'll hear from us by Friday.", "weekday", 4, "by Friday"),
+        ("You'll hear from us by Friday; the panel meets on Monday to compare notes.", "weekday", 4, "by Friday"),
+        ("We'll get back to you within two weeks, after the committee meets on Thursday.", "weeks", 2, "within two weeks"),
+        ("After the panel reviews on Monday we'll get back to you within two weeks.", "weeks", 2, "within two weeks"),
+        ("We should have a decision by the end of next week, once we finish interviewing on Tuesday.",
+         "week_end", 0, "by the end of next week"),
+        ("We have one more conversation on Thursday, then we'll decide early next week.", "weekday", 1, "early next week"),
+        ("By Friday you'll know either way, we're meeting the last candidates on Wednesday.", "weekday", 4, "by Friday"),
+        # A neutral time beats one of the team's own steps.
+        ("We're speaking with two other candidates on Wednesday, and it usually takes about ten working days.",
+         "business_days", 10, "in about ten working days"),
+        # A lone time is still found, whatever it is tied to.
+        ("We'll be in touch within a week.", "weeks", 1, "within a week"),
+        ("Great talking with you. You'll hear back from us within ten business days.", "business_days", 10,
+         "within ten business days"),
+        ("The hiring team meets on Thursday.", "weekday", 3, "on Thursday"),
+        ("It usually takes 10 business days.", "business_days", 10, "within 10 business days"),
+        ("Thanks for your time, have a great day!", None, None, None),
+    ],
+)  # fmt: skip
+def test_the_time_frame_is_when_they_hear_not_when_the_team_meets(
+    line: str, kind: str | None, amount: int | None, phrase: str | None
+) -> None:
+    tf = frame_from_lines([line])
+    if kind is None:
+        assert tf is None
+        return
+    assert tf is not None
+    assert (tf.kind, tf.amount, tf.phrase) == (kind, amount, phrase)
+
+
+def test_the_time_frame_across_lines() -> None:
+    def phrase(*lines: str) -> str | None:
+        tf = frame_from_lines(lines)
+        return tf.phrase if tf else None
+
+    # The latest line is the answer...
+    assert phrase("We'll decide within two weeks.", "You'll hear by the end of next week.") == "by the end of next week"
+    # ...unless it only gives the team's own step and an earlier one said when they would hear.
+    assert phrase("You'll hear from us within two weeks.", "The panel meets on Monday, thanks again.") == "within two weeks"
+    assert phrase("Any questions for me?", "Thanks, bye.") is None
+
+
+def test_technical_screen_close_gives_early_next_week_not_the_team_meeting() -> None:
+    """A new user's report: "Time frame: on Friday" and "expect to hear back on Friday", from the
+    technical screen's "The team meets on Friday to review, so expect news early next week"."""
+    from voicepractice.scenarios import load_scenario
+
+    script = load_scenario("technical_screen")
+    line = next(x for t in script.turns for x in t.lines if "meets on Friday" in x)
+    tf = frame_from_lines([line])
+    assert tf is not None and (tf.kind, tf.amount, tf.offset, tf.phrase) == ("weekday", 1, 1, "early next week")
+    close = Transcript.from_text("Thank you, I really enjoyed the exercise and I'm excited about the role.", turn=1)
+    turns = (
+        TurnRecord("questions", script.turns[0].lines[0]),
+        TurnRecord("close", script.turns[1].lines[0], transcript=close),
+        TurnRecord("goodbye", line),
+    )
+    session = Session("260107-110000-tec", "2026-01-07T11:00:00+00:00", "technical_screen", "complete", turns,
+                      check([close]), {"interviewer": "Priya", "company": "Acme", "role": "engineer"})  # fmt: skip
+    f = follow_up(session, _call_options(session), NOW)
+    assert "Time frame: early next week" in summary(f)
+    assert "expect to hear back early next week" in f.draft("thank_you").body
+    assert "on Friday" not in summary(f) and "on Friday" not in f.draft("thank_you").body
+    assert f.plan.step("check_in").when.date() == date(2026, 1, 14)  # after Tue 13 Jan, not Mon 12 Jan (after Fri 9)
 
 
 def test_parse_heard_back_in() -> None:

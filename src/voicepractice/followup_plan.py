@@ -205,13 +205,71 @@ def parse_heard_back_in(value: str) -> TimeFrame:
     return frame
 
 
-def frame_from_lines(lines: Sequence[str]) -> TimeFrame | None:
-    """The time frame in the interviewer's lines, the latest line first (it is the answer)."""
-    for line in reversed(lines):
-        frame = parse_time_frame(line)
+# Words that tie a time to the news reaching the person: "expect news", "you'll hear", "we'll get
+# back to you", "a decision", "set up a call" (not "on-call").
+_HEARD_BACK = re.compile(
+    r"\b(?:hear(?:ing)?|heard|news|decisions?|decid(?:e|es|ed|ing)|answers?|outcome|results?|"
+    r"respon(?:d|se)|update you|an update|feedback|next steps?|expect(?:ing)?|let you know|back to you|"
+    r"in touch|reach(?:ing)? out|contact you|follow(?:ing)?(?: |-)up|(?<![\w-])calls?|email you|"
+    r"process|timeline|time ?frame|you(?:'ll| will| should))\b"
+)
+# Words of the team's own steps, whose times are not when the person hears: "the team meets on
+# Friday", "the panel reviews on Monday", "we're interviewing through Thursday".
+_INTERNAL = re.compile(
+    r"\b(?:meet(?:s|ing)?|met|review(?:s|ed|ing)?|interview(?:s|ing)|debrief\w*|discuss\w*|deliberat\w*|"
+    r"compar(?:e|es|ing) notes|(?:talk|speak)(?:s|ing)? (?:to|with) (?!you\b)\w+|conversations?|"
+    r"candidates?|regroup\w*|sync\w*|calibrat\w*|writ(?:e|es|ing) up)\b"
+)
+_CLAUSE_BREAK = re.compile(
+    r"(?<=[.!?])\s+|\s*[,;:\u2013\u2014]\s*|\s+(?:and|so|but|then|while|whereas|though|although)\s+"
+)
+
+
+def _tier(clause: str) -> int:
+    """How surely the clause's time is when they will hear: 0 news reaching them; 1 the same mixed
+    with the team's own steps ("after the panel meets we'll let you know..."); 2 neither; 3 only
+    the team's own steps. A closing line often holds both kinds, and the first is not the answer."""
+    heard, internal = bool(_HEARD_BACK.search(clause)), bool(_INTERNAL.search(clause))
+    if heard:
+        return 1 if internal else 0
+    return 3 if internal else 2
+
+
+def _clause_frame(clause: str) -> TimeFrame | None:
+    """The clause's time frame: the one after its hearing-back words first ("...we'll get back to
+    you within two weeks" after "the panel reviews on Monday"), else the one before them ("by
+    Friday you'll hear"); with no such words, the first."""
+    cue = _HEARD_BACK.search(clause)
+    if cue is None:
+        return parse_time_frame(clause)
+    return parse_time_frame(clause[cue.start() :]) or parse_time_frame(clause[: cue.start()])
+
+
+def _line_frames(line: str) -> list[tuple[int, int, TimeFrame]]:
+    """Each clause's time frame in one line, as ``(tier, clause index, frame)``."""
+    low = line.lower().replace("\u2019", "'")
+    found = []
+    for i, clause in enumerate(_CLAUSE_BREAK.split(low)):
+        frame = _clause_frame(clause)
         if frame is not None:
-            return frame
-    return None
+            found.append((_tier(clause), i, frame))
+    if not found:  # a frame across a clause break is still a frame
+        whole = parse_time_frame(low)
+        if whole is not None:
+            found.append((2, 0, whole))
+    return found
+
+
+def frame_from_lines(lines: Sequence[str]) -> TimeFrame | None:
+    """The time frame in the interviewer's lines: when they said the person would hear back.
+
+    "The team meets on Friday to review, so expect news early next week" is early next week: a
+    time tied to news reaching the person beats a neutral one, which beats one of the team's own
+    steps; at the same tier the latest line wins (it is the answer), then the first clause. A lone
+    time is still taken, whatever its tier.
+    """
+    found = [(tier, -n, i, frame) for n, line in enumerate(lines) for tier, i, frame in _line_frames(line)]
+    return min(found, key=lambda f: f[:3])[3] if found else None
 
 
 # --- Dates -------------------------------------------------------------------------------
