@@ -207,6 +207,57 @@ def test_a_bad_setting_in_the_config_names_the_file_not_an_option(vp, tmp_path, 
         assert str(config) in line and key in line and "--" not in line, line
 
 
+def _has_system_voices() -> bool:
+    from voicepractice.errors import SpeechError
+    from voicepractice.speak import voices
+
+    try:
+        voices()
+    except SpeechError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("setting", "key", "says"),
+    [
+        ("rate = -5", "'rate'", "-5"),
+        ('line = "tin-can"', "'line'", "tin-can"),
+        ("silence = nan", "'silence'", "nan"),
+        ('scenario = "technical_scren"', "'scenario'", "did you mean 'technical_screen'?"),
+        ('scenario = "no_such_scenario"', "'scenario'", "available: "),
+        ('scenario = "/nonexistent/mine.toml"', "'scenario'", "cannot read scenario file /nonexistent/mine.toml"),
+        ('voice = "hart"', "'voice'", "no voice 'hart'"),
+        ('voice = ""', "'voice'", "no voice ''"),
+        (f'interviewer = "{"x" * 101}"', "'interviewer'", "too long"),
+        (f'role = "{"x" * 101}"', "'role'", "too long"),
+    ],
+)
+def test_every_bad_config_setting_is_named_in_one_line_and_exits_2(vp, tmp_path, monkeypatch, setting, key, says) -> None:
+    """A bad value in config.toml names the file and the setting and exits 2, before the drill starts:
+    a mistyped scenario or voice gave the bare "no scenario"/"no voice" line and exit 1, and the voice
+    only after a microphone was found."""
+    if key == "'voice'" and not _has_system_voices():
+        pytest.skip("no system speech engine: a voice is not checked against its list")
+    config = tmp_path / "config.toml"
+    config.write_text(setting + "\n")
+    monkeypatch.setenv("VOICEPRACTICE_CONFIG", str(config))
+    monkeypatch.setenv("VOICEPRACTICE_INPUT", "no such microphone")  # a missing microphone is said after the setting
+    r = vp("drill", "--fast", "--json")
+    assert r.code == 2, r.err
+    [line] = _error_lines(r.err)
+    assert line.startswith(f"Error: config file {config}: {key}: ") and says in line, line
+    assert r.out == ""
+
+
+def test_good_config_scenario_and_voice_pass_the_check(vp, tmp_path, monkeypatch) -> None:
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("VOICEPRACTICE_CONFIG", str(config))
+    config.write_text('scenario = "technical_screen"\nvoice = "Heart"\nmodel = "no-such-model"\n')
+    r = vp("drill", "--fast", "--answer", "x.wav")
+    assert r.code == 1 and "config file" not in r.err, r.err  # past the settings, to the model check
+
+
 def test_toml_files_saved_by_notepad_are_read_and_a_pipe_is_refused(vp, tmp_path, monkeypatch) -> None:
     """A byte-order mark (Windows Notepad) read as "Invalid statement (at line 1, column 1)"; a
     pipe in the file's place hung every command."""

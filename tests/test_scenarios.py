@@ -89,6 +89,31 @@ def test_unknown_scenario_lists_the_available_ones() -> None:
         load_scenario("no_such_scenario")
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("technical_scren", "technical_screen"), ("phone_sreen", "phone_screen"), ("Hiring_Manager", "hiring_manager"),
+     ("second-round", "second_round")],
+)
+def test_a_mistyped_scenario_name_suggests_the_closest_one(typed: str, meant: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(typed)
+    message = str(caught.value)
+    assert f"did you mean {meant!r}?" in message and "available: " in message and "\n" not in message, message
+
+
+def test_a_scenario_name_close_to_none_gets_no_suggestion() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario("zzzz")
+    assert "did you mean" not in str(caught.value) and "phone_screen" in str(caught.value)
+
+
+def test_a_mistyped_scenario_option_suggests_on_its_one_error_line(vp) -> None:
+    r = vp("drill", "--scenario", "technical_scren", "--answer", "x.wav", "--fast")
+    assert r.code == 1, r.err
+    [line] = [ln for ln in r.err.splitlines() if ln.strip()]
+    assert line.startswith("Error: no scenario 'technical_scren'; did you mean 'technical_screen'?"), line
+
+
 def test_phrasings_vary() -> None:
     s = load_scenario("phone_screen")
     picks = {random.Random(seed).choice(s.turns[-1].lines) for seed in range(30)}

@@ -126,18 +126,48 @@ def shared_replies() -> dict[str, Replies]:
 
 def load_scenario(name_or_path: str) -> Scenario:
     """A shipped scenario by name, or a scenario file by path."""
-    if name_or_path.endswith(".toml") or "/" in name_or_path:
+    if _is_file_name(name_or_path):
         p = Path(name_or_path)
-        try:
-            text = read_user_text(p)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ScenarioError(f"cannot read scenario file {p}: {getattr(exc, 'strerror', None) or exc}") from exc
-        return parse(text, str(p))
-    for s in list_scenarios():
+        return parse(_read_file(p), str(p))
+    shipped = list_scenarios()
+    for s in shipped:
         if s.name == name_or_path:
             return s
-    names = ", ".join(s.name for s in list_scenarios())
-    raise ScenarioError(f"no scenario {name_or_path!r}; available: {names}")
+    raise _unknown(name_or_path, [s.name for s in shipped])
+
+
+def check_scenario(name_or_path: str) -> None:
+    """The ScenarioError ``load_scenario`` would raise because ``name_or_path`` names nothing (no
+    shipped scenario has that name, or the file cannot be read), without building the scenario:
+    a setting is checked this way before the drill. What a file holds is checked when it is loaded."""
+    if _is_file_name(name_or_path):
+        _read_file(Path(name_or_path))
+        return
+    names = [s.name for s in list_scenarios()]
+    if name_or_path not in names:
+        raise _unknown(name_or_path, names)
+
+
+def _is_file_name(name_or_path: str) -> bool:
+    return name_or_path.endswith(".toml") or "/" in name_or_path
+
+
+def _read_file(p: Path) -> str:
+    try:
+        return read_user_text(p)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read scenario file {p}: {getattr(exc, 'strerror', None) or exc}") from exc
+
+
+def _unknown(name: str, names: list[str]) -> ScenarioError:
+    """"no scenario 'technical_scren'; did you mean 'technical_screen'? available: ...", the
+    suggestion only when one shipped name is close (as click suggests for a mistyped option)."""
+    from difflib import get_close_matches
+
+    lowered = {n.lower(): n for n in names}
+    close = get_close_matches(name.strip().lower(), list(lowered), n=1, cutoff=0.6)
+    hint = f"; did you mean {lowered[close[0]]!r}?" if close else ";"
+    return ScenarioError(f"no scenario {name!r}{hint} available: {', '.join(names)}")
 
 
 def parse(text: str, source: str) -> Scenario:
