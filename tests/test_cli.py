@@ -162,6 +162,40 @@ def test_warm_up_rounds_use_different_phrasings_and_summarise(vp) -> None:
     assert s["remember"]
 
 
+def _warmup_text(attempts: list[tuple[int, int]] | None) -> str:
+    from rich.console import Console
+
+    from voicepractice.drill import WarmupSummary
+    from voicepractice.show import warmup_panel
+
+    n = len(attempts) if attempts else 3
+    hits = {"thanks": [True] * n, "interest": [False] * (n - 1) + [True]}
+    summary = WarmupSummary(rounds=n, hits=hits, improved=("interest",), slipped=(), still_missing=(), remember="x")
+    c = Console(width=80, record=True, force_terminal=False)
+    c.print(warmup_panel(summary, attempts))
+    return c.export_text()
+
+
+def test_warm_up_summary_counts_a_retry_as_a_try_not_a_round() -> None:
+    """[r] said "Round 1, try 2"; the summary said "Warm-up: 2 rounds". It counts as the header did."""
+    text = _warmup_text([(1, 1), (1, 2)])
+    assert "Warm-up: 1 round, 2 tries" in text and "2 rounds" not in text
+    rows = [ln.strip("│ ") for ln in text.splitlines() if ln.startswith("│ Round")]
+    assert [r.split("  ")[0] for r in rows] == ["Round 1", "Round 1, try 2"]  # each try named as its header
+    assert rows[0].split()[-2:] == ["✓", "✗"] and rows[1].split()[-2:] == ["✓", "✓"]
+    text = _warmup_text([(1, 1), (1, 2), (2, 1)])
+    assert "Warm-up: 2 rounds, 3 tries" in text
+    assert [ln.strip("│ ").split("  ")[0] for ln in text.splitlines() if ln.startswith("│ Round")] == [
+        "Round 1", "Round 1, try 2", "Round 2"
+    ]
+
+
+def test_warm_up_summary_without_retries_counts_rounds_only() -> None:
+    text = _warmup_text([(1, 1), (2, 1), (3, 1)])
+    assert "Warm-up: 3 rounds ─" in text and "tries" not in text and "try" not in text.split("Remember")[0]
+    assert "Warm-up: 3 rounds ─" in _warmup_text(None)  # a caller that does not say: every attempt a round
+
+
 def test_single_answer_on_a_multi_turn_scenario_says_what_it_skipped(vp) -> None:
     d = drill_json(vp, "--scenario", "hiring_manager", "--answer", str(FIXTURES / "strong_close.flac"))
     assert [t["turn_id"] for t in d["turns"]] == ["close"]

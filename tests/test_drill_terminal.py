@@ -268,7 +268,7 @@ def test_the_practice_loop_retries_and_waits_between_rounds(env: dict[str, str])
     end = term.expect(r"\[q\] quit", after=end)
     term.send("q")
     assert term.wait(60) == 0, term.text
-    assert "Warm-up: 3 rounds" in term.text[end:]
+    assert "Warm-up: 2 rounds, 3 tries" in term.text[end:]  # a retry is a try, as its header said
     assert len(sessions(env)) == 3
 
 

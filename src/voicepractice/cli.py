@@ -156,6 +156,7 @@ def drill(
     # again, go on, or stop; piped or --json runs go straight through the rounds.
     interactive = not as_json and sys.stdin.isatty() and sys.stdout.isatty()
     results: list[Any] = []
+    attempts: list[tuple[int, int]] = []  # (round, try) of each result, as the header named it
     r, attempt = 0, 1
     while True:
         if (rounds > 1 or r or attempt > 1) and sys.stderr.isatty():  # piped: only warnings and errors
@@ -165,6 +166,7 @@ def drill(
         result = run_drill(replace(options, round=r), store, meter)
         previous = results[-1] if results and attempt > 1 else None
         results.append(result)
+        attempts.append((r + 1, attempt))
         if not as_json:
             names = [t.turn_id for t in result.session.turns]
             notes = [n for n in result.notes if n not in meter.warned]  # already shown during the call
@@ -192,7 +194,7 @@ def drill(
         else:
             emit_json({"rounds": objects, "summary": summary.to_dict() if summary else None})
     elif summary is not None:
-        out.print(warmup_panel(summary))
+        out.print(warmup_panel(summary, attempts))
 
 
 def _drill_json(result: Any) -> dict[str, Any]:

@@ -543,16 +543,41 @@ def spinner(message: str) -> Iterator[None]:
         yield
 
 
-def warmup_panel(summary: Any) -> Panel:
-    """The end of a morning warm-up: what improved, what is missing, one thing to remember."""
+def warmup_panel(summary: Any, attempts: Sequence[tuple[int, int]] | None = None) -> Panel:
+    """The end of a morning warm-up: what improved, what is missing, one thing to remember.
+
+    ``attempts`` names each attempt the way the drill's header did, as (round, try), both from 1:
+    ``[(1, 1), (1, 2), (2, 1)]`` is "Round 1", "Round 1, try 2", "Round 2". With it the title counts
+    rounds and tries ("Warm-up: 2 rounds, 3 tries") and each attempt's marks are a row under that
+    name; without it (or with one that does not match the summary) the title counts every attempt
+    as a round, as it always did.
+    """
     from .labels import element_label, element_labels
 
     t = Text()
-    for element, hits in summary.hits.items():
-        t.append(f"{element_label(element):<22}")  # the card's labels: "Why you fit", not "qualifications"
-        for h in hits:
-            t.append(" ✓" if h else " ✗", style="green" if h else "red")
-        t.append("\n")
+    if attempts is not None and any(len(h) != len(attempts) for h in summary.hits.values()):
+        attempts = None  # a caller's slip: the end of a warm-up is no place to crash
+    if attempts is None:
+        for element, hits in summary.hits.items():
+            t.append(f"{element_label(element):<22}")  # the card's labels: "Why you fit", not "qualifications"
+            for h in hits:
+                t.append(" ✓" if h else " ✗", style="green" if h else "red")
+            t.append("\n")
+        title = f"Warm-up: {_count(summary.rounds, 'round')}"
+        body: list[Any] = []
+    else:
+        # One row per attempt, named as the header before it was ("Round 1, try 2"): rows, unlike
+        # columns, never run out of width however many tries there were.
+        grid = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, pad_edge=False)
+        grid.add_column(no_wrap=True)
+        for element in summary.hits:
+            grid.add_column(element_label(element), justify="center", max_width=14, overflow="fold")
+        for i, (r, n) in enumerate(attempts):
+            row = [Text("✓" if h[i] else "✗", style="green" if h[i] else "red") for h in summary.hits.values()]
+            grid.add_row(f"Round {r}" + (f", try {n}" if n > 1 else ""), *row)
+        rounds, tries = len({r for r, _ in attempts}), len(attempts)
+        title = f"Warm-up: {_count(rounds, 'round')}" + (f", {_count(tries, 'try', 'tries')}" if tries > rounds else "")
+        body = [grid]
     if summary.improved:
         t.append(f"\nImproved: {element_labels(summary.improved)}", style="green")
     if summary.slipped:
@@ -561,4 +586,8 @@ def warmup_panel(summary: Any) -> Panel:
         t.append(f"\nStill missing: {element_labels(summary.still_missing)}", style="red")
     t.append("\n\nRemember for the real call: ", style="bold")
     t.append(summary.remember)
-    return Panel(t, title=f"Warm-up: {summary.rounds} rounds", title_align="left")
+    return Panel(Group(*body, t) if body else t, title=title, title_align="left")
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
