@@ -98,6 +98,9 @@ class DrillOptions:
 class DrillUI(Protocol):
     """What the drill tells the person while it runs (the CLI draws it on stderr)."""
 
+    live: bool
+    """True when the interviewer's lines are drawn (a terminal), so a line not played is read there."""
+
     def interviewer(self, line: str) -> None: ...
     def listening(self, turn_id: str, source: str) -> None: ...
     def progress(self, p: Progress) -> None: ...
@@ -108,6 +111,8 @@ class DrillUI(Protocol):
 
 class QuietUI:
     """A DrillUI that shows nothing (tests, --json without a terminal)."""
+
+    live = False
 
     def interviewer(self, line: str) -> None: ...
     def listening(self, turn_id: str, source: str) -> None: ...
@@ -901,7 +906,7 @@ class _Speaker:
             return True
         except SpeechError as exc:
             self.tts = False
-            self._note(f"text-to-speech failed ({exc}); the interviewer's lines are shown as text")
+            self._note(f"text-to-speech failed ({exc}); {self._lines_unheard()}")
             return False
 
     def _render_fresh(self, line: str, name: str) -> None:
@@ -952,7 +957,7 @@ class _Speaker:
                 play(self.staging / wav, self.options.output_device, on_start=self._on_start, stop=stop)
             except AudioDeviceError as exc:
                 self.available = False
-                self._note(f"{exc}; the interviewer's lines are shown as text")
+                self._note(f"{exc}; {self._lines_unheard()}")
         self._first_said.set()
         return wav
 
@@ -966,7 +971,7 @@ class _Speaker:
             play_samples(audio, rate, self.options.output_device)
         except AudioDeviceError as exc:
             self.available = False
-            self._note(f"{exc}; the interviewer's lines are shown as text")
+            self._note(f"{exc}; {self._lines_unheard()}")
 
     def cue(self) -> None:
         try:
@@ -977,6 +982,13 @@ class _Speaker:
     def _note(self, message: str) -> None:
         self.notes.append(message)
         self.ui.warn(message)
+
+    def _lines_unheard(self) -> str:
+        """Where the interviewer's lines are when they cannot be played: on the terminal, or only
+        in the session (``drill --json 2>log`` draws nothing but warnings)."""
+        if self.ui.live:
+            return "the interviewer's lines are shown as text"
+        return "the interviewer's lines are not played; each is saved with its turn"
 
 
 def _lines_ahead(scenario: Scenario, run_turns: list[Turn], details: Details) -> list[str]:

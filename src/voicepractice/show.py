@@ -532,7 +532,9 @@ class LiveMeter:
         self.warned.append(message)
         if self.live:
             self._clear_meter()
-        self.console.print(_hanging("Warning:", message, "yellow"))
+            self.console.print(_hanging("Warning:", message, "yellow"))
+        else:  # a log file: one line each, not a grid padded to 80 columns with spaces
+            self.console.print(Text(f"Warning: {message}", style="yellow"), soft_wrap=True)
 
 
 @contextmanager

@@ -252,6 +252,30 @@ def test_tts_failure_falls_back_to_text(vp, private_home: Path, monkeypatch: pyt
     hostile.assert_store_consistent(private_home)
 
 
+def test_tts_failure_with_no_terminal_says_where_the_lines_are(vp, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`drill --json 2>log`: nothing but warnings is drawn, so the lines are not "shown as text"; the
+    warning says where they are, on one line of the log (not a grid padded to 80 columns)."""
+    from voicepractice import natural, speak
+    from voicepractice.errors import SpeechError
+
+    def broken(*args: object) -> None:
+        raise SpeechError("the text-to-speech engine did not start (libespeak-ng.so.1: cannot open)")
+
+    monkeypatch.setattr(speak, "_engine", broken)
+    monkeypatch.setattr(natural, "synthesize", broken)
+    from rich.console import Console
+
+    monkeypatch.setattr("voicepractice.show.err", Console(stderr=True, force_terminal=False, width=80))
+    r = vp("drill", "--answer", str(ANSWER), "--fast", "--json", "--seed", "2")
+    assert r.code == 0, r.err
+    notes = json.loads(r.out)["notes"]
+    assert any("text-to-speech failed" in n and "saved with its turn" in n for n in notes), notes
+    assert not any("shown as text" in n for n in notes), notes
+    warning = [ln for ln in r.err.splitlines() if "text-to-speech failed" in ln]
+    assert len(warning) == 1 and warning[0].startswith("Warning: ") and warning[0] == warning[0].rstrip(), r.err
+    assert "saved with its turn" in warning[0]
+
+
 # -- the data directory on a full or read-only disk -------------------------------
 
 
