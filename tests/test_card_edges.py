@@ -77,3 +77,24 @@ def test_a_narrow_terminal_keeps_every_mark() -> None:
         marks = [line[0] for line in r.stdout.splitlines() if line[:1] in ("✓", "✗")]
         assert marks[:4] == ["✓", "✗", "✓", "✓"], (width, r.stdout)
         assert max(len(line) for line in r.stdout.splitlines()) <= width, (width, r.stdout)
+
+
+def test_each_element_on_the_card_quotes_words_no_element_above_it_quoted() -> None:
+    """"...interested in this role, and I think it's a great fit" earns interest and the recap both; the
+    card quoted it twice and passed over the recap's own "six years in customer support"."""
+    transcript = Transcript.from_text(
+        "I'm really interested in this role, and I think it's a great fit for me. I have spent six years in "
+        "customer support, and last year I trained a team of ten new hires. Thank you very much for talking with me today."
+    )
+    report = check(transcript)
+    fit = report.finding("qualifications")
+    assert fit.found and len(fit.evidence) == 2, fit  # the checker's own verdict: both clauses earn the recap
+    assert report.finding("interest").evidence[0].quote == fit.evidence[0].quote  # the same words
+    card = _render(report_card(report, [transcript]))
+    fit_row = card[card.index("Why you fit") : card.index("Ask about next steps")]
+    assert "six years" in fit_row and "great fit" not in fit_row, card
+    assert "great fit" in card[card.index("Interest in the role") : card.index("Why you fit")]
+    # An element with nothing else to quote still quotes what earned it.
+    only = Transcript.from_text("Thank you for your time, I'm very interested in the role.")
+    card = _render(report_card(check(only), [only]))
+    assert card.count("“Thank you for your time, I'm very interested in the") == 2, card

@@ -293,14 +293,27 @@ def delivery_line(d: Delivery) -> Text:
 
 def _core_section(report: Report, turn_names: Sequence[str] | None, full: bool) -> Table:
     core = _findings_grid(label_style="bold")
+    quoted: set[tuple[int, str]] = set()
     for f in report.core:
         if full:
             core.add_row(*_finding_row(f, turn_names))
         else:  # the mark and the words that earned it; the coaching is in "Fix first"
             mark, label, _ = _finding_row(f, turn_names)
-            quote = _quote(f.evidence[0], turn_names) if f.found and f.evidence else Text("")
+            shown = _first_unquoted(f.evidence, quoted) if f.found else None
+            quote = _quote(shown, turn_names) if shown else Text("")
             core.add_row(mark, label, quote)
     return core
+
+
+def _first_unquoted(evidence: Sequence[Evidence], quoted: set[tuple[int, str]]) -> Evidence | None:
+    """The first of an element's quotes that no element above has shown, else its first: "I'm
+    really interested, and I think it's a great fit" earns interest and the recap both, and the
+    recap's own "six years in customer support, I trained a team of ten" is what shows it."""
+    if not evidence:
+        return None
+    shown = next((e for e in evidence if (e.turn, e.quote) not in quoted), evidence[0])
+    quoted.add((shown.turn, shown.quote))
+    return shown
 
 
 def _fix_first_section(report: Report) -> list[Any]:
