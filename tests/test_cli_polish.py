@@ -168,15 +168,101 @@ def test_followup_plan_and_notes_wrap_at_80_columns(private_home) -> None:
 
     from test_history_status import CLOSE, _pty_run, _store, _timed
 
-    _store(0, "complete", _timed(CLOSE), "aaa")
+    sid = _store(0, "complete", _timed(CLOSE), "aaa")
     env = {**os.environ, "VOICEPRACTICE_HOME": str(private_home), "NO_COLOR": "1", "TERM": "xterm"}
     args = [sys.executable, "-m", "voicepractice", "followup", "--heard-back-in", "2w", "--call-date", "2026-11-23 09:30"]
     screen = re.sub(r"\x1b\[[0-9;]*m", "", _pty_run(args, env)).replace("\r\n", "\n")
     plan = screen[screen.index("Follow-up plan") :].splitlines()
-    assert any(ln.startswith("Wrote ") for ln in plan) and any(ln.startswith("Call: ") for ln in plan), screen
-    assert max(len(ln.rstrip()) for ln in plan) <= 80, plan
+    assert any(ln.startswith("Wrote") for ln in plan) and any(ln.startswith("Call: ") for ln in plan), screen
+    folder = str(private_home / "sessions" / sid)
+    assert max(len(ln.rstrip()) for ln in plan if not ln.startswith(folder)) <= 80, plan  # a wider path: its own line
     call = plan.index(next(ln for ln in plan if ln.startswith("Call: ")))
     assert plan[call + 1].startswith("  ") and plan[call + 1].strip(), plan  # wrapped under its own text
+
+
+def _terminal(args: list[str], env: dict[str, str]) -> list[str]:
+    """What an 80-column terminal shows of ``voicepractice ARGS``, line by line, colours and padding gone."""
+    import re
+    import sys
+
+    from test_history_status import _pty_run
+
+    screen = _pty_run([sys.executable, "-m", "voicepractice", *args], {**env, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "80"})
+    return [ln.rstrip() for ln in re.sub(r"\x1b\[[0-9;]*m", "", screen).replace("\r\n", "\n").split("\n")]
+
+
+@pytest.mark.parametrize("print_only", [False, True], ids=["written", "print"])
+def test_followup_plan_wraps_beside_its_labels_with_words_and_paths_whole_at_80_columns(private_home, print_only) -> None:
+    """Each step's reminder wraps under itself beside its date, a note under its text; --print's plan wraps
+    too (it ran off the edge), its drafts stay as they will be sent; and the "Wrote" line keeps its paths
+    whole, a space in them too: one wider than the terminal stands on a line of its own (textwrap cut it
+    at column 80, so a copy of it was two pieces). The words are the piped output's, none split."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from test_history_status import CLOSE, _store, _timed
+
+    _store(0, "complete", _timed(CLOSE), "aaa")
+    folder = private_home.parent / "Application Support" / ("x" * 30)  # with a file name, wider than 80
+    args = ["followup", "--call-date", "2026-11-23 09:30", *(["--print"] if print_only else ["--out", str(folder)])]
+    env = {**os.environ, "VOICEPRACTICE_HOME": str(private_home)}
+    lines = _terminal(args, env)
+    piped = subprocess.run([sys.executable, "-m", "voicepractice", *args], env=env, capture_output=True, text=True, timeout=60)
+    assert piped.returncode == 0, piped.stderr
+    assert lines and " ".join(lines).split() == piped.stdout.split()  # every word whole, none added or lost
+
+    start = lines.index(next(ln for ln in lines if ln.startswith("Follow-up plan: ")))
+    end = next(i for i, ln in enumerate(lines) if i > start and (ln.startswith(("=====", "Wrote")) or ln == str(folder)))
+    plan = lines[start:end]
+    assert max(map(len, plan)) <= 80, plan
+    steps = [i for i, ln in enumerate(plan) if re.match(r"  [A-Z][a-z]{2} \d", ln)]  # "  Mon 23 Nov 2026, 12:30"
+    assert len(steps) == 4, plan
+    hanging = [ln for ln in plan[steps[0] : steps[-1] + 1] if ln.startswith("   ")]
+    assert hanging and all(ln.startswith(" " * 27) and ln[27] != " " for ln in hanging), plan  # under the reminder
+    notes = [i for i, ln in enumerate(plan) if ln.startswith("Note: ")]
+    assert all(ln.startswith(" " * 6) for i in notes for ln in plan[i + 1 : i + 2] if ln.startswith(" ")), plan
+    if print_only:  # the drafts as they will be sent: the piped ones, line for line
+        drafts = lines[end:]
+        assert "\n".join(drafts).strip() == piped.stdout[piped.stdout.index("=====") :].strip()
+    else:
+        wrote = lines[end:]
+        for name in ("followup.txt", "followup.ics"):
+            assert str(folder / name) in wrote, wrote  # on its own line, whole
+        assert all(len(ln) <= 80 for ln in wrote if not ln.startswith(str(folder))), wrote
+
+
+def test_no_microphone_and_no_browser_wrap_with_the_path_whole_at_80_columns(private_home, tmp_path, monkeypatch) -> None:
+    """`make drill` with no microphone said "No microphone found: answering with the recording
+    audio_fixtures/sample_answer.flac instead." in 92 columns, and review --open's "No web browser
+    found: open PATH yourself." ran off the edge too: each wraps at the terminal's width, its path whole
+    on one line (wider than the terminal, on a line of its own). Errors stay one line."""
+    import os
+    import sys
+
+    from test_history_status import CLOSE, _store, _timed
+
+    monkeypatch.chdir(tmp_path)  # the recordings need not exist: the line comes before the drill reads them
+    env = {**os.environ, "VOICEPRACTICE_HOME": str(private_home)}
+    drill = ["drill", "--fast", "--input", "no-such-microphone-xyz", "--fallback-answer"]
+    lines = _terminal([*drill, "audio_fixtures/sample_answer.flac"], env)
+    assert lines[:2] == ["No microphone found: answering with the recording", "audio_fixtures/sample_answer.flac instead."]
+    assert lines[2] == "Error: no such file: audio_fixtures/sample_answer.flac", lines
+    wide = tmp_path / "My Recordings" / ("x" * 40 + ".flac")
+    assert len(str(wide)) > 80
+    lines = _terminal([*drill, str(wide)], env)
+    assert lines[:3] == ["No microphone found: answering with the recording", str(wide), "instead."], lines
+
+    if sys.platform != "linux":
+        return  # no browser to be sure of not finding
+    _store(0, "complete", _timed(CLOSE), "aaa")
+    page = tmp_path / "Review Pages" / ("y" * 40 + ".html")
+    nowhere = {k: v for k, v in env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER")}
+    lines = _terminal(["review", "--open", "--out", str(page)], {**nowhere, "PATH": str(tmp_path / "no-browsers")})
+    assert lines[:4] == [str(page), "No web browser found: open", str(page), "yourself."], lines
+    lines = _terminal(["review", "--open", "--out", "r.html"], {**nowhere, "PATH": str(tmp_path / "no-browsers")})
+    assert lines[1] == f"No web browser found: open {lines[0]} yourself." and len(lines[1]) <= 80, lines  # fits: one line
 
 
 # --- bad options and settings: one line that says where to look ------------------------------
@@ -253,7 +339,8 @@ def test_every_bad_config_setting_is_named_in_one_line_and_exits_2(vp, tmp_path,
 def test_good_config_scenario_and_voice_pass_the_check(vp, tmp_path, monkeypatch) -> None:
     config = tmp_path / "config.toml"
     monkeypatch.setenv("VOICEPRACTICE_CONFIG", str(config))
-    config.write_text('scenario = "technical_screen"\nvoice = "Heart"\nmodel = "no-such-model"\n')
+    # A known model that is not installed (an unknown name is the file's setting, exit 2: test_input_polish).
+    config.write_text('scenario = "technical_screen"\nvoice = "Heart"\nmodel = "small"\n')
     r = vp("drill", "--fast", "--answer", "x.wav")
     assert r.code == 1 and "config file" not in r.err, r.err  # past the settings, to the model check
 

@@ -128,7 +128,8 @@ def drill(
     if not answers and fallback_answer is not None:
         missing = _no_microphone(device_arg(input_device))
         if missing:
-            click.echo(f"{missing[0].upper()}{missing[1:]}: answering with the recording {fallback_answer} instead.", err=True)
+            from .show import say  # wrapped on a terminal, the recording's path whole
+            say(f"{missing[0].upper()}{missing[1:]}: answering with the recording ", fallback_answer, " instead.", err=True)
             answers = (fallback_answer,)
     options = DrillOptions(
         scenario=scenario,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .cli_common import emit_json, json_option, short_name
+
+if TYPE_CHECKING:
+    from .followup import FollowUp
 
 
 def _heard_back_in(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
@@ -85,8 +89,9 @@ def followup(
     calendar reminder per step: thank-you, check-ins, last note) into the
     session's folder, and prints the thank-you email and the plan.
     """
-    from .followup import FollowUpOptions, follow_up, full_text, summary, write_files
+    from .followup import FollowUpOptions, draft_sections, follow_up, write_files
     from .followup_plan import PlanOptions, TimeFrame
+    from .show import say
     from .store import Store
 
     if call_date is not None and call_date.hour == call_date.minute == 0:
@@ -107,32 +112,44 @@ def followup(
     if as_json:
         emit_json({**result.to_dict(), "files": {k: str(v) for k, v in files.items()} if files else None})
         return
-    # Plain click.echo: the drafts hold [brackets] that rich would read as markup.
+    # Plain click.echo for the drafts: they hold [brackets] that rich would read as markup, and a copied
+    # email must not carry our line breaks.
     if print_only:
-        click.echo(full_text(result), nl=False)
+        plan(result)
+        click.echo("\n" + "\n".join(draft_sections(result)), nl=False)
         return
-    click.echo(result.draft("thank_you").text)  # as sent: a copied email must not carry our line breaks
-    click.echo(for_terminal(summary(result)), nl=False)
+    click.echo(result.draft("thank_you").text)
+    plan(result)
     assert files is not None
-    click.echo(for_terminal(f"\nWrote {files['text']} (every draft) and {files['ics']} (import it into your calendar)."))
+    click.echo()
+    say("Wrote ", files["text"], " (every draft) and ", files["ics"], " (import it into your calendar).")
 
 
-def for_terminal(text: str) -> str:
-    """The plan and its notes wrapped at the terminal's width, each line under its own text
-    ("Note: ..." under the words after "Note:"), instead of the terminal cutting words at column 80.
-    Piped output stays as it is."""
-    import shutil
+def plan(result: FollowUp) -> None:
+    """The plan and its notes. On a terminal each line wraps at its width under its own text, beside its
+    label ("Note:", a step's date), as the report card does, instead of the terminal cutting words at its
+    edge; piped, the plain text of followup.txt."""
     import sys
-    import textwrap
+
+    from .followup import summary, summary_lines
 
     if not sys.stdout.isatty():
-        return text
-    width = shutil.get_terminal_size().columns
-    lines = []
-    for line in text.split("\n"):
-        if len(line) <= width:
-            lines.append(line)
+        click.echo(summary(result), nl=False)
+        return
+    from rich.console import Group, RenderableType
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from .show import hanging_grid, out
+
+    rows: list[RenderableType] = []
+    for label, text in summary_lines(result):
+        if not label:
+            rows.append(Text(text))
             continue
-        hang = len(line) - len(line.lstrip()) + (len("Note: ") if line.lstrip().startswith("Note: ") else 2)
-        lines.append(textwrap.fill(line, width, subsequent_indent=" " * hang, break_on_hyphens=False))
-    return "\n".join(lines)
+        grid = hanging_grid()  # Text, not markup: the plan holds [brackets]
+        grid.columns[0].min_width = len(label.lstrip())  # a step's date, padded to 24 as in the plain text
+        grid.add_row(Text(label.strip()), Text(text))
+        indent = len(label) - len(label.lstrip())
+        rows.append(Padding(grid, (0, 0, 0, indent), expand=False) if indent else grid)
+    out.print(Group(*rows))

@@ -318,7 +318,9 @@ def review(session: str | None, out_path: Path | None, open_page: bool) -> None:
         import webbrowser
 
         if not webbrowser.open(path.resolve().as_uri()):
-            click.echo(f"No web browser found: open {path} yourself.", err=True)
+            from .show import say
+
+            say("No web browser found: open ", path, " yourself.", err=True)
 
 
 @click.command()
@@ -407,3 +409,4 @@ def forget(session: str | None, forget_all: bool, yes: bool, as_json: bool) -> N
         # Output to a full disk (> /dev/full): the error that follows must not read as if it were kept.
         click.echo(f"Forgot session {sid}.", err=True)
         raise
+

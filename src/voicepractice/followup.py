@@ -563,8 +563,10 @@ def _stamp(t: datetime) -> str:
     return f"{t:%a} {t.day} {t:%b %Y, %H:%M}"
 
 
-def summary(f: FollowUp) -> str:
-    """The plan as plain text: dates, the time frame, what to fill in."""
+def summary_lines(f: FollowUp) -> list[tuple[str, str]]:
+    """The plan line by line as ``(label, text)``: ``("Call:", "Mon 7 Dec...")``, a step's indented date
+    and its reminder, ``("Note:", note)``; ``("", "")`` is a blank line. ``summary`` joins each pair with a
+    space; on a terminal the command line wraps each text under itself, beside its label."""
     n = f.names
     ph = templates()["names"]
     who = f"{n['role'] or ph['role']} at {n['company'] or ph['company']}, interviewer {n['interviewer'] or ph['interviewer']}"
@@ -575,24 +577,33 @@ def summary(f: FollowUp) -> str:
         by = "as you heard it" if f.plan.frame_source == "option" else "from the interviewer"
         heard = f"{frame.phrase} ({by}; ends {frame.end(f.plan.call.date()):%a} {frame.end(f.plan.call.date()).day} {frame.end(f.plan.call.date()):%b})"
     days = f"weekends and {f.plan.country} public holidays" if f.plan.country else "weekends only (give --country GB, US... to skip public holidays too)"
-    lines = [f"Follow-up plan: {who}", f"Call: {_stamp(f.plan.call)}. Time frame: {heard}.", f"Skipped: {days}.", ""]
+    blank = ("", "")
+    lines = [("Follow-up plan:", who), ("Call:", f"{_stamp(f.plan.call)}. Time frame: {heard}."), ("Skipped:", f"{days}."), blank]
     reminders = templates()["reminders"]
     for s in f.plan.steps:
         title = reminders[s.kind].format(**{k: v or ph.get(k, "") for k, v in n.items()})
-        lines.append(f"  {_stamp(s.when):<24} {title}{'  (past: do it now)' if s.overdue else ''}")
+        lines.append((f"  {_stamp(s.when):<24}", f"{title}{'  (past: do it now)' if s.overdue else ''}"))
     if f.placeholders:
-        lines += ["", "Fill in before sending: " + "; ".join(f.placeholders)]
-    lines += [f"Note: {note}" for note in f.notes]
-    return "\n".join(lines) + "\n"
+        lines += [blank, ("Fill in before sending:", "; ".join(f.placeholders))]
+    lines += [("Note:", note) for note in f.notes]
+    return lines
+
+
+def summary(f: FollowUp) -> str:
+    """The plan as plain text: dates, the time frame, what to fill in."""
+    return "\n".join(f"{label} {text}" if label else text for label, text in summary_lines(f)) + "\n"
+
+
+def draft_sections(f: FollowUp) -> list[str]:
+    """Every draft under a ``===== Thank-you email (send ...) =====`` line, as it will be sent."""
+    return [
+        f"===== {STEP_TITLES[d.kind]} (send {_stamp(f.plan.step(d.kind).when)}) =====\n\n{d.text}" for d in f.drafts
+    ]
 
 
 def full_text(f: FollowUp) -> str:
     """The summary and every draft: what ``followup.txt`` holds."""
-    parts = [summary(f)]
-    for d in f.drafts:
-        when = f.plan.step(d.kind).when
-        parts.append(f"===== {STEP_TITLES[d.kind]} (send {_stamp(when)}) =====\n\n{d.text}")
-    return "\n".join(parts)
+    return "\n".join([summary(f), *draft_sections(f)])
 
 
 def calendar(f: FollowUp, now: datetime) -> str:

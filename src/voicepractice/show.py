@@ -11,8 +11,10 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from typing import Any
 
+import click
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.padding import Padding
@@ -606,3 +608,48 @@ def warmup_panel(summary: Any, attempts: Sequence[tuple[int, int]] | None = None
 
 def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+# --- A message with a path in it, at the terminal's width ------------------------------------------
+
+
+def say(*parts: str | Path, err: bool = False) -> None:
+    """``click.echo`` of the parts joined, wrapped at the terminal's width (rich's, as the report card's)
+    when the stream is a terminal, so that the terminal does not cut a word at its edge. Piped, it is
+    the one plain line it always was.
+
+    A ``Path`` among the parts is never broken, nor is a space in it taken for a place to wrap: it moves
+    whole to the next line, and one wider than the terminal stands on a line of its own, for the
+    terminal to wrap and a copy to take in one piece."""
+    stream = sys.stderr if err else sys.stdout
+    if not stream.isatty():
+        click.echo("".join(map(str, parts)), err=err)
+        return
+    width = (globals()["err"] if err else out).width  # the module's err console: the parameter hides its name
+    click.echo("\n".join(_fill(parts, width)), err=err)
+
+
+def _fill(parts: tuple[str | Path, ...], width: int) -> list[str]:
+    """The words of ``parts`` in lines of at most ``width`` columns; each ``Path`` is one word (with any
+    text right after it, as the full stop in "open PATH."), never broken, even when it is wider."""
+    from rich.cells import cell_len
+
+    words: list[str] = []
+    glued = False  # the next piece belongs to the last word: no space came between them
+    for part in parts:
+        pieces = [str(part)] if isinstance(part, Path) else re.findall(r"\s+|\S+", part)
+        for piece in pieces:
+            if not isinstance(part, Path) and piece.isspace():
+                glued = False
+            elif glued and words:
+                words[-1] += piece
+            else:
+                words.append(piece)
+                glued = True
+    lines: list[str] = []
+    for word in words:
+        if lines and cell_len(lines[-1]) + 1 + cell_len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
