@@ -13,7 +13,6 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ import click
 from . import __version__, stop
 from .cli_common import (
     Seconds,
+    config_setting,
     device_arg,
     emit_json,
     full_option,
@@ -59,25 +59,6 @@ def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
     ctx.default_map = default_map(load_config())
 
 
-def _config_setting(check: Callable[[str], object]) -> Callable[[click.Context, click.Parameter, Any], Any]:
-    """An option's callback: a value from the config file is checked as ``rate`` or ``line`` are by their
-    types, when the command reads its options, before anything is recorded, so a bad one is named as the
-    file's setting and exits 2 (``_one_line``). A value typed on the command line is checked where it is
-    used, as before (``preflight``, ``load_scenario``: exit 1)."""
-
-    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        from click.core import ParameterSource
-
-        if value is not None and param.name and ctx.get_parameter_source(param.name) is ParameterSource.DEFAULT_MAP:
-            try:
-                check(value)
-            except VoicePracticeError as exc:
-                raise click.BadParameter(str(exc), ctx, param) from exc
-        return value
-
-    return callback
-
-
 def _check_scenario(value: str) -> None:
     from .scenarios import check_scenario
 
@@ -91,14 +72,14 @@ def _check_voice(value: str) -> None:
 
 
 @cli.command()
-@click.option("-s", "--scenario", default="phone_screen", show_default=True, callback=_config_setting(_check_scenario), help="Interviewer script: a name from `voicepractice scenarios` or a .toml file.")
+@click.option("-s", "--scenario", default="phone_screen", show_default=True, callback=config_setting(_check_scenario), help="Interviewer script: a name from `voicepractice scenarios` or a .toml file.")
 @click.option("-a", "--answer", "answers", multiple=True, type=click.Path(path_type=Path, readable=False), help="A recording that stands in for the microphone (repeat for several turns).")
 @click.option("--fallback-answer", type=click.Path(path_type=Path, readable=False), help="Use this recording if no microphone is found.")
 @click.option("--fast", is_flag=True, help="Feed --answer recordings as fast as possible instead of at real-time pace.")
 @model_options
 @click.option("-i", "--input", "input_device", envvar="VOICEPRACTICE_INPUT", help="Microphone: index or name from `voicepractice devices`. [env: VOICEPRACTICE_INPUT]")
 @click.option("-o", "--output", "output_device", envvar="VOICEPRACTICE_OUTPUT", help="Speaker/headphones: index or name. [env: VOICEPRACTICE_OUTPUT]")
-@click.option("--voice", callback=_config_setting(_check_voice), help="Interviewer voice from `voicepractice voices` (default: heart, the natural voice; `system` for the system's).")
+@click.option("--voice", callback=config_setting(_check_voice), help="Interviewer voice from `voicepractice voices` (default: heart, the natural voice; `system` for the system's).")
 @click.option("--rate", type=click.IntRange(80, 400), default=165, show_default=True, help="Interviewer speaking rate, words per minute.")
 @click.option("--line", type=click.Choice(["phone", "clean"]), help="Hear the interviewer over a telephone line (with a ring) or clean. [default: the scenario's, phone for every shipped one]")
 @click.option("--interviewer", callback=short_name, help="The interviewer's name, spoken in the script.")

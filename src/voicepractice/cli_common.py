@@ -47,6 +47,37 @@ def full_option(f: F) -> F:
     return click.option("--full", is_flag=True, help="The whole report card: every element's coaching, extras, delivery norms, your words.")(f)
 
 
+def config_setting(check: Callable[[str], object]) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """An option's callback: a value from the config file is checked when the command reads its options,
+    so a bad one is named as the file's setting and exits 2 (``cli._one_line``), as ``rate`` or ``line``
+    are by their click types, before anything is recorded. A value typed on the command line is checked
+    where it is used, as before (exit 1)."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        from click.core import ParameterSource
+
+        from .errors import VoicePracticeError
+
+        if value is not None and param.name and ctx.get_parameter_source(param.name) is ParameterSource.DEFAULT_MAP:
+            try:
+                check(value)
+            except VoicePracticeError as exc:
+                raise click.BadParameter(str(exc), ctx, param) from exc
+        return value
+
+    return callback
+
+
+def _check_model_name(value: str) -> None:
+    """A model name no one knows (``model = "tiny.e"``). A known one that is not installed, or a folder
+    that holds no model, is another problem, with its own advice, said where the model is loaded (exit 1)."""
+    from .transcribe import DOWNLOADABLE, MODEL_PACKAGES, resolve_model
+
+    if value in MODEL_PACKAGES or value in DOWNLOADABLE or Path(value).expanduser().is_dir():
+        return
+    resolve_model(value)  # ModelError: unknown model, with the installed and the known names
+
+
 def model_options(f: F) -> F:
     f = click.option(
         "--download",
@@ -59,6 +90,7 @@ def model_options(f: F) -> F:
         envvar="VOICEPRACTICE_MODEL",
         default="tiny.en",
         show_default=True,
+        callback=config_setting(_check_model_name),
         help="Whisper model: tiny.en, base, or a folder with a CTranslate2 model (./tiny.en for a folder named like a model). [env: VOICEPRACTICE_MODEL]",
     )(f)
     return f

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .cli_common import Seconds, counted, device_arg, emit_json, json_option
 from .errors import VoicePracticeError
+
+if TYPE_CHECKING:
+    from .doctor import Check
 
 
 @click.command()
@@ -159,7 +162,7 @@ def doctor(
     """Check the whole chain (data folder, model, voice, speaker, microphone) and say what to fix."""
     from rich.text import Text
 
-    from .doctor import Check, run_checks
+    from .doctor import run_checks
     from .show import out
 
     def show(c: Check) -> None:
@@ -179,7 +182,17 @@ def doctor(
         out.print(row)
 
     if not as_json:
-        out.print(f"Speak normally for {seconds:.0f} s when the microphone check starts.", style="dim")
+        # Asked only when there is a microphone to speak into: with none, it said "Speak normally"
+        # and then found none.
+        missing = _no_microphone(device_arg(input_device))
+        if missing:
+            from .show import hanging_grid
+
+            note = hanging_grid()  # a long device name wraps under the text, as a check's does
+            note.add_row(Text("!", style="bold yellow"), Text(f"{missing[0].upper()}{missing[1:]}.", style="yellow"))
+            out.print(note)
+        else:
+            out.print(f"Speak normally for {seconds:.0f} s when the microphone check starts.", style="dim")
     results = run_checks(
         device_arg(input_device), device_arg(output_device), model, voice, seconds, not no_sound, show
     )
@@ -187,4 +200,20 @@ def doctor(
     if as_json:
         emit_json({"ok": not failed, "checks": [c.to_dict() for c in results]})
     if failed:
-        raise VoicePracticeError(f"{counted(len(failed), 'check')} failed: {', '.join(c.name for c in failed)} (see the fixes above)")
+        where = "each check's \"fix\" in the JSON" if as_json else "the fixes above"
+        raise VoicePracticeError(f"{counted(len(failed), 'check')} failed: {', '.join(c.name for c in failed)} (see {where})")
+
+
+def _no_microphone(device: int | str | None) -> str | None:
+    """Why there is nothing to speak into, with what to do (no input device, or only the speakers'
+    monitor); None when there is a microphone. The drill's fallback says less (it answers with a
+    recording instead); doctor is where the person comes to learn what to fix."""
+    from .audio import speakers_monitor
+    from .preflight import find_device
+
+    try:
+        find_device(device, "input")
+    except VoicePracticeError as exc:  # no device, or no PortAudio at all
+        return str(exc)
+    monitor = speakers_monitor(device)
+    return f"{monitor.problem}: {monitor.fix}" if monitor else None

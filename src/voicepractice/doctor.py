@@ -66,13 +66,22 @@ def _voice_name(voice_id: str) -> str:
     return f"the system voice {voice_id} (pyttsx3)"
 
 
+def _no_output(device: int | str | None, exc: Exception) -> str:
+    """Why there is no speaker, in words: PortAudio's own for a missing device ("Error querying
+    device -1": -1 is its "no device", the system has no default) said as "no speaker or
+    headphones found"; anything else (no PortAudio at all) kept, since it says what is wrong."""
+    if isinstance(exc, OSError):
+        return f"no audio output ({exc})"
+    return "no speaker or headphones found" + (f" matching {device!r}" if device is not None else "")
+
+
 def check_output(device: int | str | None, play: bool) -> Check:
     try:
         import sounddevice as sd
 
         info = sd.query_devices(device, kind="output")
     except Exception as exc:  # OSError (no PortAudio), ValueError/PortAudioError (no device)
-        return Check("speaker", "fail", f"no output device ({exc})", "plug in headphones or pick one with --output; `voicepractice devices` lists them")
+        return Check("speaker", "fail", _no_output(device, exc), "plug in headphones or pick one with --output; `voicepractice devices` lists them")
     if play:
         from .audio import tone
         from .speak import play_samples

@@ -121,7 +121,15 @@ _ANCHOR_TABLE: tuple[tuple[str, FrameKind, int, int], ...] = (
 )
 _ANCHORS = tuple((re.compile(p), kind, amount, offset) for p, kind, amount, offset in _ANCHOR_TABLE)
 _BY_WEEKDAY = re.compile(r"\b(?:by|before|on|until) (?:next |this )?(?P<day>" + "|".join(_WEEKDAYS) + r")\b")
-_SHORT = re.compile(r"^\s*(\d{1,3})\s*(bd|d|w|m)\s*$")
+# A number and a unit as typed: "3d", "2w", "10bd", "1m", or the unit as a word, glued on or not
+# ("2weeks", "2wks", "10days", "1month", "3 business days", "10-day"); "2weeks" was refused.
+_SHORT = re.compile(
+    r"^\s*(?P<n>\d{1,3})\s*-?\s*(?:(?P<bd>bd|bdays?|(?P<bdword>business|working)[\s-]*days?)|(?P<d>d|days?)"
+    r"|(?P<w>w|wks?|weeks?)|(?P<m>m|mos?|mths?|months?))\s*$"
+)
+_SHORT_UNITS: dict[str, tuple[FrameKind, str]] = {
+    "bd": ("business_days", "business day"), "d": ("days", "day"), "w": ("weeks", "week"), "m": ("months", "month")
+}  # fmt: skip
 # A hiring decision comes within a year: a longer frame is a typo ("999m" planned check-ins in
 # 2110), and heard in a line it is not about this job ("in twenty years' time").
 _LONGEST: dict[str, int] = {"days": 366, "business_days": 261, "weeks": 52, "months": 12}
@@ -184,24 +192,33 @@ def parse_time_frame(text: str) -> TimeFrame | None:
 
 
 def parse_heard_back_in(value: str) -> TimeFrame:
-    """``3d``, ``2w``, ``10bd`` (business days), ``1m``, or words ("within two weeks").
+    """``3d``, ``2w``, ``10bd`` (business days), ``1m``, the unit as a word (``2weeks``,
+    ``10 days``, ``3 business days``), or words ("within two weeks", "early next week").
 
     Raises ValueError with a message saying what is accepted.
     """
     m = _SHORT.match(value.lower())
     if m:
-        n, unit = int(m.group(1)), m.group(2)
+        n, unit = int(m.group("n")), next(u for u in _SHORT_UNITS if m.group(u))
+        kind, noun = _SHORT_UNITS[unit]
+        if m.group("bdword"):
+            noun = f"{m.group('bdword')} day"  # "10 working days" stays working days in the drafts
+        # A unit spelled as a word keeps the number as typed ("within 3 days"); "3d" is spelled out.
+        spelled = m.group(unit) in ("days", "day", "weeks", "week", "months", "month") or bool(m.group("bdword"))
         if n <= 0:
             raise ValueError(f"{value!r}: the time frame must be at least one day")
-        kind, noun = {"d": ("days", "day"), "bd": ("business_days", "business day"), "w": ("weeks", "week"), "m": ("months", "month")}[unit]
         if n > _LONGEST[kind]:
-            raise ValueError(f"{value!r}: the time frame must be within a year (at most {_LONGEST[kind]}{unit})")
-        count = _NUMBER_WORDS.get(n, str(n)) if n <= 20 else str(n)
-        return TimeFrame(kind, n, f"within {count} {noun}{'s' if n > 1 else ''}")  # type: ignore[arg-type]
-    # Typed, "3 days" is a time frame as "within 3 days" is (heard in a line, a lead word is needed).
+            most = f"{_LONGEST[kind]} {noun}s" if spelled else f"{_LONGEST[kind]}{unit}"
+            raise ValueError(f"{value!r}: the time frame must be within a year (at most {most})")
+        count = str(n) if spelled or n > 20 else _NUMBER_WORDS.get(n, str(n))
+        return TimeFrame(kind, n, f"within {count} {noun}{'s' if n > 1 else ''}")
+    # Typed, "two weeks" is a time frame as "within two weeks" is (heard in a line, a lead word is needed).
     frame = parse_time_frame(value) or parse_time_frame(f"within {value}")
     if frame is None:
-        raise ValueError(f"{value!r}: use a number and a unit such as 3d, 2w, 10bd (business days) or 1m")
+        raise ValueError(
+            f"{value!r}: use a number and a unit such as 3d, 2w, 10bd (business days) or 1m, "
+            "or words such as \"2 weeks\" or \"early next week\""
+        )
     return frame
 
 

