@@ -166,12 +166,22 @@ the speech about 10*log10((1-p)/p) dB above the gaps it leaves: 17 dB at 2 %, wh
 hears as well as on clean audio (one sample in 100, a plug-in's NaN every 6 ms, still scores
 in full). More than that and the file is damaged: better said than scored as silence."""
 
+ENDS_EARLY_SECONDS = 0.1
+"""Least shortfall, against the length the file declares, that is told as a recording cut off.
 
-def load_audio(path: str | os.PathLike[str]) -> np.ndarray:
+A file cut short (a recorder that crashed, a copy or download stopped part-way, a file still
+being written) decodes up to where it stops, and that is scored; the person is told it ends
+early. A whole file decodes to exactly its declared length: a tenth of a second leaves room for
+a codec's padding, and holds no word."""
+
+
+def load_audio(path: str | os.PathLike[str], notes: list[str] | None = None) -> np.ndarray:
     """Decode ``path`` to float32 mono samples at 16 kHz.
 
     Raises AudioFileError with a one-line, actionable message for a missing,
-    unreadable, empty, damaged, too long or non-audio file.
+    unreadable, empty, damaged, too long or non-audio file. A file that is read but not
+    whole (it ends before the length it declares) is decoded as far as it goes, and said in
+    a line added to ``notes`` (the report's notes), or logged as a warning without them.
     """
     p = Path(path)
     if not p.exists():
@@ -190,15 +200,17 @@ def load_audio(path: str | os.PathLike[str]) -> np.ndarray:
         raise AudioFileError(f"{p} is a device, not an audio file: give a recording's file name")
     elif p.stat().st_size == 0:
         raise AudioFileError(f"{p} is empty (0 bytes): record the answer again")
-    return _decode(source, str(p))
+    return _decode(source, str(p), notes)
 
 
 STDIN_NAME = "standard input"
 """How a recording piped into ``check -`` is named in messages."""
 
 
-def load_stdin() -> np.ndarray:
-    """Decode a recording piped into standard input (``... | voicepractice check -``), read whole first."""
+def load_stdin(notes: list[str] | None = None) -> np.ndarray:
+    """Decode a recording piped into standard input (``... | voicepractice check -``), read whole first.
+
+    ``notes`` as for ``load_audio``."""
     import sys
 
     if sys.stdin is None:  # started with `<&-`
@@ -207,11 +219,12 @@ def load_stdin() -> np.ndarray:
         data = _read_all(sys.stdin.buffer, STDIN_NAME)
     except OSError as exc:
         raise AudioFileError(f"cannot read {STDIN_NAME}: {exc.strerror or exc}") from exc
-    return _decode(io.BytesIO(data), STDIN_NAME)
+    return _decode(io.BytesIO(data), STDIN_NAME, notes)
 
 
-def _decode(source: str | io.BytesIO, name: str) -> np.ndarray:
-    """Decode ``source`` (a file name or the bytes of a pipe), called ``name`` in messages."""
+def _decode(source: str | io.BytesIO, name: str, notes: list[str] | None = None) -> np.ndarray:
+    """Decode ``source`` (a file name or the bytes of a pipe), called ``name`` in messages;
+    a file that ends early is told in ``notes`` (see ``load_audio``)."""
     try:
         import av
         import faster_whisper  # noqa: F401  # the package first: see endpoint.TurnModel
@@ -221,7 +234,9 @@ def _decode(source: str | io.BytesIO, name: str) -> np.ndarray:
         ) from exc
     try:
         with av.open(source, mode="r", metadata_errors="ignore") as container:
-            audio, not_numbers, total = _decode_stream(container, name)
+            decoded = _decode_stream(container, name)
+            if "wav" in container.format.name.split(","):  # FFmpeg caps a WAV's length at what the file holds
+                decoded.declared = _wav_declared(source)
     except AudioFileError:
         raise
     except Exception as exc:  # PyAV raises many kinds: InvalidDataError, EOFError, IndexError...
@@ -232,6 +247,7 @@ def _decode(source: str | io.BytesIO, name: str) -> np.ndarray:
     finally:
         # PyAV's resamplers are freed only by the collector (SYSTRAN/faster-whisper#390, as decode_audio does).
         gc.collect()
+    audio, not_numbers, total = decoded.audio, decoded.not_numbers, decoded.total
     if audio.size == 0:
         raise AudioFileError(f"{name} holds no audio samples: record the answer again")
     if not_numbers > MAX_NOT_A_NUMBER * total:
@@ -241,14 +257,50 @@ def _decode(source: str | io.BytesIO, name: str) -> np.ndarray:
         )
     if not_numbers:
         log.warning("%s: %d samples that were not numbers (NaN or infinity) were replaced by silence", name, not_numbers)
+    if decoded.declared is not None and decoded.declared - decoded.seconds >= ENDS_EARLY_SECONDS:
+        note = (
+            f"{name} ends early (damaged or still being written): "
+            f"scored the first {decoded.seconds:.1f} s of {decoded.declared:.1f} s"
+        )
+        if notes is None:
+            log.warning("%s", note)
+        else:
+            notes.append(note)
     return audio
 
 
-def _decode_stream(container: Any, name: str) -> tuple[np.ndarray, int, int]:
-    """The first audio stream as float32 mono at 16 kHz, with how many of the samples
-    as recorded were NaN or infinite (zeroed before resampling could smear them) and how many samples
-    there were. The header is checked first: a file too long, or at no rate speech is recorded at, is
-    refused before anything is decoded."""
+@dataclass
+class _Decoded:
+    """A decoded audio stream (``_decode_stream``)."""
+
+    audio: np.ndarray
+    """Float32 mono at 16 kHz."""
+    not_numbers: int
+    """How many of the samples as recorded were NaN or infinite (zeroed before resampling could smear them)."""
+    total: int
+    """How many samples there were (every channel's)."""
+    seconds: float
+    """How far into the recording the audio decoded goes (its length, but for frames lost mid-file)."""
+    declared: float | None
+    """How long the file says it is, where that tells a file cut short (a FLAC's STREAMINFO, a
+    WAV's data chunk, a length any container gives when the decoder met damaged data at the end);
+    else None."""
+
+
+class _Tail:
+    """What the decoder met as it went (``_chunks`` sets it)."""
+
+    damaged = False
+    """The last thing it met was data it could not decode: the file ends on damage, or is cut off."""
+    end: float | None = None
+    """Where in the recording (seconds, by the frames' timestamps) the last frame decoded ends: past
+    frames lost mid-file (FFmpeg's FLAC parser drops a damaged one without a word), this is how far the
+    file goes, where the samples decoded add up to less."""
+
+
+def _decode_stream(container: Any, name: str) -> _Decoded:
+    """The first audio stream as float32 mono at 16 kHz (``_Decoded``). The header is checked first:
+    a file too long, or at no rate speech is recorded at, is refused before anything is decoded."""
     import av
 
     stream = container.streams.audio[0]  # IndexError when there is none, as for faster-whisper
@@ -258,8 +310,9 @@ def _decode_stream(container: Any, name: str) -> tuple[np.ndarray, int, int]:
             f"{name} says its sample rate is {rate} Hz, too low for speech (at least {MIN_SAMPLE_RATE} Hz): "
             "the file is damaged; export the recording again"
         )
-    if stream.duration and stream.time_base:  # FFmpeg caps a WAV's at what the file holds
-        _refuse_long(name, float(stream.duration * stream.time_base))
+    declared = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else None
+    if declared is not None:  # FFmpeg caps a WAV's at what the file holds
+        _refuse_long(name, declared)
     elif container.duration:
         _refuse_long(name, container.duration / av.time_base)
     # FFmpeg's 16-bit downmix, as faster-whisper's decode_audio makes it, so a sound file decodes exactly
@@ -271,7 +324,8 @@ def _decode_stream(container: Any, name: str) -> tuple[np.ndarray, int, int]:
     apart: list[np.ndarray] = []
     not_numbers = total = 0
     seconds = 0.0
-    for chunk in itertools.chain(_chunks(container.decode(stream)), [None]):  # None flushes the resampler
+    tail = _Tail()
+    for chunk in itertools.chain(_chunks(container.decode(stream), tail=tail), [None]):  # None flushes the resampler
         if chunk is not None:
             seconds += chunk.samples / chunk.sample_rate
             _refuse_long(name, seconds, known=False)  # for a stream whose header gives no length
@@ -285,15 +339,22 @@ def _decode_stream(container: Any, name: str) -> tuple[np.ndarray, int, int]:
         mixed += [frame.to_ndarray()[0] for frame in mono.resample(chunk)]
         if split is not None:
             apart += [frame.to_ndarray() for frame in split.resample(chunk)]
+    if not (tail.damaged or container.format.name == "flac"):
+        declared = None  # a FLAC's STREAMINFO is exact; other lengths may be estimates, unless decoding broke off
+    if tail.end is not None:  # timestamps from the stream's start; damaged ones cannot make a whole file short
+        start = stream.start_time * stream.time_base if stream.start_time and stream.time_base else 0
+        seconds = max(seconds, tail.end - float(start))
     if not mixed:
-        return np.zeros(0, np.float32), not_numbers, total
+        return _Decoded(np.zeros(0, np.float32), not_numbers, total, seconds, declared)
     mix = np.concatenate(mixed).astype(np.float32) / 32768.0
-    return (_unless_cancelled(mix, np.concatenate(apart, axis=1)) if apart else mix), not_numbers, total
+    audio = _unless_cancelled(mix, np.concatenate(apart, axis=1)) if apart else mix
+    return _Decoded(audio, not_numbers, total, seconds, declared)
 
 
-def _chunks(frames: Any, samples: int = 500_000) -> Any:
+def _chunks(frames: Any, samples: int = 500_000, tail: _Tail | None = None) -> Any:
     """Decoded ``frames`` regrouped into chunks of ``samples`` (resampling frame by frame is several
-    times slower), skipping the frames FFmpeg finds damaged: a cut-short file gives what is there."""
+    times slower), skipping the frames FFmpeg finds damaged: a cut-short file gives what is there.
+    ``tail`` is told whether the frames ended on damaged data."""
     import av
 
     fifo = av.AudioFifo()
@@ -304,13 +365,64 @@ def _chunks(frames: Any, samples: int = 500_000) -> Any:
         except StopIteration:
             break
         except av.error.InvalidDataError:
+            if tail is not None:
+                tail.damaged = True
             continue
+        if tail is not None:
+            tail.damaged = False
+            if frame.time is not None and frame.sample_rate:
+                tail.end = max(tail.end or 0.0, frame.time + frame.samples / frame.sample_rate)
         frame.pts = None  # the FIFO checks timestamps, and a damaged file's are not to be trusted
         fifo.write(frame)
         if fifo.samples >= samples:
             yield fifo.read()
     if fifo.samples:
         yield fifo.read()
+
+
+WAV_SIZE_UNKNOWN = 0x7FFF_0000
+"""A WAV data chunk declaring this many bytes or more has no real size: a writer that cannot seek
+back (a pipe, a recorder still going) leaves 0x7FFFFFFF, 0xFFFFFFFF or the like there (0 too)."""
+
+
+def _wav_declared(source: str | io.BytesIO) -> float | None:
+    """The seconds a WAV's data chunk declares, when the file holds fewer bytes than that; else None
+    (a whole file, a size left unknown, or a file whose header cannot say)."""
+    try:
+        if isinstance(source, io.BytesIO):
+            return _riff_declared(source)
+        with open(source, "rb") as f:
+            return _riff_declared(f)
+    except OSError:
+        return None
+
+
+def _riff_declared(f: BinaryIO) -> float | None:
+    """``_wav_declared`` of the open file ``f``: RIFF chunks, the format's byte rate, then the data's size."""
+    size = f.seek(0, os.SEEK_END)
+    f.seek(0)
+    head = f.read(12)
+    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":  # RF64 and RIFX are left to FFmpeg
+        return None
+    byte_rate, at = 0, 12
+    for _ in range(64):  # a WAV has a handful of chunks before its samples
+        f.seek(at)
+        chunk = f.read(8)
+        if len(chunk) < 8:
+            return None
+        kind, length = chunk[:4], int.from_bytes(chunk[4:], "little")
+        if kind == b"fmt ":
+            fmt = f.read(16)
+            if len(fmt) == 16:
+                rate, block = int.from_bytes(fmt[4:8], "little"), int.from_bytes(fmt[12:14], "little")
+                byte_rate = int.from_bytes(fmt[8:12], "little") or rate * block
+        elif kind == b"data":
+            held = size - at - 8
+            if not 0 < length < WAV_SIZE_UNKNOWN or held >= length or byte_rate <= 0:
+                return None
+            return length / byte_rate
+        at += 8 + length + (length & 1)  # chunks are padded to an even size
+    return None
 
 
 def _frame_like(frame: Any, samples: np.ndarray) -> Any:

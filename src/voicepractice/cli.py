@@ -236,6 +236,7 @@ def check(
     if text is not None and not any(ch.isalnum() for ch in text):
         raise click.UsageError('--text has no words in it: type the close you want checked, e.g. --text "Thank you for your time..."')
     prof = profile_from(role, company, strengths, profile)
+    notes: list[str] = []  # a recording cut off part-way is scored, and said here
     if text is not None:
         from .english import reads_as_english
 
@@ -251,9 +252,9 @@ def check(
         if str(recording) == "-":
             if sys.stdin is not None and sys.stdin.isatty():  # nothing piped in: say so rather than wait
                 raise click.UsageError("check - reads a recording from standard input: pipe one in (cat close.wav | voicepractice check -)")
-            audio, name = load_stdin(), STDIN_NAME
+            audio, name = load_stdin(notes), STDIN_NAME
         else:
-            audio, name = load_audio(recording), str(recording)  # type: ignore[arg-type]
+            audio, name = load_audio(recording, notes), str(recording)  # type: ignore[arg-type]
         lv = level(audio)
         if lv.silent:
             raise SilentInputError(
@@ -269,7 +270,6 @@ def check(
                 "the coach checks English closes; record your answer in English, close to the microphone and "
                 "away from noise, and check it again"
             )
-    notes = []
     if recording is not None:
         from .transcribe import UNSURE_ENGLISH_NOTE, english_verdict
 

@@ -255,7 +255,8 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     ui = ui or QuietUI()
     tune_allocator()  # before the model threads start: large buffers go back to the system when freed
     scenario = load_scenario(options.scenario)
-    answers = [audio_mod.load_audio(p) for p in options.answers]  # fail early on a bad file
+    notes: list[str] = []
+    answers = [audio_mod.load_audio(p, notes) for p in options.answers]  # fail early on a bad file
     run_turns, skipped = plan_turns(scenario, len(answers))
     preflight(options)  # model, devices, voice: before the interviewer speaks, not after the call
     store.open()  # a damaged index is reported before the person speaks, not after
@@ -268,7 +269,6 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     staging = store.begin(session_id)
     rng = random.Random(options.seed)
     created_at = now_iso()
-    notes: list[str] = []
     if skipped:
         notes.append(_skipped_note(len(answers), len(scenario.answer_turns)))
     lines = [fill(choose_line(t, rng, options.round), scenario, options.details) for t in run_turns]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -435,3 +436,146 @@ def test_drill_answer_dash_says_where_a_dash_is_read(vp) -> None:
     """"no such file: -" read as if a file had gone missing."""
     r = vp("drill", "--fast", "-a", "-")
     assert r.code == 1 and r.err.count("\n") == 1 and "only by `check -`" in r.err, r
+
+
+# A recording cut off part-way (a recorder that crashed, a copy stopped part-way, a file still being
+# written): what is there is scored, and the person is told, once, that the file ends early.
+ENDS_EARLY = re.compile(
+    r'([^\s"]+) ends early \(damaged or still being written\): scored the first (\d+\.\d) s of (\d+\.\d) s'
+)
+STRONG_SECONDS = f"{364_002 / 16_000:.1f}"  # strong_close.flac's STREAMINFO: 22.8 s
+
+
+def _cut(tmp: Path, kind: str) -> Path:
+    """strong_close cut to its first few seconds: the thanks is there, the rest of the close is not.
+
+    The FLAC as the new user made it (``head -c 50000``), the WAV a third of its bytes."""
+    if kind == "flac":
+        data = STRONG.read_bytes()[:50_000]
+    else:
+        whole = hostile.write(tmp / "whole.wav", _strong(tmp)).read_bytes()
+        data = whole[: len(whole) // 3]
+    (tmp / f"cut.{kind}").write_bytes(data)
+    return tmp / f"cut.{kind}"
+
+
+def _told(r, caplog: pytest.LogCaptureFixture) -> str:
+    """All the person got: the card or --json (stdout), stderr, and warnings (the log, as tests see
+    it), with the card's wrapping undone."""
+    return " ".join("\n".join([r.out, r.err, *(rec.getMessage() for rec in caplog.records)]).split())
+
+
+def _ends_early(r, caplog: pytest.LogCaptureFixture) -> list[tuple[str, str, str]]:
+    """(name, seconds read, seconds declared) of every "ends early" line the person got."""
+    return ENDS_EARLY.findall(_told(r, caplog))
+
+
+@pytest.mark.parametrize("kind", ["flac", "wav"])
+def test_cut_off_recording_is_scored_and_said(kind: str, tmp_path: Path, vp, caplog: pytest.LogCaptureFixture) -> None:
+    """Scored as far as it goes (as test_truncated_recording_reports_what_is_there), and said: once,
+    naming the file, the seconds read and the length the file declares; it scored 1/4 without a word."""
+    cut = _cut(tmp_path, kind)
+    r = vp("check", str(cut), "--json")
+    assert r.code == 0, r.err
+    out = json.loads(r.out)
+    report = out["report"]
+    assert report["elements"]["thanks"]["found"]
+    assert not report["elements"]["next_steps"]["found"]  # said in the part that is gone
+    [(name, read, declared)] = _ends_early(r, caplog)
+    assert (name, declared) == (str(cut), STRONG_SECONDS)
+    assert read == f"{report['delivery']['duration_s']:.1f}"  # the seconds told are the seconds scored
+    assert 2.0 < float(read) < 9.0, read
+
+
+def test_cut_off_recording_is_said_under_the_card(
+    tmp_path: Path, vp, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _cut(tmp_path, "flac")
+    r = vp("check", "cut.flac")
+    assert r.code == 0, r.err
+    assert "1/4 core elements" in r.out
+    assert _ends_early(r, caplog) == [("cut.flac", "3.6", STRONG_SECONDS)]
+
+
+def test_cut_off_recording_through_standard_input_is_said(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, vp, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(sys, "stdin", _Stdin(_cut(tmp_path, "wav").read_bytes()))
+    r = vp("check", "-", "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["report"]["elements"]["thanks"]["found"]
+    told = _told(r, caplog)
+    assert told.count("ends early") == 1, told
+    said = f"standard input ends early (damaged or still being written): scored the first 7.6 s of {STRONG_SECONDS} s"
+    assert said in told
+
+
+def test_drill_answer_cut_off_is_said(tmp_path: Path, vp, private_home: Path, caplog: pytest.LogCaptureFixture) -> None:
+    cut = _cut(tmp_path, "flac")
+    r = vp("drill", "--answer", str(cut), "--fast", "--json", "--seed", "1")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["report"]["elements"]["thanks"]["found"]
+    assert _ends_early(r, caplog) == [(str(cut), "3.6", STRONG_SECONDS)]
+    hostile.assert_store_consistent(private_home)
+
+
+@pytest.mark.parametrize("kind", ["flac", "wav"])
+def test_ends_early_goes_to_the_notes_given(kind: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """With a notes list (the report's), the line goes there and nowhere else; without, it is a warning."""
+    from voicepractice.audio import load_audio
+
+    cut = _cut(tmp_path, kind)
+    notes: list[str] = []
+    audio = load_audio(cut, notes)
+    [(name, read, declared)] = ENDS_EARLY.findall(" ".join(notes))
+    assert len(notes) == 1 and (name, read, declared) == (str(cut), f"{audio.size / 16_000:.1f}", STRONG_SECONDS)
+    assert "ends early" not in caplog.text
+    load_audio(cut)
+    assert [rec.getMessage() for rec in caplog.records if rec.levelname == "WARNING"] == notes
+
+
+def _whole_wavs(tmp: Path) -> list[Path]:
+    """Whole WAVs that are not laid out as soundfile writes them: a chunk after the data, an odd-sized
+    data chunk whose pad byte is missing, the sizes a writer that cannot seek back leaves."""
+    import struct
+
+    plain = hostile.write(tmp / "plain.wav", _strong(tmp)).read_bytes()
+    made = {"trailing_list.wav": plain + b"LIST" + struct.pack("<I", 12) + b"INFOISFT" + struct.pack("<I", 0)}
+    odd = hostile.write(tmp / "odd.wav", _strong(tmp)[:16_001], subtype="PCM_U8").read_bytes()
+    made["no_pad_byte.wav"] = odd[:-1] if len(odd) % 2 == 0 else odd
+    for size in (0, 0x7FFFF000, 0x7FFFFFFF, 0xFFFFFFFF):
+        streamed = bytearray(plain)
+        streamed[4:8] = streamed[40:44] = struct.pack("<I", size)
+        made[f"streamed_{size:x}.wav"] = bytes(streamed)
+    for name, data in made.items():
+        (tmp / name).write_bytes(data)
+    return [tmp / "plain.wav", *(tmp / name for name in made)]
+
+
+def _damaged_mid_flac(tmp: Path) -> Path:
+    """A FLAC with a frame spoiled half-way: FFmpeg drops it, and the file still goes to its end."""
+    data = bytearray(STRONG.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 200] = bytes(200)
+    (tmp / "glitch.flac").write_bytes(data)
+    return tmp / "glitch.flac"
+
+
+def test_whole_recordings_never_end_early(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from voicepractice.audio import load_audio
+
+    recordings = sorted(FIXTURES.glob("*.flac")) + sorted(FIXTURES.glob("*.wav")) + _whole_wavs(tmp_path)
+    recordings.append(_damaged_mid_flac(tmp_path))
+    for path in recordings:
+        notes: list[str] = []
+        load_audio(path, notes)
+        assert notes == [], path
+        load_audio(path)
+    assert "ends early" not in caplog.text
+
+
+def test_whole_recording_checked_says_nothing_of_ending_early(vp, caplog: pytest.LogCaptureFixture) -> None:
+    r = vp("check", str(STRONG), "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["report"]["score"] == 4
+    assert _ends_early(r, caplog) == [] and "ends early" not in r.out + r.err + caplog.text
