@@ -393,9 +393,11 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             log.debug("answer %d ended by %s at monotonic %.3f", n, capture.ended_by, capture.ended_at)
             if judge is not None and judge.pauses:
                 v = judge.pauses[-1]
-                log.info("answer %d ended by the judge: wait %.1f s (cue %s, cut-off reading %s, turn model %s)",
+                log.info("answer %d ended by the judge: wait %.1f s (cue %s, cut-off reading %s, turn model %s); "
+                         "speech ended at %.2f s, the answer at %.2f s",
                          n, v.wait_s, v.cue, "n/a" if v.cut_off is None else f"{v.cut_off:.4f}",
-                         "n/a" if v.probability is None else f"{v.probability:.2f}")  # fmt: skip
+                         "n/a" if v.probability is None else f"{v.probability:.2f}",
+                         v.speech_end, capture.audio.size / audio_mod.SAMPLE_RATE)  # fmt: skip
             written = -1  # samples of the answer already in its WAV when a line follows at once
             watch: floor.Watch | None = None
             try:

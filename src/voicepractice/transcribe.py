@@ -22,6 +22,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -477,8 +478,11 @@ class Transcriber:
         rising temperatures; its words are kept and marked ``guessed`` (``LIVE_RETRIES``).
         """
 
+        queued = time.monotonic()
+
         def job() -> list[Word]:
             window: _Window | None = None
+            started = time.monotonic()
             try:
                 if skip_if is not None and skip_if():
                     return []
@@ -496,6 +500,8 @@ class Transcriber:
                 finally:
                     _cancel.asked = None
                     _cancel.last = None
+                    log.debug("decoded %.1f s of audio from %.1f s: %.2f s in the queue, %.2f s to decode",
+                              audio.size / SAMPLE_RATE, offset, started - queued, time.monotonic() - started)  # fmt: skip
             finally:
                 if cut_off is not None:
                     try:
