@@ -625,8 +625,12 @@ def say(*parts: str | Path, err: bool = False) -> None:
     if not stream.isatty():
         click.echo("".join(map(str, parts)), err=err)
         return
-    width = (globals()["err"] if err else out).width  # the module's err console: the parameter hides its name
-    click.echo("\n".join(_fill(parts, width)), err=err)
+    click.echo("\n".join(_fill(parts, _width(err))), err=err)
+
+
+def _width(to_stderr: bool) -> int:
+    """The width the report card wraps at on that stream (``say``'s ``err`` hides the console's name)."""
+    return (err if to_stderr else out).width
 
 
 def _fill(parts: tuple[str | Path, ...], width: int) -> list[str]:
