@@ -184,6 +184,26 @@ def test_a_key_typed_before_the_reader_starts_is_kept_only_when_asked(keep: bool
         os.close(sub)
 
 
+def test_ctrl_d_typed_just_before_the_practice_prompt_reads_as_the_end_of_input() -> None:
+    """In line mode Ctrl-D is the end of input, not a key; read after cbreak mode began it came
+    as a NUL that the prompt ignored, and a drill quit that way hung at the prompt (CI, stop 43)."""
+    from voicepractice.keys import key_reader
+
+    main, sub = pty.openpty()
+    try:
+        os.write(main, b"\x04")
+        time.sleep(0.1)  # pressed while the card was printed, before the reader began
+        with key_reader(sub, keep_typed_ahead=True) as read, pytest.raises(EOFError):
+            read(0.3)
+        os.write(main, b"r\n")  # a key and Enter in line mode: both are still keys
+        time.sleep(0.1)
+        with key_reader(sub, keep_typed_ahead=True) as read:
+            assert (read(0.3), read(0.3), read(0.3)) == ("r", "\n", None)
+    finally:
+        os.close(main)
+        os.close(sub)
+
+
 def test_an_output_listed_but_not_openable_is_the_one_line_no_speaker_error(monkeypatch) -> None:
     """The audio server stopped (or headphones were unplugged) after PortAudio listed the device:
     opening the stream fails. Before, replay said "unexpected PortAudioError ... please report it"."""

@@ -64,6 +64,22 @@ KeyRead = Callable[[float | None], str | None]
 ``timeout`` seconds (None: wait for one). Raises EOFError at the end of input."""
 
 
+def _typed_while_cooked(fd: int, mode: list) -> str | None:
+    """What the terminal's line mode holds before cbreak mode begins: a line sent, or None for Ctrl-D.
+
+    In line mode Ctrl-D is the end of input, held as an empty line, not a key; once cbreak mode
+    begins it reads as a NUL that no prompt knows. A Ctrl-D pressed just as the practice prompt
+    appeared (before it reached cbreak mode) left the loop waiting for ever. Only a whole line
+    or that end is ready in line mode; a key typed alone is left for cbreak mode to read.
+    """
+    import termios
+
+    if not mode[3] & termios.ICANON or not select.select([fd], [], [], 0)[0]:
+        return ""
+    data = os.read(fd, 64)
+    return data.decode(errors="ignore") if data else None
+
+
 @contextmanager
 def key_reader(fd: int | None = None, keep_typed_ahead: bool = False) -> Iterator[KeyRead]:
     """Read single keys from the terminal ``fd`` (stdin) in cbreak mode, restoring it afterwards.
@@ -76,14 +92,18 @@ def key_reader(fd: int | None = None, keep_typed_ahead: bool = False) -> Iterato
 
     fd = sys.stdin.fileno() if fd is None else fd
     saved = termios.tcgetattr(fd)
+    line = _typed_while_cooked(fd, saved) if keep_typed_ahead else ""
     tty.setcbreak(fd, termios.TCSANOW if keep_typed_ahead else termios.TCSAFLUSH)
-    pending: deque[str] = deque()
+    ended = line is None
+    pending: deque[str] = deque(parse_keys(line or "")[0])
     partial = ""
 
     def read(timeout: float | None) -> str | None:
         nonlocal partial
         if pending:
             return pending.popleft()
+        if ended:
+            raise EOFError
         ready, _, _ = select.select([fd], [], [], timeout)
         while ready:
             data = os.read(fd, 64)
