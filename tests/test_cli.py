@@ -150,6 +150,7 @@ def test_every_command_has_help(vp) -> None:
                 assert param.help, f"{name} --{param.name} has no help"
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_warm_up_rounds_use_different_phrasings_and_summarise(vp) -> None:
     r = vp("drill", "--fast", "--no-cue", "--json", "--rounds", "2", "--answer", str(FIXTURES / "sample_answer.flac"))
     assert r.code == 0, r.err
@@ -196,6 +197,7 @@ def test_warm_up_summary_without_retries_counts_rounds_only() -> None:
     assert "Warm-up: 3 rounds ─" in _warmup_text(None)  # a caller that does not say: every attempt a round
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_single_answer_on_a_multi_turn_scenario_says_what_it_skipped(vp) -> None:
     d = drill_json(vp, "--scenario", "hiring_manager", "--answer", str(FIXTURES / "strong_close.flac"))
     assert [t["turn_id"] for t in d["turns"]] == ["close"]

@@ -444,6 +444,7 @@ def test_an_empty_voice_is_refused_before_the_drill(vp) -> None:
 # --- the second sweep: bytes that are not UTF-8, escapes, writes that fail -----------------------
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_a_file_name_that_is_not_utf8_is_drilled_and_saved(vp, tmp_path) -> None:
     import json
     import os

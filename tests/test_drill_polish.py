@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from voicepractice.check import check
 from voicepractice.records import Transcript
 
@@ -23,6 +25,7 @@ def test_json_leaves_stderr_to_warnings(drilled_store) -> None:
     assert "Interviewer" not in r.err and "Listening" not in r.err and "Answer ended" not in r.err, r.err
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_the_no_speaker_note_is_shown_once(vp, monkeypatch) -> None:
     # No speaker, whatever this machine has: PortAudio reports no output device, as it does
     # on a machine with no sound card and no audio server (a developer's laptop has both).
@@ -108,6 +111,7 @@ def test_a_retry_shows_what_changed() -> None:
     assert "the same elements" in change_line(compare(before, before)).plain
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_a_piped_drill_never_waits_for_a_key(vp) -> None:
     """Not a terminal: --rounds goes straight through, as before, with no prompt."""
     r = vp("drill", "--fast", "--no-cue", "--rounds", "2", "--answer", ANSWER)

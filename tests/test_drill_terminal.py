@@ -131,6 +131,7 @@ def test_ctrl_c_during_the_first_line_keeps_nothing(env: dict[str, str], private
 
 
 @pytest.mark.audio_server
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_ctrl_c_between_turns_keeps_what_was_said(env: dict[str, str]) -> None:
     term = Terminal(["drill", "--seed", "3", "--silence", "2.0", "--no-cue"], env, stdin_tty=False)
     start = term.expect("Listening")
@@ -146,6 +147,7 @@ def test_ctrl_c_between_turns_keeps_what_was_said(env: dict[str, str]) -> None:
 
 
 @pytest.mark.audio_server
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_a_dead_microphone_stops_the_drill_within_seconds(env: dict[str, str]) -> None:
     # Nothing is ever played into vp_mic: its monitor delivers digital silence.
     term = Terminal(["-v", "drill", "--scenario", str(ONE_TURN), "--no-cue"], env, stdin_tty=False)
@@ -366,6 +368,7 @@ def test_ctrl_d_at_the_prompt_after_the_card_quits(env: dict[str, str]) -> None:
 
 
 @pytest.mark.audio_server
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_a_key_pressed_as_the_card_appears_is_kept_one_pressed_during_the_answer_is_not(env: dict[str, str]) -> None:
     """click.getchar()'s raw mode flushed a key typed before it was reached: a `q` sent as soon as
     the answer ended was lost and the loop waited forever. A key typed while answering (an

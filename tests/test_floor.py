@@ -125,6 +125,7 @@ def test_echo_of_the_interviewers_line_is_recognised() -> None:
     assert not is_echo("", line)
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_words_after_a_cut_are_kept_in_that_answer_with_a_note(vp, tmp_path) -> None:
     """'Thank you.' then a 2.5 s pause between turns: the judge ends the answer at the thanks;
     what the recording says after it (over the interviewer's next line) stays in that answer."""
@@ -269,6 +270,7 @@ def test_going_on_over_the_line_stops_it_and_keeps_every_sample(transcriber: obj
     assert np.array_equal(rest, heard[: rest.size]) and rest.size > barge.audio.size  # then the microphone goes on
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_the_lines_own_echo_does_not_stop_it(transcriber: object) -> None:
     """Laptop speakers: the microphone hears the interviewer's own words. They are recognised as
     the line's echo and the line plays on."""
@@ -335,6 +337,7 @@ def test_after_a_stop_a_sound_that_stopped_with_the_line_is_told_from_a_person_g
         pump.stop()
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_a_drill_that_heard_its_echo_asks_for_two_looks_in_a_row(transcriber: object) -> None:
     """``strict``: the line stops only at the second look in a row whose words are not the line's."""
     speech = np.concatenate([np.zeros(_at(0.3), np.float32), load_audio(CORPUS / "audio" / "jfk_inaugural_1961.flac")])

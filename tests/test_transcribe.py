@@ -173,7 +173,10 @@ def test_snapshot_superseded_mid_decode_stops_and_the_next_job_runs(transcriber:
     assert "interested" in " ".join(w.text.lower() for w in words)
 
 
-@pytest.mark.parametrize("name", ["strong_close_natural.flac", "turn3_goodbye_natural.flac", "fillers_close.flac"])
+@pytest.mark.parametrize(
+    "name",
+    ["strong_close_natural.flac", "turn3_goodbye_natural.flac", pytest.param("fillers_close.flac", marks=pytest.mark.slow)],
+)
 def test_the_pad_after_the_last_word_is_not_decoded_as_a_second_window(
     transcriber: Transcriber, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -239,6 +242,7 @@ def test_the_decoder_reads_a_sentence_broken_off_at_a_thinking_pause_as_cut_off(
     assert paused >= at > finished, readings
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_a_shorter_live_encoder_window_keeps_the_cut_off_reading_on_30_s(
     transcriber: Transcriber, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -279,6 +283,7 @@ def test_a_shorter_live_encoder_window_keeps_the_cut_off_reading_on_30_s(
     assert live.text_through(30.0, wait=True) and heard[0] == 3000
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_the_live_path_marks_what_failed_whispers_check_instead_of_sampling_again(
     transcriber: Transcriber, monkeypatch: pytest.MonkeyPatch, tmp_path
 ) -> None:

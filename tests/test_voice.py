@@ -226,6 +226,7 @@ def corpus_heard(transcriber):  # type: ignore[no-untyped-def]
     return get
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_real_recordings_give_plausible_figures_including_8khz(corpus_heard) -> None:  # type: ignore[no-untyped-def]
     rows = _corpus_rows()
     picked = [r for r in rows if r["kind"] in ("telephone", "spontaneous")] + [r for r in rows if r["kind"] == "read"][::6]
@@ -465,6 +466,7 @@ def test_report_round_trips_with_voice(answer) -> None:  # type: ignore[no-untyp
 # --- Where people look: the card, --json (check FILE and drill), history --------------
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_check_file_and_drill_show_the_voice_with_norms_and_one_coaching_line(vp) -> None:  # type: ignore[no-untyped-def]
     from voicepractice.voice.norms import SENTENCE_NORMS, VOICE_NORMS
 

@@ -82,6 +82,7 @@ def test_a_rendered_line_is_cached_privately_and_reused(tmp_path: Path, monkeypa
             tts_cache.render_line(text, tmp_path / "c.wav", VoiceOptions(rate=rate), line)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_a_drill_caches_interviewer_lines_only_and_the_next_drill_uses_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -370,6 +370,7 @@ def test_unreadable_file_as_an_ordinary_user(monkeypatch: pytest.MonkeyPatch) ->
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_drill_answers_from_odd_formats(tmp_path: Path, vp, private_home: Path) -> None:
     """µ-law phone audio and 96 kHz stereo go through the whole drill, and are stored."""
     from voicepractice.audio import resample
@@ -386,6 +387,7 @@ def test_drill_answers_from_odd_formats(tmp_path: Path, vp, private_home: Path) 
     assert len(hostile.sessions_in(private_home)) == 2
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_drill_non_english_answer_is_stored_without_credit(tmp_path: Path, vp, private_home: Path) -> None:
     r = vp("drill", "--answer", str(hostile.foreign_speech(tmp_path, "it-thanks")), "--fast", "--json")
     assert r.code == 0, r.err

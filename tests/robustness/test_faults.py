@@ -75,7 +75,10 @@ def test_sigint_mid_answer_keeps_the_audio(tmp_path: Path) -> None:
     hostile.assert_store_consistent(home)
 
 
-@pytest.mark.parametrize("background", [False, True], ids=["foreground", "script-background-job"])
+@pytest.mark.parametrize(
+    "background",
+    [pytest.param(False, id="foreground"), pytest.param(True, id="script-background-job", marks=pytest.mark.slow)],
+)
 def test_sigterm_mid_answer_scores_and_keeps_it(tmp_path: Path, background: bool) -> None:
     """`kill`, `timeout` or a shutdown: Python's default was to die at once, leaving the answer in a
     staging folder that only the next drill brought back, unscored. A script's background job
@@ -96,6 +99,7 @@ def test_sigterm_mid_answer_scores_and_keeps_it(tmp_path: Path, background: bool
     hostile.assert_store_consistent(home)
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_the_terminal_closing_mid_answer_scores_and_keeps_it(tmp_path: Path) -> None:
     """The window closed (or the SSH link dropped) while the person spoke: the kernel hangs up the
     terminal and sends SIGHUP. The answer so far is scored and saved, written nowhere on screen."""
@@ -206,6 +210,7 @@ def test_listen_ends_with_what_was_captured_when_the_device_goes() -> None:
         assert capture.audio.size == 60 * 1600
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_microphone_vanishing_mid_drill(vp, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sounddevice as sd
 
@@ -225,6 +230,7 @@ def test_microphone_vanishing_mid_drill(vp, private_home: Path, monkeypatch: pyt
     hostile.assert_store_consistent(private_home)
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_tts_failure_falls_back_to_text(vp, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from voicepractice import natural, speak
     from voicepractice.errors import SpeechError
@@ -252,6 +258,7 @@ def test_tts_failure_falls_back_to_text(vp, private_home: Path, monkeypatch: pyt
     hostile.assert_store_consistent(private_home)
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_tts_failure_with_no_terminal_says_where_the_lines_are(vp, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`drill --json 2>log`: nothing but warnings is drawn, so the lines are not "shown as text"; the
     warning says where they are, on one line of the log (not a grid padded to 80 columns)."""
@@ -325,6 +332,7 @@ def test_full_disk_keeps_the_answer_and_says_where(small_disk: Path, vp, monkeyp
     assert r.code == 0 and json.loads(r.out)["sessions"] == []
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_full_disk_in_process_enospc(vp, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same without a mount: every write of the answer fails with ENOSPC."""
     from voicepractice import audio as audio_mod
@@ -390,6 +398,7 @@ def test_read_only_data_dir(read_only_home: Path, vp, tmp_path: Path) -> None:
     hostile.assert_store_consistent(read_only_home)
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_ctrl_c_while_the_answer_is_scored_keeps_it(vp, private_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C after the answer is heard, while it is decoded and checked: the answer is a session
     (not a folder the next drill recovers), and the person is told where it is."""

@@ -70,6 +70,7 @@ def test_no_network_during_any_command(no_network: list[str], vp, tmp_path: Path
     assert no_network == []
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_drill_in_a_namespace_without_network(tmp_path: Path) -> None:
     if not shutil.which("unshare") or os.geteuid() != 0:
         pytest.skip("needs `unshare -n` as root")
@@ -97,6 +98,7 @@ def test_everything_is_user_only(vp, tmp_path: Path, private_home: Path) -> None
     assert {p.suffix for p in files} >= {".wav", ".json", ".db", ".html"}
 
 
+@pytest.mark.slow  # over 8 s: `make test-slow`, which CI runs, keeps the default suite near 10 minutes
 def test_forget_all_leaves_no_audio(vp, tmp_path: Path, private_home: Path) -> None:
     for _ in range(2):
         assert vp("drill", "--answer", str(ANSWER), "--fast").code == 0
