@@ -23,8 +23,9 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from itertools import pairwise
@@ -332,6 +333,18 @@ def next_token_probability(model: WhisperModel, window: _Window, token: int) -> 
     return float(result[0].text_token_probs[-1])
 
 
+@contextmanager
+def _stage(name: str) -> Iterator[None]:
+    """Add the time spent in a stage of the model thread's job to ``_cancel.stages`` (the -vv decode line)."""
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        stages = getattr(_cancel, "stages", None)
+        if stages is not None:
+            stages[name] = stages.get(name, 0.0) + time.monotonic() - start
+
+
 def _whisper_class() -> type[WhisperModel]:
     """faster-whisper's model, with a check between its stages so a superseded snapshot stops,
     no decode of a short remnant window (``REMNANT_S``), and a 20 s window for the encoder
@@ -347,6 +360,10 @@ def _whisper_class() -> type[WhisperModel]:
     class CancellableWhisper(WhisperModel):
         def encode(self, features: Any, *args: Any, **kwargs: Any) -> Any:
             _check_cancel()
+            with _stage("encoder"):
+                return self._encode(features, *args, **kwargs)
+
+        def _encode(self, features: Any, *args: Any, **kwargs: Any) -> Any:
             if getattr(_cancel, "windows", None) is not None:
                 content = _content_frames(features)
                 if _is_remnant(_cancel.windows, content):
@@ -363,7 +380,8 @@ def _whisper_class() -> type[WhisperModel]:
             self, encoder_output: Any, prompt: list[int], tokenizer: Any, *args: Any, **kwargs: Any
         ) -> Any:
             _check_cancel()
-            out = super().generate_with_fallback(encoder_output, prompt, tokenizer, *args, **kwargs)
+            with _stage("search"):
+                out = super().generate_with_fallback(encoder_output, prompt, tokenizer, *args, **kwargs)
             if getattr(_cancel, "windows", None) is not None:
                 _cancel.last = _Window(
                     encoder_output, prompt, out[0].sequences_ids[0], tokenizer, getattr(_cancel, "features", None)
@@ -372,7 +390,8 @@ def _whisper_class() -> type[WhisperModel]:
 
         def add_word_timestamps(self, *args: Any, **kwargs: Any) -> Any:
             _check_cancel()
-            return super().add_word_timestamps(*args, **kwargs)
+            with _stage("words"):
+                return super().add_word_timestamps(*args, **kwargs)
 
     return CancellableWhisper
 
@@ -488,6 +507,7 @@ class Transcriber:
                     return []
                 _cancel.asked = skip_if
                 _cancel.last = None
+                _cancel.stages = {}
                 try:
                     words = self._words(audio, offset, context(), vad, encoder_frames, retries)
                     if trim is not None:
@@ -500,8 +520,10 @@ class Transcriber:
                 finally:
                     _cancel.asked = None
                     _cancel.last = None
-                    log.debug("decoded %.1f s of audio from %.1f s: %.2f s in the queue, %.2f s to decode",
-                              audio.size / SAMPLE_RATE, offset, started - queued, time.monotonic() - started)  # fmt: skip
+                    stages = ", ".join(f"{k} {v:.2f} s" for k, v in (_cancel.stages or {}).items())
+                    _cancel.stages = None
+                    log.debug("decoded %.1f s of audio from %.1f s: %.2f s in the queue, %.2f s to decode (%s)",
+                              audio.size / SAMPLE_RATE, offset, started - queued, time.monotonic() - started, stages)  # fmt: skip
             finally:
                 if cut_off is not None:
                     try:
@@ -517,8 +539,10 @@ class Transcriber:
     def _settle_cut_off(self, window: _Window, out: Future[float | None], skip_if: Callable[[], bool] | None) -> None:
         p = None
         _cancel.asked = skip_if  # a superseded snapshot's reading stops before its encoder pass and after it
+        started = time.monotonic()
         try:
             p = _cut_off(self.model, window)
+            log.debug("read whether the last word was cut off in %.2f s", time.monotonic() - started)
         except _Superseded:
             pass
         except Exception as exc:  # a reading the judge can do without: never lose the answer over it
