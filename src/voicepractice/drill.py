@@ -36,7 +36,7 @@ from .listen import (
     recording_blocks,
     spool_bytes,
 )
-from .memory import tune_allocator
+from .memory import trim, tune_allocator
 from .phoneline import Line
 from .preflight import preflight
 from .records import Report, Transcript, Word
@@ -244,6 +244,7 @@ class _Answer:
         if self.words is None:
             again = (lambda: ui.status(READ_AGAIN)) if ui is not None else None
             self.words = [] if self.capture.level.silent else self.live.finish(self.capture.audio, again)
+            trim()  # what the recogniser's heap holds goes back before the reply's voice and the checker load
         return self.words + self.spoken_over
 
 

@@ -7,8 +7,18 @@ float for each check (the int8 model is dequantized at run time), Smart Turn's
 activations. glibc serves a large block with mmap and returns it on free, but after the
 first such free it raises that threshold (up to 32 MB) and later blocks come from the
 heap, which keeps its high-water mark: a drill ended with 120 MB more resident than it
-used, and peaked at 625-636 MB (bench/drill_memory.py). A fixed 128 KB threshold keeps
-every large buffer on mmap: the same drill peaked at 545-548 MB, 415 MB at rest.
+used, and peaked at 625-636 MB (bench/drill_memory.py). A fixed threshold stops that raise.
+
+The threshold was 128 KB at first (a drill peaked at 455 MB), and that made every decode
+1.7 times slower: Whisper's encoder allocates each layer's activations afresh (a 30 s
+window's hidden states are 2.3 MB), so every one was an mmap, a page fault per 4 KB
+page and an munmap, and the recogniser's two threads queued on the kernel's lock of
+the address space. In a drill the decode at the last pause took 1.8 s instead of 1.06 s,
+and the answer ended 2.5 s after the speech instead of 1.3 s (-vv decode lines; session 45).
+At 8 MB those buffers come from the heap and are reused (1.05 s), the largest ones (the
+attention scores, 54 MB a layer) still go back to the system, and a warm three-turn drill
+peaks at 497-504 MB (455 MB at 128 KB). ``trim`` after each answer hands back what the
+recogniser's heap holds before the next line's voice and the checker need memory.
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ log = logging.getLogger(__name__)
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
-MMAP_THRESHOLD = 128 * 1024
+MMAP_THRESHOLD = 8 * 1024 * 1024
 """glibc's own starting value; setting it explicitly is what stops the dynamic raise."""
 
 _tuned = False
