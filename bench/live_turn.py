@@ -84,7 +84,7 @@ def room_tone(path: Path, seconds: float = 30.0) -> Path:
 class Drill:
     """One drill in a pseudo-terminal, its output gathered as it comes."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], scenario: str = "phone_screen") -> None:
         master, slave = pty.openpty()
         import fcntl
         import struct
@@ -92,7 +92,7 @@ class Drill:
 
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "voicepractice", "-vv", "drill", "--scenario", "phone_screen", "--seed", "1",
+            [sys.executable, "-m", "voicepractice", "-vv", "drill", "--scenario", scenario, "--seed", "1",
              "--no-cue"],
             env={**env, "TERM": "xterm", "COLUMNS": "80"}, stdin=slave, stdout=slave, stderr=slave,
         )  # fmt: skip
@@ -120,7 +120,7 @@ class Drill:
             now = time.monotonic()
             self._raw += data
             self.text = ANSI.sub("", self._raw.decode(errors="replace"))
-            for word, kind in (("Listening", "listening"), ("Answer ended", "ended")):
+            for word, kind in (("Listening", "listening"), ("Answer ended", "ended"), ("Your close:", "card")):
                 seen = self.count(kind)
                 self.events.extend((now, kind) for _ in range(self.text.count(word) - seen))
 

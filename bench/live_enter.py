@@ -1,0 +1,110 @@
+"""Enter -> report in a live drill through a real audio server and a terminal.
+
+The person presses Enter 0.3 s after their last word (issue #12 asks for the report within
+0.5 s of it). ``bench/endpoint.py --enter`` measures it in one process at real-time pace; this
+runs ``voicepractice drill`` on a one-turn script in an 80x24 pseudo-terminal against a private
+PulseAudio server (``bench/live_turn.py``'s set-up: room tone into the microphone's sink), plays
+each natural-voice answer cut 0.05 s after its last word (Whisper's word times) with ``paplay``,
+which returns once the sink has played it all, sends Enter 0.25 s later, and times Enter -> the
+card's first line on the terminal.
+
+    .venv/bin/python bench/live_enter.py [--runs 2] [--cache DIR] [--name live_enter]
+
+Writes bench/results/NAME.md and NAME.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import audio_server  # noqa: E402
+from live_turn import ANSWERS, RESULTS, Drill, room_tone  # noqa: E402
+
+ONE_TURN = ROOT / "tests" / "data" / "one_turn.toml"
+
+
+def cut_after_last_word(src: Path, dst: Path) -> float:
+    """Write ``src`` cut 0.05 s after its last word; return that word's end (s)."""
+    from voicepractice.audio import load_audio, write_wav
+    from voicepractice.transcribe import Transcriber
+
+    audio = load_audio(src)
+    words = Transcriber().words(audio)
+    end = float(words[-1].end or 0.0)
+    write_wav(dst, audio[: int((end + 0.05) * 16000)])
+    return end
+
+
+def one(env: dict[str, str], answer: Path) -> float:
+    drill = Drill(env, str(ONE_TURN))
+    try:
+        drill.wait_for("listening", 1, 180)
+        time.sleep(0.8)
+        subprocess.run(["paplay", "--device=vp_mic", str(answer)], env=env, check=True, timeout=120)
+        time.sleep(0.25)
+        enter = time.monotonic()
+        os.write(drill.master, b"\r")
+        card = drill.wait_for("card", 1, 60)
+        drill.quit()
+        return card - enter
+    finally:
+        if drill.proc.poll() is None:
+            drill.proc.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--name", default="live_enter")
+    parser.add_argument("--cache", help="a cache of rendered lines kept between runs")
+    args = parser.parse_args()
+    if audio_server.missing_tools():
+        raise SystemExit(f"needs {', '.join(audio_server.missing_tools())}")
+    with tempfile.TemporaryDirectory(prefix="vp-enter-") as tmp, audio_server.private_pulse(tmp) as env:
+        env = {**env, "VOICEPRACTICE_HOME": os.path.join(tmp, "home"),
+               "VOICEPRACTICE_CACHE": args.cache or os.path.join(tmp, "cache")}  # fmt: skip
+        cut = [Path(tmp) / f"{a.stem}.wav" for a in ANSWERS]
+        for a, c in zip(ANSWERS, cut, strict=True):
+            cut_after_last_word(a, c)
+        tone = room_tone(Path(tmp) / "room.wav")
+        stop = threading.Event()
+
+        def loop_tone() -> None:
+            while not stop.is_set():
+                subprocess.run(["paplay", "--device=vp_mic", str(tone)], env=env, check=False)
+
+        threading.Thread(target=loop_tone, daemon=True).start()
+        rows = []
+        try:
+            for run in range(1, args.runs + 1):
+                for a in cut:
+                    rows.append({"run": run, "answer": a.stem, "enter_to_card_s": round(one(env, a), 2)})
+                    print(json.dumps(rows[-1]), flush=True)
+        finally:
+            stop.set()
+    waits = sorted(r["enter_to_card_s"] for r in rows)
+    summary = {"answers": len(rows), "median_s": statistics.median(waits), "max_s": waits[-1],
+               "within_0_5_s": sum(w <= 0.5 for w in waits), "load_after": os.getloadavg()[0]}  # fmt: skip
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{args.name}.json").write_text(json.dumps({"summary": summary, "answers": rows}, indent=1))
+    lines = [f"# {args.name}: Enter 0.3 s after the last word -> the card, live (bench/live_enter.py)", ""]
+    lines += [f"- {k.replace('_', ' ')}: {v}" for k, v in summary.items()]
+    lines += ["", "| run | answer | Enter -> card s |", "|---|---|---|"]
+    lines += [f"| {r['run']} | {r['answer']} | {r['enter_to_card_s']} |" for r in rows]
+    (RESULTS / f"{args.name}.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
