@@ -17,7 +17,7 @@ the address space. In a drill the decode at the last pause took 1.8 s instead of
 and the answer ended 2.5 s after the speech instead of 1.3 s (-vv decode lines; session 45).
 At 8 MB those buffers come from the heap and are reused (1.05 s), the largest ones (the
 attention scores, 54 MB a layer) still go back to the system, and a warm three-turn drill
-peaks at 497-504 MB (455 MB at 128 KB). ``trim`` after each answer hands back what the
+peaks at 494-498 MB (455 MB at 128 KB). ``trim`` after each answer hands back what the
 recogniser's heap holds before the next line's voice and the checker need memory.
 """
 
@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD = 8 * 1024 * 1024
-"""glibc's own starting value; setting it explicitly is what stops the dynamic raise."""
+"""Blocks this large or larger are mmapped and go back to the system when freed; setting it
+explicitly is what stops the dynamic raise. Not lower: each layer's activations must stay on
+the heap, or every decode pays page faults for them (see above)."""
 
 _tuned = False
 
