@@ -22,14 +22,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 import audio_server  # noqa: E402
-from live_turn import ANSWERS, RESULTS, Drill, room_tone  # noqa: E402
+from live_turn import ANSWERS, RESULTS, Drill, room_tone_playing  # noqa: E402
 
 ONE_TURN = ROOT / "tests" / "data" / "one_turn.toml"
 
@@ -77,22 +76,12 @@ def main() -> None:
         cut = [Path(tmp) / f"{a.stem}.wav" for a in ANSWERS]
         for a, c in zip(ANSWERS, cut, strict=True):
             cut_after_last_word(a, c)
-        tone = room_tone(Path(tmp) / "room.wav")
-        stop = threading.Event()
-
-        def loop_tone() -> None:
-            while not stop.is_set():
-                subprocess.run(["paplay", "--device=vp_mic", str(tone)], env=env, check=False)
-
-        threading.Thread(target=loop_tone, daemon=True).start()
         rows = []
-        try:
+        with room_tone_playing(env, Path(tmp)):
             for run in range(1, args.runs + 1):
                 for a in cut:
                     rows.append({"run": run, "answer": a.stem, "enter_to_card_s": round(one(env, a), 2)})
                     print(json.dumps(rows[-1]), flush=True)
-        finally:
-            stop.set()
     waits = sorted(r["enter_to_card_s"] for r in rows)
     summary = {"answers": len(rows), "median_s": statistics.median(waits), "max_s": waits[-1],
                "within_0_5_s": sum(w <= 0.5 for w in waits), "load_after": os.getloadavg()[0]}  # fmt: skip

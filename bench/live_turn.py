@@ -38,6 +38,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +81,36 @@ def room_tone(path: Path, seconds: float = 30.0) -> Path:
     white = rng.standard_normal(int(16000 * seconds)).astype(np.float32)
     pink = np.convolve(white, np.ones(8) / 8, mode="same")
     return write_wav(path, (pink / np.max(np.abs(pink)) * 0.006).astype(np.float32))
+
+
+@contextmanager
+def room_tone_playing(env: dict[str, str], folder: Path) -> Iterator[None]:
+    """Room tone into the microphone's sink, over and over, until the block ends."""
+    tone = room_tone(folder / "room.wav")
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            subprocess.run(["paplay", "--device=vp_mic", str(tone)], env=env, check=False)
+
+    threading.Thread(target=loop, daemon=True).start()
+    try:
+        yield
+    finally:
+        stop.set()
+
+
+def server_pid(env: dict[str, str]) -> int:
+    """The pid of the private server ``env`` points at (0 if none is found): others may be running."""
+    found = subprocess.run(["pgrep", "-x", "pulseaudio"], capture_output=True, text=True).stdout.split()
+    want = f"XDG_RUNTIME_DIR={env['XDG_RUNTIME_DIR']}".encode()
+    for pid in found:
+        try:
+            if want in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0"):
+                return int(pid)
+        except OSError:
+            continue
+    return 0
 
 
 class Drill:
@@ -154,21 +186,21 @@ class Drill:
             time.sleep(0.1)
 
 
-def one_drill(env: dict[str, str], server_pid: int) -> list[dict]:
+def one_drill(env: dict[str, str], server: int) -> list[dict]:
     drill = Drill(env)
     rows: list[dict] = []
     try:
         for i, answer in enumerate(ANSWERS, 1):
             drill.wait_for("listening", i, 180)
             time.sleep(0.8)  # a breath before speaking
-            cpu0, srv0, t0 = cpu_s(drill.proc.pid), cpu_s(server_pid), time.monotonic()
+            cpu0, srv0, t0 = cpu_s(drill.proc.pid), cpu_s(server), time.monotonic()
             subprocess.run(["paplay", "--device=vp_mic", str(answer)], env=env, check=True, timeout=120)
             drill.wait_for("ended", i, 60)
             wall = time.monotonic() - t0
             rows.append({
                 "answer": answer.stem,
                 "drill_cpu_share": (cpu_s(drill.proc.pid) - cpu0) / wall / 2,
-                "server_cpu_share": (cpu_s(server_pid) - srv0) / wall / 2,
+                "server_cpu_share": (cpu_s(server) - srv0) / wall / 2,
             })  # fmt: skip
         drill.quit()
     finally:
@@ -214,42 +246,30 @@ def main() -> None:
         warm = args.cache is not None and Path(cache, "interviewer-lines").is_dir()
         extra = dict(kv.split("=", 1) for kv in args.env)
         env = {**env, "VOICEPRACTICE_HOME": os.path.join(tmp, "home"), "VOICEPRACTICE_CACHE": cache, **extra}
-        server_pid = int(
-            subprocess.run(["pgrep", "-n", "-x", "pulseaudio"], capture_output=True, text=True).stdout or 0
-        )
-        tone = room_tone(Path(tmp) / "room.wav")
-        stop = threading.Event()
-
-        def loop_tone() -> None:
-            while not stop.is_set():
-                subprocess.run(["paplay", "--device=vp_mic", str(tone)], env=env, check=False)
-
-        threading.Thread(target=loop_tone, daemon=True).start()
+        server = server_pid(env)
         rows: list[dict] = []
-        try:
+        with room_tone_playing(env, Path(tmp)):
             if not warm:
-                one_drill(env, server_pid)  # renders the lines into the cache
+                one_drill(env, server)  # renders the lines into the cache
             for run in range(1, args.runs + 1):
-                for row in one_drill(env, server_pid):
+                for row in one_drill(env, server):
                     row["run"] = run
                     rows.append(row)
                     print(json.dumps(row), flush=True)
-        finally:
-            stop.set()
     judged = [r for r in rows if "speech_to_end_s" in r]
     waits = [r["speech_to_end_s"] for r in judged]
-    extra = [r["speech_to_end_s"] - r["rule_wait_s"] for r in judged]
+    beyond = [r["speech_to_end_s"] - r["rule_wait_s"] for r in judged]
     decode = [r["decode_s_median"] for r in judged if r.get("decode_s_median") is not None]
     summary = {
         "answers": len(rows),
         "ended_by_the_judge": len(judged),
         "speech_to_end_median_s": round(statistics.median(waits), 2) if waits else None,
         "speech_to_end_max_s": round(max(waits), 2) if waits else None,
-        "beyond_the_rule_median_s": round(statistics.median(extra), 2) if extra else None,
+        "beyond_the_rule_median_s": round(statistics.median(beyond), 2) if beyond else None,
         "decode_median_s": round(statistics.median(decode), 2) if decode else None,
         "drill_cpu_share_median": round(statistics.median(r["drill_cpu_share"] for r in rows), 2) if rows else None,
         "server_cpu_share_median": round(statistics.median(r["server_cpu_share"] for r in rows), 2) if rows else None,
-        "load_before": os.getloadavg()[0],
+        "load_after": os.getloadavg()[0],
         "env": args.env,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
