@@ -181,7 +181,12 @@ def test_the_pad_after_the_last_word_is_not_decoded_as_a_second_window(
     transcriber: Transcriber, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """faster-whisper went on to a second 30 s window for the pad after the last word (a whole
-    encoder pass and beam search more per decode); skipping it keeps every word."""
+    encoder pass and beam search more per decode); skipping it keeps every word.
+
+    The second window's pad often fails Whisper's own check and is sampled again at random:
+    on turn3_goodbye_natural it sometimes gave a lone "." (probability 0.008; CI, session 45),
+    and sometimes nothing. So the full decode's words are compared up to what the skipping one
+    found, and whatever it has beyond that must hold no letter or digit: no real word is lost."""
     import faster_whisper
 
     from voicepractice import transcribe
@@ -195,7 +200,9 @@ def test_the_pad_after_the_last_word_is_not_decoded_as_a_second_window(
     assert len(passes) >= 2  # the second window is there to skip
     passes.clear()
     monkeypatch.setattr(transcribe, "REMNANT_S", 1.0)
-    assert transcriber.words(audio) == every_window
+    skipped = transcriber.words(audio)
+    assert skipped == every_window[: len(skipped)]
+    assert not any(ch.isalnum() for w in every_window[len(skipped) :] for ch in w.text), every_window[len(skipped) :]
     assert len(passes) == 1
 
 
