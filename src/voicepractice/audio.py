@@ -234,7 +234,9 @@ def _decode(source: str | io.BytesIO, name: str, notes: list[str] | None = None)
         ) from exc
     try:
         with av.open(source, mode="r", metadata_errors="ignore") as container:
-            decoded = _decode_stream(container, name)
+            formats = container.format.name.split(",")
+            exact = "flac" in formats or ("mp3" in formats and _mp3_counts_frames(source))
+            decoded = _decode_stream(container, name, exact)
             if "wav" in container.format.name.split(","):  # FFmpeg caps a WAV's length at what the file holds
                 decoded.declared = _wav_declared(source)
     except AudioFileError:
@@ -298,9 +300,11 @@ class _Tail:
     file goes, where the samples decoded add up to less."""
 
 
-def _decode_stream(container: Any, name: str) -> _Decoded:
+def _decode_stream(container: Any, name: str, exact: bool = False) -> _Decoded:
     """The first audio stream as float32 mono at 16 kHz (``_Decoded``). The header is checked first:
-    a file too long, or at no rate speech is recorded at, is refused before anything is decoded."""
+    a file too long, or at no rate speech is recorded at, is refused before anything is decoded.
+    ``exact``: the length the stream declares is counted, not estimated (a FLAC's STREAMINFO, an
+    MP3's frame count), so a file that decodes to less was cut short."""
     import av
 
     stream = container.streams.audio[0]  # IndexError when there is none, as for faster-whisper
@@ -339,8 +343,8 @@ def _decode_stream(container: Any, name: str) -> _Decoded:
         mixed += [frame.to_ndarray()[0] for frame in mono.resample(chunk)]
         if split is not None:
             apart += [frame.to_ndarray() for frame in split.resample(chunk)]
-    if not (tail.damaged or container.format.name == "flac"):
-        declared = None  # a FLAC's STREAMINFO is exact; other lengths may be estimates, unless decoding broke off
+    if not (tail.damaged or exact):
+        declared = None  # other lengths may be estimates (an MP3's from its bit rate), unless decoding broke off
     if tail.end is not None:  # timestamps from the stream's start; damaged ones cannot make a whole file short
         start = stream.start_time * stream.time_base if stream.start_time and stream.time_base else 0
         seconds = max(seconds, tail.end - float(start))
@@ -378,6 +382,48 @@ def _chunks(frames: Any, samples: int = 500_000, tail: _Tail | None = None) -> A
             yield fifo.read()
     if fifo.samples:
         yield fifo.read()
+
+
+def _mp3_counts_frames(source: str | io.BytesIO) -> bool:
+    """Whether an MP3 says how many frames it holds: a Xing or Info header (LAME and FFmpeg write
+    one) or a VBRI one, in its first frame. FFmpeg then gives the stream the length those frames
+    make, so a file that decodes to less was cut short. Without one the length is an estimate from
+    the file's size and bit rate, which shrinks with a file cut short: nothing to tell."""
+    try:
+        at = _id3v2_size(_read_at(source, 0, 10))
+        head = _read_at(source, at, _MP3_HEAD)
+    except OSError:
+        return False
+    first = re.search(rb"\xff[\xe0-\xff]", head)  # a frame's sync word
+    if first is None:
+        return False
+    frame = head[first.start() : first.start() + 200]  # the tags sit within 40 bytes of the frame's header
+    for tag in (b"Xing", b"Info"):
+        at = frame.find(tag)
+        if at >= 0 and len(frame) >= at + 8:
+            return bool(frame[at + 7] & 0x01)  # its flags say whether the frame count is there
+    return frame.find(b"VBRI") == 36  # after the header and 32 bytes of side information
+
+
+_MP3_HEAD = 8_192
+"""Bytes read, past any ID3v2 tag, to find an MP3's first frame."""
+
+
+def _id3v2_size(head: bytes) -> int:
+    """The bytes an ID3v2 tag at the start of a file takes (0 when there is none)."""
+    if head[:3] != b"ID3" or len(head) < 10:
+        return 0
+    size = sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(head[6:10]))  # "syncsafe": 7 bits a byte
+    return 10 + size + (10 if head[5] & 0x10 else 0)  # header, tag, footer
+
+
+def _read_at(source: str | io.BytesIO, at: int, size: int) -> bytes:
+    """``size`` bytes of a file (or of a pipe's bytes) from ``at``."""
+    if isinstance(source, io.BytesIO):
+        return source.getbuffer()[at : at + size].tobytes()
+    with open(source, "rb") as f:
+        f.seek(at)
+        return f.read(size)
 
 
 WAV_SIZE_UNKNOWN = 0x7FFF_0000

@@ -537,6 +537,71 @@ def test_ends_early_goes_to_the_notes_given(kind: str, tmp_path: Path, caplog: p
     assert [rec.getMessage() for rec in caplog.records if rec.levelname == "WARNING"] == notes
 
 
+def _mp3(path: Path, audio: np.ndarray, counts_frames: bool = True, title: str = "") -> Path:
+    """``audio`` as a 44.1 kHz stereo MP3 by LAME, through FFmpeg's muxer: with the Info header that
+    counts its frames (as LAME and FFmpeg write it) or without (``write_xing=0``), and an ID3v2 tag
+    as large as ``title`` makes it."""
+    import av
+
+    with av.open(str(path), "w", format="mp3", options={} if counts_frames else {"write_xing": "0"}) as out:
+        if title:
+            out.metadata["title"] = title
+        stream = out.add_stream("libmp3lame", rate=44_100)
+        stream.layout = "stereo"
+        pcm = np.repeat((audio * 32767).astype(np.int16)[None, :], 2, axis=0).T.reshape(1, -1)
+        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(pcm), format="s16", layout="stereo")
+        frame.sample_rate = 16_000
+        resampler = av.AudioResampler(format="s16p", layout="stereo", rate=44_100)
+        for f in [*resampler.resample(frame), *resampler.resample(None), None]:
+            for packet in stream.encode(f):
+                out.mux(packet)
+    return path
+
+
+@pytest.mark.parametrize("title", ["", "My close, take 2 " * 600], ids=["plain", "large_tag"])
+def test_a_cut_off_mp3_that_counts_its_frames_is_said(
+    title: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An MP3 whose Info header counts its frames declares its length: cut to a third, it is said
+    (it scored without a word before), from a file or piped in. Past a large ID3 tag (cover art) too."""
+    from voicepractice.audio import load_audio, load_stdin
+
+    whole = _mp3(tmp_path / "close.mp3", _strong(tmp_path), title=title).read_bytes()
+    cut = tmp_path / "cut.mp3"
+    cut.write_bytes(whole[: len(whole) // 3])
+    notes: list[str] = []
+    audio = load_audio(cut, notes)
+    [(name, read, declared)] = ENDS_EARLY.findall(" ".join(notes))
+    assert (name, read, declared) == (str(cut), f"{audio.size / 16_000:.1f}", STRONG_SECONDS)
+    assert 5.0 < audio.size / 16_000 < 10.0
+    monkeypatch.setattr(sys, "stdin", _Stdin(cut.read_bytes()))
+    notes = []
+    load_stdin(notes)
+    assert notes == [f"standard input ends early (damaged or still being written): scored the first {read} s of {declared} s"]
+
+
+def test_a_cut_off_mp3_that_does_not_count_its_frames_is_scored_without_a_guess(tmp_path: Path) -> None:
+    """Without the header FFmpeg estimates the length from the file's size, which shrinks with the
+    cut: nothing tells it, and nothing is claimed."""
+    from voicepractice.audio import load_audio
+
+    whole = _mp3(tmp_path / "close.mp3", _strong(tmp_path), counts_frames=False).read_bytes()
+    cut = tmp_path / "cut.mp3"
+    cut.write_bytes(whole[: len(whole) // 3])
+    notes: list[str] = []
+    assert 5.0 < load_audio(cut, notes).size / 16_000 < 10.0 and notes == []
+
+
+def test_whole_mp3s_never_end_early(tmp_path: Path) -> None:
+    from voicepractice.audio import load_audio
+
+    audio = _strong(tmp_path)
+    for i, kind in enumerate([{}, {"counts_frames": False}, {"title": "A long tag " * 2000}]):
+        path = _mp3(tmp_path / f"whole{i}.mp3", audio, **kind)
+        notes: list[str] = []
+        assert abs(load_audio(path, notes).size - audio.size) < 0.1 * 16_000 and notes == [], kind
+
+
 def _whole_wavs(tmp: Path) -> list[Path]:
     """Whole WAVs that are not laid out as soundfile writes them: a chunk after the data, an odd-sized
     data chunk whose pad byte is missing, the sizes a writer that cannot seek back leaves."""
