@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -347,6 +348,41 @@ def test_the_words_count_as_in_only_with_their_cut_off_reading(transcriber: Tran
     assert live.text_through(3.0, wait=True)
     reading = live.cut_off_through(3.0)
     assert reading is not None and 0.0 <= reading <= 1.0
+
+
+def test_a_cut_off_reading_nobody_will_read_is_skipped(transcriber: Transcriber, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The judge reads only the newest chunk's reading, and none once the answer has ended: after
+    Enter the final chunk's decode must not queue behind one (0.16 s in a live drill). A reading
+    that is still wanted is read (test_the_words_count_as_in_only_with_their_cut_off_reading)."""
+    import threading
+
+    from voicepractice import transcribe
+
+    read: list[int] = []
+    real = transcribe._cut_off
+    monkeypatch.setattr(transcribe, "_cut_off", lambda model, window: read.append(1) or real(model, window))
+    audio = load_audio(FIXTURES / "strong_close_natural.flac")
+    cut = int(8.0 * SAMPLE_RATE)
+
+    def held(run: Callable[[LiveTranscription], None]) -> LiveTranscription:
+        # The words are decoded; their reading waits behind the gate while ``run`` happens.
+        live = LiveTranscription(transcriber)
+        gate = threading.Event()
+        live.submit(audio[:cut], 0.0, speech_until=7.9)
+        transcribe._MODEL_THREAD.submit(gate.wait, 30)
+        try:
+            live._pending[0].result(timeout=60)
+            run(live)
+        finally:
+            gate.set()
+        return live
+
+    ended = held(lambda live: live.finish())  # the answer ended (Enter) with its words in
+    assert ended.text_through(7.9, wait=True) and ended.cut_off_through(7.9) is None
+    assert read == []
+    went_on = held(lambda live: live.submit(audio[cut:], 8.0, speech_until=22.0))  # a later chunk's reading replaces it
+    assert went_on.text_through(22.0, wait=True)
+    assert read == [1] and went_on.cut_off_through(22.0) is not None  # the newest one was read
 
 
 def test_a_lead_in_is_heard_but_its_words_are_not_counted_twice(transcriber: Transcriber) -> None:

@@ -224,6 +224,13 @@ _cancel = threading.local()
 """``_cancel.asked``: on the model thread, the current job's "am I still wanted?" question."""
 
 
+def _either(a: Callable[[], bool] | None, b: Callable[[], bool] | None) -> Callable[[], bool] | None:
+    """A test that says yes when either of two (each optional) does."""
+    if a is None or b is None:
+        return a or b
+    return lambda: a() or b()
+
+
 def _check_cancel() -> None:
     asked = getattr(_cancel, "asked", None)
     if asked is not None and asked():
@@ -481,6 +488,7 @@ class Transcriber:
         trim: Callable[[list[Word]], list[Word]] | None = None,
         encoder_frames: int = WINDOW_FRAMES,
         retries: bool = True,
+        cut_off_unread: Callable[[], bool] | None = None,
     ) -> Future[list[Word]]:
         """Queue ``audio`` for recognition; ``context`` is asked for when its turn comes.
 
@@ -490,6 +498,9 @@ class Transcriber:
         word was cut off (``_cut_off``; None when there is nothing to ask). It is
         worked out in a job of its own, queued after the words are out, so whatever
         was queued meanwhile (the final chunk when Enter comes) goes first.
+        ``cut_off_unread`` says, when that job's turn comes, that nobody will read it (a later
+        chunk's reading replaced it, or the answer has ended): it is skipped, as a superseded
+        snapshot's is, and None is set.
         ``trim`` takes the words out that are not this job's (a lead-in's, already committed).
         ``encoder_frames`` is the window the encoder hears when the speech fits in it
         (``LIVE_WINDOW_FRAMES`` on the live path; Whisper's 30 s by default).
@@ -528,7 +539,8 @@ class Transcriber:
                 if cut_off is not None:
                     try:
                         if window is not None:
-                            _MODEL_THREAD.submit(self._settle_cut_off, window, cut_off, skip_if)
+                            unread = _either(skip_if, cut_off_unread)
+                            _MODEL_THREAD.submit(self._settle_cut_off, window, cut_off, unread)
                     except RuntimeError:  # the executor is shutting down with the interpreter
                         window = None
                     if window is None:
@@ -541,6 +553,7 @@ class Transcriber:
         _cancel.asked = skip_if  # a superseded snapshot's reading stops before its encoder pass and after it
         started = time.monotonic()
         try:
+            _check_cancel()  # not wanted any more: not a step of it runs
             p = _cut_off(self.model, window)
             log.debug("read whether the last word was cut off in %.2f s", time.monotonic() - started)
         except _Superseded:
@@ -834,6 +847,7 @@ class LiveTranscription:
         self._adopted: set[tuple[float, float | None]] = set()
         self._covered: float | None = None  # the speech end the last submitted audio reaches
         self._cut_off: Future[float | None] | None = None  # the last submitted decode's (``_cut_off``)
+        self._ended = False  # ``finish`` was called: the judge reads no more cut-off readings (till a reopen)
         self.reused_snapshots = 0
 
     def submit(
@@ -849,19 +863,23 @@ class LiveTranscription:
         context = partial(self._context, offset)
         with self._lock:
             self._covered = speech_until
+            self._ended = False
             snap = self._snapshot
+            cut_off: Future[float | None] = Future()
+            unread = partial(self._unread, cut_off)
             if tentative:
                 key = (offset, speech_until)
-                self._cut_off = Future()
+                self._cut_off = cut_off
                 fut = self.transcriber.submit(
                     audio,
                     offset,
                     context,
                     skip_if=lambda: self._stale(key),
-                    cut_off=self._cut_off,
+                    cut_off=cut_off,
                     trim=trim,
                     encoder_frames=LIVE_WINDOW_FRAMES,
                     retries=LIVE_RETRIES,
+                    cut_off_unread=unread,
                 )
                 self._snapshot = (offset, speech_until, fut)
                 return
@@ -871,22 +889,29 @@ class LiveTranscription:
                 self._adopted.add((offset, speech_until))  # so its job no longer counts as stale
                 self._pending.append(snap[2])  # same speech: the snapshot's words are this chunk's
                 return
-            self._cut_off = Future()
+            self._cut_off = cut_off
             self._pending.append(
                 self.transcriber.submit(
                     audio,
                     offset,
                     context,
-                    cut_off=self._cut_off,
+                    cut_off=cut_off,
                     trim=trim,
                     encoder_frames=LIVE_WINDOW_FRAMES,
                     retries=LIVE_RETRIES,
+                    cut_off_unread=unread,
                 )
             )
 
     def submit_chunk(self, chunk: Any) -> None:
         """Submit a ``listen.Chunk``."""
         self.submit(chunk.audio, chunk.offset, chunk.speech_until, chunk.tentative, chunk.lead_s)
+
+    def _unread(self, cut_off: Future[float | None]) -> bool:
+        # The judge reads only the newest chunk's cut-off reading, and none once the answer has
+        # ended: after Enter, the final chunk's decode must not wait behind one (0.16 s in a drill).
+        with self._lock:
+            return self._ended or cut_off is not self._cut_off
 
     def _stale(self, key: tuple[float, float | None]) -> bool:
         # A snapshot superseded before its turn on the model thread is skipped;
@@ -965,6 +990,7 @@ class LiveTranscription:
         ``again`` is called just before that second reading (it can take seconds).
         """
         with self._lock:
+            self._ended = True
             pending = list(self._pending)
         for fut in pending:
             fut.result()
