@@ -8,7 +8,7 @@ each natural-voice answer cut 0.05 s after its last word (Whisper's word times) 
 which returns once the sink has played it all, sends Enter 0.25 s later, and times Enter -> the
 card's first line on the terminal.
 
-    .venv/bin/python bench/live_enter.py [--runs 2] [--cache DIR] [--name live_enter]
+    .venv/bin/python bench/live_enter.py [--runs 2] [--cache DIR] [--name live_enter] [--trace]
 
 Writes bench/results/NAME.md and NAME.json.
 """
@@ -45,7 +45,9 @@ def cut_after_last_word(src: Path, dst: Path) -> float:
     return end
 
 
-def one(env: dict[str, str], answer: Path) -> float:
+def one(env: dict[str, str], answer: Path, trace: list[str] | None = None) -> float:
+    """Enter -> card for one answer; with ``trace``, the drill's -vv lines from 2 s before Enter on,
+    each with its time from Enter (when the terminal got it), are added to it."""
     drill = Drill(env, str(ONE_TURN))
     try:
         drill.wait_for("listening", 1, 180)
@@ -56,10 +58,23 @@ def one(env: dict[str, str], answer: Path) -> float:
         os.write(drill.master, b"\r")
         card = drill.wait_for("card", 1, 60)
         drill.quit()
+        if trace is not None:
+            trace += [f"{t - enter:+7.3f}  {line}" for t, line in drill.lines if t >= enter - 2.0 and line.strip()]
+            trace.append(f"{card - enter:+7.3f}  (the card)")
         return card - enter
     finally:
         if drill.proc.poll() is None:
             drill.proc.kill()
+
+
+def session_timings(home: Path) -> dict[str, float]:
+    """The newest session's own timings (from the answer's end: decode, check, voice, store, report)."""
+    newest = max(home.glob("sessions/*/session.json"), key=lambda p: p.stat().st_mtime, default=None)
+    if newest is None:
+        return {}
+    timings = json.loads(newest.read_text()).get("timings", {})
+    keys = ("final_decode_s", "check_s", "voice_s", "store_s", "answer_end_to_report_s")
+    return {k: round(timings[k], 3) for k in keys if k in timings}
 
 
 def main() -> None:
@@ -67,6 +82,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--name", default="live_enter")
     parser.add_argument("--cache", help="a cache of rendered lines kept between runs")
+    parser.add_argument("--trace", action="store_true",
+                        help="also write NAME_trace.txt: each drill's -vv lines around Enter, timed from it")  # fmt: skip
     args = parser.parse_args()
     if audio_server.missing_tools():
         raise SystemExit(f"needs {', '.join(audio_server.missing_tools())}")
@@ -77,10 +94,14 @@ def main() -> None:
         for a, c in zip(ANSWERS, cut, strict=True):
             cut_after_last_word(a, c)
         rows = []
+        trace: list[str] | None = [] if args.trace else None
         with room_tone_playing(env, Path(tmp)):
             for run in range(1, args.runs + 1):
                 for a in cut:
-                    rows.append({"run": run, "answer": a.stem, "enter_to_card_s": round(one(env, a), 2)})
+                    if trace is not None:
+                        trace += ["", f"## run {run}, {a.stem}"]
+                    rows.append({"run": run, "answer": a.stem, "enter_to_card_s": round(one(env, a, trace), 2),
+                                 **session_timings(Path(env["VOICEPRACTICE_HOME"]))})  # fmt: skip
                     print(json.dumps(rows[-1]), flush=True)
     waits = sorted(r["enter_to_card_s"] for r in rows)
     summary = {"answers": len(rows), "median_s": statistics.median(waits), "max_s": waits[-1],
@@ -89,9 +110,16 @@ def main() -> None:
     (RESULTS / f"{args.name}.json").write_text(json.dumps({"summary": summary, "answers": rows}, indent=1))
     lines = [f"# {args.name}: Enter 0.3 s after the last word -> the card, live (bench/live_enter.py)", ""]
     lines += [f"- {k.replace('_', ' ')}: {v}" for k, v in summary.items()]
-    lines += ["", "| run | answer | Enter -> card s |", "|---|---|---|"]
-    lines += [f"| {r['run']} | {r['answer']} | {r['enter_to_card_s']} |" for r in rows]
+    lines += ["", "The drill's own timings from the answer's end (`session.json`): decode left, the checker, the",
+              "voice figures, storing the session, and the answer's end to the report (before the card is drawn).", "",
+              "| run | answer | Enter -> card s | decode | check | voice | store | answer end -> report |",
+              "|---|---|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+    lines += [f"| {r['run']} | {r['answer']} | {r['enter_to_card_s']} | " + " | ".join(
+        str(r.get(k, "-")) for k in ("final_decode_s", "check_s", "voice_s", "store_s", "answer_end_to_report_s")
+    ) + " |" for r in rows]  # fmt: skip
     (RESULTS / f"{args.name}.md").write_text("\n".join(lines) + "\n")
+    if trace is not None:
+        (RESULTS / f"{args.name}_trace.txt").write_text("\n".join(trace) + "\n")
     print("\n".join(lines))
 
 

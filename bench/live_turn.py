@@ -133,6 +133,8 @@ class Drill:
         self._raw = b""
         self.text = ""
         self.events: list[tuple[float, str]] = []  # (monotonic, "listening" / "ended")
+        self.lines: list[tuple[float, str]] = []  # (monotonic, a line the drill printed, ANSI left out)
+        self._partial = b""
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
 
@@ -151,6 +153,8 @@ class Drill:
                 return
             now = time.monotonic()
             self._raw += data
+            *done, self._partial = (self._partial + data).split(b"\n")
+            self.lines += [(now, ANSI.sub("", line.decode(errors="replace")).rstrip("\r")) for line in done]
             self.text = ANSI.sub("", self._raw.decode(errors="replace"))
             for word, kind in (("Listening", "listening"), ("Answer ended", "ended"), ("Your close:", "card")):
                 seen = self.count(kind)
