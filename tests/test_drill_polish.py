@@ -123,3 +123,16 @@ def test_no_session_dir_is_left_by_a_refused_drill(vp, private_home: Path) -> No
     vp("drill", "--no-cue", "--answer", ANSWER, "--model", "base")
     sessions = private_home / "sessions"
     assert not sessions.exists() or not any(sessions.iterdir())
+
+
+@pytest.mark.slow  # over 8 s (a paced answer): `make test-slow`, which CI runs
+def test_the_last_answer_keeps_the_bye_after_a_farewell(vp) -> None:
+    """A one-turn drill, the goodbye answered at the pace it was spoken: "Have a great day."
+    [0.85 s] "Bye." The answer ended on the first (a goodbye, the quick wait) and the "Bye."
+    was never heard: the last answer has no interviewer line after it to reopen it."""
+    one_turn = str(Path(__file__).parent / "data" / "one_turn.toml")
+    r = vp("drill", "--no-cue", "--json", "--seed", "1", "--scenario", one_turn,
+           "--answer", str(FIXTURES / "turn3_goodbye_natural.flac"))  # fmt: skip
+    assert r.code == 0, r.err
+    [turn] = json.loads(r.out)["turns"]
+    assert turn["ended_by"] == "silence" and turn["transcript"]["text"].rstrip(" .!").endswith("Bye"), turn

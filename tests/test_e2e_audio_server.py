@@ -242,6 +242,8 @@ def test_multi_turn_drill_judges_the_close_across_turns(pulse: dict[str, str], p
     turns = result["turns"]
     assert [t["turn_id"] for t in turns] == ["questions", "close", "goodbye"]
     assert all(t["ended_by"] == "silence" for t in turns)
+    # "Have a great day. [0.4-0.85 s] Bye.": the last answer waits for the bye (nothing reopens it).
+    assert turns[2]["transcript"]["text"].lower().rstrip(" .!").endswith("bye"), turns[2]["transcript"]["text"]
     # The interviewer answered the question before asking for anything else.
     assert len(turns[1]["line"]) > max(len(x) for x in _close_lines())
     elements = result["report"]["elements"]

@@ -262,6 +262,27 @@ def test_a_goodbye_ends_the_last_answer_quickly_however_the_voice_sounds() -> No
     assert not judge.should_end(last.hold_s - 0.1, speech_end, clip)
 
 
+def test_a_farewell_in_the_last_answer_waits_for_the_bye_that_often_follows() -> None:
+    """The drill's goodbye fixture pauses 0.85 s between "Have a great day." and "Bye.": in a
+    one-turn drill the answer ended after the first on the quick wait, and the "Bye." was never
+    heard (nothing reopens the last answer). A bye itself still ends it on the quick wait, and
+    before the last turn a farewell is quick as ever (a line follows, and it can reopen)."""
+    audio = load_audio(FIXTURES / "turn3_goodbye_natural.flac")
+    speech_end = 3.3  # just after "day." (Whisper: 2.88-3.17 s)
+    clip = lambda: audio[: int(speech_end * SAMPLE_RATE)]  # noqa: E731
+    last = replace(OPTS, last_turn=True)
+    assert last.farewell_s > 0.85 + 0.2  # the fixture's own pause, and the VAD's lag in hearing the end
+    farewell = "Thank you so much for your time. Have a great day."
+    judge = EndOfTurn(last, transcript=lambda t: farewell, complete=None)
+    assert not judge.should_end(last.farewell_s - 0.1, speech_end, clip)
+    assert judge.should_end(last.farewell_s, speech_end, clip) and judge.pauses[-1].cue == "goodbye"
+    for bye in ("Thanks again. Bye!", "Have a great day. Bye-bye.", "Take care, goodbye now."):
+        judge = EndOfTurn(last, transcript=lambda t, bye=bye: bye, complete=None)
+        assert judge.should_end(last.quick_s, speech_end, clip), bye
+    judge = EndOfTurn(OPTS, transcript=lambda t: farewell, complete=None, cut_off=lambda t: 0.0001)
+    assert judge.should_end(OPTS.quick_s, speech_end, clip)
+
+
 def test_features_match_pipecats_own_extractor() -> None:
     """faster-whisper's extractor on the normalised 8 s window gives Smart Turn's training features."""
     spec = importlib.util.spec_from_file_location("st_features", model_path().parents[1] / "_whisper_features.py")

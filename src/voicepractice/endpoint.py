@@ -195,9 +195,15 @@ class EndpointOptions:
     to the report): a long thinking pause earlier does not make every later end slow."""
     last_turn: bool = False
     """No interviewer line follows, so nothing could reopen an answer ended too early:
-    only a goodbye ends it after ``quick_s``, a question after ``statement_s``, and
-    anything else waits ``hold_s`` (thanks often opens a close: "Thank you for your
-    time. [pause] I'm very interested...")."""
+    only a goodbye ends it after ``quick_s`` (a farewell that is not a bye itself after
+    ``farewell_s``), a question after ``statement_s``, and anything else waits ``hold_s``
+    (thanks often opens a close: "Thank you for your time. [pause] I'm very interested...")."""
+    farewell_s: float = 1.5
+    """In the last turn, silence that ends a goodbye other than a bye ("Have a great day.",
+    "Take care.", "Talk soon."): a "Bye." often follows it. The drill's own goodbye fixture,
+    in the natural voice, pauses 0.85 s between "Have a great day." and "Bye."; after
+    ``quick_s`` (0.8 s) a one-turn drill ended the answer there and the "Bye." was never
+    heard (session 46). Nothing waits on this end but the report: no interviewer replies."""
 
 
 # ---------------------------------------------------------------- the acoustic model
@@ -292,6 +298,15 @@ _GOODBYE_END = re.compile(
 )
 """Goodbyes. "See you" is one, but not "(glad|nice|good) to see you", a greeting that opens a
 sentence as often as it ends one ("Lord, I'm glad to see you [pause] again, Phil.")."""
+
+_BYE_END = re.compile(r"\b(good)?bye( bye)?( now| for now)?$")
+"""A goodbye that is the last word of a call: nothing usually follows a "bye"."""
+
+
+def ends_on_bye(text: str) -> bool:
+    """Whether the words end on a bye ("Bye.", "Goodbye now!", "Bye-bye."), not another farewell."""
+    return bool(_BYE_END.search(" ".join(_WORD.findall(text.lower())[-4:])))
+
 
 _FINISHED_END = re.compile(
     r"(thank(s| you)( (so|very) much)?( for (your|the) time( today)?)?|"
@@ -581,6 +596,8 @@ class EndOfTurn:
         if self.trace[-1][2] is None:
             self.trace[-1] = (speech_end, self._probability, text, complete, self._cut_off)
         wait = own_pause_wait(required_silence(self._probability, cue, o, complete, self._cut_off), self.went_on_s, o)
+        if o.last_turn and cue == "goodbye" and not ends_on_bye(text):
+            wait = max(wait, o.farewell_s)  # "Have a great day." [0.85 s] "Bye."
         if silence_s >= wait:
             self._record(text, cue, wait, complete)
             return True
