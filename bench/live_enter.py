@@ -68,12 +68,12 @@ def one(env: dict[str, str], answer: Path, trace: list[str] | None = None) -> fl
 
 
 def session_timings(home: Path) -> dict[str, float]:
-    """The newest session's own timings (from the answer's end: decode, check, voice, store, report)."""
+    """The newest session's own timings after the answer's end: decode left, the checker, the voice figures."""
     newest = max(home.glob("sessions/*/session.json"), key=lambda p: p.stat().st_mtime, default=None)
     if newest is None:
         return {}
     timings = json.loads(newest.read_text()).get("timings", {})
-    keys = ("final_decode_s", "check_s", "voice_s", "store_s", "answer_end_to_report_s")
+    keys = ("final_decode_s", "check_s", "voice_s")
     return {k: round(timings[k], 3) for k in keys if k in timings}
 
 
@@ -110,12 +110,11 @@ def main() -> None:
     (RESULTS / f"{args.name}.json").write_text(json.dumps({"summary": summary, "answers": rows}, indent=1))
     lines = [f"# {args.name}: Enter 0.3 s after the last word -> the card, live (bench/live_enter.py)", ""]
     lines += [f"- {k.replace('_', ' ')}: {v}" for k, v in summary.items()]
-    lines += ["", "The drill's own timings from the answer's end (`session.json`): decode left, the checker, the",
-              "voice figures, storing the session, and the answer's end to the report (before the card is drawn).", "",
-              "| run | answer | Enter -> card s | decode | check | voice | store | answer end -> report |",
-              "|---|---|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+    lines += ["", "The drill's own timings after the answer's end (`session.json`): decode left, the checker, the",
+              "voice figures (s).", "",
+              "| run | answer | Enter -> card s | decode | check | voice |", "|---|---|---|---:|---:|---:|"]  # fmt: skip
     lines += [f"| {r['run']} | {r['answer']} | {r['enter_to_card_s']} | " + " | ".join(
-        str(r.get(k, "-")) for k in ("final_decode_s", "check_s", "voice_s", "store_s", "answer_end_to_report_s")
+        str(r.get(k, "-")) for k in ("final_decode_s", "check_s", "voice_s")
     ) + " |" for r in rows]  # fmt: skip
     (RESULTS / f"{args.name}.md").write_text("\n".join(lines) + "\n")
     if trace is not None:
