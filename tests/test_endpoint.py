@@ -135,7 +135,7 @@ def test_policy_quick_only_when_the_turn_looks_finished() -> None:
     assert required_silence(None, None, OPTS) == OPTS.hold_s
     last = replace(OPTS, last_turn=True)  # nothing could reopen it: only a goodbye is quick
     assert required_silence(0.99, "goodbye", last) == OPTS.quick_s
-    assert required_silence(0.99, "question", last) == OPTS.statement_s
+    assert required_silence(0.99, "question", last) == OPTS.farewell_s  # no answer comes: a "Thanks, bye." may
     assert required_silence(0.99, "finished", last) == required_silence(0.99, None, last) == OPTS.hold_s
     assert required_silence(0.99, "unfinished", last) == OPTS.hold_unfinished_s
     assert OPTS.quick_s <= 0.8 and OPTS.hold_s >= 3.0 and OPTS.hold_unfinished_s >= OPTS.hold_s

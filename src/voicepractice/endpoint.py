@@ -195,15 +195,17 @@ class EndpointOptions:
     to the report): a long thinking pause earlier does not make every later end slow."""
     last_turn: bool = False
     """No interviewer line follows, so nothing could reopen an answer ended too early:
-    only a goodbye ends it after ``quick_s`` (a farewell that is not a bye itself after
-    ``farewell_s``), a question after ``statement_s``, and anything else waits ``hold_s``
-    (thanks often opens a close: "Thank you for your time. [pause] I'm very interested...")."""
+    only a bye ends it after ``quick_s``; another farewell or a question waits ``farewell_s``,
+    and anything else ``hold_s`` (thanks often opens a close: "Thank you for your time.
+    [pause] I'm very interested...")."""
     farewell_s: float = 1.5
     """In the last turn, silence that ends a goodbye other than a bye ("Have a great day.",
     "Take care.", "Talk soon."): a "Bye." often follows it. The drill's own goodbye fixture,
     in the natural voice, pauses 0.85 s between "Have a great day." and "Bye."; after
     ``quick_s`` (0.8 s) a one-turn drill ended the answer there and the "Bye." was never
-    heard (session 46). Nothing waits on this end but the report: no interviewer replies."""
+    heard (session 46). A question there gets no answer either, and often a "Thanks, bye."
+    after it (it waited ``statement_s``, 0.9 s, before). Nothing waits on this end but the
+    report: no interviewer replies."""
 
 
 # ---------------------------------------------------------------- the acoustic model
@@ -440,7 +442,7 @@ def required_silence(
     if cue == "handover" and not o.last_turn:  # the words say the turn is over, however the voice trails off
         return o.quick_s
     if o.last_turn:
-        return {"goodbye": o.quick_s, "question": o.statement_s}.get(cue or "", o.hold_s)
+        return {"goodbye": o.quick_s, "question": o.farewell_s}.get(cue or "", o.hold_s)
     if reads_finished is not None:
         if cue == "goodbye" or (reads_finished and cue == "question"):
             return o.quick_s
