@@ -498,7 +498,7 @@ class LiveMeter:
         self._watch = InputWatch()
         if not self.live:
             return
-        how = "speak now; pause for a few seconds or press Enter when done" if source == "microphone" else f"playing {source}"
+        how = "speak, then just stop or press Enter" if source == "microphone" else f"playing {source}"
         self.console.print(Text(f"● Listening ({how}) — Ctrl-C keeps what you said", style="bold green"))
 
     def progress(self, p: Progress) -> None:
