@@ -418,11 +418,13 @@ def required_silence(
     o: EndpointOptions,
     complete: float | None = None,
     cut_off: float | None = None,
+    bye: bool = True,
 ) -> float:
     """Seconds of silence after which the turn ends, given what the model and the words say.
 
     ``probability`` is Smart Turn's, ``cue`` the word list's, ``complete`` the text
-    head's, ``cut_off`` the decoder's reading of the last word (None: not available).
+    head's, ``cut_off`` the decoder's reading of the last word (None: not available), ``bye``
+    whether a goodbye ends on a bye itself (``ends_on_bye``; the last turn asks it).
     A hanging "and" or "the" holds the turn however the voice sounded, because an
     unfinished sentence is what a thinking pause looks like, unless the words before it
     said the turn was over ("that's everything, so..."); a goodbye ends it.
@@ -442,7 +444,7 @@ def required_silence(
     if cue == "handover" and not o.last_turn:  # the words say the turn is over, however the voice trails off
         return o.quick_s
     if o.last_turn:
-        return {"goodbye": o.quick_s, "question": o.farewell_s}.get(cue or "", o.hold_s)
+        return {"goodbye": o.quick_s if bye else o.farewell_s, "question": o.farewell_s}.get(cue or "", o.hold_s)
     if reads_finished is not None:
         if cue == "goodbye" or (reads_finished and cue == "question"):
             return o.quick_s
@@ -597,9 +599,8 @@ class EndOfTurn:
         complete = self._completeness(text) if self._cut_off is None else None
         if self.trace[-1][2] is None:
             self.trace[-1] = (speech_end, self._probability, text, complete, self._cut_off)
-        wait = own_pause_wait(required_silence(self._probability, cue, o, complete, self._cut_off), self.went_on_s, o)
-        if o.last_turn and cue == "goodbye" and not ends_on_bye(text):
-            wait = max(wait, o.farewell_s)  # "Have a great day." [0.85 s] "Bye."
+        wait = required_silence(self._probability, cue, o, complete, self._cut_off, bye=ends_on_bye(text))
+        wait = own_pause_wait(wait, self.went_on_s, o)
         if silence_s >= wait:
             self._record(text, cue, wait, complete)
             return True
