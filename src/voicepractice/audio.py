@@ -237,7 +237,7 @@ def _decode(source: str | io.BytesIO, name: str, notes: list[str] | None = None)
             formats = container.format.name.split(",")
             exact = "flac" in formats or ("mp3" in formats and _mp3_counts_frames(source))
             decoded = _decode_stream(container, name, exact)
-            if "wav" in container.format.name.split(","):  # FFmpeg caps a WAV's length at what the file holds
+            if "wav" in formats:  # FFmpeg caps a WAV's length at what the file holds
                 decoded.declared = _wav_declared(source)
     except AudioFileError:
         raise
