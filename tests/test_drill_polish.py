@@ -136,3 +136,27 @@ def test_the_last_answer_keeps_the_bye_after_a_farewell(vp) -> None:
     assert r.code == 0, r.err
     [turn] = json.loads(r.out)["turns"]
     assert turn["ended_by"] == "silence" and turn["transcript"]["text"].rstrip(" .!").endswith("Bye"), turn
+
+
+@pytest.mark.slow  # over 8 s (a paced answer of 26 s)
+def test_a_recording_that_goes_on_after_the_last_answer_ends_is_heard_to_its_end(vp, tmp_path) -> None:
+    """One recording answers the closing turn: a question, 2.5 s of room tone, then more.
+    The judge ends the last answer 1.5 s after the question, and nothing after it reopens a
+    last answer, so the second half of the recording was dropped without a word."""
+    import numpy as np
+
+    from voicepractice.audio import load_audio, write_wav
+
+    question = load_audio(FIXTURES / "turn1_question_natural.flac")  # "...the next steps after this call?"
+    more = load_audio(FIXTURES / "turn2_close_natural.flac")  # "I'm very interested in this role. ..."
+    tone = np.random.default_rng(0).standard_normal(int(2.5 * 16000)).astype(np.float32) * 0.0015
+    answer = tmp_path / "answer.wav"
+    write_wav(answer, np.concatenate([question, tone, more]))
+    one_turn = str(Path(__file__).parent / "data" / "one_turn.toml")
+    r = vp("drill", "--no-cue", "--json", "--seed", "1", "--scenario", one_turn, "--answer", str(answer))
+    assert r.code == 0, r.err
+    out = json.loads(r.out)
+    [turn] = out["turns"]
+    assert "after this call" in turn["transcript"]["text"] and "project management" in turn["transcript"]["text"], turn
+    found = {name for name, e in out["report"]["elements"].items() if e["found"]}
+    assert {"interest", "next_steps"} <= found and len(found) == 3, found  # not "thanks": none was said

@@ -402,36 +402,45 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             written = -1  # samples of the answer already in its WAV when a line follows at once
             watch: floor.Watch | None = None
             try:
-                while more_turns and capture.ended_by == "silence":
-                    # Judged finished: the interviewer replies only if the person stays quiet until
-                    # the line's first sample; speech before it reopens the answer. So the line is
-                    # made ready first (the reply's voice renders here, seconds on a cold cache) and
-                    # the microphone is looked at last; from that look to the first sound at the
-                    # speaker only the answer's bookkeeping and the stream's start remain.
-                    watch = floor.Watch(pump)
-                    if turn.respond:
-                        loader.wait()
-                        reply = _reply(live.finish(), scenario, options, rng)
-                    speaker.ready(_with_reply(reply, lines[n]), f"interviewer-{n + 1}.wav", fresh=bool(reply))
-                    # The answer goes to disk before the look too (an fsync: up to 0.14 s under load);
-                    # the short tail heard after the decision is added once the line has started.
-                    audio_mod.write_wav(staging / f"answer-{n}.wav", capture.audio)
-                    went_on = watch.went_on()
-                    log.debug("last look at the microphone at monotonic %.3f", time.monotonic())
-                    if not went_on:
-                        written = capture.audio.size
-                        capture = floor.extend(capture, watch.audio)
+                while capture.ended_by == "silence":
+                    if more_turns:
+                        # Judged finished: the interviewer replies only if the person stays quiet until
+                        # the line's first sample; speech before it reopens the answer. So the line is
+                        # made ready first (the reply's voice renders here, seconds on a cold cache) and
+                        # the microphone is looked at last; from that look to the first sound at the
+                        # speaker only the answer's bookkeeping and the stream's start remain.
+                        watch = floor.Watch(pump)
+                        if turn.respond:
+                            loader.wait()
+                            reply = _reply(live.finish(), scenario, options, rng)
+                        speaker.ready(_with_reply(reply, lines[n]), f"interviewer-{n + 1}.wav", fresh=bool(reply))
+                        # The answer goes to disk before the look too (an fsync: up to 0.14 s under load);
+                        # the short tail heard after the decision is added once the line has started.
+                        audio_mod.write_wav(staging / f"answer-{n}.wav", capture.audio)
+                        went_on = watch.went_on()
+                        log.debug("last look at the microphone at monotonic %.3f", time.monotonic())
+                        if not went_on:
+                            written = capture.audio.size
+                            capture = floor.extend(capture, watch.audio)
+                            break
+                        log.info("the person went on after %.1f s: the answer is reopened", capture.duration)
+                        heard = watch.audio
+                    elif answers and floor.has_speech(recording[capture.audio.size :]):
+                        # The last answer has no line after it to hear the person go on; a recording
+                        # does: what it still holds is theirs (a pause after a question, then more).
+                        log.info("the recording goes on after %.1f s: the answer is reopened", capture.duration)
+                        heard = np.zeros(0, np.float32)
+                    else:
                         break
-                    log.info("the person went on after %.1f s: the answer is reopened", capture.duration)
                     reply = ""
                     previous = capture
                     # The pause it was judged finished at was one the person goes on after: the
                     # next judge waits longer than that before ending on a pause like it again.
                     paused = max([judge.went_on_s, judge.pauses[-1].wait_s] if judge and judge.pauses else [0.0])
                     learned = max(learned, paused)
-                    judge = _judge(options.listen, live, previous.duration, last=False, went_on_s=learned)
+                    judge = _judge(options.listen, live, previous.duration, last=not more_turns, went_on_s=learned)
                     more = listen(
-                        _chain(watch.audio, pump), options.listen,
+                        _chain(heard, pump), options.listen,
                         on_chunk=floor.shifted(chunk_cb, previous.duration),
                         on_progress=_progress_from(ui.progress, previous.duration),
                         spool=staging / f"answer-{n}.pcm", judge=judge,
