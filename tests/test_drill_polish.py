@@ -138,6 +138,40 @@ def test_the_last_answer_keeps_the_bye_after_a_farewell(vp) -> None:
     assert turn["ended_by"] == "silence" and turn["transcript"]["text"].rstrip(" .!").endswith("Bye"), turn
 
 
+
+def _room_tone(seconds: float):
+    import numpy as np
+
+    return np.random.default_rng(0).standard_normal(int(seconds * 16000)).astype(np.float32) * 0.0015
+
+
+def test_a_recording_silent_for_its_first_20_s_is_still_heard(vp, tmp_path) -> None:
+    """The no-speech limit (20 s) is for a microphone nobody speaks into; it ended a recording
+    whose close began at 21 s, and the card said no words were heard."""
+    import numpy as np
+
+    from voicepractice.audio import load_audio, write_wav
+
+    answer = tmp_path / "late.wav"
+    write_wav(answer, np.concatenate([_room_tone(21), load_audio(FIXTURES / "turn3_goodbye_natural.flac")]))
+    one_turn = str(Path(__file__).parent / "data" / "one_turn.toml")
+    r = vp("drill", "--fast", "--no-cue", "--json", "--seed", "1", "--scenario", one_turn, "--answer", str(answer))
+    assert r.code == 0, r.err
+    out = json.loads(r.out)
+    assert out["turns"][0]["transcript"]["text"].rstrip(" .!").endswith("Bye"), out["turns"][0]
+    assert out["report"]["elements"]["thanks"]["found"], out["report"]["elements"]
+
+
+def test_a_recording_longer_than_an_answer_may_be_is_said_before_the_call(vp) -> None:
+    """A 23 s recording with --max-seconds 10 was cut at 10 s without a word."""
+    one_turn = str(Path(__file__).parent / "data" / "one_turn.toml")
+    r = vp("drill", "--fast", "--no-cue", "--json", "--seed", "1", "--scenario", one_turn,
+           "--max-seconds", "10", "--answer", str(FIXTURES / "strong_close_natural.flac"))  # fmt: skip
+    assert r.code == 0, r.err
+    said = "strong_close_natural.flac is 23 s long: only its first 10 s are heard (pass --max-seconds 23 to hear it all)"
+    assert said in r.err and said in json.loads(r.out)["notes"], r.err
+
+
 @pytest.mark.slow  # over 8 s (a paced answer of 26 s)
 def test_a_recording_that_goes_on_after_the_last_answer_ends_is_heard_to_its_end(vp, tmp_path) -> None:
     """One recording answers the closing turn: a question, 2.5 s of room tone, then more.
@@ -149,9 +183,8 @@ def test_a_recording_that_goes_on_after_the_last_answer_ends_is_heard_to_its_end
 
     question = load_audio(FIXTURES / "turn1_question_natural.flac")  # "...the next steps after this call?"
     more = load_audio(FIXTURES / "turn2_close_natural.flac")  # "I'm very interested in this role. ..."
-    tone = np.random.default_rng(0).standard_normal(int(2.5 * 16000)).astype(np.float32) * 0.0015
     answer = tmp_path / "answer.wav"
-    write_wav(answer, np.concatenate([question, tone, more]))
+    write_wav(answer, np.concatenate([question, _room_tone(2.5), more]))
     one_turn = str(Path(__file__).parent / "data" / "one_turn.toml")
     r = vp("drill", "--no-cue", "--json", "--seed", "1", "--scenario", one_turn, "--answer", str(answer))
     assert r.code == 0, r.err

@@ -8,6 +8,7 @@ talking, so when they stop only the last short stretch is left to decode.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import tempfile
 import threading
@@ -27,6 +28,7 @@ from .errors import AudioDeviceError, ScenarioError, SilentInputError, SpeechErr
 from .files import write_private
 from .input_watch import DeadInputError, stop_on_dead_input
 from .listen import (
+    LONGEST_S,
     Capture,
     Chunk,
     ListenOptions,
@@ -258,6 +260,10 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     scenario = load_scenario(options.scenario)
     notes: list[str] = []
     answers = [audio_mod.load_audio(p, notes) for p in options.answers]  # fail early on a bad file
+    for path, audio in zip(options.answers, answers, strict=True):
+        if (note := _longer_than_allowed(path, audio, options.listen.max_seconds)) is not None:
+            ui.warn(note)  # before the interviewer speaks: there is time to stop and pass --max-seconds
+            notes.append(note)
     run_turns, skipped = plan_turns(scenario, len(answers))
     preflight(options)  # model, devices, voice: before the interviewer speaks, not after the call
     store.open()  # a damaged index is reported before the person speaks, not after
@@ -402,8 +408,8 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
             written = -1  # samples of the answer already in its WAV when a line follows at once
             watch: floor.Watch | None = None
             try:
-                while capture.ended_by == "silence":
-                    if more_turns:
+                while capture.ended_by in ("silence", "no_speech"):
+                    if more_turns and capture.ended_by == "silence":
                         # Judged finished: the interviewer replies only if the person stays quiet until
                         # the line's first sample; speech before it reopens the answer. So the line is
                         # made ready first (the reply's voice renders here, seconds on a cold cache) and
@@ -426,8 +432,9 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
                         log.info("the person went on after %.1f s: the answer is reopened", capture.duration)
                         heard = watch.audio
                     elif answers and floor.has_speech(recording[capture.audio.size :]):
-                        # The last answer has no line after it to hear the person go on; a recording
-                        # does: what it still holds is theirs (a pause after a question, then more).
+                        # The last answer has no line after it to hear the person go on, and the
+                        # no-speech limit is for a microphone nobody speaks into; a recording says
+                        # what is still to come, and it is theirs (a pause after a question, then more).
                         log.info("the recording goes on after %.1f s: the answer is reopened", capture.duration)
                         heard = np.zeros(0, np.float32)
                     else:
@@ -717,6 +724,15 @@ def _keep_spoken_over(
         f"you spoke while the interviewer was talking after turn {answer.index + 1}: "
         f"“{said}” is kept in that answer; wait for the interviewer to finish next time"
     )
+
+
+def _longer_than_allowed(path: Path, audio: np.ndarray, max_seconds: float) -> str | None:
+    """The note for a recording an answer cannot hold whole (None: it fits)."""
+    seconds = audio.size / audio_mod.SAMPLE_RATE
+    if seconds <= max_seconds + 0.5:  # half a second of trailing room tone is no answer cut short
+        return None
+    more = f"pass --max-seconds {math.ceil(seconds)} to hear it all" if seconds <= LONGEST_S else "trim it"
+    return f"{path.name} is {seconds:.0f} s long: only its first {max_seconds:.0f} s are heard ({more})"
 
 
 def _skipped_note(recordings: int, answer_turns: int) -> str:

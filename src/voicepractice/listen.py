@@ -45,6 +45,10 @@ snapshot sent at a pause and the end-of-turn decision are all seen when a block 
 100 ms blocks made each of them wait 50 ms on average for the block to fill."""
 
 
+LONGEST_S = 900.0
+"""The longest answer ``--max-seconds`` allows (cli.py spells it out: it does not import this module to start)."""
+
+
 @dataclass(frozen=True)
 class ListenOptions:
     """When an answer ends and how it is chunked."""
@@ -55,7 +59,7 @@ class ListenOptions:
     endpoint: EndpointOptions = EndpointOptions()
     """How long to wait at a pause by how finished the turn looks (when ``end_silence_s`` is None)."""
     max_seconds: float = 180.0
-    """Hard cap on an answer's length."""
+    """Hard cap on an answer's length (at most ``LONGEST_S``)."""
     no_speech_timeout_s: float = 20.0
     """Give up when nobody has said anything for this long."""
     chunk_gap_s: float = 0.2
