@@ -260,8 +260,8 @@ def run_drill(options: DrillOptions, store: Store, ui: DrillUI | None = None) ->
     scenario = load_scenario(options.scenario)
     notes: list[str] = []
     answers = [audio_mod.load_audio(p, notes) for p in options.answers]  # fail early on a bad file
-    for path, audio in zip(options.answers, answers, strict=True):
-        if (note := _longer_than_allowed(path, audio, options.listen.max_seconds)) is not None:
+    for given, heard in zip(options.answers, answers, strict=True):
+        if (note := _longer_than_allowed(given, heard, options.listen.max_seconds)) is not None:
             ui.warn(note)  # before the interviewer speaks: there is time to stop and pass --max-seconds
             notes.append(note)
     run_turns, skipped = plan_turns(scenario, len(answers))
