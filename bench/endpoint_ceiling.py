@@ -72,7 +72,7 @@ def labelled_pauses() -> list[dict]:
                 {
                     "set": name,
                     "finished": int(sample["kind"] == "finished"),
-                    "words_say": {"unfinished": -1, "goodbye": 1}.get(transcript_cue(words) or "", 0),
+                    "words_say": {"unfinished": -1, "goodbye": 1, "farewell": 1}.get(transcript_cue(words) or "", 0),
                     "hyphen": -math.log(max(cut_off, 1e-12)),  # less pull to a hyphen: more finished
                     "smart_turn": turn,
                     "text_head": complete_probability(words),

@@ -36,9 +36,10 @@ OPTS = EndpointOptions()
     ],
 )
 def test_a_question_thanks_or_goodbye_finishes_the_turn(text: str) -> None:
-    assert transcript_cue(text) in ("finished", "question", "goodbye")
+    assert transcript_cue(text) in ("finished", "question", "goodbye", "farewell")
     assert (transcript_cue(text) == "question") == text.endswith("?")
-    assert (transcript_cue(text) == "goodbye") == any(w in text for w in ("Bye", "afternoon"))
+    assert (transcript_cue(text) == "goodbye") == ("Bye" in text)  # a bye itself
+    assert (transcript_cue(text) == "farewell") == ("afternoon" in text)  # a closing wish a bye often follows
 
 
 @pytest.mark.parametrize(
@@ -120,12 +121,12 @@ def test_a_plain_statement_says_nothing_either_way(text: str) -> None:
 @pytest.mark.parametrize("text", ["Lord, wait, I'm glad to see you.", "It's so nice to see you"])
 def test_glad_to_see_you_is_a_greeting_not_a_goodbye(text: str) -> None:
     assert transcript_cue(text) is None
-    assert transcript_cue("Thanks again, see you.") == "goodbye"
+    assert transcript_cue("Thanks again, see you.") == "farewell"
 
 
 def test_policy_quick_only_when_the_turn_looks_finished() -> None:
     assert required_silence(0.97, None, OPTS) == OPTS.statement_s  # the voice alone: a little longer
-    assert required_silence(0.97, "goodbye", OPTS) == OPTS.quick_s
+    assert required_silence(0.97, "goodbye", OPTS) == required_silence(0.97, "farewell", OPTS) == OPTS.quick_s
     assert required_silence(0.5, "finished", OPTS) == OPTS.quick_s
     assert required_silence(0.5, None, OPTS) == OPTS.hold_s  # unsure, and the words say nothing
     assert required_silence(0.05, "finished", OPTS) == OPTS.hold_s  # the voice is left hanging
@@ -135,6 +136,7 @@ def test_policy_quick_only_when_the_turn_looks_finished() -> None:
     assert required_silence(None, None, OPTS) == OPTS.hold_s
     last = replace(OPTS, last_turn=True)  # nothing could reopen it: only a goodbye is quick
     assert required_silence(0.99, "goodbye", last) == OPTS.quick_s
+    assert required_silence(0.99, "farewell", last) == OPTS.farewell_s  # "Have a great day." [0.85 s] "Bye."
     assert required_silence(0.99, "question", last) == OPTS.farewell_s  # no answer comes: a "Thanks, bye." may
     assert required_silence(0.99, "finished", last) == required_silence(0.99, None, last) == OPTS.hold_s
     assert required_silence(0.99, "unfinished", last) == OPTS.hold_unfinished_s
@@ -275,7 +277,7 @@ def test_a_farewell_in_the_last_answer_waits_for_the_bye_that_often_follows() ->
     farewell = "Thank you so much for your time. Have a great day."
     judge = EndOfTurn(last, transcript=lambda t: farewell, complete=None)
     assert not judge.should_end(last.farewell_s - 0.1, speech_end, clip)
-    assert judge.should_end(last.farewell_s, speech_end, clip) and judge.pauses[-1].cue == "goodbye"
+    assert judge.should_end(last.farewell_s, speech_end, clip) and judge.pauses[-1].cue == "farewell"
     for bye in ("Thanks again. Bye!", "Have a great day. Bye-bye.", "Take care, goodbye now."):
         judge = EndOfTurn(last, transcript=lambda t, bye=bye: bye, complete=None)
         assert judge.should_end(last.quick_s, speech_end, clip), bye

@@ -51,9 +51,10 @@ MODEL_FILE = ("audio", "turn", "smart_turn", "data", "smart-turn-v3.2-cpu.onnx")
 WINDOW_S = 8
 """Smart Turn reads the last 8 s (shorter audio is zero-padded in front)."""
 
-Cue = Literal["finished", "question", "goodbye", "handover", "unfinished", "dangling"] | None
-"""What the words at a pause say: "question" and "goodbye" are finished turns of a kind
-that matters in the last turn; "handover" is a close that says it is over and trails off
+Cue = Literal["finished", "question", "goodbye", "farewell", "handover", "unfinished", "dangling"] | None
+"""What the words at a pause say: "question", "goodbye" (a bye itself: "Bye.", "Goodbye now!")
+and "farewell" (another closing wish: "Have a great day.", "Take care.", which a bye often
+follows) are finished turns of kinds that matter in the last turn; "handover" is a close that says it is over and trails off
 ("I think that's everything, so..."); "dangling" is a sentence closed on a word that
 usually leaves one open ("which I'm quite proud of."), for the decoder's reading to settle."""
 
@@ -305,9 +306,9 @@ _BYE_END = re.compile(r"\b(good)?bye( bye)?( now| for now)?$")
 """A goodbye that is the last word of a call: nothing usually follows a "bye"."""
 
 
-def ends_on_bye(text: str) -> bool:
-    """Whether the words end on a bye ("Bye.", "Goodbye now!", "Bye-bye."), not another farewell."""
-    return bool(_BYE_END.search(" ".join(_WORD.findall(text.lower())[-4:])))
+def _goodbye(words: list[str]) -> Cue:
+    """A goodbye's cue: a bye itself ("Bye.", "Goodbye now!", "Bye-bye."), or another farewell."""
+    return "goodbye" if _BYE_END.search(" ".join(words[-4:])) else "farewell"
 
 
 _FINISHED_END = re.compile(
@@ -370,7 +371,7 @@ def transcript_cue(text: str) -> Cue:
         return "unfinished" if stripped[:-1].rstrip().endswith(("...", "…")) else "question"
     words = _WORD.findall(stripped)
     if stripped.endswith("!") and _GOODBYE_END.search(" ".join(words[-8:])):
-        return "goodbye"
+        return _goodbye(words)
     said = list(words)
     while said and said[-1] in _TRAIL_OFF:
         said.pop()
@@ -382,7 +383,7 @@ def transcript_cue(text: str) -> Cue:
         return None
     tail = " ".join(words[-8:])
     if _GOODBYE_END.search(tail):
-        return "goodbye"
+        return _goodbye(words)
     if _FINISHED_END.search(tail):
         return "finished"
     if words[-1] in _UNFINISHED_LAST:
@@ -418,16 +419,14 @@ def required_silence(
     o: EndpointOptions,
     complete: float | None = None,
     cut_off: float | None = None,
-    bye: bool = True,
 ) -> float:
     """Seconds of silence after which the turn ends, given what the model and the words say.
 
     ``probability`` is Smart Turn's, ``cue`` the word list's, ``complete`` the text
-    head's, ``cut_off`` the decoder's reading of the last word (None: not available), ``bye``
-    whether a goodbye ends on a bye itself (``ends_on_bye``; the last turn asks it).
+    head's, ``cut_off`` the decoder's reading of the last word (None: not available).
     A hanging "and" or "the" holds the turn however the voice sounded, because an
     unfinished sentence is what a thinking pause looks like, unless the words before it
-    said the turn was over ("that's everything, so..."); a goodbye ends it.
+    said the turn was over ("that's everything, so..."); a goodbye or a farewell ends it.
     Then the decoder's reading decides when it is in (``cut_off_at``; a statement read just
     under it, ``sure_cut_off_at``, waits ``unsure_s``); it alone can
     release a "dangling" sentence ("...which I'm quite proud of."), which otherwise
@@ -444,9 +443,9 @@ def required_silence(
     if cue == "handover" and not o.last_turn:  # the words say the turn is over, however the voice trails off
         return o.quick_s
     if o.last_turn:
-        return {"goodbye": o.quick_s if bye else o.farewell_s, "question": o.farewell_s}.get(cue or "", o.hold_s)
+        return {"goodbye": o.quick_s, "farewell": o.farewell_s, "question": o.farewell_s}.get(cue or "", o.hold_s)
     if reads_finished is not None:
-        if cue == "goodbye" or (reads_finished and cue == "question"):
+        if cue in ("goodbye", "farewell") or (reads_finished and cue == "question"):
             return o.quick_s
         if not reads_finished:
             return o.hold_s
@@ -593,13 +592,13 @@ class EndOfTurn:
             and self._probability is not None
             and self._probability < o.lenient
             and silence_s < o.hold_s
-            and cue != "goodbye"  # a lone "Bye." after a pause sounds unfinished to Smart Turn (0.006)
+            and cue not in ("goodbye", "farewell")  # a lone "Bye." after a pause sounds unfinished to Smart Turn (0.006)
         ):
             return False  # sounds unfinished: whatever the words say, hold on
         complete = self._completeness(text) if self._cut_off is None else None
         if self.trace[-1][2] is None:
             self.trace[-1] = (speech_end, self._probability, text, complete, self._cut_off)
-        wait = required_silence(self._probability, cue, o, complete, self._cut_off, bye=ends_on_bye(text))
+        wait = required_silence(self._probability, cue, o, complete, self._cut_off)
         wait = own_pause_wait(wait, self.went_on_s, o)
         if silence_s >= wait:
             self._record(text, cue, wait, complete)
