@@ -98,3 +98,22 @@ def test_each_element_on_the_card_quotes_words_no_element_above_it_quoted() -> N
     only = Transcript.from_text("Thank you for your time, I'm very interested in the role.")
     card = _render(report_card(check(only), [only]))
     assert card.count("“Thank you for your time, I'm very interested in the") == 2, card
+
+
+def test_long_delivery_and_pitfall_lines_wrap_under_their_label() -> None:
+    """At 80 columns the delivery line of a 232 s answer and a list of pitfalls wrapped to column 0
+    ("...longest\\npause 3.5 s (high)"), where every other labelled line of the card wraps under itself."""
+    from voicepractice.records import Delivery
+
+    transcript = Transcript(
+        text="Um, I'm sorry I rambled. Honestly my last boss was awful. What does it pay? " * 12, duration=232.0
+    )
+    delivery = Delivery(duration_s=232.0, speaking_s=208.0, word_count=639, words_per_minute=184.0, filler_count=0,
+                        fillers_per_minute=0.0, fillers_per_100_words=0.0, longest_pause_s=3.5)  # fmt: skip
+    report = replace(check(transcript), delivery=delivery)
+    assert sum(f.found for f in report.pitfalls) >= 3
+    lines = _render(report_card(report, [transcript])).splitlines()
+    for label in ("Delivery:", "⚠ Pitfall:"):
+        [at] = [i for i, line in enumerate(lines) if line.startswith(label)]
+        assert lines[at + 1].startswith(" " * len(label)) and lines[at + 1].strip(), lines[at : at + 2]
+    assert max(len(line.rstrip()) for line in lines) <= 80

@@ -269,12 +269,13 @@ def fix_first(report: Report) -> Finding | None:
     return None
 
 
-def delivery_line(d: Delivery) -> Text:
-    """Delivery in one line; a figure outside its norm in yellow with why."""
+def delivery_line(d: Delivery) -> Table:
+    """Delivery in one line (wrapping under itself, as the voice line does); a figure outside
+    its norm in yellow with why."""
     from .delivery import compare_to_norms
 
     verdicts = compare_to_norms(d)
-    t = Text("Delivery: ", style="bold")
+    t = Text()
     items: list[tuple[str, str]] = []
     if d.duration_s is not None:
         items.append((f"{d.duration_s:.0f} s", "duration_s"))
@@ -290,7 +291,9 @@ def delivery_line(d: Delivery) -> Text:
         verdict = verdicts.get(name)
         word = {"low": "slow" if name == "words_per_minute" else "low", "high": "high"}.get(verdict or "")
         t.append(value + (f" ({word})" if word else ""), style="yellow" if word else "")
-    return t
+    grid = hanging_grid()
+    grid.add_row(Text("Delivery:", style="bold"), t)
+    return grid
 
 
 def _core_section(report: Report, turn_names: Sequence[str] | None, full: bool) -> Table:
@@ -390,7 +393,7 @@ def _pitfalls_section(report: Report, turn_names: Sequence[str] | None, full: bo
     if not hit:
         return []
     if not full:
-        return [Text("⚠ Pitfall: " + ", ".join(f.label or f.element for f in hit), style="yellow")]
+        return [_hanging("⚠ Pitfall:", ", ".join(f.label or f.element for f in hit), "yellow")]
     t = _findings_grid()
     for f in hit:
         t.add_row(*_finding_row(f, turn_names))
