@@ -138,7 +138,6 @@ def test_the_last_answer_keeps_the_bye_after_a_farewell(vp) -> None:
     assert turn["ended_by"] == "silence" and turn["transcript"]["text"].rstrip(" .!").endswith("Bye"), turn
 
 
-
 def _room_tone(seconds: float):
     import numpy as np
 

@@ -306,6 +306,10 @@ _BYE_END = re.compile(r"\b(good)?bye( bye)?( now| for now)?$")
 """A goodbye that is the last word of a call: nothing usually follows a "bye"."""
 
 
+PARTING: tuple[Cue, ...] = ("goodbye", "farewell")
+"""The cues that end a call: before the last turn both hand it over at once."""
+
+
 def _goodbye(words: list[str]) -> Cue:
     """A goodbye's cue: a bye itself ("Bye.", "Goodbye now!", "Bye-bye."), or another farewell."""
     return "goodbye" if _BYE_END.search(" ".join(words[-4:])) else "farewell"
@@ -445,7 +449,7 @@ def required_silence(
     if o.last_turn:
         return {"goodbye": o.quick_s, "farewell": o.farewell_s, "question": o.farewell_s}.get(cue or "", o.hold_s)
     if reads_finished is not None:
-        if cue in ("goodbye", "farewell") or (reads_finished and cue == "question"):
+        if cue in PARTING or (reads_finished and cue == "question"):
             return o.quick_s
         if not reads_finished:
             return o.hold_s
@@ -592,7 +596,7 @@ class EndOfTurn:
             and self._probability is not None
             and self._probability < o.lenient
             and silence_s < o.hold_s
-            and cue not in ("goodbye", "farewell")  # a lone "Bye." after a pause sounds unfinished to Smart Turn (0.006)
+            and cue not in PARTING  # a lone "Bye." after a pause sounds unfinished to Smart Turn (0.006)
         ):
             return False  # sounds unfinished: whatever the words say, hold on
         complete = self._completeness(text) if self._cut_off is None else None
